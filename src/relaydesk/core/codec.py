@@ -1,0 +1,323 @@
+"""Model <-> the JSON documents stored in workspace files.
+
+Documents are written with a fixed key order, two-space indentation and a trailing
+newline so they diff well in git; values equal to their defaults are left out.
+Every document carries ``"format": FORMAT_VERSION`` and a ``"kind"``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .errors import ValidationError
+from .model import (
+    AuthSettings,
+    Body,
+    Connection,
+    Environment,
+    KeyValue,
+    MultipartField,
+    Request,
+    RequestOptions,
+    TlsSettings,
+)
+
+__all__ = [
+    "FORMAT_VERSION",
+    "connection_from_doc",
+    "connection_to_doc",
+    "dumps",
+    "environment_from_doc",
+    "environment_to_doc",
+    "request_from_doc",
+    "request_to_doc",
+]
+
+FORMAT_VERSION = 1
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _header(kind: str) -> dict[str, Any]:
+    return {"format": FORMAT_VERSION, "kind": kind}
+
+
+def _check_header(doc: Any, kind: str) -> dict[str, Any]:
+    if not isinstance(doc, dict):
+        raise ValidationError(f"expected a JSON object describing a {kind}")
+    if doc.get("kind") != kind:
+        raise ValidationError(f"expected \"kind\": \"{kind}\", found {doc.get('kind')!r}")
+    version = doc.get("format")
+    if not isinstance(version, int) or version < 1:
+        raise ValidationError("missing or invalid \"format\" version")
+    if version > FORMAT_VERSION:
+        raise ValidationError(
+            f"written by a newer Relaydesk (format {version}; this one reads up to "
+            f"{FORMAT_VERSION}); upgrade Relaydesk to open it"
+        )
+    return doc
+
+
+def _str(doc: dict[str, Any], key: str, default: str = "") -> str:
+    value = doc.get(key, default)
+    if not isinstance(value, str):
+        raise ValidationError(f"\"{key}\" must be a string")
+    return value
+
+
+def _num(doc: dict[str, Any], key: str, default: float) -> float:
+    value = doc.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(f"\"{key}\" must be a number")
+    return float(value)
+
+
+def _bool(doc: dict[str, Any], key: str, default: bool) -> bool:
+    value = doc.get(key, default)
+    if not isinstance(value, bool):
+        raise ValidationError(f"\"{key}\" must be true or false")
+    return value
+
+
+def _obj(doc: dict[str, Any], key: str) -> dict[str, Any]:
+    value = doc.get(key, {})
+    if not isinstance(value, dict):
+        raise ValidationError(f"\"{key}\" must be an object")
+    return value
+
+
+def _str_map(doc: dict[str, Any], key: str) -> dict[str, str]:
+    value = _obj(doc, key)
+    if not all(isinstance(v, str) for v in value.values()):
+        raise ValidationError(f"every value in \"{key}\" must be a string")
+    return dict(value)
+
+
+def _kv_list_to_doc(items: list[KeyValue]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for kv in items:
+        d: dict[str, Any] = {"name": kv.name, "value": kv.value}
+        if not kv.enabled:
+            d["enabled"] = False
+        out.append(d)
+    return out
+
+
+def _kv_list_from_doc(doc: dict[str, Any], key: str) -> list[KeyValue]:
+    raw = doc.get(key, [])
+    if not isinstance(raw, list):
+        raise ValidationError(f"\"{key}\" must be a list of {{\"name\", \"value\"}} objects")
+    items = []
+    for entry in raw:
+        if not isinstance(entry, dict):
+            raise ValidationError(f"every entry of \"{key}\" must be an object")
+        items.append(
+            KeyValue(_str(entry, "name"), _str(entry, "value"), _bool(entry, "enabled", True))
+        )
+    return items
+
+
+def _auth_to_doc(auth: AuthSettings) -> dict[str, Any]:
+    d: dict[str, Any] = {"type": auth.kind}
+    d.update({k: auth.params[k] for k in sorted(auth.params)})
+    return d
+
+
+def _auth_from_doc(raw: Any) -> AuthSettings:
+    if not isinstance(raw, dict):
+        raise ValidationError("\"auth\" must be an object")
+    params = {k: v for k, v in raw.items() if k != "type"}
+    if not all(isinstance(v, str) for v in params.values()):
+        raise ValidationError("every auth setting must be a string")
+    return AuthSettings(_str(raw, "type", "none"), params)
+
+
+# -- connections -------------------------------------------------------------------------
+
+
+def connection_to_doc(conn: Connection) -> dict[str, Any]:
+    doc = _header("connection")
+    doc["base_url"] = conn.base_url
+    for key in ("docs_url", "test_url", "description", "proxy"):
+        if getattr(conn, key):
+            doc[key] = getattr(conn, key)
+    if conn.headers:
+        doc["headers"] = _kv_list_to_doc(conn.headers)
+    if conn.auth.kind != "none":
+        doc["auth"] = _auth_to_doc(conn.auth)
+    tls = conn.tls
+    if tls != TlsSettings():
+        doc["tls"] = {
+            "verify": tls.verify,
+            "ca_bundle": tls.ca_bundle,
+            "client_cert": tls.client_cert,
+            "client_key": tls.client_key,
+            "https_only": tls.https_only,
+        }
+    if conn.timeout != 60.0:
+        doc["timeout"] = conn.timeout
+    if conn.cache_ttl != 300.0:
+        doc["cache_ttl"] = conn.cache_ttl
+    if conn.variables:
+        doc["variables"] = {k: conn.variables[k] for k in sorted(conn.variables)}
+    return doc
+
+
+def connection_from_doc(path: str, doc: Any) -> Connection:
+    doc = _check_header(doc, "connection")
+    tls_doc = _obj(doc, "tls")
+    return Connection(
+        path=path,
+        base_url=_str(doc, "base_url"),
+        docs_url=_str(doc, "docs_url"),
+        test_url=_str(doc, "test_url"),
+        description=_str(doc, "description"),
+        proxy=_str(doc, "proxy"),
+        headers=_kv_list_from_doc(doc, "headers"),
+        auth=_auth_from_doc(doc["auth"]) if "auth" in doc else AuthSettings(),
+        tls=TlsSettings(
+            verify=_bool(tls_doc, "verify", True),
+            ca_bundle=_str(tls_doc, "ca_bundle"),
+            client_cert=_str(tls_doc, "client_cert"),
+            client_key=_str(tls_doc, "client_key"),
+            https_only=_bool(tls_doc, "https_only", False),
+        ),
+        timeout=_num(doc, "timeout", 60.0),
+        cache_ttl=_num(doc, "cache_ttl", 300.0),
+        variables=_str_map(doc, "variables"),
+    )
+
+
+# -- requests ----------------------------------------------------------------------------
+
+
+def _body_to_doc(body: Body) -> dict[str, Any]:
+    d: dict[str, Any] = {"type": body.kind}
+    if body.kind == "json":
+        try:
+            # Stored as structured JSON so diffs show the fields that changed.
+            d["json"] = json.loads(body.text)
+        except ValueError:
+            d["text"] = body.text  # not valid JSON yet (e.g. an unquoted {{template}})
+    elif body.kind == "raw":
+        d["text"] = body.text
+    elif body.kind == "form":
+        d["form"] = _kv_list_to_doc(body.form)
+    elif body.kind == "multipart":
+        parts = []
+        for p in body.multipart:
+            pd: dict[str, Any] = {"name": p.name}
+            if p.file:
+                pd["file"] = p.file
+            else:
+                pd["value"] = p.value
+            if p.content_type:
+                pd["content_type"] = p.content_type
+            if not p.enabled:
+                pd["enabled"] = False
+            parts.append(pd)
+        d["multipart"] = parts
+    elif body.kind == "binary":
+        d["file"] = body.file
+    if body.content_type and body.kind in ("raw", "binary"):
+        d["content_type"] = body.content_type
+    return d
+
+
+def _body_from_doc(raw: Any) -> Body:
+    if not isinstance(raw, dict):
+        raise ValidationError("\"body\" must be an object")
+    kind = _str(raw, "type", "none")
+    body = Body(kind=kind, content_type=_str(raw, "content_type"), file=_str(raw, "file"))
+    if kind == "json" and "json" in raw:
+        body.text = json.dumps(raw["json"], indent=2, ensure_ascii=False)
+    else:
+        body.text = _str(raw, "text")
+    body.form = _kv_list_from_doc(raw, "form")
+    parts = raw.get("multipart", [])
+    if not isinstance(parts, list):
+        raise ValidationError("\"multipart\" must be a list")
+    for p in parts:
+        if not isinstance(p, dict):
+            raise ValidationError("every multipart entry must be an object")
+        body.multipart.append(
+            MultipartField(
+                name=_str(p, "name"),
+                value=_str(p, "value"),
+                file=_str(p, "file"),
+                content_type=_str(p, "content_type"),
+                enabled=_bool(p, "enabled", True),
+            )
+        )
+    return body
+
+
+def request_to_doc(req: Request) -> dict[str, Any]:
+    doc = _header("request")
+    doc["method"] = req.method
+    doc["url"] = req.url
+    if req.description:
+        doc["description"] = req.description
+    for key in ("params", "headers", "cookies"):
+        items = getattr(req, key)
+        if items:
+            doc[key] = _kv_list_to_doc(items)
+    if req.body.kind != "none":
+        doc["body"] = _body_to_doc(req.body)
+    if req.auth is not None:
+        doc["auth"] = _auth_to_doc(req.auth)
+    opts = req.options
+    if opts != RequestOptions():
+        od: dict[str, Any] = {
+            "response_format": opts.response_format,
+            "raise_for_status": opts.raise_for_status,
+            "follow_redirects": opts.follow_redirects,
+            "bypass_cache": opts.bypass_cache,
+        }
+        if opts.timeout is not None:
+            od["timeout"] = opts.timeout
+        doc["options"] = od
+    return doc
+
+
+def request_from_doc(path: str, doc: Any) -> Request:
+    doc = _check_header(doc, "request")
+    od = _obj(doc, "options")
+    timeout = od.get("timeout")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)):
+        raise ValidationError("\"options.timeout\" must be a number")
+    return Request(
+        path=path,
+        method=_str(doc, "method", "GET").upper(),
+        url=_str(doc, "url"),
+        description=_str(doc, "description"),
+        params=_kv_list_from_doc(doc, "params"),
+        headers=_kv_list_from_doc(doc, "headers"),
+        cookies=_kv_list_from_doc(doc, "cookies"),
+        body=_body_from_doc(doc["body"]) if "body" in doc else Body(),
+        auth=_auth_from_doc(doc["auth"]) if "auth" in doc else None,
+        options=RequestOptions(
+            response_format=_str(od, "response_format", "text"),
+            raise_for_status=_bool(od, "raise_for_status", False),
+            follow_redirects=_bool(od, "follow_redirects", True),
+            bypass_cache=_bool(od, "bypass_cache", False),
+            timeout=float(timeout) if timeout is not None else None,
+        ),
+    )
+
+
+# -- environments ------------------------------------------------------------------------
+
+
+def environment_to_doc(env: Environment) -> dict[str, Any]:
+    doc = _header("environment")
+    doc["variables"] = {k: env.variables[k] for k in sorted(env.variables)}
+    return doc
+
+
+def environment_from_doc(name: str, doc: Any) -> Environment:
+    doc = _check_header(doc, "environment")
+    return Environment(name=name, variables=_str_map(doc, "variables"))

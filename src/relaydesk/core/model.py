@@ -1,0 +1,321 @@
+"""Domain model: connections, folders, requests and environments.
+
+Plain dataclasses with no I/O. Paths are workspace paths made of ``/``-separated
+segments: a connection lives at ``jira/cloud``; a request inside it at
+``jira/cloud/issues/Get issue`` (folder ``issues``, name ``Get issue``).
+Secrets are never part of the model: auth settings hold only public fields, and
+secret fields live in the keyring under the path of the item that owns the auth.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from .errors import ValidationError
+
+__all__ = [
+    "AUTH_KINDS",
+    "AUTH_PUBLIC_FIELDS",
+    "AUTH_SECRET_FIELDS",
+    "BODY_KINDS",
+    "FORBIDDEN_HEADERS",
+    "MAX_CUSTOM_HEADERS",
+    "AuthSettings",
+    "Body",
+    "Connection",
+    "Environment",
+    "KeyValue",
+    "MultipartField",
+    "Request",
+    "RequestOptions",
+    "TlsSettings",
+    "join_path",
+    "split_path",
+    "validate_base_url",
+    "validate_connection",
+    "validate_header_name",
+    "validate_path",
+    "validate_request",
+]
+
+AuthKind = Literal["none", "basic", "bearer", "token", "apikey", "digest", "oauth2"]
+AUTH_KINDS: tuple[str, ...] = ("none", "basic", "bearer", "token", "apikey", "digest", "oauth2")
+
+# Fields stored in workspace files, per auth kind.
+AUTH_PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
+    "none": (),
+    "basic": ("username",),
+    "digest": ("username",),
+    "bearer": (),
+    "token": ("scheme",),
+    "apikey": ("name", "in"),
+    "oauth2": (
+        "grant", "issuer", "auth_url", "token_url", "client_id", "scope", "audience",
+        "redirect_port", "redirect_path", "client_auth",
+    ),
+}
+# Fields that only ever live in the keyring.
+AUTH_SECRET_FIELDS: dict[str, tuple[str, ...]] = {
+    "none": (),
+    "basic": ("password",),
+    "digest": ("password",),
+    "bearer": ("token",),
+    "token": ("token",),
+    "apikey": ("value",),
+    "oauth2": ("client_secret",),
+}
+ALL_SECRET_FIELD_NAMES = frozenset(f for fs in AUTH_SECRET_FIELDS.values() for f in fs)
+
+BodyKind = Literal["none", "json", "form", "multipart", "raw", "binary"]
+BODY_KINDS: tuple[str, ...] = ("none", "json", "form", "multipart", "raw", "binary")
+RESPONSE_FORMATS: tuple[str, ...] = ("text", "json", "bytes")
+METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+MAX_CUSTOM_HEADERS = 20
+# Headers the HTTP layer owns; letting a user set them breaks framing or routing.
+FORBIDDEN_HEADERS: dict[str, str] = {
+    "host": "the host is taken from the URL",
+    "content-length": "the length is computed from the body",
+    "connection": "connection management belongs to the HTTP client",
+    "keep-alive": "connection management belongs to the HTTP client",
+    "transfer-encoding": "the transfer encoding is chosen by the HTTP client",
+    "te": "the transfer encoding is chosen by the HTTP client",
+    "trailer": "trailers are managed by the HTTP client",
+    "upgrade": "protocol upgrades are not supported on API requests",
+    "proxy-connection": "connection management belongs to the HTTP client",
+}
+
+_HEADER_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_SEGMENT = re.compile(r"^[^/\\\x00-\x1f\x7f:*?\"<>|]+$")
+
+
+@dataclass
+class KeyValue:
+    name: str
+    value: str = ""
+    enabled: bool = True
+
+
+@dataclass
+class MultipartField:
+    name: str
+    value: str = ""
+    file: str = ""  # a path; when set, the part is the file's content
+    content_type: str = ""
+    enabled: bool = True
+
+
+@dataclass
+class AuthSettings:
+    kind: str = "none"
+    params: dict[str, str] = field(default_factory=dict)
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.params.get(name, default)
+
+
+@dataclass
+class TlsSettings:
+    verify: bool = True
+    ca_bundle: str = ""
+    client_cert: str = ""
+    client_key: str = ""
+    https_only: bool = False
+
+
+@dataclass
+class Connection:
+    path: str
+    base_url: str
+    docs_url: str = ""
+    test_url: str = ""
+    description: str = ""
+    headers: list[KeyValue] = field(default_factory=list)
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    tls: TlsSettings = field(default_factory=TlsSettings)
+    timeout: float = 60.0
+    cache_ttl: float = 300.0
+    proxy: str = ""
+    variables: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return split_path(self.path)[-1]
+
+
+@dataclass
+class Body:
+    kind: str = "none"
+    text: str = ""  # JSON source for "json", the payload for "raw"
+    content_type: str = ""  # for "raw" and "binary"
+    form: list[KeyValue] = field(default_factory=list)
+    multipart: list[MultipartField] = field(default_factory=list)
+    file: str = ""  # for "binary"
+
+    @classmethod
+    def from_json(cls, value: Any) -> Body:
+        import json
+
+        return cls(kind="json", text=json.dumps(value, indent=2, ensure_ascii=False))
+
+
+@dataclass
+class RequestOptions:
+    response_format: str = "text"
+    raise_for_status: bool = False
+    follow_redirects: bool = True
+    timeout: float | None = None  # None: the connection's timeout
+    bypass_cache: bool = False
+
+
+@dataclass
+class Request:
+    path: str
+    method: str = "GET"
+    url: str = ""  # a path relative to the connection's base URL, or a full URL
+    params: list[KeyValue] = field(default_factory=list)
+    headers: list[KeyValue] = field(default_factory=list)
+    cookies: list[KeyValue] = field(default_factory=list)
+    body: Body = field(default_factory=Body)
+    auth: AuthSettings | None = None  # None: inherit the connection's
+    options: RequestOptions = field(default_factory=RequestOptions)
+    description: str = ""
+
+    @property
+    def name(self) -> str:
+        return split_path(self.path)[-1]
+
+
+@dataclass
+class Environment:
+    name: str
+    variables: dict[str, str] = field(default_factory=dict)
+
+
+# -- paths -------------------------------------------------------------------------------
+
+
+def split_path(path: str) -> list[str]:
+    return [s for s in path.strip("/").split("/") if s]
+
+
+def join_path(*parts: str) -> str:
+    return "/".join(s for p in parts for s in split_path(p))
+
+
+def validate_path(path: str, what: str = "path") -> str:
+    """Normalise a workspace path, refusing segments that cannot be file names."""
+    segments = split_path(path)
+    if not segments:
+        raise ValidationError(f"The {what} is empty; give a name such as 'jira/cloud'.")
+    for seg in segments:
+        if seg in (".", "..") or seg.startswith(".") or not _SEGMENT.match(seg):
+            raise ValidationError(
+                f"'{seg}' cannot be used in a {what}: names may not start with a dot or "
+                "contain \\ : * ? \" < > | or control characters."
+            )
+        if seg != seg.strip():
+            raise ValidationError(f"'{seg}' in the {what} starts or ends with a space.")
+    return "/".join(segments)
+
+
+# -- validation --------------------------------------------------------------------------
+
+
+def validate_base_url(url: str, *, https_only: bool = False, what: str = "base URL") -> str:
+    url = url.strip()
+    if not url:
+        raise ValidationError(f"The {what} is mandatory, e.g. https://api.example.com/v2.")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise ValidationError(
+            f"The {what} '{url}' must start with https:// or http://."
+        )
+    if not parts.hostname:
+        raise ValidationError(f"The {what} '{url}' has no host name.")
+    if https_only and parts.scheme != "https":
+        raise ValidationError(
+            f"The {what} '{url}' uses plain http:// but the connection is HTTPS-only."
+        )
+    try:
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        raise ValidationError(f"The {what} '{url}' has an invalid port.") from None
+    return url
+
+
+def validate_header_name(name: str) -> None:
+    if not name or not _HEADER_TOKEN.match(name):
+        raise ValidationError(
+            f"'{name}' is not a valid header name: use letters, digits and - (no spaces or colons)."
+        )
+    reason = FORBIDDEN_HEADERS.get(name.lower())
+    if reason:
+        raise ValidationError(f"The header '{name}' cannot be set: {reason}.")
+
+
+def validate_connection(conn: Connection) -> None:
+    validate_path(conn.path, "connection path")
+    validate_base_url(conn.base_url, https_only=conn.tls.https_only)
+    if conn.test_url and "://" in conn.test_url:
+        validate_base_url(conn.test_url, https_only=conn.tls.https_only, what="test URL")
+    if len(conn.headers) > MAX_CUSTOM_HEADERS:
+        raise ValidationError(
+            f"A connection can have at most {MAX_CUSTOM_HEADERS} custom headers "
+            f"({len(conn.headers)} given)."
+        )
+    for h in conn.headers:
+        validate_header_name(h.name)
+    if conn.auth.kind not in AUTH_KINDS:
+        raise ValidationError(
+            f"Unknown authentication '{conn.auth.kind}'; choose one of {', '.join(AUTH_KINDS)}."
+        )
+    _validate_auth(conn.auth)
+    if conn.timeout <= 0:
+        raise ValidationError("The timeout must be a positive number of seconds.")
+    if conn.cache_ttl < 0:
+        raise ValidationError("The cache time cannot be negative (0 turns the cache off).")
+
+
+def _validate_auth(auth: AuthSettings) -> None:
+    if auth.kind not in AUTH_KINDS:
+        raise ValidationError(
+            f"Unknown authentication '{auth.kind}'; choose one of {', '.join(AUTH_KINDS)}."
+        )
+    allowed = AUTH_PUBLIC_FIELDS[auth.kind]
+    for key in auth.params:
+        if key in AUTH_SECRET_FIELDS[auth.kind]:
+            raise ValidationError(
+                f"'{key}' is a secret: store it with `relaydesk secret set PATH {key}` "
+                "(it goes to the keyring, never into workspace files)."
+            )
+        if key not in allowed:
+            raise ValidationError(
+                f"'{key}' is not a setting of {auth.kind} authentication"
+                + (f"; use one of: {', '.join(allowed)}." if allowed else ".")
+            )
+    if auth.kind == "apikey" and auth.get("in", "header") not in ("header", "query"):
+        raise ValidationError("An API key is sent either in a 'header' or in the 'query'.")
+
+
+def validate_request(req: Request) -> None:
+    validate_path(req.path, "request path")
+    if not re.match(r"^[A-Za-z]+$", req.method):
+        raise ValidationError(f"'{req.method}' is not an HTTP method.")
+    for h in req.headers:
+        if h.enabled:
+            validate_header_name(h.name)
+    if req.body.kind not in BODY_KINDS:
+        raise ValidationError(
+            f"Unknown body type '{req.body.kind}'; choose one of {', '.join(BODY_KINDS)}."
+        )
+    if req.options.response_format not in RESPONSE_FORMATS:
+        raise ValidationError(
+            f"Unknown response format '{req.options.response_format}'; "
+            f"choose one of {', '.join(RESPONSE_FORMATS)}."
+        )
+    if req.auth is not None:
+        _validate_auth(req.auth)
