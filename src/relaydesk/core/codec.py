@@ -194,14 +194,32 @@ def connection_from_doc(path: str, doc: Any) -> Connection:
 # -- requests ----------------------------------------------------------------------------
 
 
+def _json_text(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _structured_json(text: str) -> tuple[Any] | None:
+    """The body's JSON value when storing it structured loses nothing, else None.
+
+    Structured bodies diff field by field in git; but the text is what gets sent, so
+    only text that reloads byte for byte (two-space indentation, no ``1e5`` or
+    ``{{template}}``) is stored that way — anything else is kept verbatim.
+    """
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return (value,) if _json_text(value) == text else None
+
+
 def _body_to_doc(body: Body) -> dict[str, Any]:
     d: dict[str, Any] = {"type": body.kind}
     if body.kind == "json":
-        try:
-            # Stored as structured JSON so diffs show the fields that changed.
-            d["json"] = json.loads(body.text)
-        except ValueError:
-            d["text"] = body.text  # not valid JSON yet (e.g. an unquoted {{template}})
+        value = _structured_json(body.text)
+        if value is not None:
+            d["json"] = value[0]
+        else:
+            d["text"] = body.text
     elif body.kind == "raw":
         d["text"] = body.text
     elif body.kind == "form":
@@ -233,7 +251,7 @@ def _body_from_doc(raw: Any) -> Body:
     kind = _str(raw, "type", "none")
     body = Body(kind=kind, content_type=_str(raw, "content_type"), file=_str(raw, "file"))
     if kind == "json" and "json" in raw:
-        body.text = json.dumps(raw["json"], indent=2, ensure_ascii=False)
+        body.text = _json_text(raw["json"])
     else:
         body.text = _str(raw, "text")
     body.form = _kv_list_from_doc(raw, "form")
@@ -280,6 +298,8 @@ def request_to_doc(req: Request) -> dict[str, Any]:
         if opts.timeout is not None:
             od["timeout"] = opts.timeout
         doc["options"] = od
+    if req.checks:
+        doc["checks"] = [dict(c) for c in req.checks]
     return doc
 
 
@@ -289,6 +309,9 @@ def request_from_doc(path: str, doc: Any) -> Request:
     timeout = od.get("timeout")
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)):
         raise ValidationError("\"options.timeout\" must be a number")
+    checks = doc.get("checks", [])
+    if not isinstance(checks, list) or not all(isinstance(c, dict) for c in checks):
+        raise ValidationError("\"checks\" must be a list of objects")
     return Request(
         path=path,
         method=_str(doc, "method", "GET").upper(),
@@ -306,6 +329,7 @@ def request_from_doc(path: str, doc: Any) -> Request:
             bypass_cache=_bool(od, "bypass_cache", False),
             timeout=float(timeout) if timeout is not None else None,
         ),
+        checks=[dict(c) for c in checks],
     )
 
 

@@ -54,7 +54,7 @@ AUTH_PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
     "apikey": ("name", "in"),
     "oauth2": (
         "grant", "issuer", "auth_url", "token_url", "client_id", "scope", "audience",
-        "redirect_port", "redirect_path", "client_auth",
+        "resource", "redirect_port", "redirect_path", "client_auth",
     ),
 }
 # Fields that only ever live in the keyring.
@@ -183,6 +183,8 @@ class Request:
     auth: AuthSettings | None = None  # None: inherit the connection's
     options: RequestOptions = field(default_factory=RequestOptions)
     description: str = ""
+    # Runner checks as plain documents (``relaydesk.core.checks`` reads them).
+    checks: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def name(self) -> str:

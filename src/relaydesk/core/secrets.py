@@ -9,6 +9,7 @@ raises ``SecretStoreError`` with a message that says what to do.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from .errors import SecretStoreError
@@ -66,9 +67,17 @@ class SecretStore:
     def _key(self, owner_path: str, field: str) -> str:
         return f"{self._workspace_id}/{owner_path.strip('/')}#{field}"
 
-    def _call(self, fn: Any, *args: Any) -> Any:
+    @property
+    def available(self) -> bool:
+        return self._backend is not None
+
+    @property
+    def backend(self) -> Any:
         if self._backend is None:
             raise SecretStoreError(_NO_KEYRING)
+        return self._backend
+
+    def _call(self, fn: Any, *args: Any) -> Any:
         try:
             from keyring.errors import KeyringError, KeyringLocked, NoKeyringError
         except ImportError:  # pragma: no cover
@@ -90,24 +99,24 @@ class SecretStore:
             raise SecretStoreError(f"The system keyring failed: {exc}") from None
 
     def get(self, owner_path: str, field: str) -> str | None:
-        value = self._call(self._backend.get_password, SERVICE, self._key(owner_path, field))
+        value = self._call(self.backend.get_password, SERVICE, self._key(owner_path, field))
         return value if value is None else str(value)
 
     def has(self, owner_path: str, field: str) -> bool:
         return self.get(owner_path, field) is not None
 
     def set(self, owner_path: str, field: str, value: str) -> None:
-        self._call(self._backend.set_password, SERVICE, self._key(owner_path, field), value)
+        self._call(self.backend.set_password, SERVICE, self._key(owner_path, field), value)
 
     def delete(self, owner_path: str, field: str) -> None:
         """Forget a secret; deleting one that is not there is not an error."""
         from keyring.errors import PasswordDeleteError
 
+        backend = self.backend
+
         def delete() -> None:
-            try:
-                self._backend.delete_password(SERVICE, self._key(owner_path, field))
-            except PasswordDeleteError:
-                pass
+            with contextlib.suppress(PasswordDeleteError):
+                backend.delete_password(SERVICE, self._key(owner_path, field))
 
         self._call(delete)
 

@@ -69,7 +69,8 @@ def render(text: str, variables: Mapping[str, str], *, where: str = "") -> str:
         location = f" in {where}" if where else ""
         if name.startswith("$"):
             known = ", ".join(BUILTINS)
-            raise TemplateError(f"Unknown built-in {{{{{name}}}}}{location}; built-ins are {known}.")
+            raise TemplateError(
+                f"Unknown built-in {{{{{name}}}}}{location}; built-ins are {known}.")
         raise TemplateError(
             f"Unknown variable {{{{{name}}}}}{location}: define '{name}' in the active "
             "environment or the connection's variables, or pass --var "

@@ -1,0 +1,221 @@
+"""The HTTP engine: prepares a request, sends it through a pooled client, reads the
+answer into a ``Response``.
+
+One long-lived ``httpx.AsyncClient`` is kept per distinct TLS/proxy setup (so every
+request of a connection reuses its connections) and closed in ``aclose()``. Transport
+failures come out as ``RequestError`` subclasses with plain-words messages; a
+cancelled task closes the response and lets ``CancelledError`` propagate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from typing import Any
+
+import httpx
+
+from .auth import TokenProvider, auth_owner
+from .cache import CACHEABLE_METHODS, ResponseCache, cache_key
+from .check import CheckResult, check_connection
+from .client_settings import transport_settings
+from .errors import ValidationError
+from .messages import explain_status, status_error, to_request_error
+from .model import Connection, Environment, Request
+from .prepare import PreparedRequest, prepare, resolve_variables
+from .response import Response, parse_set_cookies
+from .secrets import SecretStore
+from .transfer import MAX_REDIRECTS, ProgressCallback, open_exchange, read_body, request_body
+
+__all__ = ["DEFAULT_SPOOL_THRESHOLD", "Engine"]
+
+DEFAULT_SPOOL_THRESHOLD = 8 * 1024 * 1024
+_USER_AGENT = "relaydesk/0.1"
+_DEFAULT_HEADERS = (("User-Agent", _USER_AGENT), ("Accept", "*/*"),
+                    ("Accept-Encoding", "gzip, deflate"))
+_PROBLEM_PEEK = 256 * 1024  # how much of a spooled error body explain_status reads
+_ClientKey = tuple[bool, str, str, str, str]
+
+
+def _client_key(connection: Connection | None) -> _ClientKey:
+    if connection is None:
+        return (True, "", "", "", "")
+    tls = connection.tls
+    return (tls.verify, tls.ca_bundle, tls.client_cert, tls.client_key, connection.proxy.strip())
+
+
+def _mask(text: str, secrets: frozenset[str]) -> str:
+    from urllib.parse import quote
+
+    for value in secrets:
+        if len(value) >= 3:
+            text = text.replace(value, "****").replace(quote(value, safe=""), "****")
+    return text
+
+
+class Engine:
+    def __init__(
+        self,
+        secrets: SecretStore | None,
+        *,
+        cache: ResponseCache | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        spool_threshold: int = DEFAULT_SPOOL_THRESHOLD,
+        token_provider: TokenProvider | None = None,
+        max_redirects: int = MAX_REDIRECTS,
+    ) -> None:
+        self._secrets = secrets
+        self._cache = cache
+        self._transport = transport
+        self._spool_threshold = spool_threshold
+        self._tokens = token_provider
+        self._max_redirects = max_redirects
+        self._clients: dict[_ClientKey, httpx.AsyncClient] = {}
+
+    @property
+    def cache(self) -> ResponseCache | None:
+        return self._cache
+
+    def _client(self, connection: Connection | None) -> httpx.AsyncClient:
+        key = _client_key(connection)
+        client = self._clients.get(key)
+        if client is None:
+            client = self._new_client(connection)
+            self._clients[key] = client
+        return client
+
+    def _new_client(self, connection: Connection | None) -> httpx.AsyncClient:
+        # Cookies are whatever the request says: no jar carries them between requests.
+        no_cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+        if self._transport is not None:
+            return httpx.AsyncClient(transport=self._transport, cookies=no_cookies,
+                                     follow_redirects=False, trust_env=False)
+        return httpx.AsyncClient(cookies=no_cookies, follow_redirects=False,
+                                 **transport_settings(connection))
+
+    async def prepare(
+        self,
+        request: Request,
+        connection: Connection | None,
+        *,
+        environment: Environment | None = None,
+        variables: Mapping[str, str] | None = None,
+    ) -> PreparedRequest:
+        """What ``send`` would put on the wire (OAuth token fetched if needed)."""
+        values = resolve_variables(connection, environment, variables)
+        token = None
+        settings, owner = auth_owner(request, connection)
+        if settings.kind == "oauth2" and self._tokens is not None:
+            token = await self._tokens.access_token(owner, settings)
+        return prepare(request, connection, self._secrets, values, oauth_token=token)
+
+    async def send(
+        self,
+        request: Request,
+        connection: Connection | None,
+        *,
+        environment: Environment | None = None,
+        variables: Mapping[str, str] | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> Response:
+        settings, owner = auth_owner(request, connection)
+        oauth = settings.kind == "oauth2" and self._tokens is not None
+        for attempt in (1, 2):
+            prepared = await self.prepare(request, connection, environment=environment,
+                                          variables=variables)
+            response = await self.send_prepared(
+                prepared, connection,
+                raise_for_status=request.options.raise_for_status and not (
+                    oauth and attempt == 1),
+                bypass_cache=request.options.bypass_cache,
+                on_progress=on_progress,
+            )
+            invalidate = getattr(self._tokens, "invalidate", None)
+            if response.status != 401 or not oauth or attempt == 2 or invalidate is None:
+                break
+            # A revoked or expired-early OAuth token: forget it and try once more with
+            # a fresh one (refreshed, or a new client-credentials grant).
+            response.discard()
+            invalidate(owner)
+        if request.options.raise_for_status and response.status >= 400 and oauth:
+            response.discard()
+            raise status_error(response.status, response.headers, response.body, response.url)
+        return response
+
+    async def send_prepared(
+        self,
+        prepared: PreparedRequest,
+        connection: Connection | None = None,
+        *,
+        raise_for_status: bool = False,
+        bypass_cache: bool = False,
+        on_progress: ProgressCallback | None = None,
+    ) -> Response:
+        content, multipart_type = request_body(prepared)
+        headers = list(prepared.headers)
+        if multipart_type:
+            headers.append(("Content-Type", multipart_type))
+        present = {k.lower() for k, _ in headers}
+        headers = [*(h for h in _DEFAULT_HEADERS if h[0].lower() not in present), *headers]
+
+        key = None
+        if (self._cache is not None and connection is not None and connection.cache_ttl > 0
+                and prepared.method in CACHEABLE_METHODS and not bypass_cache):
+            key = cache_key(prepared.owner_path, prepared.method, prepared.url, headers,
+                            content, prepared.secret_values)
+            hit = self._cache.get(key)
+            if hit is not None:
+                if on_progress is not None:
+                    on_progress(hit.size, hit.size)
+                return hit
+
+        client = self._client(connection)
+        try:
+            exchange = await open_exchange(client, prepared, headers, content,
+                                           max_redirects=self._max_redirects)
+            raw = exchange.response
+            body, body_file, size = await read_body(
+                raw, spool_threshold=self._spool_threshold, on_progress=on_progress)
+        except httpx.HTTPError as exc:
+            raise to_request_error(exc, timeout=prepared.timeout) from exc
+        except httpx.InvalidURL as exc:
+            raise ValidationError(f"'{prepared.url}' is not a valid URL: {exc}.") from None
+        except UnicodeEncodeError:
+            raise ValidationError(
+                "A header name or value contains characters that HTTP headers cannot carry "
+                "(use plain ASCII, or percent-encode the value)."
+            ) from None
+
+        resp_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw.headers.raw]
+        response = Response(
+            status=raw.status_code, reason=raw.reason_phrase, http_version=raw.http_version,
+            method=prepared.method, url=_mask(str(raw.url), prepared.secret_values),
+            headers=resp_headers,
+            cookies=parse_set_cookies([v for k, v in resp_headers if k.lower() == "set-cookie"]),
+            size=size, timings=exchange.trace.timings(), body_file=body_file, body=body,
+            redirects=[_mask(u, prepared.secret_values) for u in exchange.redirects],
+        )
+        if response.status >= 400:
+            peek = body if body_file is None else _peek(body_file)
+            response.problem = explain_status(response.status, resp_headers, peek)
+            if raise_for_status:
+                response.discard()
+                raise status_error(response.status, resp_headers, peek, response.url)
+        elif key is not None and self._cache is not None and connection is not None:
+            self._cache.put(key, response, connection.cache_ttl,
+                            connection_path=connection.path)
+        return response
+
+    async def check(self, connection: Connection) -> CheckResult:
+        return await check_connection(self, connection)
+
+    async def aclose(self) -> None:
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+
+def _peek(path: Any) -> bytes:
+    with open(path, "rb") as fh:
+        data: bytes = fh.read(_PROBLEM_PEEK)
+    return data

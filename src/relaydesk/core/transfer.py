@@ -1,0 +1,169 @@
+"""One exchange on the wire: redirects followed by hand, timings traced, body streamed.
+
+Redirects are followed here rather than by httpx so that credentials never travel to
+another origin: when a redirect leaves the scheme/host/port of the previous hop, the
+Authorization, API-key, Cookie and Proxy-Authorization headers, an API-key query
+parameter and header-less auth (Digest) are all dropped for the rest of the chain.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from .errors import HttpsOnlyError, RequestError
+from .multipart import encode_multipart
+from .prepare import PreparedRequest
+from .response import Timings
+from .urls import remove_query_params, same_origin
+
+__all__ = ["MAX_REDIRECTS", "Exchange", "ProgressCallback", "open_exchange", "read_body",
+           "request_body"]
+
+MAX_REDIRECTS = 20
+ProgressCallback = Callable[[int, int | None], None]
+_REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+_BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding"})
+
+
+@dataclass
+class _Trace:
+    """Collects httpcore trace events into a ``Timings`` (per request, all hops)."""
+
+    start: float = field(default_factory=time.perf_counter)
+    marks: dict[str, float] = field(default_factory=dict)
+
+    async def __call__(self, name: str, info: dict[str, Any]) -> None:
+        # e.g. "connection.connect_tcp.started", "http11.receive_response_headers.complete"
+        self.marks[name] = time.perf_counter()
+
+    def span(self, prefix: str) -> float | None:
+        a, b = self.marks.get(f"{prefix}.started"), self.marks.get(f"{prefix}.complete")
+        return b - a if a is not None and b is not None else None
+
+    def timings(self) -> Timings:
+        sent = self.marks.get("http11.send_request_body.complete") or self.marks.get(
+            "http2.send_request_body.complete") or self.marks.get(
+            "http2.send_request_headers.complete")
+        got = self.marks.get("http11.receive_response_headers.complete") or self.marks.get(
+            "http2.receive_response_headers.complete")
+        return Timings(
+            connect=self.span("connection.connect_tcp"),
+            tls=self.span("connection.start_tls"),
+            first_byte=(got - sent) if sent is not None and got is not None else None,
+            total=time.perf_counter() - self.start,
+        )
+
+
+def request_body(prepared: PreparedRequest) -> tuple[bytes | None, str | None]:
+    """The body bytes and, for multipart, the Content-Type carrying the boundary."""
+    if not prepared.is_multipart:
+        return prepared.content, None
+    ctype = prepared.header("content-type") or ""
+    boundary = ctype.partition("boundary=")[2].strip('"') or None
+    content, generated = encode_multipart(prepared.files or [], boundary=boundary)
+    return content, (None if boundary else generated)
+
+
+@dataclass
+class Exchange:
+    response: httpx.Response  # open, body not read yet
+    trace: _Trace
+    redirects: list[str]
+
+
+async def open_exchange(
+    client: httpx.AsyncClient,
+    prepared: PreparedRequest,
+    headers: list[tuple[str, str]],
+    content: bytes | None,
+    *,
+    max_redirects: int = MAX_REDIRECTS,
+) -> Exchange:
+    """Send ``prepared`` and follow redirects; the caller reads and closes the body."""
+    trace = _Trace()
+    timeout = httpx.Timeout(prepared.timeout).as_dict()
+    method, url, auth = prepared.method, prepared.url, prepared.auth
+    redirects: list[str] = []
+    while True:
+        request = httpx.Request(method, url, headers=headers, content=content,
+                                extensions={"timeout": timeout, "trace": trace})
+        response = await client.send(request, stream=True, auth=auth)
+        location = response.headers.get("location")
+        if (not prepared.follow_redirects or response.status_code not in _REDIRECT_CODES
+                or not location):
+            return Exchange(response, trace, redirects)
+        await response.aclose()
+        if len(redirects) >= max_redirects:
+            raise RequestError(
+                f"Too many redirects (more than {max_redirects}); the last one pointed to "
+                f"'{location}'. The server may be redirecting in a loop."
+            )
+        next_url = str(response.url.join(location))
+        redirects.append(url)
+        if prepared.https_only and not next_url.lower().startswith("https://"):
+            raise HttpsOnlyError(
+                f"The server redirected to '{next_url}', which uses plain http://, but the "
+                "connection is HTTPS-only."
+            )
+        status = response.status_code
+        if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
+            # As browsers do: the follow-up is a GET without the body.
+            method, content = "GET", None
+            headers = [(k, v) for k, v in headers if k.lower() not in _BODY_HEADERS]
+        if not same_origin(url, next_url):
+            drop = prepared.sensitive_headers
+            headers = [(k, v) for k, v in headers if k.lower() not in drop]
+            next_url = remove_query_params(next_url, prepared.sensitive_params)
+            auth = None
+        url = next_url
+
+
+async def read_body(
+    response: httpx.Response,
+    *,
+    spool_threshold: int,
+    on_progress: ProgressCallback | None = None,
+) -> tuple[bytes, Path | None, int]:
+    """Read the body: in memory up to ``spool_threshold`` bytes, then into a temporary
+    file. Returns ``(in-memory bytes, spooled file or None, size)``; a failure or a
+    cancellation removes the partial file and closes the response."""
+    encoded = "content-encoding" in response.headers
+    length = response.headers.get("content-length")
+    total = int(length) if length and length.isdigit() and not encoded else None
+    buffer = bytearray()
+    spool: Any = None
+    size = 0
+    try:
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if spool is not None:
+                spool.write(chunk)
+            else:
+                buffer += chunk
+                if len(buffer) > spool_threshold:
+                    spool = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept past this call
+                        prefix="relaydesk-", suffix=".body", delete=False)
+                    spool.write(buffer)
+                    buffer = bytearray()
+            if on_progress is not None:
+                on_progress(size, total)
+    except BaseException:
+        if spool is not None:
+            spool.close()
+            os.unlink(spool.name)
+        raise
+    finally:
+        await response.aclose()
+    if spool is not None:
+        spool.close()
+        return b"", Path(spool.name), size
+    return bytes(buffer), None, size
+
