@@ -1,0 +1,38 @@
+"""Small copyable snippets that are not full request exports."""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+
+from .model import split_path
+
+__all__ = ["connection_import_line", "python_identifier"]
+
+
+def python_identifier(text: str, default: str = "api") -> str:
+    """A valid, non-keyword Python name derived from ``text`` (``jira-cloud`` → ``jira_cloud``)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    name = re.sub(r"[^0-9A-Za-z_]+", "_", ascii_text).strip("_").lower()
+    if not name:
+        name = default
+    if name[0].isdigit():
+        name = f"{default}_{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name == "relaydesk":
+        name += "_"
+    return name
+
+
+def connection_import_line(path: str, var_name: str | None = None) -> str:
+    """``jira = relaydesk.connect("jira/cloud")``: a script's ready client for a connection.
+
+    The variable is ``var_name`` if given, else the first path segment (the service, as in
+    ``jira/cloud``, ``jira/server``) made a Python name.
+    """
+    segments = split_path(path)
+    clean = "/".join(segments)
+    name = python_identifier(var_name) if var_name else python_identifier(
+        segments[0] if segments else "")
+    literal = '"' + clean.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} = relaydesk.connect({literal})"
