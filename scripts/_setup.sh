@@ -1,0 +1,92 @@
+# Shared setup for scripts/test and scripts/run (sourced, not executed).
+#
+# Installs the Debian packages and the Python virtualenv Relaydesk needs, but only
+# what is missing: a second run on a ready machine does nothing and takes a moment.
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$REPO_ROOT/.venv"
+
+# Secret Service for keyring tests, an X server for real-window tests, curl for the
+# curl-equivalence tests, and the libraries Qt's xcb platform plugin loads.
+TEST_DEB_PACKAGES=(
+    dbus dbus-x11 gnome-keyring xvfb xauth curl
+    libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
+    libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xfixes0 libxcb-xinerama0
+    libegl1 libgl1 libfontconfig1 libdbus-1-3
+)
+RUN_DEB_PACKAGES=("${TEST_DEB_PACKAGES[@]}")
+
+log() { printf 'relaydesk-setup: %s\n' "$*" >&2; }
+
+ensure_deb_packages() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    if ! command -v apt-get >/dev/null 2>&1; then
+        log "missing system packages (${missing[*]}) and no apt-get to install them"
+        return 1
+    fi
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null 2>&1 || { log "need root (or sudo) to install: ${missing[*]}"; return 1; }
+        sudo=(sudo)
+    fi
+    log "installing system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]}" apt-get update -qq >/dev/null
+    "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+find_python() {
+    local candidate
+    for candidate in python3.13 python3.12 python3.11 python3; do
+        if command -v "$candidate" >/dev/null 2>&1 &&
+           "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+ensure_venv() {
+    local extras="$1" stamp hash py
+    if [ ! -x "$VENV/bin/python" ]; then
+        py="$(find_python)" || {
+            log "Python >= 3.11 not found; installing Debian's python3"
+            ensure_deb_packages python3 python3-venv python3-pip
+            py="$(find_python)" || { log "no Python >= 3.11 available"; return 1; }
+        }
+        if ! "$py" -c 'import venv, ensurepip' >/dev/null 2>&1; then
+            ensure_deb_packages python3-venv
+        fi
+        log "creating $VENV with $py"
+        "$py" -m venv "$VENV"
+    fi
+    # Re-install only when pyproject.toml or the extras change.
+    hash="$( (cat "$REPO_ROOT/pyproject.toml"; echo "$extras") | sha256sum | cut -d' ' -f1)"
+    stamp="$VENV/.relaydesk-installed"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ] ||
+       ! "$VENV/bin/python" -c 'import relaydesk' >/dev/null 2>&1; then
+        log "installing relaydesk[$extras] into $VENV"
+        "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+        "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$REPO_ROOT[$extras]"
+        echo "$hash" >"$stamp"
+    fi
+}
+
+# newman (Postman's reference runner) for the Postman-fidelity tests, from npm into a
+# cache outside the repo. Without Node.js/npm those tests skip and say why.
+NODE_CACHE="${HOME}/.cache/relaydesk-node"
+ensure_newman() {
+    [ -x "$NODE_CACHE/node_modules/.bin/newman" ] && return 0
+    if ! command -v npm >/dev/null 2>&1; then
+        log "npm not found: the newman comparison tests will be skipped"
+        return 0
+    fi
+    log "installing newman into $NODE_CACHE"
+    npm install --silent --no-audit --no-fund --prefix "$NODE_CACHE" newman@6 >/dev/null 2>&1 ||
+        log "npm could not install newman: the newman comparison tests will be skipped"
+}

@@ -1,0 +1,187 @@
+"""What every subcommand shares: the workspace, the keyring, argument helpers, output.
+
+Nothing here imports httpx or the engine, so `relaydesk ls` and friends start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..core.errors import NotFoundError, RelaydeskError, ValidationError
+
+if TYPE_CHECKING:
+    from ..core.model import AuthSettings
+    from ..core.secrets import SecretStore
+    from ..core.workspace import Workspace
+
+__all__ = [
+    "Context",
+    "UsageError",
+    "add_workspace_option",
+    "auth_owner",
+    "env_flag",
+    "human_size",
+    "human_time",
+    "parse_header",
+    "parse_pairs",
+    "read_source",
+    "require_any",
+    "say",
+]
+
+
+class UsageError(RelaydeskError):
+    """A command line that cannot be understood (exit status 2)."""
+
+
+def say(message: str) -> None:
+    """A diagnostic for people: always on stderr so stdout stays clean for pipes."""
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass
+class Context:
+    """Per-invocation state, built from the global options."""
+
+    workspace_arg: str | None = None
+    _workspace: Workspace | None = field(default=None, repr=False)
+
+    @property
+    def workspace_dir(self) -> Path:
+        from ..core.workspace import resolve_workspace_dir
+
+        return resolve_workspace_dir(self.workspace_arg)
+
+    def workspace(self, *, create: bool = False) -> Workspace:
+        """Open the workspace; reading commands never create one as a side effect."""
+        if self._workspace is None:
+            from ..core.workspace import MANIFEST, Workspace
+
+            root = self.workspace_dir
+            if not create and not (root / MANIFEST).exists():
+                raise NotFoundError(
+                    f"No Relaydesk workspace at {root} yet; create a connection first with "
+                    "`relaydesk new connection PATH --base-url URL`."
+                )
+            self._workspace = Workspace.open(root, create=create)
+        return self._workspace
+
+    def secrets(self) -> SecretStore:
+        """The system keyring, opened only when a command really needs a secret."""
+        from ..core.secrets import SecretStore, system_keyring
+
+        return SecretStore(system_keyring(), self.workspace().id)
+
+
+def auth_owner(ws: Workspace, path: str) -> tuple[str, AuthSettings]:
+    """The item whose auth settings a secret of ``path`` belongs to, and those settings."""
+    from ..core.model import join_path
+
+    path = join_path(path)
+    kind = ws.kind_of(path)
+    if kind == "connection":
+        return path, ws.connection(path).auth
+    if kind == "request":
+        req = ws.request(path)
+        if req.auth is None:
+            conn = ws.connection_of(path)
+            raise ValidationError(
+                f"The request '{path}' uses the authentication of its connection; "
+                f"manage its secrets on '{conn.path}'."
+            )
+        return path, req.auth
+    if kind == "folder":
+        raise ValidationError(f"'{path}' is a folder; secrets belong to a connection or request.")
+    problem = ws.problem_for(path)
+    if problem is not None:
+        raise ValidationError(f"'{path}' cannot be used: {problem}")
+    return path, ws.connection(path).auth  # raises NotFoundError naming close matches
+
+
+def parse_pairs(values: Iterable[str] | None, option: str) -> list[tuple[str, str]]:
+    """``K=V`` arguments, in order; an entry without ``=`` is a usage error."""
+    pairs: list[tuple[str, str]] = []
+    for item in values or ():
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"{option} expects NAME=VALUE, got '{item}'.")
+        pairs.append((name.strip(), value))
+    return pairs
+
+
+def parse_header(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition(":")
+    if not sep or not name.strip():
+        raise UsageError(f"--header expects 'Name: value', got '{text}'.")
+    return name.strip(), value.strip()
+
+
+def read_source(source: str, what: str) -> str:
+    """The text of a file, or of standard input for ``-``, as one clear error if unreadable."""
+    if source == "-":
+        if sys.stdin is None or sys.stdin.isatty():
+            raise UsageError(f"{what} is '-' but nothing is piped into standard input.")
+        return sys.stdin.read()
+    path = Path(source).expanduser()
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"Cannot read {what} '{source}': no such file.") from None
+    except IsADirectoryError:
+        raise UsageError(f"Cannot read {what} '{source}': it is a directory.") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"Cannot read {what} '{source}': it is not UTF-8 text.") from None
+    except OSError as exc:
+        raise UsageError(f"Cannot read {what} '{source}': {exc.strerror or exc}.") from None
+
+
+def human_time(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{size} B"  # pragma: no cover - loop always returns
+
+
+def add_workspace_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """``--workspace`` before or after the subcommand; the subcommand's copy never hides
+    a value given before it."""
+    parser.add_argument(
+        "--workspace", metavar="DIR",
+        default=None if top else argparse.SUPPRESS,
+        help="workspace folder (default: $RELAYDESK_WORKSPACE, else the user data folder)",
+    )
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require_any(value: Any, message: str) -> Any:
+    if not value:
+        raise UsageError(message)
+    return value
+
+
+def make_engine(secrets: SecretStore | None) -> Any:
+    """The engine every CLI command sends through, with OAuth 2.0 tokens when a keyring
+    is at hand. No response cache: it lives in memory and a CLI process is short."""
+    from ..core.engine import Engine
+
+    provider = None
+    if secrets is not None:
+        from ..core.oauth.provider import OAuthTokenProvider
+
+        provider = OAuthTokenProvider(secrets)
+    return Engine(secrets, token_provider=provider)

@@ -1,0 +1,112 @@
+"""`relaydesk secret set|delete|status`: secrets go to the keyring, never through argv.
+
+The value of ``secret set`` is read from standard input (a hidden prompt on a
+terminal), so it never shows up in shell history or in ``ps``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..core.errors import ValidationError
+from ._common import Context, UsageError, auth_owner, say
+
+__all__ = ["read_secret_value", "register", "secret_fields"]
+
+
+def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("secret", help="store, delete or inspect secrets in the keyring",
+                       description="Secrets (passwords, tokens, API keys) live in the system "
+                       "keyring only; workspace files never contain them.")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    s = actions.add_parser("set", parents=[parent], help="store a secret read from stdin",
+                           description="Store a secret field of a connection's (or request's) "
+                           "authentication. The value is read from standard input.")
+    s.add_argument("path", metavar="PATH")
+    s.add_argument("field", metavar="FIELD", help="password, token, value or client_secret")
+    s.set_defaults(func=run_set)
+    d = actions.add_parser("delete", parents=[parent], help="forget a stored secret")
+    d.add_argument("path", metavar="PATH")
+    d.add_argument("field", metavar="FIELD")
+    d.set_defaults(func=run_delete)
+    st = actions.add_parser("status", parents=[parent],
+                            help="which secrets are saved (never their values)")
+    st.add_argument("path", metavar="PATH")
+    st.set_defaults(func=run_status)
+
+
+def secret_fields(kind: str) -> tuple[str, ...]:
+    from ..core.model import AUTH_SECRET_FIELDS
+
+    return AUTH_SECRET_FIELDS.get(kind, ())
+
+
+def _check_field(path: str, kind: str, field: str) -> None:
+    fields = secret_fields(kind)
+    if field not in fields:
+        if not fields:
+            raise ValidationError(f"'{path}' uses {kind} authentication, which has no secrets.")
+        raise ValidationError(
+            f"'{field}' is not a secret of {kind} authentication; use "
+            + " or ".join(f"'{f}'" for f in fields) + "."
+        )
+
+
+def read_secret_value(prompt: str) -> str:
+    """One secret from stdin: a hidden prompt on a terminal, else everything piped in."""
+    stdin = sys.stdin
+    if stdin is None:
+        raise UsageError("Pipe the secret into standard input, e.g. `printf %s \"$TOKEN\" | …`.")
+    if stdin.isatty():
+        import getpass
+
+        value = getpass.getpass(prompt, stream=sys.stderr)
+    else:
+        value = stdin.read()
+        # `echo secret |` adds one newline; it is never part of the secret.
+        if value.endswith("\r\n"):
+            value = value[:-2]
+        elif value.endswith("\n"):
+            value = value[:-1]
+    if not value:
+        raise UsageError("The secret is empty; pipe it into standard input "
+                         "(e.g. `printf %s \"$TOKEN\" | relaydesk secret set PATH token`).")
+    return value
+
+
+def run_set(args: argparse.Namespace, ctx: Context) -> int:
+    ws = ctx.workspace()
+    owner, auth = auth_owner(ws, args.path)
+    _check_field(owner, auth.kind, args.field)
+    store = ctx.secrets()  # fail on a missing keyring before asking for the value
+    value = read_secret_value(f"{args.field} for {owner}: ")
+    store.set(owner, args.field, value)
+    say(f"Saved the {args.field} of '{owner}' in the system keyring.")
+    return 0
+
+
+def run_delete(args: argparse.Namespace, ctx: Context) -> int:
+    ws = ctx.workspace()
+    owner, auth = auth_owner(ws, args.path)
+    _check_field(owner, auth.kind, args.field)
+    store = ctx.secrets()
+    existed = store.has(owner, args.field)
+    store.delete(owner, args.field)
+    say(f"Deleted the {args.field} of '{owner}' from the system keyring." if existed
+        else f"No {args.field} of '{owner}' was saved; nothing to delete.")
+    return 0
+
+
+def run_status(args: argparse.Namespace, ctx: Context) -> int:
+    ws = ctx.workspace()
+    owner, auth = auth_owner(ws, args.path)
+    fields = secret_fields(auth.kind)
+    if not fields:
+        sys.stdout.write(f"{owner}: {auth.kind} authentication needs no secrets\n")
+        return 0
+    store = ctx.secrets()
+    lines = [f"{f}: {'saved' if store.has(owner, f) else 'not saved'}" for f in fields]
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0

@@ -1,0 +1,157 @@
+"""The `relaydesk` command: argument parsing, dispatch, and the one error funnel.
+
+Every failure ends as one line on stderr (``relaydesk: error: …``) and a non-zero
+status: 2 for a command line or value that cannot be accepted, 1 for anything else,
+22 for ``send --fail`` on a 4xx/5xx (curl's convention), 130 on Ctrl+C. Tracebacks
+appear only with ``RELAYDESK_DEBUG=1``. Subcommand modules import their heavy
+dependencies (httpx, the engine) inside their handlers so startup stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from ..core.errors import (
+    CurlParseError,
+    HttpStatusError,
+    RelaydeskError,
+    TemplateError,
+    ValidationError,
+)
+from ._common import Context, UsageError, add_workspace_option, env_flag
+from .cmd_send import EXIT_HTTP_ERROR
+
+__all__ = ["build_parser", "main"]
+
+PROG = "relaydesk"
+DEBUG_ENV = "RELAYDESK_DEBUG"
+# Errors about what the user typed or pasted; everything else is a runtime failure.
+_USAGE_ERRORS = (UsageError, ValidationError, CurlParseError, TemplateError)
+
+
+# Each module has ``register(subparsers, parent)`` and imports only argparse and
+# ``_common`` at top level; the order here is the order of `relaydesk --help`.
+COMMAND_MODULES = ("cmd_ls", "cmd_send", "cmd_run", "cmd_import", "cmd_secret", "cmd_new",
+                   "cmd_edit", "cmd_export", "cmd_auth", "cmd_history")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad command line is one line of text, not usage + error."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = f" (see `{self.prog} --help`)"
+        raise UsageError(message[:1].upper() + message[1:].rstrip(".") + hint + ".")
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, reading the package metadata only when asked (it is slow to load)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from .._version import __version__
+
+        print(f"{PROG} {__version__}")
+        parser.exit()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Relaydesk: saved API connections, keyring secrets, requests from the "
+        "command line. Without a command, opens the desktop app.",
+    )
+    add_workspace_option(parser, top=True)
+    parser.add_argument("--version", action=_VersionAction)
+    parent = _Parser(add_help=False)
+    add_workspace_option(parent, top=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"{__package__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__package__}.{name}":
+                continue  # a command this installation does not ship
+            raise
+        module.register(sub, parent)
+    return parser
+
+
+def _open_app(ctx: Context) -> int:
+    try:
+        from ..app import run_app
+    except ModuleNotFoundError as exc:
+        if exc.name in ("relaydesk.app", "relaydesk.ui"):
+            raise RelaydeskError(
+                "The desktop app is not part of this installation; use the subcommands "
+                "(`relaydesk --help`)."
+            ) from None
+        if exc.name and exc.name.split(".")[0] in ("PySide6", "shiboken6", "qasync"):
+            raise RelaydeskError(
+                f"The desktop app needs {exc.name.split('.')[0]}: install it with "
+                "`pip install 'relaydesk[gui]'`."
+            ) from None
+        raise
+    return int(run_app(ctx.workspace_dir))
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, RelaydeskError):
+        # What user_message returns for these; skipping its import (httpx) keeps a
+        # refused command line fast.
+        return str(exc) or type(exc).__name__
+    try:
+        from ..core.messages import user_message
+    except ImportError:  # pragma: no cover - the engine ships it
+        return str(exc) or type(exc).__name__
+    return user_message(exc)
+
+
+def _fail(text: str) -> None:
+    # One line, whatever the message contains.
+    line = " ".join(text.split())
+    print(f"{PROG}: error: {line}", file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    debug = env_flag(DEBUG_ENV)
+    try:
+        args = build_parser().parse_args(argv)
+        ctx = Context(workspace_arg=args.workspace)
+        if args.command is None:
+            return _open_app(ctx)
+        return int(args.func(args, ctx))
+    except _USAGE_ERRORS as exc:
+        _fail(_message(exc))
+        return 2
+    except HttpStatusError as exc:  # a request saved with "raise on 4xx/5xx"
+        _fail(_message(exc))
+        return EXIT_HTTP_ERROR
+    except RelaydeskError as exc:
+        if debug:
+            raise
+        _fail(_message(exc))
+        return 1
+    except KeyboardInterrupt:
+        _fail("Interrupted.")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`relaydesk send … | head`); say nothing more.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    except Exception as exc:
+        if debug:
+            raise
+        _fail(f"{_message(exc).rstrip('.')} (set {DEBUG_ENV}=1 to see the traceback).")
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
