@@ -1,0 +1,89 @@
+"""`relaydesk send PATH --all-pages`: every page fetched, items merged into one JSON
+array on stdout (or ``-o FILE``); one line per page on stderr.
+
+`cmd_send` calls ``add_arguments(parser)`` when it builds its parser and, when
+``args.all_pages`` is set, ``send_all_pages(...)`` instead of sending once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from ._common import UsageError, make_engine, say
+
+if TYPE_CHECKING:
+    from ..core.model import Connection, Environment, Request
+    from ..core.secrets import SecretStore
+
+__all__ = ["add_arguments", "send_all_pages"]
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--all-pages", action="store_true",
+                   help="follow the pagination and print every page's items as one array")
+    p.add_argument("--max-pages", type=int, default=100, metavar="N",
+                   help="stop after N pages (default 100)")
+    p.add_argument("--items-path", default="", metavar="PATH",
+                   help="where the items are in each page (default: the one list)")
+    p.add_argument("--page-style", default="auto", metavar="STYLE",
+                   help="auto, body_link, link_header, offset, page or cursor")
+
+
+def send_all_pages(req: Request, conn: Connection | None, *,
+                   environment: Environment | None, variables: dict[str, str],
+                   secrets: SecretStore | None, max_pages: int = 100,
+                   items_path: str = "", style: str = "auto",
+                   output: str | None = None, silent: bool = False) -> int:
+    import asyncio
+
+    from ..core.pagination import Page, PaginationSettings, fetch_all
+    from .cmd_history import open_history
+
+    if max_pages < 1:
+        raise UsageError("--max-pages must be at least 1.")
+    settings = PaginationSettings(style=style, items_path=items_path, max_pages=max_pages)
+    history = open_history()
+
+    def on_page(page: Page) -> None:
+        if not silent:
+            say(f"page {page.number}: {len(page.items)} items ({page.url})")
+
+    def on_response(prepared: Any, response: Any) -> None:
+        if history is not None:
+            try:
+                history.record(prepared, response, source="cli",
+                               request_path=req.path)
+            except Exception as exc:  # history never fails the command
+                say(f"relaydesk: note: history is not recorded: {exc}")
+
+    async def go() -> Any:
+        engine = make_engine(secrets)
+        try:
+            return await fetch_all(engine, req, conn, environment=environment,
+                                   variables=variables, settings=settings, on_page=on_page,
+                                   on_response=on_response)
+        finally:
+            await engine.aclose()
+
+    try:
+        result = asyncio.run(go())
+    finally:
+        if history is not None:
+            history.close()
+    if not silent:
+        say(f"{len(result.items)} items from {result.pages} pages"
+            + (f" ({result.style})" if result.style not in ("auto", "none") else ""))
+    text = json.dumps(result.items, indent=2, ensure_ascii=False) + "\n"
+    if output:
+        from pathlib import Path
+
+        from ..core.fileio import atomic_write_text
+
+        atomic_write_text(Path(output).expanduser(), text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    return 0

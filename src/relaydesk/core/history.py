@@ -1,0 +1,269 @@
+"""History: every request sent, kept in SQLite in the user's data folder.
+
+The database lives outside the workspace (which may be in git). Entries are
+redacted before they are written (``Redactor``), so no credential ever reaches the
+file; bodies are cut at ``body_limit`` bytes; the oldest entries are pruned past
+``max_entries`` or ``max_bytes``. ``secure_delete`` makes pruned and cleared
+entries really go away from the file rather than linger in free pages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import RelaydeskError
+from .model import Body, KeyValue, Request
+from .prepare import PreparedRequest
+from .redact import REDACTED, Redactor
+from .response import Response
+
+__all__ = [
+    "ENV_HISTORY",
+    "History",
+    "HistoryEntry",
+    "HistoryQuery",
+    "default_history_path",
+]
+
+ENV_HISTORY = "RELAYDESK_HISTORY"  # a database path, or "off"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts REAL NOT NULL, source TEXT NOT NULL, request_path TEXT NOT NULL,
+    method TEXT NOT NULL, url TEXT NOT NULL, status INTEGER, elapsed_ms REAL,
+    error TEXT, req_headers TEXT NOT NULL, req_body BLOB, req_size INTEGER NOT NULL,
+    resp_headers TEXT NOT NULL, resp_body BLOB, resp_size INTEGER NOT NULL,
+    stored INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entries_ts ON entries(ts);
+"""
+
+
+def default_history_path() -> Path | None:
+    """``$RELAYDESK_HISTORY`` (``off`` disables), else the user data folder."""
+    env = os.environ.get(ENV_HISTORY, "").strip()
+    if env.lower() in ("off", "0", "none"):
+        return None
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("relaydesk", appauthor=False) / "history.sqlite3"
+
+
+@dataclass
+class HistoryEntry:
+    id: int
+    ts: float
+    source: str
+    request_path: str
+    method: str
+    url: str
+    status: int | None
+    elapsed_ms: float | None
+    error: str | None
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    request_body: bytes = b""
+    request_size: int = 0
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
+    response_body: bytes = b""
+    response_size: int = 0
+
+    def to_request(self, path: str = "History/Request") -> Request:
+        """A new unsaved request that sends this again (redacted headers left out:
+        the connection's auth supplies them)."""
+        headers = [KeyValue(k, v) for k, v in self.request_headers
+                   if v != REDACTED and k.lower() not in ("content-length", "host")]
+        body = Body()
+        if self.request_body:
+            ctype = next((v for k, v in self.request_headers
+                          if k.lower() == "content-type"), "")
+            text = self.request_body.decode("utf-8", "replace")
+            body = Body(kind="json", text=text) if "json" in ctype else Body(
+                kind="raw", text=text, content_type=ctype)
+            headers = [h for h in headers if h.name.lower() != "content-type"]
+        return Request(path=path, method=self.method, url=self.url, headers=headers, body=body)
+
+
+@dataclass
+class HistoryQuery:
+    text: str = ""  # part of the URL
+    method: str = ""
+    status: int | None = None
+    since: float | None = None  # epoch seconds
+    until: float | None = None
+    limit: int = 100
+
+
+class History:
+    def __init__(self, path: str | Path, *, max_entries: int = 5000,
+                 max_bytes: int = 100 * 1024 * 1024, body_limit: int = 64 * 1024) -> None:
+        self.path = Path(path)
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.body_limit = body_limit
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path)
+            self._db.execute("PRAGMA secure_delete=ON")
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise RelaydeskError(f"Cannot open the history database {self.path}: {exc}.") \
+                from None
+        with contextlib.suppress(OSError):
+            os.chmod(self.path, 0o600)  # other users of the machine have no business here
+        # Running totals make the limit check per record O(1); prune() recomputes them.
+        self._count = self.count()
+        self._bytes = self.total_stored()
+        if self._count > self.max_entries or self._bytes > self.max_bytes:
+            self.prune()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -----------------------------------------------------------------------
+
+    def _cut(self, data: bytes) -> bytes:
+        return data[: self.body_limit]
+
+    def record(self, prepared: PreparedRequest, response: Response | None = None, *,
+               error: str | None = None, source: str = "cli", request_path: str = "") -> int:
+        red = Redactor.for_request(prepared)
+        req_body = prepared.content or b""
+        resp_body = b""
+        if response is not None:
+            if response.body_file is not None:
+                with open(response.body_file, "rb") as fh:
+                    resp_body = fh.read(self.body_limit + 1024)
+            else:
+                resp_body = response.body[: self.body_limit + 1024]
+        # Redact before cutting, so a secret straddling the cut is still found whole.
+        req_stored = self._cut(red.data(req_body[: self.body_limit + 1024]))
+        resp_stored = self._cut(red.data(resp_body))
+        req_headers = json.dumps(red.header_list(prepared.headers))
+        resp_headers = json.dumps(red.header_list(response.headers) if response else [])
+        url = red.url(prepared.url)
+        stored = len(req_stored) + len(resp_stored) + len(req_headers) + len(resp_headers) \
+            + len(url) + 64
+        cur = self._db.execute(
+            "INSERT INTO entries (ts, source, request_path, method, url, status, elapsed_ms,"
+            " error, req_headers, req_body, req_size, resp_headers, resp_body, resp_size,"
+            " stored) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (time.time(), source, request_path, prepared.method, url,
+             response.status if response else None,
+             response.elapsed * 1000 if response else None,
+             red.text(error) if error else None, req_headers, req_stored, len(req_body),
+             resp_headers, resp_stored, response.size if response else 0, stored),
+        )
+        self._count += 1
+        self._bytes += stored
+        if self._count > self.max_entries or self._bytes > self.max_bytes:
+            self.prune()
+        else:
+            self._db.commit()
+        return int(cur.lastrowid or 0)
+
+    def prune(self) -> int:
+        """Drop the oldest entries beyond the count and size limits; how many went."""
+        removed = 0
+        count = self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+        if count > self.max_entries:
+            removed += self._db.execute(
+                "DELETE FROM entries WHERE id IN (SELECT id FROM entries ORDER BY id LIMIT ?)",
+                (count - self.max_entries,)).rowcount
+        total = self._db.execute("SELECT COALESCE(SUM(stored), 0) FROM entries").fetchone()[0]
+        if total > self.max_bytes:
+            # Oldest first until under the limit: find the cut-off id in one query.
+            row = self._db.execute(
+                "SELECT id FROM (SELECT id, SUM(stored) OVER (ORDER BY id DESC) AS run "
+                "FROM entries) WHERE run > ? ORDER BY id DESC LIMIT 1",
+                (self.max_bytes,)).fetchone()
+            if row is not None:
+                removed += self._db.execute("DELETE FROM entries WHERE id <= ?",
+                                            (row[0],)).rowcount
+        self._db.commit()
+        self._count = self.count()
+        self._bytes = self.total_stored()
+        return removed
+
+    def clear(self) -> None:
+        self._db.execute("DELETE FROM entries")
+        self._db.commit()
+        self._db.execute("VACUUM")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._count = self._bytes = 0
+
+    # -- reading -----------------------------------------------------------------------
+
+    def search(self, query: HistoryQuery | None = None) -> list[HistoryEntry]:
+        return list(self.iter_search(query or HistoryQuery()))
+
+    def iter_search(self, q: HistoryQuery) -> Iterator[HistoryEntry]:
+        where: list[str] = []
+        args: list[object] = []
+        if q.text:
+            escaped = q.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append("url LIKE ? ESCAPE '\\'")
+            args.append(f"%{escaped}%")
+        if q.method:
+            where.append("method = ?")
+            args.append(q.method.upper())
+        if q.status is not None:
+            where.append("status = ?")
+            args.append(q.status)
+        if q.since is not None:
+            where.append("ts >= ?")
+            args.append(q.since)
+        if q.until is not None:
+            where.append("ts <= ?")
+            args.append(q.until)
+        sql = "SELECT * FROM entries"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY id DESC LIMIT ?"
+        args.append(q.limit)
+        for row in self._db.execute(sql, args):
+            yield _entry(row)
+
+    def get(self, entry_id: int) -> HistoryEntry | None:
+        row = self._db.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
+        return _entry(row) if row else None
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+
+    def total_stored(self) -> int:
+        return int(self._db.execute(
+            "SELECT COALESCE(SUM(stored), 0) FROM entries").fetchone()[0])
+
+
+def _entry(row: Any) -> HistoryEntry:
+    (id_, ts, source, rpath, method, url, status, elapsed, error, req_h, req_b, req_size,
+     resp_h, resp_b, resp_size, _stored) = row
+    return HistoryEntry(
+        id=int(id_), ts=float(ts), source=str(source), request_path=str(rpath),
+        method=str(method), url=str(url),
+        status=int(status) if status is not None else None,
+        elapsed_ms=float(elapsed) if elapsed is not None else None,
+        error=str(error) if error is not None else None,
+        request_headers=[(k, v) for k, v in json.loads(req_h)],
+        request_body=bytes(req_b or b""), request_size=int(req_size),
+        response_headers=[(k, v) for k, v in json.loads(resp_h)],
+        response_body=bytes(resp_b or b""), response_size=int(resp_size),
+    )

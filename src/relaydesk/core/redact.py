@@ -1,0 +1,96 @@
+"""Removing credentials from a request/response before it is written anywhere.
+
+Two layers: headers and query parameters that carry credentials by name
+(Authorization, Cookie, the API-key header/param of the auth settings…) are
+replaced whole, and every secret value that went into the request is replaced
+wherever it appears — URL, any header, either body — in its raw, percent-encoded
+and JSON-escaped forms. What remains is safe to keep in history.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
+
+from .prepare import PreparedRequest
+
+__all__ = ["REDACTED", "SENSITIVE_HEADERS", "Redactor"]
+
+REDACTED = "[redacted]"
+SENSITIVE_HEADERS = frozenset({
+    "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key",
+    "x-auth-token", "x-access-token",
+})
+_SENSITIVE_PARAMS = frozenset({"access_token", "api_key", "apikey", "token", "client_secret"})
+_MIN_SECRET = 3  # shorter values would redact ordinary text everywhere
+
+
+# Percent-encoders differ in what they leave alone; a secret is looked for under each.
+_SAFE_SETS = ("", "/", "-._~", "/:@!$'()*,;", "/:@!$'()*,;=&+", "!$'()*,;:@/?")
+
+
+def _forms(value: str) -> set[str]:
+    forms = {value, quote_plus(value), json.dumps(value)[1:-1]}
+    forms |= {quote(value, safe=safe) for safe in _SAFE_SETS}
+    return {f for f in forms if len(f) >= _MIN_SECRET}
+
+
+@dataclass(frozen=True)
+class Redactor:
+    secrets: frozenset[str]
+    headers: frozenset[str]
+    params: frozenset[str]
+
+    @classmethod
+    def for_request(cls, prepared: PreparedRequest) -> Redactor:
+        headers = SENSITIVE_HEADERS | {h.lower() for h in prepared.sensitive_headers}
+        params = _SENSITIVE_PARAMS | {p.lower() for p in prepared.sensitive_params}
+        values: set[str] = set()
+        for value in prepared.secret_values:
+            values |= _forms(value)
+        # The whole value of a credential header, and its part after the scheme
+        # ("Basic dXNl…"), so echoes of it in a response body go too.
+        for name, value in prepared.headers:
+            if name.lower() in headers:
+                values |= _forms(value)
+                values |= _forms(value.partition(" ")[2])
+        for name, value in parse_qsl(urlsplit(prepared.url).query, keep_blank_values=True):
+            if name.lower() in params:
+                values |= _forms(value)
+        # Longest first, so a value is never half-replaced by one of its substrings.
+        ordered = sorted((v for v in values if len(v) >= _MIN_SECRET), key=len, reverse=True)
+        return cls(frozenset(ordered), frozenset(headers), frozenset(params))
+
+    def _ordered(self) -> list[str]:
+        return sorted(self.secrets, key=len, reverse=True)
+
+    def text(self, text: str) -> str:
+        for value in self._ordered():
+            if value in text:
+                text = text.replace(value, REDACTED)
+        return text
+
+    def data(self, data: bytes) -> bytes:
+        for value in self._ordered():
+            raw = value.encode("utf-8", "surrogatepass")
+            if raw in data:
+                data = data.replace(raw, REDACTED.encode())
+        return data
+
+    def url(self, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.query:
+            pairs = parse_qsl(parts.query, keep_blank_values=True)
+            if any(k.lower() in self.params for k, _ in pairs):
+                query = urlencode([(k, REDACTED if k.lower() in self.params else v)
+                                   for k, v in pairs], safe="[]")
+                parts = parts._replace(query=query)
+        if parts.password:
+            netloc = parts.netloc.replace(f":{parts.password}@", f":{REDACTED}@")
+            parts = parts._replace(netloc=netloc)
+        return self.text(urlunsplit(parts))
+
+    def header_list(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(k, REDACTED if k.lower() in self.headers else self.text(v)) for k, v in headers]

@@ -1,0 +1,302 @@
+"""The collection runner: every request of a connection or folder, checked.
+
+Requests run in workspace order, once per data row (or once without data), one at
+a time or ``concurrency`` at a time. Results come out in that same order whatever
+the completion order, through a sliding window of tasks: at most a few times
+``concurrency`` results exist at once, so memory stays flat however long the run.
+Each result goes to the reporters and is then dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from .checks import Check, CheckResult, checks_of, evaluate_all
+from .datafile import DataFile
+from .errors import NotFoundError, RelaydeskError, ValidationError
+from .messages import user_message
+from .model import Connection, Environment, Request, join_path
+from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from .engine import Engine
+    from .history import History
+    from .prepare import PreparedRequest
+    from .response import Response
+
+__all__ = [
+    "Reporter",
+    "RequestResult",
+    "RunOptions",
+    "RunPlan",
+    "RunSummary",
+    "Runner",
+]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunOptions:
+    environment: Environment | None = None
+    variables: Mapping[str, str] = field(default_factory=dict)  # --var; data rows win
+    data: DataFile | Sequence[Mapping[str, str]] | None = None
+    concurrency: int = 1
+    bail: bool = False
+    delay_ms: float = 0.0
+    source: str = "runner"  # how history labels these requests
+
+
+@dataclass
+class RunPlan:
+    path: str
+    requests: list[Request]
+    checks: dict[str, list[Check]]
+    connections: dict[str, Connection]
+    iterations: int
+
+    @property
+    def total(self) -> int:
+        return len(self.requests) * self.iterations
+
+
+@dataclass
+class RequestResult:
+    index: int  # position in the run, 0-based
+    iteration: int
+    path: str
+    method: str
+    url: str
+    status: int | None = None
+    elapsed_ms: float = 0.0
+    size: int = 0
+    checks: list[CheckResult] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and all(c.passed for c in self.checks)
+
+
+@dataclass
+class RunSummary:
+    path: str
+    planned: int
+    executed: int = 0
+    passed: int = 0
+    failed: int = 0  # a check did not hold
+    errors: int = 0  # the request did not complete
+    checks_passed: int = 0
+    checks_failed: int = 0
+    duration: float = 0.0
+    cancelled: bool = False
+    bailed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and self.errors == 0 and not self.cancelled
+
+    def add(self, result: RequestResult) -> None:
+        self.executed += 1
+        if result.error is not None:
+            self.errors += 1
+        elif result.passed:
+            self.passed += 1
+        else:
+            self.failed += 1
+        ok = sum(1 for c in result.checks if c.passed)
+        self.checks_passed += ok
+        self.checks_failed += len(result.checks) - ok
+
+
+class Reporter(Protocol):
+    def start(self, plan: RunPlan) -> None: ...
+    def result(self, result: RequestResult) -> None: ...
+    def finish(self, summary: RunSummary) -> None: ...
+
+
+@dataclass
+class _Item:
+    index: int
+    iteration: int
+    request: Request
+    row: Mapping[str, str]
+
+
+class Runner:
+    def __init__(self, engine: Engine, workspace: Workspace, *,
+                 history: History | None = None) -> None:
+        self._engine = engine
+        self._workspace = workspace
+        self._history = history
+        self._cancelled = False
+        self._window: deque[asyncio.Task[RequestResult]] = deque()
+
+    # -- planning ----------------------------------------------------------------------
+
+    def plan(self, path: str, options: RunOptions) -> RunPlan:
+        """Resolve the requests and their checks; bad input fails here, before any send."""
+        ws = self._workspace
+        path = join_path(path)
+        kind = ws.kind_of(path)
+        # "" (everything) and groups of connections ("jira" for jira/cloud) run too.
+        if kind is None and ws.requests(under=path):
+            kind = "folder"
+        if kind is None:
+            problem = ws.problem_for(path)
+            if problem is not None:
+                raise ValidationError(f"'{path}' cannot be run: {problem}")
+            raise NotFoundError(f"Nothing to run at '{path}': no connection, folder or "
+                                f"request with that path in {ws.root}.")
+        requests = [ws.request(path)] if kind == "request" else ws.requests(under=path)
+        if not requests:
+            raise ValidationError(f"'{path}' holds no requests to run.")
+        checks: dict[str, list[Check]] = {}
+        conns: dict[str, Connection] = {}
+        for req in requests:
+            try:
+                checks[req.path] = checks_of(req.checks)
+            except ValidationError as exc:
+                raise ValidationError(f"The request '{req.path}' has a bad check: {exc}") \
+                    from None
+            conns[req.path] = ws.connection_of(req.path)
+        if options.concurrency < 1:
+            raise ValidationError("The concurrency must be at least 1.")
+        iterations = 1
+        if isinstance(options.data, DataFile):
+            iterations = options.data.count()
+        elif options.data is not None:
+            iterations = len(options.data)
+        if options.data is not None and iterations == 0:
+            raise ValidationError("The data file has no rows: nothing to iterate over.")
+        return RunPlan(path, requests, checks, conns, iterations)
+
+    def _items(self, plan: RunPlan, options: RunOptions) -> Iterator[_Item]:
+        rows: Iterable[Mapping[str, str]] = options.data if options.data is not None else [{}]
+        index = 0
+        for iteration, row in enumerate(rows):
+            for req in plan.requests:
+                yield _Item(index, iteration, req, row)
+                index += 1
+
+    # -- running -----------------------------------------------------------------------
+
+    def cancel(self) -> None:
+        """Stop the run: nothing new starts and the requests in flight are cancelled."""
+        self._cancelled = True
+        for task in self._window:
+            task.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled
+
+    async def results(self, plan: RunPlan, options: RunOptions) -> AsyncIterator[RequestResult]:
+        """Results in run order; at most ``4 × concurrency`` requests are ahead."""
+        self._cancelled = False
+        sem = asyncio.Semaphore(options.concurrency)
+        items = self._items(plan, options)
+        window = self._window = deque()
+        ahead = max(2, options.concurrency * 4)
+        try:
+            while True:
+                while not self._cancelled and len(window) < ahead:
+                    item = next(items, None)
+                    if item is None:
+                        break
+                    window.append(asyncio.create_task(self._execute(item, plan, options, sem)))
+                if not window or self._cancelled:
+                    return
+                head = window[0]
+                try:
+                    result = await head
+                except asyncio.CancelledError:
+                    if self._cancelled:
+                        return
+                    raise
+                window.popleft()
+                yield result
+                if options.bail and not result.passed:
+                    return
+        finally:
+            for task in window:
+                task.cancel()
+            if window:
+                await asyncio.gather(*window, return_exceptions=True)
+            window.clear()
+
+    async def run(self, path: str, options: RunOptions,
+                  reporters: Sequence[Reporter] = ()) -> RunSummary:
+        plan = self.plan(path, options)
+        summary = RunSummary(plan.path, plan.total)
+        started = time.perf_counter()
+        for rep in reporters:
+            rep.start(plan)
+        try:
+            async for result in self.results(plan, options):
+                summary.add(result)
+                for rep in reporters:
+                    rep.result(result)
+                if options.bail and not result.passed:
+                    summary.bailed = True
+        except asyncio.CancelledError:
+            summary.cancelled = True
+            raise
+        finally:
+            summary.cancelled = summary.cancelled or self._cancelled
+            summary.duration = time.perf_counter() - started
+            for rep in reporters:
+                rep.finish(summary)
+        return summary
+
+    async def _execute(self, item: _Item, plan: RunPlan, options: RunOptions,
+                       sem: asyncio.Semaphore) -> RequestResult:
+        async with sem:
+            if options.delay_ms > 0 and item.index > 0:
+                await asyncio.sleep(options.delay_ms / 1000)
+            req = item.request
+            conn = plan.connections[req.path]
+            result = RequestResult(item.index, item.iteration, req.path, req.method, req.url)
+            variables = {**options.variables, **item.row}
+            prepared = None
+            try:
+                prepared = await self._engine.prepare(
+                    req, conn, environment=options.environment, variables=variables)
+                result.url = prepared.url
+                response = await self._engine.send_prepared(
+                    prepared, conn, bypass_cache=req.options.bypass_cache)
+            except RelaydeskError as exc:
+                result.error = user_message(exc)
+                if prepared is not None:
+                    self._record(prepared, None, result.error, options, req.path)
+                return result
+            try:
+                result.status = response.status
+                result.elapsed_ms = response.elapsed * 1000
+                result.size = response.size
+                result.url = response.url
+                result.checks = evaluate_all(plan.checks[req.path], response)
+                self._record(prepared, response, None, options, req.path)
+            finally:
+                response.discard()
+            return result
+
+    def _record(self, prepared: PreparedRequest, response: Response | None,
+                error: str | None, options: RunOptions, path: str) -> None:
+        if self._history is None:
+            return
+        try:
+            self._history.record(prepared, response, error=error, source=options.source,
+                                 request_path=path)
+        except Exception as exc:  # history must never break a run
+            log.warning("could not record history: %s", exc)

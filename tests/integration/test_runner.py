@@ -1,0 +1,283 @@
+"""The collection runner against the loopback echo server."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from relaydesk.core.checks import CheckResult
+from relaydesk.core.datafile import DataFile
+from relaydesk.core.engine import Engine
+from relaydesk.core.errors import NotFoundError, ValidationError
+from relaydesk.core.model import Connection, Request
+from relaydesk.core.reporters import ConsoleReporter, JsonReporter, JUnitReporter
+from relaydesk.core.runner import RequestResult, Runner, RunOptions, RunPlan, RunSummary
+from relaydesk.core.workspace import Workspace
+
+SCHEMA = Path(__file__).parent.parent / "data" / "junit-10.xsd"
+
+
+class Collect:
+    def __init__(self) -> None:
+        self.results: list[RequestResult] = []
+        self.summary: RunSummary | None = None
+        self.plan: RunPlan | None = None
+
+    def start(self, plan: RunPlan) -> None:
+        self.plan = plan
+
+    def result(self, result: RequestResult) -> None:
+        self.results.append(result)
+
+    def finish(self, summary: RunSummary) -> None:
+        self.summary = summary
+
+
+@pytest.fixture
+async def engine() -> AsyncIterator[Engine]:
+    eng = Engine(None)
+    yield eng
+    await eng.aclose()
+
+
+@pytest.fixture
+def ws(workspace: Workspace, echo_server: str) -> Workspace:
+    workspace.save_connection(Connection(path="echo", base_url=echo_server), create=True)
+    return workspace
+
+
+def add(ws: Workspace, path: str, url: str, checks: list[dict[str, Any]] | None = None,
+        method: str = "GET") -> None:
+    ws.save_request(Request(path=path, url=url, method=method, checks=checks or []),
+                    create=True)
+
+
+async def test_checks_are_saved_with_the_request(ws: Workspace) -> None:
+    checks = [{"kind": "status_equals", "value": 200}, {"kind": "time_under", "ms": 500}]
+    add(ws, "echo/a", "/json", checks)
+    text = (ws.root / "connections/echo/a.request.json").read_text()
+    assert '"kind": "time_under"' in text
+    assert Workspace.open(ws.root).request("echo/a").checks == checks
+
+
+async def test_ordered_run_in_workspace_order(ws: Workspace, engine: Engine) -> None:
+    for name in ("c", "a", "b"):
+        add(ws, f"echo/{name}", f"/echo/{name}", [{"kind": "jsonpath_equals",
+                                                   "path": "$.path", "value": f"/echo/{name}"}])
+    out = Collect()
+    summary = await Runner(engine, ws).run("echo", RunOptions(), [out])
+    assert [r.path for r in out.results] == ["echo/a", "echo/b", "echo/c"]
+    assert all(r.passed for r in out.results), [r.checks for r in out.results]
+    assert summary.ok and summary.executed == 3 and summary.checks_passed == 3
+
+
+async def test_concurrent_run_is_faster_and_still_ordered(ws: Workspace,
+                                                          engine: Engine) -> None:
+    for i in range(6):
+        add(ws, f"echo/slow/{i}", "/slow?delay=0.3")
+    out = Collect()
+    started = time.perf_counter()
+    summary = await Runner(engine, ws).run("echo/slow", RunOptions(concurrency=6), [out])
+    took = time.perf_counter() - started
+    assert summary.ok and summary.executed == 6
+    assert [r.path for r in out.results] == [f"echo/slow/{i}" for i in range(6)]
+    assert took < 6 * 0.3 * 0.6  # sequential would take 1.8 s
+
+
+async def test_sequential_run_with_delay(ws: Workspace, engine: Engine) -> None:
+    add(ws, "echo/a", "/json")
+    add(ws, "echo/b", "/json")
+    started = time.perf_counter()
+    await Runner(engine, ws).run("echo", RunOptions(delay_ms=300))
+    assert time.perf_counter() - started >= 0.3
+
+
+@pytest.mark.parametrize("kind", ["csv", "json"])
+async def test_data_driven_iterations(ws: Workspace, engine: Engine, tmp_path: Path,
+                                      kind: str) -> None:
+    add(ws, "echo/user", "/echo/{{id}}?name={{name}}",
+        [{"kind": "jsonpath_exists", "path": "$.query"}])
+    if kind == "csv":
+        data = tmp_path / "rows.csv"
+        data.write_text("id,name\n1,ann\n2,bob\n3,cy d\n")
+    else:
+        data = tmp_path / "rows.json"
+        data.write_text(json.dumps([{"id": 1, "name": "ann"}, {"id": 2, "name": "bob"},
+                                    {"id": 3, "name": "cy d"}]))
+    out = Collect()
+    summary = await Runner(engine, ws).run(
+        "echo", RunOptions(data=DataFile(data), variables={"name": "ignored"}), [out])
+    assert out.plan is not None and out.plan.iterations == 3
+    assert [r.iteration for r in out.results] == [0, 1, 2]
+    assert [r.url.split("/", 3)[3] for r in out.results] == [
+        "echo/1?name=ann", "echo/2?name=bob", "echo/3?name=cy%20d"]
+    assert summary.ok
+
+
+def test_bad_data_files(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="no such file"):
+        DataFile(tmp_path / "missing.csv")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"id": 1}')
+    with pytest.raises(ValidationError, match="array of objects"):
+        DataFile(bad).count()
+    wide = tmp_path / "wide.csv"
+    wide.write_text("a\n1,2\n")
+    with pytest.raises(ValidationError, match="line 2"):
+        DataFile(wide).count()
+
+
+PASSING = [
+    {"kind": "status_equals", "value": 200},
+    {"kind": "status_in_range", "min": 200, "max": 299},
+    {"kind": "header_present", "header": "Content-Type"},
+    {"kind": "header_equals", "header": "content-type", "value": "application/json"},
+    {"kind": "jsonpath_exists", "path": "$.items[2]"},
+    {"kind": "jsonpath_equals", "path": "$.name", "value": "relaydesk"},
+    {"kind": "jsonpath_equals", "path": "items", "value": [1, 2, 3]},
+    {"kind": "time_under", "ms": 5000},
+]
+FAILING = [
+    ({"kind": "status_equals", "value": 201}, "got status 200"),
+    ({"kind": "status_in_range", "min": 400, "max": 499}, "got status 200"),
+    ({"kind": "header_present", "header": "ETag"}, "no ETag header"),
+    ({"kind": "header_equals", "header": "content-type", "value": "text/html"},
+     "got 'application/json'"),
+    ({"kind": "jsonpath_exists", "path": "$.items[7]"}, "matched nothing"),
+    ({"kind": "jsonpath_equals", "path": "$.name", "value": "other"},
+     "expected 'other', got 'relaydesk'"),
+    ({"kind": "jsonpath_equals", "path": "$.items[0]", "value": "1"}, "expected '1', got 1"),
+    ({"kind": "time_under", "ms": 0.001}, "took"),
+]
+
+
+async def test_every_check_kind_passes_and_fails(ws: Workspace, engine: Engine) -> None:
+    add(ws, "echo/pass", "/json", PASSING)
+    add(ws, "echo/fail", "/json", [c for c, _ in FAILING])
+    out = Collect()
+    summary = await Runner(engine, ws).run("echo", RunOptions(), [out])
+    fail, ok = out.results  # "fail" sorts first
+    assert ok.passed and len(ok.checks) == len(PASSING)
+    assert all(c.passed for c in ok.checks), ok.checks
+    assert not fail.passed
+    for result, (_, message) in zip(fail.checks, FAILING, strict=True):
+        assert not result.passed
+        assert message in result.message, result
+    assert summary.failed == 1 and summary.checks_failed == len(FAILING)
+    assert not summary.ok
+
+
+async def test_jsonpath_on_a_non_json_body_fails_cleanly(ws: Workspace,
+                                                         engine: Engine) -> None:
+    add(ws, "echo/bytes", "/bytes?n=10", [{"kind": "jsonpath_exists", "path": "$.a"}])
+    out = Collect()
+    await Runner(engine, ws).run("echo", RunOptions(), [out])
+    assert out.results[0].checks[0] == CheckResult(
+        "$.a exists", False, "cannot evaluate $.a: the body is not JSON (JSONDecodeError)")
+
+
+async def test_default_check_fails_on_error_status(ws: Workspace, engine: Engine) -> None:
+    add(ws, "echo/missing", "/status/404")
+    out = Collect()
+    summary = await Runner(engine, ws).run("echo", RunOptions(), [out])
+    assert not out.results[0].passed and summary.failed == 1
+
+
+def test_bad_check_is_refused_before_anything_runs(ws: Workspace) -> None:
+    add(ws, "echo/bad", "/json", [{"kind": "jsonpath_exists", "path": "$[[["}])
+    with pytest.raises(ValidationError, match=r"echo/bad.*not a valid JSONPath"):
+        Runner(Engine(None), ws).plan("echo", RunOptions())
+    with pytest.raises(NotFoundError):
+        Runner(Engine(None), ws).plan("nope", RunOptions())
+
+
+async def test_bail_stops_at_first_failure(ws: Workspace, engine: Engine) -> None:
+    add(ws, "echo/1", "/json")
+    add(ws, "echo/2", "/status/500")
+    add(ws, "echo/3", "/json")
+    out = Collect()
+    summary = await Runner(engine, ws).run("echo", RunOptions(bail=True), [out])
+    assert [r.path for r in out.results] == ["echo/1", "echo/2"]
+    assert summary.bailed and summary.executed == 2 and summary.planned == 3
+
+
+async def test_request_errors_are_results_not_crashes(ws: Workspace, engine: Engine) -> None:
+    add(ws, "echo/unknown-var", "/echo/{{nope}}")
+    out = Collect()
+    summary = await Runner(engine, ws).run("echo", RunOptions(), [out])
+    assert out.results[0].error is not None and "nope" in out.results[0].error
+    assert summary.errors == 1
+
+
+async def test_cancel_stops_requests_in_flight(ws: Workspace, engine: Engine) -> None:
+    add(ws, "echo/a", "/json")
+    for i in range(3):
+        add(ws, f"echo/s{i}", "/slow?delay=10")
+    runner = Runner(engine, ws)
+    out = Collect()
+    task = asyncio.create_task(runner.run("echo", RunOptions(concurrency=2), [out]))
+    while not out.results:
+        await asyncio.sleep(0.02)
+    started = time.perf_counter()
+    runner.cancel()
+    summary = await asyncio.wait_for(task, 3)
+    assert time.perf_counter() - started < 1
+    assert summary.cancelled and summary.executed == 1
+    assert out.summary is summary
+
+
+async def test_cancelling_the_task_finishes_reporters(ws: Workspace, engine: Engine) -> None:
+    add(ws, "echo/s", "/slow?delay=10")
+    out = Collect()
+    task = asyncio.create_task(Runner(engine, ws).run("echo", RunOptions(), [out]))
+    await asyncio.sleep(0.3)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert out.summary is not None and out.summary.cancelled
+
+
+async def test_junit_report_is_valid_against_the_jenkins_schema(
+        ws: Workspace, engine: Engine, tmp_path: Path) -> None:
+    import xmlschema
+
+    add(ws, "echo/folder/ok", "/json", PASSING[:2])
+    add(ws, "echo/folder/bad &amp; ugly's", "/json", [{"kind": "status_equals", "value": 418}])
+    add(ws, "echo/broken", "/echo/{{missing}}")
+    report = tmp_path / "out" / "junit.xml"
+    await Runner(engine, ws).run("echo", RunOptions(), [JUnitReporter(report)])
+    schema = xmlschema.XMLSchema(str(SCHEMA))
+    schema.validate(str(report))
+    doc = schema.to_dict(str(report))
+    suite = doc["testsuite"][0]
+    assert (suite["@tests"], suite["@failures"], suite["@errors"]) == ("3", "1", "1")
+    cases = {c["@name"]: c for c in suite["testcase"]}
+    assert "failure" in cases["bad &amp; ugly's"] and "got status 200" in \
+        cases["bad &amp; ugly's"]["failure"][0]["@message"]
+    assert "error" in cases["broken"]
+    assert "failure" not in cases["ok"]
+
+
+async def test_json_and_console_reporters(ws: Workspace, engine: Engine,
+                                          tmp_path: Path) -> None:
+    add(ws, "echo/ok", "/json")
+    add(ws, "echo/teapot", "/status/418")
+    out, err = io.StringIO(), io.StringIO()
+    target = tmp_path / "run.json"
+    await Runner(engine, ws).run("echo", RunOptions(), [
+        JsonReporter(target), ConsoleReporter(out, err, progress=True)])
+    doc = json.loads(target.read_text())
+    assert [r["path"] for r in doc["results"]] == ["echo/ok", "echo/teapot"]
+    assert doc["results"][1]["checks"][0]["message"] == "got status 418"
+    assert doc["summary"]["failed"] == 1 and doc["summary"]["ok"] is False
+    text = out.getvalue()
+    assert "echo/teapot" in text and "1 passed, 1 failed" in text
+    assert "│ requests │        2 │      1 │" in text
+    assert "2/2" in err.getvalue()  # the progress bar reached the end
