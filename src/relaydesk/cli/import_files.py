@@ -1,0 +1,39 @@
+"""`relaydesk import postman|insomnia|openapi|har|http SOURCE [--into PATH]`.
+
+The file is read and turned into a plan first; nothing is written unless the whole
+plan can be (``apply_plan``). What was created, which secrets went to the keyring and
+anything left out are reported on stderr, one line each.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ._common import Context, read_source, say
+
+__all__ = ["FILE_FORMATS", "run_file_import"]
+
+FILE_FORMATS = ("postman", "insomnia", "openapi", "har", "http")
+
+
+def run_file_import(args: argparse.Namespace, ctx: Context) -> int:
+    from ..core.importers import apply_plan, plan_import
+
+    text = read_source(args.source, f"the {args.format} file")
+    source = "standard input" if args.source == "-" else str(Path(args.source).name)
+    plan = plan_import(args.format, text, source)
+    ws = ctx.workspace(create=True)
+    store = None
+    if plan.secrets:
+        store = ctx.secrets()  # a missing keyring stops the import before any write
+    notes = apply_plan(ws, store, plan, into=args.into)
+    moved = [c.path for c in ws.connections()
+             if any(r.path.startswith(c.path + "/") for r in plan.requests)]
+    say(f"Imported {plan.counts()} from {source}"
+        + (f" into '{args.into}'." if args.into else "."))
+    for path in moved[:1]:
+        say(f"Try: relaydesk ls '{path}'")
+    for note in notes:
+        say(f"Note: {note}")
+    return 0

@@ -1,0 +1,138 @@
+"""Code snippets for one request: curl, HTTPie, Python, JavaScript, Node, Go, Relaydesk.
+
+    text = render_snippet("python-httpx", prepared, auth=conn.auth,
+                          connection_path="jira/cloud")
+
+Secrets (passwords, tokens, API keys the auth put into the request) appear as
+environment-variable references by default — ``${JIRA_CLOUD_TOKEN}`` in a shell,
+``os.environ["JIRA_CLOUD_TOKEN"]`` in Python, ``process.env…`` in JavaScript,
+``os.Getenv`` in Go — and as their real values only with ``include_secrets=True``.
+``snippet_environment`` lists the variables a snippet expects. The ``relaydesk``
+snippet needs no secret at all: ``relaydesk.connect`` reads them from the keyring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from ...errors import ValidationError
+from ...model import AuthSettings
+from ...prepare import PreparedRequest
+from .golang import render_go
+from .javascript import render_fetch, render_node
+from .python import render_httpx, render_relaydesk, render_requests
+from .shell import render_curl, render_httpie
+from .spec import SnippetSpec, build_spec, env_prefix
+
+if TYPE_CHECKING:
+    from ...model import Connection, Request
+    from ...secrets import SecretStore
+
+__all__ = [
+    "SNIPPET_KINDS",
+    "SNIPPET_LABELS",
+    "env_prefix",
+    "render_snippet",
+    "snippet_environment",
+    "snippet_for",
+]
+
+SNIPPET_LABELS: dict[str, str] = {
+    "curl": "curl",
+    "httpie": "HTTPie",
+    "python-httpx": "Python (httpx)",
+    "python-requests": "Python (requests)",
+    "javascript-fetch": "JavaScript (fetch)",
+    "node": "Node.js (node:http)",
+    "go": "Go (net/http)",
+    "relaydesk": "Python (Relaydesk connection)",
+}
+SNIPPET_KINDS: tuple[str, ...] = tuple(SNIPPET_LABELS)
+
+_RENDERERS: dict[str, Callable[[SnippetSpec], str]] = {
+    "curl": render_curl,
+    "httpie": render_httpie,
+    "python-httpx": render_httpx,
+    "python-requests": render_requests,
+    "javascript-fetch": render_fetch,
+    "node": render_node,
+    "go": render_go,
+}
+
+
+def render_snippet(
+    kind: str,
+    prepared: PreparedRequest,
+    *,
+    auth: AuthSettings | None = None,
+    connection_path: str = "",
+    include_secrets: bool = False,
+    base_url: str = "",
+    client_headers: Sequence[tuple[str, str]] = (),
+) -> str:
+    """Code in language ``kind`` that sends ``prepared``.
+
+    ``auth`` (the settings in force) tells which secret is which, so variables get
+    names such as ``JIRA_CLOUD_PASSWORD``; ``connection_path`` prefixes them (default:
+    ``prepared.owner_path``). For ``relaydesk``, ``base_url`` (rendered) and
+    ``client_headers`` (the connection's own headers) are left to the client.
+    """
+    if kind not in SNIPPET_LABELS:
+        raise ValidationError(
+            f"Unknown snippet kind '{kind}'; choose one of {', '.join(SNIPPET_KINDS)}.")
+    if kind == "relaydesk":
+        spec = build_spec(prepared, auth=auth, connection_path=connection_path)
+        return render_relaydesk(spec, base_url=base_url, client_headers=client_headers)
+    spec = build_spec(prepared, auth=auth, connection_path=connection_path,
+                      include_secrets=include_secrets)
+    text = _RENDERERS[kind](spec)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def snippet_environment(prepared: PreparedRequest, *, auth: AuthSettings | None = None,
+                        connection_path: str = "") -> dict[str, str]:
+    """The environment variables a default (reference-mode) snippet reads, with values."""
+    return dict(build_spec(prepared, auth=auth, connection_path=connection_path).env)
+
+
+class _Markers:
+    """A stand-in keyring whose secrets are recognisable markers."""
+
+    MARK = "rdsecret0marker"
+
+    def get(self, owner: str, field: str) -> str:
+        return self.MARK + field
+
+
+def snippet_for(
+    kind: str,
+    request: Request,
+    connection: Connection | None,
+    secrets: SecretStore | None,
+    variables: Mapping[str, str],
+    *,
+    include_secrets: bool = False,
+    oauth_token: str | None = None,
+) -> str:
+    """Prepare ``request`` and render it: what the CLI and the app call."""
+    from ...auth import auth_owner
+    from ...prepare import prepare
+    from ...templating import render
+
+    if not include_secrets:
+        # References need no keyring: unique markers stand in for the secrets, and
+        # the snippet names an environment variable wherever one appears.
+        secrets, oauth_token = _Markers(), _Markers.MARK + "access_token"  # type: ignore[assignment]
+    prepared = prepare(request, connection, secrets, variables, oauth_token=oauth_token)
+    settings, _owner = auth_owner(request, connection)
+    base_url = ""
+    client: list[tuple[str, str]] = []
+    if connection is not None:
+        base_url = render(connection.base_url, variables, where="the base URL")
+        client = [(render(h.name, variables), render(h.value, variables))
+                  for h in connection.headers if h.enabled and h.name]
+    return render_snippet(kind, prepared, auth=settings,
+                          connection_path=connection.path if connection else "",
+                          include_secrets=include_secrets, base_url=base_url,
+                          client_headers=client)
