@@ -26,8 +26,6 @@ __all__ = [
     "add_workspace_option",
     "auth_owner",
     "env_flag",
-    "human_size",
-    "human_time",
     "parse_header",
     "parse_pairs",
     "read_source",
@@ -139,19 +137,6 @@ def read_source(source: str, what: str) -> str:
         raise UsageError(f"Cannot read {what} '{source}': it is not UTF-8 text.") from None
     except OSError as exc:
         raise UsageError(f"Cannot read {what} '{source}': {exc.strerror or exc}.") from None
-
-
-def human_time(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
-
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{size} B"  # pragma: no cover - loop always returns
 
 
 def add_workspace_option(parser: argparse.ArgumentParser, *, top: bool) -> None:

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import NotFoundError, ValidationError
+from ..core.units import human_size, human_time
 from ._common import (
     Context,
     UsageError,
-    human_size,
-    human_time,
     make_engine,
     parse_pairs,
     read_source,
