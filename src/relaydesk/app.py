@@ -1,0 +1,200 @@
+"""The one composition root of the desktop app.
+
+Builds the workspace, keyring store, engine, service and main window, runs asyncio
+inside Qt's event loop (qasync) and shuts down in order: window closed → engine
+closed (awaited) → loop closed → exit code 0. Heavy modules load after the window is
+built, so start-up stays close to a bare Qt window.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import asyncio
+
+__all__ = ["ENV_QUIT_AFTER_MS", "ENV_TEST_HOOK", "run_app"]
+
+log = logging.getLogger("relaydesk")
+
+# "module:function" called with (window, service) once the window is shown; the exit
+# test uses it to send real requests and quit. Not a user feature.
+ENV_TEST_HOOK = "RELAYDESK_TEST_HOOK"
+# Close the window (the normal way) N ms after start-up: smoke checks of installed
+# bundles, which cannot load a test hook module. Not a user feature.
+ENV_QUIT_AFTER_MS = "RELAYDESK_QUIT_AFTER_MS"
+
+
+def _icon_path() -> Path | None:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "resources" / "relaydesk.svg",
+                      here.parent.parent / "resources" / "relaydesk.svg"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _apply_style(app: Any) -> None:
+    """Fusion with the platform's palette: consistent widgets, system light/dark colours."""
+    from PySide6.QtWidgets import QStyleFactory
+
+    palette = app.palette()
+    if "Fusion" in QStyleFactory.keys():  # noqa: SIM118 - a Qt list, not a dict
+        app.setStyle("Fusion")
+        app.setPalette(palette)
+
+
+class _ErrorReporter:
+    """Logs unexpected exceptions and shows them in a non-modal message; the app lives on."""
+
+    def __init__(self) -> None:
+        self.window: Any = None
+        self._box: Any = None
+        self._showing = False
+
+    def excepthook(self, kind: type[BaseException], exc: BaseException,
+                   tb: TracebackType | None) -> None:
+        log.error("unexpected error", exc_info=(kind, exc, tb))
+        self.show(exc, "".join(traceback.format_exception(kind, exc, tb)))
+
+    def loop_handler(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        if exc is None:
+            log.error("asyncio: %s", context.get("message"))
+            return
+        log.error("unexpected error in a task: %s", context.get("message"), exc_info=exc)
+        self.show(exc, "".join(traceback.format_exception(exc)))
+
+    def show(self, exc: BaseException, details: str) -> None:
+        if self._showing:  # an error while reporting an error: the log has it
+            return
+        self._showing = True
+        try:
+            from PySide6.QtWidgets import QMessageBox
+
+            from relaydesk.core.messages import user_message
+
+            box = QMessageBox(self.window)
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle("Relaydesk: unexpected error")
+            box.setText("Something went wrong, but Relaydesk is still running.\n\n"
+                        + user_message(exc))
+            box.setDetailedText(details)
+            box.setModal(False)
+            box.show()
+            self._box = box  # keep it alive while shown
+        finally:
+            self._showing = False
+
+
+def _secret_store(workspace_id: str) -> Any:
+    from relaydesk.core.errors import SecretStoreError
+    from relaydesk.core.secrets import SecretStore, system_keyring
+
+    try:
+        backend = system_keyring()
+    except SecretStoreError as exc:
+        # Keep going: every dialog that needs the keyring explains this message.
+        log.warning("%s", exc)
+        backend = None
+    return SecretStore(backend, workspace_id)
+
+
+def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None) -> int:
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from relaydesk.core.errors import RelaydeskError
+    from relaydesk.core.secrets import SecretStore
+    from relaydesk.core.workspace import Workspace, resolve_workspace_dir
+
+    logging.basicConfig(level=os.environ.get("RELAYDESK_LOG", "WARNING"))
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Relaydesk")
+    app.setApplicationDisplayName("Relaydesk")
+    app.setOrganizationName("Relaydesk")
+    app.setDesktopFileName("io.github.relaydesk.Relaydesk")
+    _apply_style(app)
+    # The window's close, not the last-window rule, ends the app: the engine must be
+    # closed inside the still-running loop first.
+    app.setQuitOnLastWindowClosed(False)
+    reporter = _ErrorReporter()
+    previous_hook = sys.excepthook
+    sys.excepthook = reporter.excepthook
+    try:
+        try:
+            workspace = Workspace.open(resolve_workspace_dir(workspace_dir))
+        except RelaydeskError as exc:
+            print(f"relaydesk: {exc}", file=sys.stderr)
+            return 2
+        from relaydesk.ui.main_window import MainWindow
+        from relaydesk.ui.service import Service
+
+        # Paint first, then do what the first frame does not need: the window icon,
+        # probing the keyring (D-Bus) and importing asyncio/qasync. No user input is
+        # handled before all of that is done.
+        service = Service(workspace, SecretStore(None, workspace.id))
+        window = MainWindow(service)
+        reporter.window = window
+        window.show()
+        app.processEvents()
+        if (icon := _icon_path()) is not None:  # loads the SVG plugin: after first paint
+            app.setWindowIcon(QIcon(str(icon)))
+        service.set_secrets(_secret_store(workspace.id))
+        return _run_loop(app, window, service, reporter)
+    finally:
+        sys.excepthook = previous_hook
+
+
+def _run_loop(app: Any, window: Any, service: Any, reporter: _ErrorReporter) -> int:
+    import asyncio
+
+    import qasync
+
+    from relaydesk.ui.gc_guard import GuiThreadCollector
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    loop.set_exception_handler(reporter.loop_handler)
+    collector = GuiThreadCollector(app)
+    try:
+        try:
+            loop.run_until_complete(_main(window, service))
+        except RuntimeError as exc:  # Qt quit on its own (session end): still close cleanly
+            log.info("event loop stopped early: %s", exc)
+            loop.run_until_complete(service.aclose())
+        window.deleteLater()
+        app.processEvents()
+        return 0
+    finally:
+        collector.stop()
+        if not loop.is_closed():
+            loop.close()
+        asyncio.set_event_loop(None)
+
+
+async def _main(window: Any, service: Any) -> None:
+    import asyncio
+
+    closed = asyncio.Event()
+    window.closed.connect(closed.set)
+    hook_task = None
+    if hook := os.environ.get(ENV_TEST_HOOK):
+        module, _, func = hook.partition(":")
+        result = getattr(importlib.import_module(module), func)(window, service)
+        if asyncio.iscoroutine(result):
+            hook_task = asyncio.ensure_future(result)  # referenced until the app ends
+    if quit_after := os.environ.get(ENV_QUIT_AFTER_MS):
+        asyncio.get_running_loop().call_later(int(quit_after) / 1000, window.close)
+    await closed.wait()
+    if hook_task is not None and not hook_task.done():
+        hook_task.cancel()
+    await service.aclose()

@@ -1,0 +1,405 @@
+"""The tree panel: filter box, toolbar, context menu, and the actions behind them.
+
+Every change goes through the service, which writes it to disk at once. The panel
+never shows modal error boxes itself: it emits ``errorOccurred`` with the message.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QInputDialog,
+    QLineEdit,
+    QMenu,
+    QToolBar,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from relaydesk.core.errors import RelaydeskError
+from relaydesk.core.model import split_path
+
+from .service import Service
+from .tree_model import ROLE_METHOD, TreeFilterProxy, WorkspaceTreeModel
+from .widgets.method_badge_delegate import MethodBadgeDelegate
+
+__all__ = ["ConnectionTree"]
+
+
+class ConnectionTree(QWidget):
+    requestActivated = Signal(str)
+    connectionActivated = Signal(str)
+    moved = Signal(str, str)  # old path, new path (tabs follow renamed requests)
+    deleted = Signal(str)
+    errorOccurred = Signal(str)
+    statusMessage = Signal(str)
+    fileDropped = Signal(str)  # a file dragged onto the tree from outside: import it
+    runRequested = Signal(str)  # "Run…" on a connection or folder
+
+    def __init__(self, service: Service, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._environment: str | None = None
+        self._expanded: set[str] = set()
+        self._dialog: QWidget | None = None
+        self.model = WorkspaceTreeModel(service, self)
+        self.proxy = TreeFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Filter connections and requests")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._filter_changed)
+
+        self.view = QTreeView(self)
+        self.view.setObjectName("connectionTree")
+        self.view.setModel(self.proxy)
+        self.view.setHeaderHidden(True)
+        self.view.setUniformRowHeights(True)
+        self.view.setItemDelegate(MethodBadgeDelegate(ROLE_METHOD, self.view))
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.view.setDropIndicatorShown(True)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.activated.connect(self._activated)
+        self.view.viewport().installEventFilter(self)
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
+
+        self.model.modelAboutToBeReset.connect(self._remember_expanded)
+        self.model.modelReset.connect(self._restore_expanded)
+        self.model.moved.connect(self.moved)
+        self.model.failed.connect(self.errorOccurred)
+
+        self._make_actions()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 2, 0, 6)
+        layout.setSpacing(4)
+        layout.addWidget(self._toolbar)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.view)
+        self._expand_defaults()
+        self._update_actions()
+
+    # -- actions -----------------------------------------------------------------------
+
+    def _make_actions(self) -> None:
+        def act(text: str, slot: object, shortcut: str | None = None) -> QAction:
+            action = QAction(text, self)
+            action.triggered.connect(slot)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.view.addAction(action)
+            return action
+
+        self.act_new_connection = act("New connection…", self.ask_new_connection)
+        self.act_new_folder = act("New folder…", self.ask_new_folder)
+        self.act_new_request = act("New request…", self.ask_new_request)
+        self.act_edit = act("Edit connection…", self._edit_current)
+        self.act_rename = act("Rename…", self.ask_rename, "F2")
+        self.act_duplicate = act("Duplicate", self._duplicate_current)
+        self.act_delete = act("Delete…", self.ask_delete, "Del")
+        self.act_import_line = act("Copy import snippet", self.copy_import_line)
+        self.act_curl = act("Copy as curl", self.copy_curl)
+        self.act_run = act("Run…", self._run_current)
+        self.act_run.setToolTip("Send every request inside, with their checks, in the "
+                                "Runner panel")
+
+        self._toolbar = QToolBar(self)
+        self._toolbar.setIconSize(self._toolbar.iconSize() * 0.8)
+        new_button = QToolButton(self._toolbar)
+        new_button.setText("New")
+        new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        new_menu = QMenu(new_button)
+        new_menu.addActions([self.act_new_connection, self.act_new_folder, self.act_new_request])
+        new_button.setMenu(new_menu)
+        self._toolbar.addWidget(new_button)
+        self._toolbar.addAction(self.act_import_line)
+        self._toolbar.addAction(self.act_delete)
+
+    def _update_actions(self) -> None:
+        kind = self._service.kind_of(self.current_path()) if self.current_path() else None
+        inside = kind in ("connection", "folder", "request")
+        self.act_new_folder.setEnabled(inside)
+        self.act_new_request.setEnabled(inside)
+        self.act_edit.setEnabled(kind == "connection")
+        for a in (self.act_rename, self.act_duplicate, self.act_delete, self.act_import_line):
+            a.setEnabled(inside)
+        self.act_curl.setEnabled(kind == "request")
+        self.act_run.setEnabled(kind in ("connection", "folder"))
+
+    def _context_menu(self, pos: QPoint) -> None:
+        self._update_actions()
+        menu = QMenu(self)
+        kind = self._service.kind_of(self.current_path()) if self.current_path() else None
+        menu.addActions([self.act_new_connection, self.act_new_folder, self.act_new_request])
+        menu.addSeparator()
+        if kind == "connection":
+            menu.addAction(self.act_edit)
+        if kind in ("connection", "folder"):
+            menu.addAction(self.act_run)
+        menu.addActions([self.act_rename, self.act_duplicate, self.act_delete])
+        menu.addSeparator()
+        menu.addAction(self.act_import_line)
+        if kind == "request":
+            menu.addAction(self.act_curl)
+            from .copy_as import build_copy_as_menu
+
+            menu.addMenu(build_copy_as_menu(menu, self.copy_as))
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    # -- selection ---------------------------------------------------------------------
+
+    def current_path(self) -> str:
+        index = self.view.currentIndex()
+        return self.model.path_of(self.proxy.mapToSource(index)) if index.isValid() else ""
+
+    def select_path(self, path: str) -> None:
+        index = self.proxy.mapFromSource(self.model.index_for_path(path))
+        if index.isValid():
+            self.view.setCurrentIndex(index)
+            self.view.scrollTo(index)
+
+    def set_environment(self, name: str | None) -> None:
+        self._environment = name
+
+    def reload(self) -> None:
+        self.model.reload()
+
+    def _container(self) -> str:
+        """The connection or folder new items go into (a request's parent)."""
+        path = self.current_path()
+        if self._service.kind_of(path) == "request":
+            return "/".join(split_path(path)[:-1])
+        return path
+
+    def _activated(self, index: QModelIndex) -> None:
+        source = self.proxy.mapToSource(index)
+        kind, path = self.model.kind_of(source), self.model.path_of(source)
+        if kind == "request":
+            self.requestActivated.emit(path)
+        elif kind == "connection":
+            self.connectionActivated.emit(path)
+
+    # -- expansion survives model resets ----------------------------------------------
+
+    def _filter_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+        if text:
+            self.view.expandAll()
+
+    def _remember_expanded(self) -> None:
+        self._expanded = set()
+        stack = [QModelIndex()]
+        while stack:
+            parent = stack.pop()
+            for row in range(self.proxy.rowCount(parent)):
+                index = self.proxy.index(row, 0, parent)
+                if self.view.isExpanded(index):
+                    self._expanded.add(self.model.path_of(self.proxy.mapToSource(index)))
+                    stack.append(index)
+
+    def _restore_expanded(self) -> None:
+        for path in sorted(self._expanded):
+            index = self.proxy.mapFromSource(self.model.index_for_path(path))
+            if index.isValid():
+                self.view.expand(index)
+
+    def _expand_defaults(self) -> None:
+        """Show groups and connections open, folders closed."""
+        stack = [QModelIndex()]
+        while stack:
+            parent = stack.pop()
+            for row in range(self.proxy.rowCount(parent)):
+                index = self.proxy.index(row, 0, parent)
+                if self.model.kind_of(self.proxy.mapToSource(index)) in ("group", "connection"):
+                    self.view.expand(index)
+                    stack.append(index)
+
+    def expand_path(self, path: str) -> None:
+        segs = split_path(path)
+        for i in range(1, len(segs) + 1):
+            index = self.proxy.mapFromSource(self.model.index_for_path("/".join(segs[:i])))
+            if index.isValid():
+                self.view.expand(index)
+
+    # -- operations (non-interactive; the ask_* wrappers prompt first) ----------------
+
+    def _run(self, fn: object, *args: object) -> object:
+        try:
+            return fn(*args)  # type: ignore[operator]
+        except RelaydeskError as exc:
+            self.errorOccurred.emit(str(exc))
+            return None
+
+    def new_folder(self, parent: str, name: str) -> str | None:
+        path = self._run(self._service.create_folder, parent, name)
+        if isinstance(path, str):
+            self.reload()
+            self.expand_path(parent)
+            self.select_path(path)
+            return path
+        return None
+
+    def new_request(self, parent: str, name: str) -> str | None:
+        req = self._run(self._service.create_request, parent, name)
+        if req is None:
+            return None
+        path: str = req.path  # type: ignore[attr-defined]
+        self.reload()
+        self.expand_path(parent)
+        self.select_path(path)
+        self.requestActivated.emit(path)
+        return path
+
+    def rename(self, path: str, name: str) -> str | None:
+        new_path = self._run(self._service.rename, path, name)
+        if isinstance(new_path, str):
+            self.reload()
+            self.select_path(new_path)
+            self.moved.emit(path, new_path)
+            return new_path
+        return None
+
+    def duplicate(self, path: str) -> str | None:
+        new_path = self._run(self._service.duplicate, path)
+        if isinstance(new_path, str):
+            self.reload()
+            self.select_path(new_path)
+            return new_path
+        return None
+
+    def delete(self, path: str) -> bool:
+        try:
+            self._service.delete(path)
+        except RelaydeskError as exc:
+            self.errorOccurred.emit(str(exc))
+            return False
+        self.reload()
+        self.deleted.emit(path)
+        return True
+
+    def copy_import_line(self) -> None:
+        conn = self._service.connection_for(self.current_path())
+        if conn is None:
+            return
+        line = self._run(self._service.import_line, conn.path)
+        if isinstance(line, str):
+            QGuiApplication.clipboard().setText(line)
+            self.statusMessage.emit(f"Copied: {line}")
+
+    def copy_curl(self) -> None:
+        path = self.current_path()
+        if self._service.kind_of(path) != "request":
+            return
+        text = self._run(lambda: self._service.curl_for(self._service.request(path),
+                                                        self._environment))
+        if isinstance(text, str):
+            QGuiApplication.clipboard().setText(text)
+            self.statusMessage.emit("Copied the request as a curl command.")
+
+    def copy_as(self, kind: str, include_secrets: bool = False) -> None:
+        path = self.current_path()
+        if self._service.kind_of(path) != "request":
+            return
+        text = self._run(lambda: self._service.snippet(
+            kind, self._service.request(path), self._environment,
+            include_secrets=include_secrets))
+        if isinstance(text, str):
+            QGuiApplication.clipboard().setText(text)
+            self.statusMessage.emit(f"Copied the request as {kind}"
+                                    + (" (with secrets)." if include_secrets else "."))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Files dropped from outside (a file manager) open the import preview; drags
+        inside the tree keep moving items as before."""
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
+            mime = event.mimeData()  # type: ignore[attr-defined]
+            files = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()] \
+                if mime.hasUrls() else []
+            if files:
+                event.acceptProposedAction()  # type: ignore[attr-defined]
+                if kind == QEvent.Type.Drop:
+                    self.fileDropped.emit(files[0])
+                return True
+        return super().eventFilter(watched, event)
+
+    # -- interactive wrappers ------------------------------------------------------------
+
+    def _ask(self, title: str, label: str, text: str = "") -> str | None:
+        value, ok = QInputDialog.getText(self, title, label, QLineEdit.EchoMode.Normal, text)
+        return value.strip() if ok and value.strip() else None
+
+    def ask_new_connection(self) -> QWidget:
+        return self.edit_connection(None)
+
+    def edit_connection(self, path: str | None) -> QWidget:
+        from .connection_editor import ConnectionEditor
+
+        conn = self._service.connection(path) if path else None
+        dialog = ConnectionEditor(self._service, conn, self)
+        dialog.saved.connect(self._connection_saved)
+        dialog.finished.connect(lambda _r: setattr(self, "_dialog", None))
+        self._dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _connection_saved(self, old_path: str, new_path: str) -> None:
+        self.reload()
+        self.expand_path(new_path)
+        self.select_path(new_path)
+        if old_path and old_path != new_path:
+            self.moved.emit(old_path, new_path)
+
+    def _edit_current(self) -> None:
+        if self._service.kind_of(self.current_path()) == "connection":
+            self.edit_connection(self.current_path())
+
+    def ask_new_folder(self) -> None:
+        parent = self._container()
+        if parent and (name := self._ask("New folder", f"Folder name inside {parent}:")):
+            self.new_folder(parent, name)
+
+    def ask_new_request(self) -> None:
+        parent = self._container()
+        if parent and (name := self._ask("New request", f"Request name inside {parent}:")):
+            self.new_request(parent, name)
+
+    def ask_rename(self) -> None:
+        path = self.current_path()
+        if path and self._service.kind_of(path):
+            name = self._ask("Rename", f"New name for {path}:", split_path(path)[-1])
+            if name:
+                self.rename(path, name)
+
+    def _run_current(self) -> None:
+        path = self.current_path()
+        if path and self._service.kind_of(path) in ("connection", "folder"):
+            self.runRequested.emit(path)
+
+    def _duplicate_current(self) -> None:
+        if self.current_path():
+            self.duplicate(self.current_path())
+
+    def ask_delete(self) -> None:
+        path = self.current_path()
+        kind = self._service.kind_of(path) if path else None
+        if not kind:
+            return
+        extra = "" if kind == "request" else " and everything inside it"
+        from PySide6.QtWidgets import QMessageBox  # on demand: costly type at start-up
+
+        answer = QMessageBox.question(
+            self, "Delete", f"Delete the {kind} '{path}'{extra}? This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete(path)

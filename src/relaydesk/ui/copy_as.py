@@ -1,0 +1,34 @@
+"""The "Copy as" submenu: one entry per snippet kind, plus "Include secrets".
+
+By default snippets reference secrets as environment variables; the checkable
+"Include secrets" entry (off every time the menu is built) puts real values in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QWidget
+
+__all__ = ["build_copy_as_menu"]
+
+
+def build_copy_as_menu(parent: QWidget, on_pick: Callable[[str, bool], None],
+                       title: str = "Copy as") -> QMenu:
+    """``on_pick(kind, include_secrets)`` runs when an entry is chosen."""
+    from relaydesk.core.snippets import SNIPPET_LABELS
+
+    menu = QMenu(title, parent)
+    menu.setObjectName("copyAsMenu")
+    secrets = QAction("Include secrets (real values)", menu)
+    secrets.setCheckable(True)
+    secrets.setObjectName("includeSecrets")
+    for kind, label in SNIPPET_LABELS.items():
+        action = menu.addAction(label)
+        action.setData(kind)
+        action.triggered.connect(
+            lambda _checked=False, k=kind: on_pick(k, secrets.isChecked()))
+    menu.addSeparator()
+    menu.addAction(secrets)
+    return menu

@@ -1,0 +1,125 @@
+"""The main window's bottom docks: History and Runner, tabified and hidden at start.
+
+Their panels load the HTTP stack and open the history database, so each is built the
+first time its dock is shown (or a run starts), never before the window's first paint.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDockWidget, QLabel, QWidget
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from .history_panel import HistoryPanel
+    from .main_window import MainWindow
+    from .runner_panel import RunnerPanel
+    from .service import Service
+
+__all__ = ["DOCK_HEIGHT", "Docks"]
+
+DOCK_HEIGHT = 220  # first-show height: the editor keeps most of the window
+
+
+class Docks(QObject):
+    def __init__(self, window: MainWindow, service: Service) -> None:
+        super().__init__(window)
+        self._window = window
+        self._service = service
+        self._history: HistoryPanel | None = None
+        self._runner: RunnerPanel | None = None
+        self._sized = False
+        self._run_task: asyncio.Task[Any] | None = None
+        self.history_dock = self._dock("History", "historyDock")
+        self.runner_dock = self._dock("Runner", "runnerDock")
+        window.tabifyDockWidget(self.history_dock, self.runner_dock)
+        self.history_dock.visibilityChanged.connect(
+            lambda shown: self._shown(shown, self.history_panel))
+        self.runner_dock.visibilityChanged.connect(
+            lambda shown: self._shown(shown, self.runner_panel))
+
+    def _dock(self, title: str, name: str) -> QDockWidget:
+        dock = QDockWidget(title, self._window)
+        dock.setObjectName(name)  # saveState/restoreState key
+        dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea
+                             | Qt.DockWidgetArea.RightDockWidgetArea)
+        dock.setWidget(QLabel("Loading…", dock))
+        self._window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        dock.hide()
+        return dock
+
+    def _shown(self, shown: bool, build: object) -> None:
+        if shown and callable(build):
+            build()
+
+    def show(self, dock: QDockWidget) -> None:
+        dock.show()
+        dock.raise_()
+        if not self._sized:  # docks must not eat the editor
+            self._sized = True
+            self._window.resizeDocks([dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
+
+    # -- panels (built on first use) ----------------------------------------------------
+
+    def history_panel(self) -> HistoryPanel | None:
+        """The History panel, or None when history is off (a note says so)."""
+        if self._history is None and isinstance(self.history_dock.widget(), QLabel):
+            history = self._service.history
+            if history is None:
+                note = QLabel("History is off (RELAYDESK_HISTORY=off) or its database "
+                              "could not be opened.", self.history_dock)
+                note.setEnabled(False)
+                self._set(self.history_dock, note)
+                return None
+            from .history_panel import HistoryPanel
+
+            self._history = HistoryPanel(history, parent=self.history_dock)
+            self._history.openRequested.connect(self._window.open_unsaved)
+            self._set(self.history_dock, self._history)
+        return self._history
+
+    def runner_panel(self) -> RunnerPanel:
+        if self._runner is None:
+            from .runner_panel import RunnerPanel
+
+            self._runner = RunnerPanel(self._service.runner, self.runner_dock)
+            self._runner.requestActivated.connect(self._window.open_request)
+            self._runner.failed.connect(self._window.show_problem)
+            self._runner.runFinished.connect(lambda _s: self.refresh_history())
+            self._set(self.runner_dock, self._runner)
+        return self._runner
+
+    @staticmethod
+    def _set(dock: QDockWidget, widget: QWidget) -> None:
+        old = dock.widget()
+        dock.setWidget(widget)
+        if old is not None and old is not widget:
+            old.deleteLater()
+
+    def refresh_history(self) -> None:
+        if self._history is not None:
+            self._history.refresh()
+
+    # -- runs ---------------------------------------------------------------------------
+
+    def run(self, path: str, environment_name: str | None) -> bool:
+        """Run a connection or folder in the Runner dock; False if one is running."""
+        from relaydesk.core.runner import RunOptions
+
+        panel = self.runner_panel()
+        self.show(self.runner_dock)
+        if panel.running:
+            self._window.statusBar().showMessage(
+                "A run is in progress: cancel it first.", 5000)
+            return False
+        self._run_task = panel.start(
+            path, RunOptions(environment=self._service.environment(environment_name)))
+        return True
+
+    def shutdown(self) -> None:
+        """The window is closing: stop a run before the engine is closed under it."""
+        if self._run_task is not None and not self._run_task.done():
+            self._run_task.cancel()

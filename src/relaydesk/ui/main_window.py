@@ -1,0 +1,439 @@
+"""The main window: connection tree | tabs of request editors over response views.
+
+Sending lives in ``window_send.SendMixin``; the History and Runner docks in
+``docks.Docks``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
+
+from relaydesk.core.errors import RelaydeskError
+
+from .actions import make_actions
+from .connection_tree import ConnectionTree
+from .docks import Docks
+from .service import Service
+from .settings import make_settings
+from .window_send import SendMixin, _ask
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from .request_tab import RequestTab  # imported on first use: editors are not needed
+    # for the first frame
+
+__all__ = ["NO_ENVIRONMENT", "MainWindow"]
+
+log = logging.getLogger(__name__)
+NO_ENVIRONMENT = "No environment"
+
+
+class MainWindow(SendMixin, QMainWindow):
+    closed = Signal()  # after the window accepted a close (the app then shuts down)
+
+    def __init__(self, service: Service, settings: QSettings | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.settings = settings or make_settings()
+        self._tasks: set[asyncio.Task[None]] = set()
+        # Qt appends the application display name ("— Relaydesk") itself.
+        self.setWindowTitle(str(service.workspace.root))
+
+        self.tree = ConnectionTree(service, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabCloseRequested.connect(lambda i: self.close_tab(self._tab_at(i)))
+        self.tabs.currentChanged.connect(lambda _i: self._tabs_changed())
+        self.empty = QLabel("Open a request from the tree, or press Ctrl+P.", self)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setEnabled(False)
+        self.right = QStackedWidget(self)
+        self.right.addWidget(self.empty)
+        self.right.addWidget(self.tabs)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([280, 920])
+        self.setCentralWidget(self.splitter)
+
+        self.actions = make_actions(self, {
+            "send": self.send_current, "save": self.save_current,
+            "focus_url": self.focus_url, "quick_open": self.quick_open,
+            "close_tab": lambda: self.close_tab(self.current_tab()),
+            "find": self.find_in_response, "new_connection": self.tree.ask_new_connection,
+            "quit": self.close,
+        })
+        self._make_toolbar()
+
+        self.tree.requestActivated.connect(self.open_request)
+        self.tree.connectionActivated.connect(self.tree.edit_connection)
+        self.tree.moved.connect(self._path_moved)
+        self.tree.deleted.connect(self._path_deleted)
+        self.tree.errorOccurred.connect(self.show_problem)
+        self.tree.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 5000))
+        self.tree.fileDropped.connect(self.open_import)
+        self.tree.runRequested.connect(self.run_path)
+        self.docks = Docks(self, service)
+        self._make_file_menu()
+        self._make_run_menu()
+        self.resize(1200, 780)
+        self.restore_state()
+        if service.workspace.problems:
+            self.show_problem("Some workspace files could not be read: "
+                              + "; ".join(str(p) for p in service.workspace.problems[:3]))
+
+    def _make_toolbar(self) -> None:
+        bar = self.addToolBar("Main")
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.addAction(self.actions.new_connection)
+        bar.addAction(self.actions.save)
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Environment: ", bar))
+        self.env_picker = QComboBox(bar)
+        self.env_picker.setObjectName("environmentPicker")
+        self.env_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.env_picker.addItem(NO_ENVIRONMENT, None)
+        for name in self.service.environment_names():
+            self.env_picker.addItem(name, name)
+        self.env_picker.currentIndexChanged.connect(lambda _i: self._environment_changed())
+        bar.addWidget(self.env_picker)
+
+    def _make_file_menu(self) -> None:
+        from PySide6.QtGui import QAction, QKeySequence
+        from PySide6.QtWidgets import QMenu, QToolBar, QToolButton
+
+        file_menu = self.menuBar().addMenu("&File")
+        self.act_import = QAction("Import…", self)
+        self.act_import.setShortcut(QKeySequence("Ctrl+I"))
+        self.act_import.triggered.connect(lambda _checked=False: self.open_import())
+        file_menu.addActions([self.actions.new_connection, self.act_import])
+        file_menu.addSeparator()
+        file_menu.addAction(self.actions.quit)
+        # "Copy as" for the request in the current tab, as edited (unsaved edits too).
+        from .copy_as import build_copy_as_menu
+
+        self.copy_as_button = QToolButton(self)
+        self.copy_as_button.setText("Copy as")
+        self.copy_as_button.setObjectName("copyAsButton")
+        self.copy_as_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.copy_as_menu: QMenu = build_copy_as_menu(self.copy_as_button, self.copy_current_as)
+        self.copy_as_button.setMenu(self.copy_as_menu)
+        toolbar = self.findChild(QToolBar, "mainToolbar")
+        if toolbar is not None:
+            toolbar.addSeparator()
+            toolbar.addWidget(self.copy_as_button)
+
+    def _make_run_menu(self) -> None:
+        from PySide6.QtGui import QAction
+        from PySide6.QtWidgets import QToolBar
+
+        menu = self.menuBar().addMenu("&Run")
+        self.act_run = QAction("Run…", self)
+        self.act_run.setToolTip("Run the selected connection or folder (or the current "
+                                "request's connection) in the Runner panel")
+        self.act_run.triggered.connect(lambda _c=False: self.run_selected())
+        self.act_fetch_all = QAction("Fetch all pages", self)
+        self.act_fetch_all.triggered.connect(lambda _c=False: self.fetch_all_current())
+        menu.addActions([self.actions.send, self.act_fetch_all, self.act_run])
+        view = self.menuBar().addMenu("&View")
+        for dock in (self.docks.history_dock, self.docks.runner_dock):
+            view.addAction(dock.toggleViewAction())
+        toolbar = self.findChild(QToolBar, "mainToolbar")
+        if toolbar is not None:
+            toolbar.addAction(self.act_run)
+            toolbar.addAction(self.docks.history_dock.toggleViewAction())
+
+    def run_selected(self) -> None:
+        path = self.tree.current_path()
+        if self.service.kind_of(path) not in ("connection", "folder"):
+            tab = self.current_tab()
+            conn = self.service.connection_for(tab.path) if tab is not None else None
+            path = conn.path if conn is not None else ""
+        if not path:
+            self.statusBar().showMessage("Select a connection or folder to run.", 5000)
+            return
+        self.run_path(path)
+
+    def run_path(self, path: str) -> None:
+        self.docks.run(path, self.environment_name())
+
+    def copy_current_as(self, kind: str, include_secrets: bool = False) -> None:
+        from PySide6.QtGui import QGuiApplication
+
+        tab = self.current_tab()
+        if tab is None:
+            self.statusBar().showMessage("Open a request first.", 4000)
+            return
+        try:
+            text = self.service.snippet(kind, tab.edited_request(), self.environment_name(),
+                                        include_secrets=include_secrets)
+        except RelaydeskError as exc:
+            self.show_problem(str(exc))
+            return
+        QGuiApplication.clipboard().setText(text)
+        self.statusBar().showMessage(f"Copied the request as {kind}.", 4000)
+
+    def open_import(self, path: str | None = None) -> QWidget | None:
+        """File → Import… (or a dropped file): the preview dialog, writing on Import."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from .import_dialog import ImportDialog
+
+        if not path:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, "Import", "", "API descriptions (*.json *.yaml *.yml *.har *.http "
+                "*.rest *.txt *.sh);;All files (*)")
+            if not path:
+                return None
+        dialog = ImportDialog(self.service, path, self)
+        dialog.imported.connect(self._imported)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _imported(self, path: str, notes: list[str]) -> None:
+        self.tree.reload()
+        if path:
+            self.tree.expand_path(path)
+            self.tree.select_path(path)
+        message = f"Imported '{path}'." if path else "Imported."
+        if notes:
+            message += " " + " ".join(notes[:3])
+        self.statusBar().showMessage(message, 10000)
+
+    # -- tabs --------------------------------------------------------------------------
+
+    def current_tab(self) -> RequestTab | None:
+        return self._tab_at(self.tabs.currentIndex())
+
+    def _tab_at(self, index: int) -> RequestTab | None:
+        widget = self.tabs.widget(index)
+        if widget is None:
+            return None
+        from .request_tab import RequestTab
+
+        return widget if isinstance(widget, RequestTab) else None
+
+    def tab_list(self) -> list[RequestTab]:
+        return [t for i in range(self.tabs.count()) if (t := self._tab_at(i)) is not None]
+
+    def tab_for(self, path: str) -> RequestTab | None:
+        return next((t for t in self.tab_list() if t.path == path), None)
+
+    def open_request(self, path: str) -> RequestTab | None:
+        tab = self.tab_for(path)
+        if tab is None:
+            try:
+                request = self.service.request(path)
+            except RelaydeskError as exc:
+                self.show_problem(str(exc))
+                return None
+            tab = self._add_tab(request)
+        self.tabs.setCurrentWidget(tab)
+        self._refresh_variables()
+        self.tree.select_path(path)
+        return tab
+
+    def open_unsaved(self, request: Any) -> RequestTab:
+        """A new tab for a request that is not in the workspace (e.g. from History)."""
+        tab = self.tab_for(request.path)
+        if tab is None:
+            tab = self._add_tab(request)
+            tab.set_modified(True)  # closing asks whether to save it
+        self.tabs.setCurrentWidget(tab)
+        self._refresh_variables()
+        return tab
+
+    def _add_tab(self, request: Any) -> RequestTab:
+        from .request_tab import RequestTab
+
+        tab = RequestTab(request, self.tabs)
+        tab.titleChanged.connect(lambda t=tab: self._update_title(t))
+        tab.editor.sendRequested.connect(lambda t=tab: self.send(t))
+        tab.editor.cancelRequested.connect(lambda t=tab: self.cancel(t))
+        tab.editor.curlPasted.connect(lambda text, t=tab: self.paste_curl(t, text))
+        tab.fetchAllRequested.connect(lambda t=tab: self.fetch_all_pages(t))
+        splitter_state = self.settings.value("window/requestSplitter")
+        if isinstance(splitter_state, QByteArray):
+            tab.splitter.restoreState(splitter_state)
+        self.tabs.addTab(tab, tab.title())
+        self.tabs.setTabToolTip(self.tabs.indexOf(tab), request.path)
+        return tab
+
+    def _update_title(self, tab: RequestTab) -> None:
+        index = self.tabs.indexOf(tab)
+        if index >= 0:
+            self.tabs.setTabText(index, tab.title())
+            self.tabs.setTabToolTip(index, tab.path)
+
+    def close_tab(self, tab: RequestTab | None) -> bool:
+        if tab is None or not self._confirm_discard(tab):
+            return False
+        self.cancel(tab)
+        self.settings.setValue("window/requestSplitter", tab.splitter.saveState())
+        self.tabs.removeTab(self.tabs.indexOf(tab))
+        tab.deleteLater()
+        return True
+
+    def _confirm_discard(self, tab: RequestTab) -> bool:
+        """Ask Save / Discard / Cancel for a modified tab; True when it may close."""
+        if not tab.modified:
+            return True
+        self.tabs.setCurrentWidget(tab)
+        answer = _ask(self, "Unsaved changes", f"'{tab.path}' has changes that are not saved.",
+                      ("Save", "Discard", "Cancel"), "Save")
+        if answer == "Save":
+            return self.save_tab(tab)
+        return answer == "Discard"
+
+    def _path_moved(self, old: str, new: str) -> None:
+        for tab in self.tab_list():
+            if tab.path == old or tab.path.startswith(old + "/"):
+                tab.set_path(new + tab.path[len(old):])
+
+    def _path_deleted(self, path: str) -> None:
+        for tab in self.tab_list():
+            if tab.path == path or tab.path.startswith(path + "/"):
+                tab.set_modified(False)  # nothing left to save it into
+                self.close_tab(tab)
+
+    # -- save --------------------------------------------------------------------------
+
+    def save_current(self) -> bool:
+        tab = self.current_tab()
+        return self.save_tab(tab) if tab is not None else False
+
+    def save_tab(self, tab: RequestTab) -> bool:
+        try:
+            saved = self.service.save_request(tab.edited_request())
+        except RelaydeskError as exc:
+            self.show_problem(str(exc))
+            return False
+        tab.mark_saved()
+        self.tree.reload()
+        self.tree.select_path(saved.path)
+        self.statusBar().showMessage(f"Saved {saved.path}", 4000)
+        return True
+
+    # -- send / cancel -------------------------------------------------------------------
+
+    def environment_name(self) -> str | None:
+        data = self.env_picker.currentData()
+        return str(data) if data else None
+
+    # -- keyboard helpers ---------------------------------------------------------------
+
+    def focus_url(self) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            return
+        focus = getattr(tab.editor, "focus_url", None)
+        if callable(focus):
+            focus()
+            return
+        bar = tab.editor.findChild(QLineEdit, "urlBar") or tab.editor.findChild(QWidget,
+                                                                                 "urlBar")
+        if bar is not None:
+            bar.setFocus()
+            if isinstance(bar, QLineEdit):
+                bar.selectAll()
+
+    def find_in_response(self) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            tab.open_search()
+
+    def quick_open(self) -> QWidget:
+        from .quick_open import QuickOpenDialog
+
+        dialog = QuickOpenDialog(self.service.request_paths(), self)
+        dialog.chosen.connect(self.open_request)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _environment_changed(self) -> None:
+        self.tree.set_environment(self.environment_name())
+        self._refresh_variables()
+
+    def _tabs_changed(self) -> None:
+        self.right.setCurrentWidget(self.tabs if self.tabs.count() else self.empty)
+        self._refresh_variables()
+
+    def _refresh_variables(self) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            tab.editor.set_variables(self.service.variable_names(tab.path,
+                                                                 self.environment_name()))
+
+    def show_problem(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+
+    # -- state -------------------------------------------------------------------------
+
+    def restore_state(self) -> None:
+        s = self.settings
+        geometry, state = s.value("window/geometry"), s.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        splitter = s.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        env = s.value("window/environment")
+        if env and (index := self.env_picker.findData(str(env))) >= 0:
+            self.env_picker.setCurrentIndex(index)
+        paths = s.value("window/tabs") or []
+        for path in [paths] if isinstance(paths, str) else list(paths):
+            if self.service.kind_of(str(path)) == "request":
+                self.open_request(str(path))
+        current = s.value("window/currentTab")
+        if current and (tab := self.tab_for(str(current))) is not None:
+            self.tabs.setCurrentWidget(tab)
+
+    def save_state(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("window/environment", self.environment_name() or "")
+        s.setValue("window/tabs", [t.path for t in self.tab_list()])
+        current = self.current_tab()
+        s.setValue("window/currentTab", current.path if current else "")
+        if current is not None:
+            s.setValue("window/requestSplitter", current.splitter.saveState())
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for tab in self.tab_list():
+            if not self._confirm_discard(tab):
+                event.ignore()
+                return
+        self.save_state()
+        for task in list(self._tasks):
+            task.cancel()
+        self.docks.shutdown()
+        event.accept()
+        self.closed.emit()

@@ -1,0 +1,141 @@
+"""One tab of the main window: a request editor over its response view.
+
+The tab keeps the path it edits, its unsaved-changes flag and the task of the
+request in flight (one at a time), so the window can route signals to it. A small
+menu button beside Send offers "Fetch all pages" (every page merged into one JSON
+array, shown as the response).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QBoxLayout, QMenu, QSplitter, QToolButton, QVBoxLayout, QWidget
+
+from relaydesk.core.model import Request
+
+from .request_editor import RequestEditor
+from .response_view import ResponseView
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from relaydesk.core.pagination import PaginationResult
+    from relaydesk.core.response import Response
+
+__all__ = ["RequestTab", "merged_response"]
+
+
+class RequestTab(QWidget):
+    titleChanged = Signal()
+    fetchAllRequested = Signal()
+
+    def __init__(self, request: Request, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = request.path
+        self.modified = False
+        self.task: asyncio.Task[None] | None = None
+        self.editor = RequestEditor(self)
+        self.view = ResponseView(self)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(self.editor)
+        self.splitter.addWidget(self.view)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self.editor.set_request(request)
+        self.editor.modifiedChanged.connect(self.set_modified)
+        self._yield_find_shortcut()
+        self._add_send_menu()
+
+    def _add_send_menu(self) -> None:
+        """A drop-down beside Send, in the editor's top row (Send itself stays one click)."""
+        self.send_menu_button = QToolButton(self.editor)
+        self.send_menu_button.setObjectName("sendMenuButton")
+        self.send_menu_button.setArrowType(Qt.ArrowType.DownArrow)
+        self.send_menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.send_menu_button.setToolTip("More ways to send")
+        menu = QMenu(self.send_menu_button)
+        self.fetch_all_action = menu.addAction("Fetch all pages")
+        self.fetch_all_action.setToolTip("Follow the pagination and show every page's "
+                                         "items merged into one list")
+        self.fetch_all_action.triggered.connect(lambda _c=False: self.fetchAllRequested.emit())
+        self.send_menu_button.setMenu(menu)
+        outer = self.editor.layout()
+        first = outer.itemAt(0) if outer is not None and outer.count() else None
+        top = first.layout() if first is not None else None
+        if isinstance(top, QBoxLayout) and (i := top.indexOf(self.editor.send_button)) >= 0:
+            top.insertWidget(i + 1, self.send_menu_button)
+        else:  # an editor laid out differently: the action still works from the menu bar
+            self.send_menu_button.hide()
+
+    def set_busy(self, busy: bool) -> None:
+        self.editor.set_busy(busy)
+        self.send_menu_button.setEnabled(not busy)
+
+    def _yield_find_shortcut(self) -> None:
+        """The window's Ctrl+F action forwards to the response search; a second live
+        shortcut for the same key would make Qt treat it as ambiguous and fire neither."""
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        find = QKeySequence(QKeySequence.StandardKey.Find)
+        for shortcut in self.view.findChildren(QShortcut):
+            if shortcut.key() == find:
+                shortcut.setEnabled(False)
+
+    def open_search(self) -> None:
+        body = getattr(self.view, "body", None)
+        bar = getattr(body, "search_bar", None)
+        if bar is not None:
+            bar.open_bar()
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    def title(self) -> str:
+        return ("• " if self.modified else "") + self.name
+
+    def set_modified(self, modified: bool) -> None:
+        if modified != self.modified:
+            self.modified = modified
+            self.titleChanged.emit()
+
+    def set_path(self, path: str) -> None:
+        self.path = path
+        self.titleChanged.emit()
+
+    def busy(self) -> bool:
+        return self.task is not None and not self.task.done()
+
+    def edited_request(self) -> Request:
+        """The editor's state, always at this tab's path."""
+        from dataclasses import replace
+
+        return replace(self.editor.request(), path=self.path)
+
+    def mark_saved(self) -> None:
+        """The editor's state is now what is on disk (clears the unsaved mark)."""
+        self.editor.mark_saved()
+        self.set_modified(False)
+
+
+def merged_response(result: PaginationResult, request_url: str, elapsed: float) -> Response:
+    """The merged items of every page as one JSON response, for the response view."""
+    import json
+
+    from relaydesk.core.response import Response, Timings
+
+    body = json.dumps(result.items, ensure_ascii=False, indent=2).encode()
+    pages = f"{result.pages} page" + ("s" if result.pages != 1 else "")
+    items = f"{len(result.items)} item" + ("s" if len(result.items) != 1 else "")
+    headers = [("Content-Type", "application/json; charset=utf-8"),
+                          ("X-Relaydesk-Pages", str(result.pages)),
+                          ("X-Relaydesk-Pagination", result.style)]
+    return Response(status=200, reason=f"OK · {items} from {pages}", http_version="",
+                    method="GET", url=request_url, headers=headers, size=len(body),
+                    timings=Timings(total=elapsed), body=body)

@@ -1,0 +1,222 @@
+"""The response viewer: status line, plain-words problem, Body / Headers / Cookies tabs.
+
+Contract (see the shared brief): ``show_response``, ``show_error``, ``show_progress``,
+``clear``. Knows nothing of the app; it only displays what it is handed.
+"""
+
+from __future__ import annotations
+
+import atexit
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.units import human_size, human_time
+from .body_panel import BodyPanel
+
+__all__ = ["ResponseView", "status_color"]
+
+_shared_executor: ThreadPoolExecutor | None = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    """One small pool for every viewer: body loading, lexing and searching."""
+    global _shared_executor
+    if _shared_executor is None:
+        _shared_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="relaydesk-body")
+        atexit.register(_shared_executor.shutdown, wait=False, cancel_futures=True)
+    return _shared_executor
+
+
+def status_color(status: int) -> str:
+    """2xx green, 3xx blue, 4xx orange, 5xx red (readable with white text, light or dark)."""
+    if 200 <= status < 300:
+        return "#2e7d32"
+    if 300 <= status < 400:
+        return "#1565c0"
+    if 400 <= status < 500:
+        return "#d35400"
+    if status >= 500:
+        return "#c62828"
+    return "#616161"
+
+
+def _badge(text: str, color: str) -> str:
+    return (f"QLabel {{ background: {color}; color: white; border-radius: 3px; "
+            f"padding: 2px 8px; font-weight: bold; }}")
+
+
+class ResponseView(QWidget):
+    loaded = Signal()  # the body is fully shown
+    firstScreenReady = Signal()
+
+    def __init__(self, parent: QWidget | None = None, *, executor: Executor | None = None
+                 ) -> None:
+        super().__init__(parent)
+        self.status_label = QLabel(self)
+        self.time_label = QLabel(self)
+        self.size_label = QLabel(self)
+        self.cache_label = QLabel("from cache", self)
+        self.cache_label.setStyleSheet(_badge("", "#6d4c9f"))
+        self.cache_label.setToolTip("Served from the response cache; enable 'Bypass cache' "
+                                    "in the request settings to send it again.")
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumWidth(260)
+        self.progress.setTextVisible(True)
+        summary = QHBoxLayout()
+        summary.setContentsMargins(0, 0, 0, 0)
+        summary.setSpacing(12)
+        for w in (self.status_label, self.time_label, self.size_label, self.cache_label):
+            summary.addWidget(w)
+        summary.addStretch(1)
+        summary.addWidget(self.progress)
+
+        self.problem_label = QLabel(self, wordWrap=True)
+        self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problem_label.setStyleSheet(
+            "QLabel { border: 1px solid #d35400; border-radius: 4px; padding: 6px; }")
+
+        self.body = BodyPanel(executor or _executor(), self)
+        self.headers_table = self._table()
+        self.cookies_table = self._table()
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.body, "Body")
+        self.tabs.addTab(self.headers_table, "Headers")
+        self.tabs.addTab(self.cookies_table, "Cookies")
+
+        self.placeholder = QLabel("Send a request to see its response here.", self,
+                                  alignment=Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setEnabled(False)
+        self.error_label = QLabel(self, wordWrap=True,
+                                  alignment=Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.setContentsMargins(12, 12, 12, 12)
+        self.pages = QStackedWidget(self)
+        for w in (self.placeholder, self.tabs, self.error_label):
+            self.pages.addWidget(w)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(6)
+        layout.addLayout(summary)
+        layout.addWidget(self.problem_label)
+        layout.addWidget(self.pages, 1)
+        self.body.loaded.connect(self.loaded)
+        self.body.firstScreenReady.connect(self.firstScreenReady)
+        self._response: Any = None
+        self.clear()
+
+    def _table(self) -> QTableWidget:
+        table = QTableWidget(0, 2, self)
+        table.setHorizontalHeaderLabels(["Name", "Value"])
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.verticalHeader().hide()
+        table.setAlternatingRowColors(True)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setWordWrap(False)
+        return table
+
+    # -- contract ------------------------------------------------------------------------
+
+    def show_response(self, resp: Any) -> None:
+        self._response = resp
+        self.progress.hide()
+        self.status_label.setText(f"{resp.status} {resp.reason}".strip())
+        self.status_label.setStyleSheet(_badge("", status_color(resp.status)))
+        self.status_label.setToolTip(f"{resp.http_version} · {resp.method} {resp.url}")
+        self.time_label.setText(human_time(resp.elapsed))
+        self.time_label.setToolTip(self.timing_text())
+        self.size_label.setText(human_size(resp.size))
+        self.size_label.setToolTip(f"{resp.size:,} bytes")
+        for w in (self.status_label, self.time_label, self.size_label):
+            w.show()
+        self.cache_label.setVisible(bool(resp.from_cache))
+        self.problem_label.setText(resp.problem or "")
+        self.problem_label.setVisible(bool(resp.problem))
+        self._fill(self.headers_table, resp.headers)
+        self._fill(self.cookies_table, resp.cookies)
+        self.tabs.setTabText(1, f"Headers ({len(resp.headers)})")
+        self.tabs.setTabText(2, f"Cookies ({len(resp.cookies)})" if resp.cookies else "Cookies")
+        self.pages.setCurrentWidget(self.tabs)
+        self.body.show_body(resp)
+
+    def show_error(self, message: str) -> None:
+        self._response = None
+        self.body.clear()
+        self._hide_summary()
+        self.error_label.setText(f"<b>The request did not complete.</b><br><br>{_html(message)}")
+        self.pages.setCurrentWidget(self.error_label)
+
+    def show_progress(self, received: int, total: int | None) -> None:
+        self.progress.show()
+        if total:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(1000 * min(received / total, 1.0)))
+            self.progress.setFormat(f"{human_size(received)} of {human_size(total)}")
+        else:
+            self.progress.setRange(0, 0)  # busy indicator: size unknown
+            self.progress.setFormat(human_size(received))
+        if self._response is None:
+            self.placeholder.setText(f"Receiving… {human_size(received)}")
+            self.pages.setCurrentWidget(self.placeholder)
+
+    def clear(self) -> None:
+        self._response = None
+        self.body.clear()
+        self._hide_summary()
+        self.placeholder.setText("Send a request to see its response here.")
+        self.pages.setCurrentWidget(self.placeholder)
+
+    # -- queries (tests, status bar) ----------------------------------------------------
+
+    def response(self) -> Any:
+        return self._response
+
+    def timing_text(self) -> str:
+        """"DNS 1 ms · Connect 2 ms · TLS 5 ms · First byte 80 ms · Total 123 ms"."""
+        if self._response is None:
+            return ""
+        t = self._response.timings
+        parts = [f"{name} {human_time(v)}" for name, v in (
+            ("DNS", t.dns), ("Connect", t.connect), ("TLS", t.tls), ("First byte", t.first_byte),
+        ) if v is not None]
+        parts.append(f"Total {human_time(t.total)}")
+        return " · ".join(parts)
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _hide_summary(self) -> None:
+        for w in (self.status_label, self.time_label, self.size_label, self.cache_label,
+                  self.problem_label, self.progress):
+            w.hide()
+
+    @staticmethod
+    def _fill(table: QTableWidget, rows: list[tuple[str, str]]) -> None:
+        table.setRowCount(len(rows))
+        for r, (name, value) in enumerate(rows):
+            table.setItem(r, 0, QTableWidgetItem(name))
+            item = QTableWidgetItem(value)
+            item.setToolTip(value if len(value) > 60 else "")
+            table.setItem(r, 1, item)
+
+
+def _html(text: str) -> str:
+    import html
+
+    return html.escape(text).replace("\n", "<br>")

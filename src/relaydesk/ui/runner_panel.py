@@ -1,0 +1,172 @@
+"""The Runner panel: run a connection or folder, watch each request and its checks.
+
+Knows nothing of the app: it is given a factory for a core ``Runner`` and acts as
+the runner's reporter itself, so results land in the tree as they arrive (on the
+qasync loop, one cheap row insert each — the window stays responsive).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from relaydesk.core.runner import RequestResult, Runner, RunOptions, RunPlan, RunSummary
+
+__all__ = ["RunnerPanel"]
+
+_PASS, _FAIL = QColor("#2e7d32"), QColor("#c62828")
+MAX_ROWS = 10_000  # beyond this only the counters move: a tree of millions helps nobody
+
+
+class RunnerPanel(QWidget):
+    runStarted = Signal(str)
+    runFinished = Signal(object)  # RunSummary
+    requestActivated = Signal(str)  # a request path, double-clicked
+    failed = Signal(str)  # a message: the run could not start
+
+    def __init__(self, runner_factory: Callable[[], Runner],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._factory = runner_factory
+        self._runner: Runner | None = None
+        self._task: asyncio.Task[Any] | None = None
+        self._iterations = 1
+        self._failed = 0
+        self.title = QLabel("No run yet")
+        self.progress = QProgressBar()
+        self.progress.setFormat("%v / %m")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.summary = QLabel("")
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Request", "Status", "Time", "Result"])
+        self.tree.setUniformRowHeights(True)
+        self.tree.itemDoubleClicked.connect(self._activated)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.progress, 2)
+        top.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.summary)
+
+    # -- driving -----------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def start(self, path: str, options: RunOptions | None = None) -> asyncio.Task[Any]:
+        """Start a run on the running asyncio (qasync) loop; returns its task."""
+        if self.running:
+            raise RuntimeError("a run is already in progress")
+        self._runner = self._factory()
+        self._task = asyncio.ensure_future(self._run(path, options or RunOptions()))
+        return self._task
+
+    async def _run(self, path: str, options: RunOptions) -> RunSummary | None:
+        assert self._runner is not None
+        from relaydesk.core.errors import RelaydeskError
+        from relaydesk.core.messages import user_message
+
+        try:
+            return await self._runner.run(path, options, [_Report(self)])
+        except RelaydeskError as exc:
+            self.title.setText(f"Cannot run {path}")
+            self.summary.setText(user_message(exc))
+            self.failed.emit(user_message(exc))
+            return None
+
+    def cancel(self) -> None:
+        if self._runner is not None and self.running:
+            self._runner.cancel()
+
+    # -- what the runner reports -------------------------------------------------------
+
+    def on_start(self, plan: RunPlan) -> None:
+        self.tree.clear()
+        self._failed = 0
+        self._iterations = plan.iterations
+        self.title.setText(plan.path)
+        self.progress.setRange(0, max(plan.total, 1))
+        self.progress.setValue(0)
+        self.summary.setText("Running…")
+        self.cancel_button.setEnabled(True)
+        self.runStarted.emit(plan.path)
+
+    def on_result(self, result: RequestResult) -> None:
+        self.progress.setValue(self.progress.value() + 1)
+        if not result.passed:
+            self._failed += 1
+        if self.tree.topLevelItemCount() >= MAX_ROWS:
+            return
+        name = result.path
+        if self._iterations > 1:
+            name += f"  [{result.iteration + 1}]"
+        status = str(result.status) if result.status is not None else "—"
+        verdict = "passed" if result.passed else ("error" if result.error else "failed")
+        row = QTreeWidgetItem([name, status, f"{result.elapsed_ms:.0f} ms", verdict])
+        row.setData(0, Qt.ItemDataRole.UserRole, result.path)
+        row.setForeground(3, QBrush(_PASS if result.passed else _FAIL))
+        if result.error:
+            row.addChild(QTreeWidgetItem([result.error, "", "", "error"]))
+        for check in result.checks:
+            child = QTreeWidgetItem([check.name, "", "", "✔" if check.passed else "✘"])
+            if check.message:
+                child.setToolTip(0, check.message)
+                child.setText(0, f"{check.name} — {check.message}")
+            child.setForeground(3, QBrush(_PASS if check.passed else _FAIL))
+            row.addChild(child)
+        self.tree.addTopLevelItem(row)
+        if not result.passed:
+            row.setExpanded(True)
+
+    def on_finish(self, summary: RunSummary) -> None:
+        self.cancel_button.setEnabled(False)
+        text = (f"{summary.passed} passed, {summary.failed} failed, {summary.errors} errors "
+                f"in {summary.duration:.2f} s")
+        if summary.cancelled:
+            text = f"Cancelled after {summary.executed} of {summary.planned}. " + text
+        elif summary.bailed:
+            text = f"Stopped at the first failure. {text}"
+        self.summary.setText(text)
+        self.runFinished.emit(summary)
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        while item.parent() is not None:
+            item = item.parent()
+        path = item.data(0, Qt.ItemDataRole.UserRole)
+        if path:
+            self.requestActivated.emit(str(path))
+
+
+class _Report:
+    """The runner's ``Reporter`` for a panel (whose own ``start`` starts runs)."""
+
+    def __init__(self, panel: RunnerPanel) -> None:
+        self._panel = panel
+
+    def start(self, plan: RunPlan) -> None:
+        self._panel.on_start(plan)
+
+    def result(self, result: RequestResult) -> None:
+        self._panel.on_result(result)
+
+    def finish(self, summary: RunSummary) -> None:
+        self._panel.on_finish(summary)

@@ -1,0 +1,84 @@
+"""The real app starts, sends real requests through its window, and exits with 0.
+
+PySide6 6.12.0 + qasync 0.28.0 was seen aborting at interpreter exit with a
+"refcount error" (exit 134) after many loop iterations; this is the test that
+pins what passes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from relaydesk.core.model import Connection, Request
+from relaydesk.core.workspace import Workspace
+
+HOOK = textwrap.dedent('''
+    import asyncio, json, os
+
+    async def run(window, service):
+        results = []
+        send = service.send
+
+        async def recording_send(*args, **kwargs):
+            response = await send(*args, **kwargs)
+            results.append(response.status)
+            return response
+
+        service.send = recording_send
+        for i in range(int(os.environ["ROUNDS"])):
+            path = ["local/echo/Get echo", "local/echo/Json"][i % 2]
+            tab = window.open_request(path)
+            window.send(tab)
+            await asyncio.sleep(0)
+            while tab.busy():
+                await asyncio.sleep(0.005)
+        # One cancelled request too: cancelling must not leave anything behind.
+        tab = window.open_request("local/echo/Slow")
+        window.send(tab)
+        await asyncio.sleep(0.2)
+        window.cancel(tab)
+        while tab.busy():
+            await asyncio.sleep(0.005)
+        with open(os.environ["RESULT_FILE"], "w") as f:
+            json.dump(results, f)
+        window.close()
+''')
+
+
+def _workspace(root: Path, echo_server: str) -> Path:
+    ws = Workspace.open(root)
+    ws.save_connection(Connection(path="local/echo", base_url=echo_server), create=True)
+    ws.save_request(Request(path="local/echo/Get echo", url="/echo/exit"), create=True)
+    ws.save_request(Request(path="local/echo/Json", url="/json"), create=True)
+    ws.save_request(Request(path="local/echo/Slow", url="/slow?delay=10"), create=True)
+    return root
+
+
+def test_app_sends_real_requests_and_exits_zero(tmp_path: Path, echo_server: str) -> None:
+    root = _workspace(tmp_path / "ws", echo_server)
+    (tmp_path / "exit_hook.py").write_text(HOOK)
+    result_file = tmp_path / "result.json"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
+        "RELAYDESK_TEST_HOOK": "exit_hook:run",
+        "RELAYDESK_SETTINGS": str(tmp_path / "settings.ini"),
+        "RESULT_FILE": str(result_file),
+        "ROUNDS": "40",
+        # No keyring probing over D-Bus: the app must also start without one.
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+    code = "import sys; from relaydesk.app import run_app; sys.exit(run_app(sys.argv[1]))"
+    proc = subprocess.run([sys.executable, "-c", code, str(root)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert "refcount" not in proc.stderr.lower(), proc.stderr
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(result_file.read_text()) == [200] * 40
+    # The window saved its state on the way out.
+    assert "local/echo/Slow" in (tmp_path / "settings.ini").read_text()

@@ -1,0 +1,341 @@
+"""The main window end to end (offscreen): real workspace files, real loopback server,
+in-memory keyring. Modal prompts are answered by monkeypatching QMessageBox/QInputDialog."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QLineEdit, QMessageBox
+
+from relaydesk.core.model import Request
+from relaydesk.core.workspace import Workspace
+
+from .helpers import body_text, highlighted, status_text
+
+Answer = QMessageBox.StandardButton
+
+
+def _ok(dialog: Any, qtbot: Any) -> None:
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+
+
+def _send_and_wait(window: Any, tab: Any, qtbot: Any, timeout: int = 10000) -> None:
+    window.send(tab)
+    assert tab.busy()
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=timeout)
+
+
+def test_create_connection_add_request_send(window: Any, qtbot: Any, echo_server: str,
+                                            gui_workspace: Workspace) -> None:
+    dialog = window.tree.ask_new_connection()
+    qtbot.keyClicks(dialog.path_edit, "demo/echo")
+    qtbot.keyClicks(dialog.base_url, echo_server)
+    dialog.headers.add_row("X-Team", "desk")
+    _ok(dialog, qtbot)
+    assert not dialog.isVisible()
+    doc = json.loads((gui_workspace.root / "connections/demo/echo/connection.json").read_text())
+    assert doc["base_url"] == echo_server
+    assert window.tree.model.index_for_path("demo/echo").isValid()
+
+    path = window.tree.new_request("demo/echo", "Ping")
+    assert path == "demo/echo/Ping"
+    assert (gui_workspace.root / "connections/demo/echo/Ping.request.json").is_file()
+    tab = window.current_tab()
+    assert tab is not None and tab.path == "demo/echo/Ping"
+    tab.editor.set_request(Request(path=tab.path, method="POST", url="/echo/ping?x=1"))
+    _send_and_wait(window, tab, qtbot)
+    assert "200" in status_text(tab.view)
+    qtbot.waitUntil(lambda: "/echo/ping" in body_text(tab.view), timeout=5000)
+    body = body_text(tab.view)
+    assert '"method"' in body and "POST" in body and "/echo/ping" in body
+    assert "x-team" in body  # the connection's custom header went out
+    qtbot.waitUntil(lambda: highlighted(tab.view), timeout=5000)
+
+
+def test_cancel_slow_request(window: Any, qtbot: Any) -> None:
+    tab = window.open_request("local/echo/Slow")
+    window.send(tab)
+    qtbot.wait(300)
+    assert tab.busy()
+    started = time.monotonic()
+    tab.editor.cancelRequested.emit()  # what the Cancel button emits
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=3000)
+    assert time.monotonic() - started < 2
+    assert "cancel" in status_text(tab.view).lower()
+
+
+def test_error_is_shown_in_plain_words(window: Any, qtbot: Any, service: Any) -> None:
+    service.save_request(Request(path="local/echo/Bad", url="{{missing}}/x"))
+    window.tree.reload()
+    tab = window.open_request("local/echo/Bad")
+    _send_and_wait(window, tab, qtbot)
+    shown = status_text(tab.view)
+    assert "missing" in shown and "Traceback" not in shown
+
+
+def test_paste_curl_fills_the_request(window: Any, qtbot: Any, monkeypatch: Any,
+                                      memory_keyring: Any) -> None:
+    tab = window.open_request("local/echo/Get echo")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: Answer.Yes)
+    QApplication.clipboard().setText(
+        "curl -X PUT 'https://api.example.com/v1/items?id=7' -H 'X-Trace: abc' "
+        "-u alice:s3cret --data-raw '{\"a\": 1}'")
+    window.actions.focus_url.trigger()  # Ctrl+L
+    assert tab.editor.url_bar.hasFocus()
+    qtbot.keyClick(tab.editor.url_bar, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    req = tab.editor.request()
+    assert req.method == "PUT"
+    assert "api.example.com/v1/items" in req.url
+    assert any(h.name == "X-Trace" and h.value == "abc" for h in req.headers)
+    assert tab.path == "local/echo/Get echo" and tab.modified
+    # The -u password was offered to the keyring (answered yes), never to the files.
+    assert "s3cret" in memory_keyring.passwords.values()
+
+
+def test_basic_password_goes_to_keyring_and_is_never_shown(
+        window: Any, qtbot: Any, memory_keyring: Any, gui_workspace: Workspace) -> None:
+    dialog = window.tree.edit_connection("local/echo")
+    editor = dialog.auth_editor
+    dialog.tabs.setCurrentWidget(editor)
+    editor.mode.setCurrentIndex(editor.mode.findData("basic"))
+    qtbot.keyClicks(editor.public[("basic", "username")], "alice")
+    field = editor.secret_fields[("basic", "password")]
+    assert field.edit.isVisibleTo(dialog) and not field.is_saved_shown()
+    qtbot.keyClicks(field.edit, "hunter2-secret")
+    _ok(dialog, qtbot)
+    assert "hunter2-secret" in memory_keyring.passwords.values()
+    on_disk = "".join(p.read_text() for p in gui_workspace.iter_files())
+    assert "hunter2-secret" not in on_disk and "alice" in on_disk
+
+    again = window.tree.edit_connection("local/echo")
+    again.tabs.setCurrentWidget(again.auth_editor)
+    field = again.auth_editor.secret_fields[("basic", "password")]
+    assert again.auth_editor.kind() == "basic"
+    assert field.is_saved_shown() and field.replace_button.text() == "saved — replace…"
+    assert field.edit.text() == "" and not field.edit.isVisibleTo(again)
+    texts = [w.text() for w in again.findChildren(QLineEdit) + again.findChildren(QLabel)]
+    assert not any("hunter2" in t for t in texts)
+    qtbot.mouseClick(field.replace_button, Qt.MouseButton.LeftButton)
+    assert field.edit.isVisibleTo(again) and field.edit.text() == ""
+    again.reject()
+
+
+def test_missing_keyring_is_explained(gui_workspace: Workspace, qtbot: Any, qloop: Any) -> None:
+    from relaydesk.core.secrets import SecretStore
+    from relaydesk.ui.connection_editor import ConnectionEditor
+    from relaydesk.ui.service import Service
+
+    service = Service(gui_workspace, SecretStore(None, gui_workspace.id))
+    dialog = ConnectionEditor(service, gui_workspace.connection("local/echo"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.tabs.setCurrentWidget(dialog.auth_editor)
+    dialog.auth_editor.mode.setCurrentIndex(dialog.auth_editor.mode.findData("bearer"))
+    assert dialog.auth_editor.problem.isVisibleTo(dialog)
+    assert "keyring" in dialog.auth_editor.problem.text()
+
+
+def test_connection_form_validates_as_you_type(window: Any, qtbot: Any) -> None:
+    dialog = window.tree.ask_new_connection()
+    qtbot.keyClicks(dialog.base_url, "ftp://files.example.com")
+    assert dialog.base_url_problem.isVisibleTo(dialog)
+    assert "https://" in dialog.base_url_problem.text()
+    dialog.base_url.clear()
+    qtbot.keyClicks(dialog.base_url, "https://api.example.com")
+    assert not dialog.base_url_problem.isVisibleTo(dialog)
+    dialog.headers.add_row("Host", "evil")
+    assert "cannot be set" in dialog.headers.problem.text()
+    dialog.path_edit.setText("bad:name")
+    _ok(dialog, qtbot)
+    assert dialog.isVisible() and dialog.error.text()  # refused, nothing written
+    dialog.reject()
+
+
+def test_test_connection_button(window: Any, qtbot: Any) -> None:
+    dialog = window.tree.edit_connection("local/echo")
+    dialog.test_url.setText("/echo/health")
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10000)
+    assert dialog.test_result.text().startswith("✓"), dialog.test_result.text()
+    dialog.test_url.setText("/status/503")
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10000)
+    assert dialog.test_result.text().startswith("✗")
+    dialog.reject()
+
+
+def test_rename_duplicate_delete_in_tree(window: Any, qtbot: Any, monkeypatch: Any,
+                                         gui_workspace: Workspace) -> None:
+    root: Path = gui_workspace.root / "connections/local/echo"
+    tab = window.open_request("local/echo/Json")
+    window.tree.select_path("local/echo/Json")
+    monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getText",
+                        lambda *a, **k: ("Json renamed", True))
+    window.tree.ask_rename()
+    assert (root / "Json renamed.request.json").is_file()
+    assert not (root / "Json.request.json").exists()
+    assert tab.path == "local/echo/Json renamed"  # the open tab followed
+
+    assert window.tree.duplicate("local/echo/Json renamed") == "local/echo/Json renamed copy"
+    assert (root / "Json renamed copy.request.json").is_file()
+
+    window.tree.select_path("local/echo/Json renamed copy")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: Answer.No)
+    window.tree.ask_delete()
+    assert (root / "Json renamed copy.request.json").is_file()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: Answer.Yes)
+    window.tree.ask_delete()
+    assert not (root / "Json renamed copy.request.json").exists()
+
+
+def test_move_by_drag_and_drop(window: Any, qtbot: Any, gui_workspace: Workspace) -> None:
+    from PySide6.QtCore import QModelIndex
+
+    tree = window.tree
+    assert tree.new_folder("local/echo", "archive") == "local/echo/archive"
+    model = tree.model
+    mime = model.mimeData([model.index_for_path("local/echo/Get echo")])
+    folder = model.index_for_path("local/echo/archive")
+    assert model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, folder)
+    assert model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, folder)
+    root = gui_workspace.root / "connections/local/echo"
+    assert (root / "archive/Get echo.request.json").is_file()
+    assert not (root / "Get echo.request.json").exists()
+    assert model.index_for_path("local/echo/archive/Get echo").isValid()
+
+    # A request cannot become a top-level item: refused with a reason, nothing moves.
+    errors: list[str] = []
+    tree.errorOccurred.connect(errors.append)
+    mime = model.mimeData([model.index_for_path("local/echo/Slow")])
+    assert not model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, QModelIndex())
+    assert not model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, QModelIndex())
+    assert errors and (root / "Slow.request.json").is_file()
+
+    # A connection dropped at the top level leaves its group.
+    mime = model.mimeData([model.index_for_path("local/echo")])
+    assert model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, QModelIndex())
+    assert (gui_workspace.root / "connections/echo/archive/Get echo.request.json").is_file()
+
+
+def test_tree_filter_and_badges(window: Any, qtbot: Any) -> None:
+    from relaydesk.ui.tree_model import ROLE_METHOD
+
+    tree = window.tree
+    tree.filter.setText("slow")
+    visible: list[str] = []
+    stack = [tree.view.rootIndex()]
+    while stack:
+        parent = stack.pop()
+        for row in range(tree.proxy.rowCount(parent)):
+            index = tree.proxy.index(row, 0, parent)
+            visible.append(index.data())
+            stack.append(index)
+    assert "Slow" in visible and "Json" not in visible
+    index = tree.model.index_for_path("local/echo/Json")
+    assert index.data(ROLE_METHOD) == "GET"
+
+
+def test_copy_import_snippet_and_curl(window: Any, qtbot: Any, echo_server: str) -> None:
+    window.tree.select_path("local/echo/Get echo")
+    window.tree.copy_import_line()
+    assert QApplication.clipboard().text() == 'local = relaydesk.connect("local/echo")'
+    window.tree.copy_curl()
+    text = QApplication.clipboard().text()
+    assert text.startswith("curl") and f"{echo_server}/echo/hello" in text
+
+
+def test_quick_open(window: Any, qtbot: Any) -> None:
+    dialog = window.quick_open()
+    qtbot.keyClicks(dialog.query, "slw")
+    assert dialog.results.currentItem().text() == "local/echo/Slow"
+    qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
+    tab = window.current_tab()
+    assert tab is not None and tab.path == "local/echo/Slow"
+
+
+def test_fuzzy_ranking() -> None:
+    from relaydesk.ui.quick_open import fuzzy_filter
+
+    items = ["jira/cloud/issues/Get issue", "github/Get user", "jira/cloud/Search"]
+    assert fuzzy_filter("getiss", items)[0] == "jira/cloud/issues/Get issue"
+    assert fuzzy_filter("zzz", items) == []
+
+
+@pytest.mark.parametrize("answer", [Answer.Cancel, Answer.Discard, Answer.Save])
+def test_unsaved_changes_prompt(window: Any, qtbot: Any, monkeypatch: Any, answer: Any,
+                                gui_workspace: Workspace) -> None:
+    file = gui_workspace.root / "connections/local/echo/Json.request.json"
+    before = file.read_text()
+    tab = window.open_request("local/echo/Json")
+    tab.editor.set_request(Request(path=tab.path, method="DELETE", url="/echo/changed"))
+    tab.set_modified(True)
+    assert window.tabs.tabText(window.tabs.indexOf(tab)).startswith("•")
+    asked: list[str] = []
+
+    def question(*args: Any, **kwargs: Any) -> Any:
+        asked.append(args[1])
+        return answer
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    closed = window.close_tab(tab)
+    assert asked == ["Unsaved changes"]
+    if answer == Answer.Cancel:
+        assert not closed and window.tab_for("local/echo/Json") is tab
+        assert file.read_text() == before
+    elif answer == Answer.Discard:
+        assert closed and file.read_text() == before
+    else:
+        assert closed and json.loads(file.read_text())["method"] == "DELETE"
+
+
+def test_save_shortcut_and_state_restored(window: Any, qtbot: Any, service: Any,
+                                          tmp_path: Path, gui_workspace: Workspace) -> None:
+    from relaydesk.ui.main_window import MainWindow
+    from relaydesk.ui.settings import make_settings
+
+    window.open_request("local/echo/Json")
+    tab = window.open_request("local/echo/Slow")
+    tab.editor.set_request(Request(path=tab.path, method="PATCH", url="/echo/p"))
+    tab.set_modified(True)
+    window.actions.save.trigger()
+    assert not tab.modified
+    doc = json.loads((gui_workspace.root / "connections/local/echo/Slow.request.json")
+                     .read_text())
+    assert doc["method"] == "PATCH"
+    window.splitter.setSizes([200, 1000])
+    window.save_state()
+
+    again = MainWindow(service, settings=make_settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(again)
+    assert [t.path for t in again.tab_list()] == ["local/echo/Json", "local/echo/Slow"]
+    assert again.current_tab().path == "local/echo/Slow"
+
+
+def test_exception_hook_shows_a_message_and_keeps_running(qapp: Any, qtbot: Any) -> None:
+    from relaydesk.app import _ErrorReporter
+
+    reporter = _ErrorReporter()
+    try:
+        raise ValueError("boom")
+    except ValueError as exc:
+        reporter.excepthook(ValueError, exc, exc.__traceback__)
+    box = reporter._box
+    assert box is not None and box.isVisible() and not box.isModal()
+    assert "still running" in box.text()
+    box.close()
+
+
+def test_ctrl_f_opens_the_response_search(window: Any, qtbot: Any) -> None:
+    tab = window.open_request("local/echo/Json")
+    _send_and_wait(window, tab, qtbot)
+    bar = tab.view.body.search_bar
+    assert not bar.isVisible()
+    tab.view.body.pretty_view.setFocus()
+    qtbot.keyClick(tab.view.body.pretty_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(bar.isVisible, timeout=2000)

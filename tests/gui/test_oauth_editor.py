@@ -1,0 +1,134 @@
+"""The OAuth editor against the real Authlib server: Get token, Cancel, Discover,
+token info, Copy, Clear."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+
+from relaydesk.core.model import AuthSettings
+from relaydesk.core.oauth import OAuthTokenProvider, mask_token
+from relaydesk.core.secrets import SecretStore
+from relaydesk.ui.oauth_editor import OAuthEditor
+from tests.oauth_server import CLIENTS, Browser, OAuthServer, client_factory, start_oauth_server
+
+OWNER = "api/main"
+
+
+@pytest.fixture(scope="module")
+def oauth() -> Iterator[OAuthServer]:
+    server = start_oauth_server()
+    yield server
+    server.stop()
+
+
+class Secrets:
+    def __init__(self, store: SecretStore) -> None:
+        self.store = store
+
+    def secret_saved(self, owner: str, field: str) -> bool:
+        return self.store.has(owner, field)
+
+    def set_secret(self, owner: str, field: str, value: str) -> None:
+        self.store.set(owner, field, value)
+
+
+def make_editor(qtbot: Any, store: SecretStore, opener: Any) -> tuple[OAuthEditor, Any]:
+    provider = OAuthTokenProvider(store, client_factory, opener=opener, login_timeout=20)
+    editor = OAuthEditor(provider, Secrets(store))
+    qtbot.addWidget(editor)
+    editor.show()
+    return editor, provider
+
+
+def settings(oauth: OAuthServer) -> AuthSettings:
+    return AuthSettings("oauth2", {
+        "grant": "authorization_code", "auth_url": f"{oauth.base_url}/authorize",
+        "token_url": f"{oauth.base_url}/token", "client_id": "app-client",
+        "scope": "read write"})
+
+
+def test_get_token_shows_masked_info_copy_and_clear(
+        qtbot: Any, qloop: Any, oauth: OAuthServer, memory_keyring: Any) -> None:
+    store = SecretStore(memory_keyring, "ws")
+    browser = Browser()
+    editor, provider = make_editor(qtbot, store, browser)
+    editor.set_settings(settings(oauth), OWNER)
+    assert editor.token_info.text() == "No token saved."
+    assert not editor.copy_button.isEnabled()
+    editor.secret.setText(CLIENTS["app-client"]["secret"])  # typed, write-only
+
+    editor.get_button.click()
+    assert editor.cancel_button.isVisible() and "Waiting for the browser" in editor.status.text()
+    qtbot.waitUntil(lambda: not editor.is_busy(), timeout=15000)
+
+    assert browser.finished().status_code == 200
+    saved = provider.tokens(OWNER)
+    assert saved is not None
+    assert store.get(OWNER, "client_secret") == CLIENTS["app-client"]["secret"]
+    assert editor.secret_replace.isVisible() and editor.secret.text() == ""
+    info = editor.token_info.text()
+    assert mask_token(saved.access_token) in info and "scopes: read write" in info
+    assert saved.access_token not in info + editor.status.text()
+    assert not editor.cancel_button.isVisible()
+
+    editor.copy_button.click()
+    assert QGuiApplication.clipboard().text() == saved.access_token
+
+    editor.clear_button.click()
+    assert editor.token_info.text() == "No token saved." and provider.tokens(OWNER) is None
+
+
+def test_cancel_while_waiting_for_the_browser(
+        qtbot: Any, qloop: Any, oauth: OAuthServer, memory_keyring: Any) -> None:
+    store = SecretStore(memory_keyring, "ws")
+    store.set(OWNER, "client_secret", CLIENTS["app-client"]["secret"])
+    opened: list[str] = []
+    editor, _provider = make_editor(qtbot, store, opened.append)  # the user never logs in
+    editor.set_settings(settings(oauth), OWNER)
+    editor.get_button.click()
+    qtbot.waitUntil(lambda: bool(opened) and editor.paste.isVisible(), timeout=5000)
+    assert opened[0] in editor.status.text()
+
+    editor.cancel_button.click()
+    qtbot.waitUntil(lambda: not editor.is_busy(), timeout=5000)
+    assert editor.status.text() == "Login cancelled."
+    assert editor.get_button.isEnabled() and not editor.paste.isVisible()
+
+
+def test_pasted_redirect_url_finishes_the_login(
+        qtbot: Any, qloop: Any, oauth: OAuthServer, memory_keyring: Any) -> None:
+    import httpx
+
+    store = SecretStore(memory_keyring, "ws")
+    store.set(OWNER, "client_secret", CLIENTS["app-client"]["secret"])
+    opened: list[str] = []
+    editor, provider = make_editor(qtbot, store, opened.append)
+    editor.set_settings(settings(oauth), OWNER)
+    editor.get_button.click()
+    qtbot.waitUntil(lambda: bool(opened), timeout=5000)
+    # The browser logs in but cannot reach the loopback listener: the user copies the URL.
+    with httpx.Client(trust_env=False) as client:
+        answer = client.post(opened[0], data={"user": "bob", "consent": "yes"})
+    editor.paste.setText(answer.headers["location"])
+    editor.paste.returnPressed.emit()
+    qtbot.waitUntil(lambda: not editor.is_busy(), timeout=10000)
+    assert provider.tokens(OWNER) is not None, editor.status.text()
+
+
+def test_discover_fills_endpoints_and_errors_are_plain(
+        qtbot: Any, qloop: Any, oauth: OAuthServer, memory_keyring: Any) -> None:
+    editor, _provider = make_editor(qtbot, SecretStore(memory_keyring, "ws"), None)
+    editor.set_settings(AuthSettings("oauth2", {"issuer": oauth.issuer}), OWNER)
+    with qtbot.waitSignal(editor.changed, timeout=5000):
+        editor.discover_button.click()
+    assert editor.fields["auth_url"].text() == f"{oauth.base_url}/authorize"
+    assert editor.fields["token_url"].text() == f"{oauth.base_url}/token"
+    assert editor.settings().get("token_url") == f"{oauth.base_url}/token"
+
+    editor.fields["issuer"].setText(f"{oauth.issuer}/nowhere")
+    editor.discover_button.click()
+    qtbot.waitUntil(lambda: "No OAuth discovery document" in editor.status.text(), timeout=5000)
