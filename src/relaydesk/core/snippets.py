@@ -8,7 +8,21 @@ import unicodedata
 
 from .model import split_path
 
-__all__ = ["connection_import_line", "python_identifier"]
+__all__ = ["SNIPPET_KINDS", "SNIPPET_LABELS", "connection_import_line", "python_identifier"]
+
+# The kinds of "Copy as" (renderers in core/exporters/snippets); here, apart from the
+# renderers, so a menu can list them without loading the HTTP stack.
+SNIPPET_LABELS: dict[str, str] = {
+    "curl": "curl",
+    "httpie": "HTTPie",
+    "python-httpx": "Python (httpx)",
+    "python-requests": "Python (requests)",
+    "javascript-fetch": "JavaScript (fetch)",
+    "node": "Node.js (node:http)",
+    "go": "Go (net/http)",
+    "relaydesk": "Python (Relaydesk connection)",
+}
+SNIPPET_KINDS: tuple[str, ...] = tuple(SNIPPET_LABELS)
 
 
 def python_identifier(text: str, default: str = "api") -> str:

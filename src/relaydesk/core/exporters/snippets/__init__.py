@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from ...errors import ValidationError
 from ...model import AuthSettings
 from ...prepare import PreparedRequest
+from ...snippets import SNIPPET_KINDS, SNIPPET_LABELS
 from .golang import render_go
 from .javascript import render_fetch, render_node
 from .python import render_httpx, render_relaydesk, render_requests
@@ -38,17 +39,6 @@ __all__ = [
     "snippet_for",
 ]
 
-SNIPPET_LABELS: dict[str, str] = {
-    "curl": "curl",
-    "httpie": "HTTPie",
-    "python-httpx": "Python (httpx)",
-    "python-requests": "Python (requests)",
-    "javascript-fetch": "JavaScript (fetch)",
-    "node": "Node.js (node:http)",
-    "go": "Go (net/http)",
-    "relaydesk": "Python (Relaydesk connection)",
-}
-SNIPPET_KINDS: tuple[str, ...] = tuple(SNIPPET_LABELS)
 
 _RENDERERS: dict[str, Callable[[SnippetSpec], str]] = {
     "curl": render_curl,
