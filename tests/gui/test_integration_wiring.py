@@ -184,8 +184,10 @@ def test_run_a_folder_from_the_tree_in_the_runner_dock(
 
     panel.tree.itemDoubleClicked.emit(rows[1], 0)
     assert window.current_tab().path == "local/echo/quick/Two"
-    runs = [e for e in service.history.search() if e.source == "runner"]
+    # The runner sends through the app's engine, whose observer records every exchange.
+    runs = [e for e in service.history.search() if e.request_path.startswith("local/echo/q")]
     assert {e.request_path for e in runs} == {"local/echo/quick/One", "local/echo/quick/Two"}
+    assert {(e.source, e.status) for e in runs} == {("app", 200)}
 
     # Run… in the menu bar runs the current request's connection when no connection or
     # folder is selected (it holds a 10 s request: cancel it, the window stays usable).

@@ -39,8 +39,8 @@ def history(tmp_path: Path) -> Iterator[History]:
 
 
 @pytest.fixture
-def engine(qloop: Any, run: Any) -> Iterator[Engine]:
-    eng = Engine(None)
+def engine(qloop: Any, run: Any, history: History) -> Iterator[Engine]:
+    eng = Engine(None, on_exchange=history.observer("runner"))
     yield eng
     run(eng.aclose())
 
@@ -49,7 +49,7 @@ def test_runner_panel_shows_rows_and_checks(qtbot: Any, qloop: Any, ws: Workspac
                                             engine: Engine, history: History) -> None:
     from relaydesk.ui.runner_panel import RunnerPanel
 
-    panel = RunnerPanel(lambda: Runner(engine, ws, history=history))
+    panel = RunnerPanel(lambda: Runner(engine, ws))
     qtbot.addWidget(panel)
     with qtbot.waitSignal(panel.runFinished, timeout=10_000) as finished:
         panel.start("echo")

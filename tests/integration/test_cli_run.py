@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import shutil
@@ -15,8 +16,13 @@ from typing import Any
 import pytest
 
 from relaydesk.cli import cmd_history, cmd_paginate, cmd_run
-from relaydesk.core.model import Connection, Request
+from relaydesk.core.history import History
+from relaydesk.core.model import AuthSettings, Connection, Request
+from relaydesk.core.oauth import OAuthTokenProvider
+from relaydesk.core.oauth.tokens import TOKENS_FIELD, TokenSet
+from relaydesk.core.secrets import SecretStore
 from relaydesk.core.workspace import Workspace
+from tests.oauth_server import CLIENTS, OAuthServer, client_factory, start_oauth_server
 from tests.paging_server import ITEMS, make_app
 from tests.servers import start_uvicorn
 
@@ -171,3 +177,62 @@ def test_relaydesk_run_subprocess_exit_codes(ws: Workspace, tmp_path: Path,
     bad = subprocess.run([exe, "--workspace", str(ws.root), "run", "echo", "--var", "id=1"],
                          capture_output=True, text=True, env=env, timeout=60)
     assert bad.returncode == 1 and "echo/z" in bad.stdout
+
+
+def _history(path: Path) -> list[tuple[str, int | None, str]]:
+    """(request path, status, source) of every entry, oldest first."""
+    with History(path) as h:
+        return [(e.request_path, e.status, e.source) for e in reversed(h.search())]
+
+
+def test_send_all_pages_records_every_page(paging: str, history_file: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    conn = Connection(path="p", base_url=paging)
+    assert cmd_paginate.send_all_pages(Request(path="p/r", url="/cursor"), conn,
+                                       environment=None, variables={}, secrets=None) == 0
+    capsys.readouterr()
+    assert _history(history_file) == [("p/r", 200, "cli")] * 3
+
+
+def test_run_records_history_as_cli_run(cli: Callable[..., int], ws: Workspace,
+                                        history_file: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(["--workspace", str(ws.root), "run", "echo", "--var", "id=3"]) == 0
+    capsys.readouterr()
+    assert _history(history_file) == [("echo/a", 200, "cli run"), ("echo/b", 200, "cli run")]
+
+
+@pytest.fixture(scope="module")
+def oauth() -> Iterator[OAuthServer]:
+    server = start_oauth_server()
+    yield server
+    server.stop()
+
+
+def test_send_retries_once_after_an_oauth_401(
+        cli: Callable[..., int], workspace: Workspace, secret_store: SecretStore,
+        memory_keyring: Any, oauth: OAuthServer, history_file: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`relaydesk send` on a client-credentials connection whose saved token the server
+    has revoked: the 401 is answered by one retry with a new token (it used to exit 22)."""
+    from relaydesk.core import secrets as secrets_module
+
+    monkeypatch.setattr(secrets_module, "system_keyring", lambda: memory_keyring)
+    settings = AuthSettings("oauth2", {
+        "grant": "client_credentials", "token_url": f"{oauth.base_url}/token",
+        "client_id": "basic-client"})
+    workspace.save_connection(Connection(path="api/main", base_url=oauth.base_url,
+                                         auth=settings), create=True)
+    workspace.save_request(Request(path="api/main/me", url="/api/me"), create=True)
+    secret_store.set("api/main", "client_secret", CLIENTS["basic-client"]["secret"])
+    provider = OAuthTokenProvider(secret_store, client_factory)
+    first = asyncio.run(provider.access_token("api/main", settings))  # saved in the keyring
+    oauth.state.by_access(first).revoked = True  # type: ignore[union-attr]
+
+    code = cli(["--workspace", str(workspace.root), "send", "api/main/me", "--fail"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert json.loads(out.out)["client_id"] == "basic-client"
+    saved = TokenSet.from_json(secret_store.get("api/main", TOKENS_FIELD) or "")
+    assert saved is not None and saved.access_token != first
+    assert _history(history_file) == [("api/main/me", 401, "cli"), ("api/main/me", 200, "cli")]

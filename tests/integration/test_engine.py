@@ -486,3 +486,110 @@ async def test_check(engine: Engine, echo_server: str) -> None:
     assert not base_only.ok and base_only.status == 404
     down = await engine.check(conn(f"http://127.0.0.1:{closed_port()}"))
     assert not down.ok and down.status is None and "refused" in down.message
+
+
+# -- exchange observer -------------------------------------------------------------------
+
+
+class Seen:
+    """An exchange observer keeping what it was shown (optionally raising afterwards)."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.calls: list[tuple[str, str, int | None, str | None]] = []
+
+    def __call__(self, path: str, prepared: Any, response: Response | None,
+                 error: Exception | None) -> None:
+        self.calls.append((path, prepared.url, response.status if response else None,
+                           type(error).__name__ if error else None))
+        if self.fail:
+            raise RuntimeError("observer is broken")
+
+
+async def test_observer_sees_answers_errors_and_statuses_before_raising(
+        echo_server: str) -> None:
+    seen = Seen()
+    engine = Engine(None, on_exchange=seen)
+    c = conn(echo_server)
+    try:
+        assert (await send(engine, c, url="/echo/a")).status == 200
+        with pytest.raises(HttpStatusError):
+            await send(engine, c, path="svc/gone", url="/status/404",
+                       options=RequestOptions(raise_for_status=True))
+        with pytest.raises(ConnectError):
+            await send(engine, None, path="svc/down", url=f"http://127.0.0.1:{closed_port()}/")
+    finally:
+        await engine.aclose()
+    assert [(p, s, e) for p, _, s, e in seen.calls] == [
+        ("svc/r", 200, None), ("svc/gone", 404, None), ("svc/down", None, "ConnectError")]
+    assert seen.calls[0][1] == f"{echo_server}/echo/a"
+
+
+async def test_a_raising_observer_never_fails_a_send(
+        echo_server: str, caplog: pytest.LogCaptureFixture) -> None:
+    seen = Seen(fail=True)
+    engine = Engine(None, on_exchange=seen)
+    try:
+        r = await send(engine, conn(echo_server), url="/echo/still-fine")
+        assert r.status == 200 and received(r)["path"] == "/echo/still-fine"
+        # A failed send still raises its own error, not the observer's.
+        with pytest.raises(ConnectError):
+            await send(engine, None, url=f"http://127.0.0.1:{closed_port()}/")
+        with pytest.raises(InvalidValuesError):
+            await send(engine, conn(echo_server), method="POST", url="/invalid-values",
+                       options=RequestOptions(raise_for_status=True))
+    finally:
+        await engine.aclose()
+    assert len(seen.calls) == 3
+    logged = [r.getMessage() for r in caplog.records if r.name == "relaydesk.core.engine"]
+    assert logged == ["the exchange observer failed: observer is broken"] * 3
+
+
+async def test_observer_not_called_for_a_cancelled_send(echo_server: str) -> None:
+    seen = Seen()
+    engine = Engine(None, on_exchange=seen)
+    try:
+        task = asyncio.create_task(send(engine, conn(echo_server), url="/slow?delay=5"))
+        await asyncio.sleep(0.3)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    finally:
+        await engine.aclose()
+    assert seen.calls == []
+
+
+async def test_observer_sees_the_oauth_401_and_the_retry(
+        secret_store: SecretStore, echo_server: str) -> None:
+    seen = Seen()
+    engine = Engine(secret_store, token_provider=FakeTokens(), on_exchange=seen)
+    c = conn(echo_server, auth=AuthSettings("oauth2", {"grant": "client_credentials"}))
+    try:
+        r = await engine.send(Request(path="svc/r", url="/needs-token?token=fresh"), c)
+    finally:
+        await engine.aclose()
+    assert r.status == 200
+    assert [(p, s) for p, _, s, _ in seen.calls] == [("svc/r", 401), ("svc/r", 200)]
+
+
+@pytest.mark.parametrize("oauth", [False, True])
+async def test_spooled_error_body_still_explains_the_status(
+        secret_store: SecretStore, echo_server: str, oauth: bool) -> None:
+    """A 4xx body spooled to disk is read back for the plain-words problem, also on
+    the OAuth path of ``send`` (which used to look at the empty in-memory body)."""
+    auth = AuthSettings("oauth2", {"grant": "client_credentials"}) if oauth else AuthSettings()
+    seen: list[Response] = []
+    engine = Engine(secret_store, spool_threshold=16, token_provider=FakeTokens(),
+                    on_exchange=lambda _p, _r, resp, _e: seen.append(resp) if resp else None)
+    try:
+        with pytest.raises(InvalidValuesError) as info:
+            await send(engine, conn(echo_server, auth=auth), method="POST",
+                       url="/invalid-values", options=RequestOptions(raise_for_status=True))
+    finally:
+        await engine.aclose()
+    (resp,) = seen
+    assert resp.body_file is not None and resp.body == b""  # it really was spooled …
+    assert not resp.body_file.exists()  # … and the file is gone after the raise
+    assert info.value.fields == ["summary: Summary is required.",
+                                 "priority: 'Urgentest' is not a priority."]
+    assert "Summary is required" in user_message(info.value)

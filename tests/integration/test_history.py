@@ -11,8 +11,16 @@ from typing import Any
 import pytest
 
 from relaydesk.core.engine import Engine
+from relaydesk.core.errors import HttpStatusError
 from relaydesk.core.history import History, HistoryQuery
-from relaydesk.core.model import AuthSettings, Body, Connection, KeyValue, Request
+from relaydesk.core.model import (
+    AuthSettings,
+    Body,
+    Connection,
+    KeyValue,
+    Request,
+    RequestOptions,
+)
 from relaydesk.core.redact import REDACTED
 from relaydesk.core.runner import Runner, RunOptions
 from relaydesk.core.secrets import SecretStore
@@ -31,8 +39,10 @@ def history(tmp_path: Path) -> Iterator[History]:
 
 
 @pytest.fixture
-async def engine(secret_store: SecretStore) -> AsyncIterator[Engine]:
-    eng = Engine(secret_store)
+async def engine(secret_store: SecretStore, history: History) -> AsyncIterator[Engine]:
+    """An engine whose every exchange is recorded in ``history`` (as the CLI and the
+    app build theirs)."""
+    eng = Engine(secret_store, on_exchange=history.observer("runner"))
     yield eng
     await eng.aclose()
 
@@ -62,7 +72,7 @@ async def test_history_is_redacted_everywhere(workspace: Workspace, secret_store
             path=f"{conn}/echo", method="POST", url="/echo/x?keep=visible",
             cookies=[KeyValue("session", "cookie-value-123")],
             body=Body(kind="raw", text="body mentions nothing secret")), create=True)
-    summary = await Runner(engine, ws, history=history).run("", RunOptions())
+    summary = await Runner(engine, ws).run("", RunOptions())
     assert summary.executed == 4 and summary.ok
     entries = history.search()
     assert len(entries) == 4
@@ -92,7 +102,7 @@ async def test_set_cookie_and_errors(workspace: Workspace, engine: Engine, histo
     workspace.save_request(Request(path="c/set", url="/set-cookie?sid=abc"), create=True)
     workspace.save_request(Request(path="c/bad", url="/echo/{{nope}}"), create=True)
     workspace.save_request(Request(path="c/down", url="http://127.0.0.1:9/x"), create=True)
-    await Runner(engine, workspace, history=history).run("c", RunOptions())
+    await Runner(engine, workspace).run("c", RunOptions())
     entries = {e.request_path: e for e in history.search()}
     assert "c/bad" not in entries  # never prepared, never sent
     assert entries["c/down"].status is None and entries["c/down"].error
@@ -100,14 +110,42 @@ async def test_set_cookie_and_errors(workspace: Workspace, engine: Engine, histo
     assert set_cookie == [REDACTED]
 
 
-async def test_bodies_truncated(tmp_path: Path, workspace: Workspace, engine: Engine,
+async def test_bodies_truncated(tmp_path: Path, workspace: Workspace,
                                 echo_server: str) -> None:
     workspace.save_connection(Connection(path="c", base_url=echo_server), create=True)
     workspace.save_request(Request(path="c/big", url="/bytes?n=5000"), create=True)
     with History(tmp_path / "h.db", body_limit=1000) as h:
-        await Runner(engine, workspace, history=h).run("c", RunOptions())
+        engine = Engine(None, on_exchange=h.observer("runner"))
+        try:
+            await Runner(engine, workspace).run("c", RunOptions())
+        finally:
+            await engine.aclose()
         (e,) = h.search()
         assert len(e.response_body) == 1000 and e.response_size == 5000
+
+
+async def test_status_is_recorded_before_raise_for_status(
+        engine: Engine, history: History, echo_server: str) -> None:
+    conn = Connection(path="c", base_url=echo_server)
+    req = Request(path="c/missing", url="/status/404",
+                  options=RequestOptions(raise_for_status=True))
+    with pytest.raises(HttpStatusError):
+        await engine.send(req, conn)
+    (e,) = history.search()
+    assert (e.request_path, e.status, e.error, e.source) == ("c/missing", 404, None, "runner")
+
+
+async def test_a_failing_history_never_fails_a_send(
+        tmp_path: Path, echo_server: str, caplog: pytest.LogCaptureFixture) -> None:
+    h = History(tmp_path / "h.db")
+    engine = Engine(None, on_exchange=h.observer("cli"))
+    h.close()  # every write now raises sqlite3.ProgrammingError inside the observer
+    try:
+        resp = await engine.send(Request(path="c/r", url=f"{echo_server}/echo/ok"), None)
+    finally:
+        await engine.aclose()
+    assert resp.status == 200 and resp.json()["path"] == "/echo/ok"
+    assert "could not record history" in caplog.text
 
 
 def _fake_prepared(url: str, method: str = "GET") -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from relaydesk.core.engine import Engine
+from relaydesk.core.errors import ValidationError
 from relaydesk.core.model import AuthSettings, Connection, KeyValue, Request
 from relaydesk.core.pagination import (
     PaginationError,
@@ -181,3 +182,29 @@ def test_relaydesk_connect_client_pages_with_the_saved_auth(
     with relaydesk.connect("paging", workspace=workspace, keyring=memory_keyring) as client:
         assert list(client.paginate("/links")) == ITEMS
     assert len(app.state.seen) == 3
+
+
+async def test_every_page_reaches_the_engine_observer(
+        paging: tuple[str, Any], echo_server: str) -> None:
+    """History records pagination through the engine's observer: each page, and a
+    failing page with its status before the PaginationError."""
+    base, _ = paging
+    seen: list[tuple[str, str, int | None]] = []
+    eng = Engine(None, on_exchange=lambda path, prepared, resp, _err: seen.append(
+        (path, prepared.url, resp.status if resp else None)))
+    try:
+        await fetch_all(eng, Request(path="p/r", url="/cursor"), Connection("p", base))
+        assert [(p, s) for p, _, s in seen] == [("p/r", 200)] * 3
+        assert seen[0][1] == f"{base}/cursor" and "cursor=" in seen[1][1]
+        seen.clear()
+        with pytest.raises(PaginationError, match="answered 404"):
+            await fetch_all(eng, Request(path="e/r", url="/status/404"),
+                            Connection("e", echo_server))
+        assert [(p, s) for p, _, s in seen] == [("e/r", 404)]
+        seen.clear()
+        with pytest.raises(ValidationError, match="Unknown pagination style"):
+            await fetch_all(eng, Request(path="p/r", url="/cursor"), Connection("p", base),
+                            settings=PaginationSettings(style="sideways"))
+        assert seen == []  # refused before anything was sent
+    finally:
+        await eng.aclose()

@@ -6,7 +6,7 @@ import asyncio
 import io
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +16,15 @@ from relaydesk.core.checks import CheckResult
 from relaydesk.core.datafile import DataFile
 from relaydesk.core.engine import Engine
 from relaydesk.core.errors import NotFoundError, ValidationError
-from relaydesk.core.model import Connection, Request
+from relaydesk.core.history import History
+from relaydesk.core.model import AuthSettings, Connection, Request, RequestOptions
+from relaydesk.core.oauth import OAuthTokenProvider
+from relaydesk.core.redact import REDACTED
 from relaydesk.core.reporters import ConsoleReporter, JsonReporter, JUnitReporter
 from relaydesk.core.runner import RequestResult, Runner, RunOptions, RunPlan, RunSummary
+from relaydesk.core.secrets import SecretStore
 from relaydesk.core.workspace import Workspace
+from tests.oauth_server import CLIENTS, OAuthServer, client_factory, start_oauth_server
 
 SCHEMA = Path(__file__).parent.parent / "data" / "junit-10.xsd"
 
@@ -281,3 +286,64 @@ async def test_json_and_console_reporters(ws: Workspace, engine: Engine,
     assert "echo/teapot" in text and "1 passed, 1 failed" in text
     assert "│ requests │        2 │      1 │" in text
     assert "2/2" in err.getvalue()  # the progress bar reached the end
+
+
+# -- through Engine.exchange: OAuth retry, statuses, history -------------------------------
+
+
+@pytest.fixture(scope="module")
+def oauth() -> Iterator[OAuthServer]:
+    server = start_oauth_server()
+    yield server
+    server.stop()
+
+
+async def test_run_retries_once_after_an_oauth_401_and_history_shows_both(
+        workspace: Workspace, secret_store: SecretStore, oauth: OAuthServer,
+        tmp_path: Path) -> None:
+    settings = AuthSettings("oauth2", {
+        "grant": "client_credentials", "token_url": f"{oauth.base_url}/token",
+        "client_id": "basic-client"})
+    workspace.save_connection(Connection(path="api/main", base_url=oauth.base_url,
+                                         auth=settings), create=True)
+    add(workspace, "api/main/me", "/api/me", [{"kind": "status_equals", "value": 200}])
+    secret_store.set("api/main", "client_secret", CLIENTS["basic-client"]["secret"])
+    tokens = OAuthTokenProvider(secret_store, client_factory)
+    first = await tokens.access_token("api/main", settings)
+    oauth.state.by_access(first).revoked = True  # type: ignore[union-attr]
+
+    out = Collect()
+    with History(tmp_path / "h.db") as history:
+        engine = Engine(secret_store, token_provider=tokens,
+                        on_exchange=history.observer("runner"))
+        try:
+            summary = await Runner(engine, workspace).run("api/main", RunOptions(), [out])
+        finally:
+            await engine.aclose()
+        entries = list(reversed(history.search()))
+    assert summary.ok and summary.passed == 1, out.results
+    (result,) = out.results
+    assert result.status == 200 and result.url == f"{oauth.base_url}/api/me"
+    assert [(e.request_path, e.status) for e in entries] == [
+        ("api/main/me", 401), ("api/main/me", 200)]
+    assert all(dict(e.request_headers)["Authorization"] == REDACTED for e in entries)
+
+
+async def test_raise_on_status_is_a_failed_check_not_an_error(ws: Workspace,
+                                                               engine: Engine) -> None:
+    """The runner judges statuses with checks, whatever "raise on 4xx/5xx" says."""
+    ws.save_request(Request(path="echo/gone", url="/status/404",
+                            options=RequestOptions(raise_for_status=True)), create=True)
+    out = Collect()
+    summary = await Runner(engine, ws).run("echo/gone", RunOptions(), [out])
+    (result,) = out.results
+    assert (result.status, result.error) == (404, None)
+    assert (summary.failed, summary.errors) == (1, 0)
+
+
+async def test_an_error_result_keeps_the_template_url(ws: Workspace, engine: Engine) -> None:
+    add(ws, "echo/bad", "/echo/{{nope}}")
+    out = Collect()
+    await Runner(engine, ws).run("echo/bad", RunOptions(), [out])
+    (result,) = out.results
+    assert result.url == "/echo/{{nope}}" and result.error and "nope" in result.error

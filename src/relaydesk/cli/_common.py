@@ -8,7 +8,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from ..core.errors import NotFoundError, RelaydeskError, ValidationError
 
 if TYPE_CHECKING:
+    from ..core.engine import Engine, ExchangeObserver
+    from ..core.history import History
     from ..core.model import AuthSettings
     from ..core.secrets import SecretStore
     from ..core.workspace import Workspace
@@ -25,7 +28,10 @@ __all__ = [
     "UsageError",
     "add_workspace_option",
     "auth_owner",
+    "engine_session",
     "env_flag",
+    "make_engine",
+    "open_history",
     "parse_header",
     "parse_pairs",
     "read_source",
@@ -159,7 +165,23 @@ def require_any(value: Any, message: str) -> Any:
     return value
 
 
-def make_engine(secrets: SecretStore | None) -> Any:
+def open_history() -> History | None:
+    """The user's history database (``$RELAYDESK_HISTORY`` or the data folder), or
+    ``None`` when it is turned off or cannot be opened (a note says why)."""
+    from ..core.history import History, default_history_path
+
+    path = default_history_path()
+    if path is None:
+        return None
+    try:
+        return History(path)
+    except RelaydeskError as exc:
+        say(f"relaydesk: note: history is not recorded: {exc}")
+        return None
+
+
+def make_engine(secrets: SecretStore | None, *,
+                on_exchange: ExchangeObserver | None = None) -> Engine:
     """The engine every CLI command sends through, with OAuth 2.0 tokens when a keyring
     is at hand. No response cache: it lives in memory and a CLI process is short."""
     from ..core.engine import Engine
@@ -169,4 +191,23 @@ def make_engine(secrets: SecretStore | None) -> Any:
         from ..core.oauth.provider import OAuthTokenProvider
 
         provider = OAuthTokenProvider(secrets)
-    return Engine(secrets, token_provider=provider)
+    return Engine(secrets, token_provider=provider, on_exchange=on_exchange)
+
+
+@asynccontextmanager
+async def engine_session(secrets: SecretStore | None, *,
+                         history_source: str | None = None) -> AsyncIterator[Engine]:
+    """``make_engine`` for one command; with ``history_source`` every exchange (OAuth
+    retries included) is recorded in the history under that label. Both are closed
+    on the way out."""
+    history = open_history() if history_source else None
+    observer = history.observer(history_source) if history and history_source else None
+    try:
+        engine = make_engine(secrets, on_exchange=observer)
+        try:
+            yield engine
+        finally:
+            await engine.aclose()
+    finally:
+        if history is not None:
+            history.close()

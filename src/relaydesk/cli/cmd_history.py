@@ -1,8 +1,8 @@
 """`relaydesk history`: what was sent, searchable; `relaydesk history clear`.
 
-Also the helpers other commands use to record what they send (`open_history`,
-`record_quietly`): history is a convenience, so failing to write it is a note on
-stderr, never a failed command.
+Commands that send record through the engine's exchange observer
+(`_common.engine_session(..., history_source=...)`): history is a convenience, so
+failing to write it is a warning on stderr, never a failed command.
 """
 
 from __future__ import annotations
@@ -12,48 +12,11 @@ import json
 import sys
 import time
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ._common import Context, UsageError, say
+from ._common import Context, UsageError, open_history, say
 
-if TYPE_CHECKING:
-    from ..core.history import History
-    from ..core.prepare import PreparedRequest
-    from ..core.response import Response
-
-__all__ = ["open_history", "record_quietly", "register", "run_history"]
-
-
-def open_history() -> History | None:
-    """The user's history database (``$RELAYDESK_HISTORY`` or the data folder), or
-    ``None`` when it is turned off or cannot be opened."""
-    from ..core.errors import RelaydeskError
-    from ..core.history import History, default_history_path
-
-    path = default_history_path()
-    if path is None:
-        return None
-    try:
-        return History(path)
-    except RelaydeskError as exc:
-        say(f"relaydesk: note: history is not recorded: {exc}")
-        return None
-
-
-def record_quietly(prepared: PreparedRequest, response: Response | None, *,
-                   error: str | None = None, source: str = "cli",
-                   request_path: str = "") -> None:
-    """Record one request in the history (for `relaydesk send`)."""
-    history = open_history()
-    if history is None:
-        return
-    try:
-        history.record(prepared, response, error=error, source=source,
-                       request_path=request_path)
-    except Exception as exc:  # a full disk must not fail the request that worked
-        say(f"relaydesk: note: history is not recorded: {exc}")
-    finally:
-        history.close()
+__all__ = ["open_history", "register", "run_history"]
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:

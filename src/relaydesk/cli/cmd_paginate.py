@@ -12,7 +12,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ._common import UsageError, make_engine, say
+from ._common import UsageError, engine_session, say
 
 if TYPE_CHECKING:
     from ..core.model import Connection, Environment, Request
@@ -40,39 +40,21 @@ def send_all_pages(req: Request, conn: Connection | None, *,
     import asyncio
 
     from ..core.pagination import Page, PaginationSettings, fetch_all
-    from .cmd_history import open_history
 
     if max_pages < 1:
         raise UsageError("--max-pages must be at least 1.")
     settings = PaginationSettings(style=style, items_path=items_path, max_pages=max_pages)
-    history = open_history()
 
     def on_page(page: Page) -> None:
         if not silent:
             say(f"page {page.number}: {len(page.items)} items ({page.url})")
 
-    def on_response(prepared: Any, response: Any) -> None:
-        if history is not None:
-            try:
-                history.record(prepared, response, source="cli",
-                               request_path=req.path)
-            except Exception as exc:  # history never fails the command
-                say(f"relaydesk: note: history is not recorded: {exc}")
-
     async def go() -> Any:
-        engine = make_engine(secrets)
-        try:
+        async with engine_session(secrets, history_source="cli") as engine:
             return await fetch_all(engine, req, conn, environment=environment,
-                                   variables=variables, settings=settings, on_page=on_page,
-                                   on_response=on_response)
-        finally:
-            await engine.aclose()
+                                   variables=variables, settings=settings, on_page=on_page)
 
-    try:
-        result = asyncio.run(go())
-    finally:
-        if history is not None:
-            history.close()
+    result = asyncio.run(go())
     if not silent:
         say(f"{len(result.items)} items from {result.pages} pages"
             + (f" ({result.style})" if result.style not in ("auto", "none") else ""))

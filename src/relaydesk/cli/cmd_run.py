@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._common import Context, UsageError, make_engine, parse_pairs
+from ._common import Context, UsageError, engine_session, parse_pairs
 
 __all__ = ["EXIT_CHECKS_FAILED", "register", "run_run"]
 
@@ -68,7 +68,6 @@ def run_run(args: argparse.Namespace, ctx: Context) -> int:
     from ..core.model import AUTH_SECRET_FIELDS
     from ..core.reporters import ConsoleReporter
     from ..core.runner import Runner, RunOptions
-    from .cmd_history import open_history
 
     if args.concurrency < 1:
         raise UsageError("--concurrency must be at least 1.")
@@ -79,25 +78,17 @@ def run_run(args: argparse.Namespace, ctx: Context) -> int:
         environment=ws.environment(args.env) if args.env else None,
         variables=dict(parse_pairs(args.var, "--var")),
         data=DataFile(args.data) if args.data else None,
-        concurrency=args.concurrency, bail=args.bail, delay_ms=args.delay, source="cli run",
+        concurrency=args.concurrency, bail=args.bail, delay_ms=args.delay,
     )
     reporters = [ConsoleReporter(verbose=args.verbose), *_reporters(args.reporter)]
     # Validate everything (paths, checks, data) before touching the keyring or network.
     plan = Runner(Engine(None), ws).plan(args.path, options)
     kinds = {(r.auth or plan.connections[r.path].auth).kind for r in plan.requests}
     secrets = ctx.secrets() if any(AUTH_SECRET_FIELDS.get(k) for k in kinds) else None
-    history = open_history()
 
     async def go() -> Any:
-        engine = make_engine(secrets)
-        try:
-            return await Runner(engine, ws, history=history).run(args.path, options, reporters)
-        finally:
-            await engine.aclose()
+        async with engine_session(secrets, history_source="cli run") as engine:
+            return await Runner(engine, ws).run(args.path, options, reporters)
 
-    try:
-        summary = asyncio.run(go())
-    finally:
-        if history is not None:
-            history.close()
+    summary = asyncio.run(go())
     return 0 if summary.ok else EXIT_CHECKS_FAILED

@@ -20,7 +20,7 @@ from ..core.units import human_size, human_time
 from ._common import (
     Context,
     UsageError,
-    make_engine,
+    engine_session,
     parse_pairs,
     read_source,
     say,
@@ -99,12 +99,10 @@ def secrets_for(ctx: Context, auth_kind: str) -> SecretStore | None:
     return ctx.secrets() if AUTH_SECRET_FIELDS.get(auth_kind) else None
 
 
-async def _run_engine(secrets: SecretStore | None, call: Any) -> Any:
-    engine = make_engine(secrets)
-    try:
+async def _run_engine(secrets: SecretStore | None, call: Any, *,
+                      history_source: str | None = None) -> Any:
+    async with engine_session(secrets, history_source=history_source) as engine:
         return await call(engine)
-    finally:
-        await engine.aclose()
 
 
 # -- send --------------------------------------------------------------------------------
@@ -185,21 +183,14 @@ def run_send(args: argparse.Namespace, ctx: Context) -> int:
                               style=args.page_style, output=args.output, silent=args.silent)
 
     async def call(engine: Any) -> Response:
-        prepared = await engine.prepare(req, conn, environment=env, variables=extra)
-        try:
-            response: Response = await engine.send_prepared(
-                prepared, conn, raise_for_status=req.options.raise_for_status,
-                bypass_cache=req.options.bypass_cache)
-        except Exception as exc:
-            _record(prepared, None, req.path, error=exc)
-            raise
-        _record(prepared, response, req.path)
+        # send(): OAuth 401 retry included; the history observer records each exchange.
+        response: Response = await engine.send(req, conn, environment=env, variables=extra)
         return response
 
     import asyncio
 
     # A request saved with "raise on 4xx/5xx" raises HttpStatusError: main() exits 22.
-    resp: Response = asyncio.run(_run_engine(secrets, call))
+    resp: Response = asyncio.run(_run_engine(secrets, call, history_source="cli"))
     try:
         failed = resp.status >= 400
         if not args.silent:
@@ -212,21 +203,6 @@ def run_send(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     finally:
         resp.discard()  # a body spooled to a temporary file goes away with us
-
-
-def _record(prepared: Any, response: Response | None, path: str,
-            error: BaseException | None = None) -> None:
-    """Add the exchange to the history (redacted there); never fails the command."""
-    try:
-        from .cmd_history import record_quietly
-    except ImportError:  # pragma: no cover - history not shipped
-        return
-    message = None
-    if error is not None:
-        from ..core.messages import user_message
-
-        message = user_message(error)
-    record_quietly(prepared, response, error=message, request_path=path)
 
 
 def _status_line(resp: Response) -> str:

@@ -5,13 +5,17 @@ One long-lived ``httpx.AsyncClient`` is kept per distinct TLS/proxy setup (so ev
 request of a connection reuses its connections) and closed in ``aclose()``. Transport
 failures come out as ``RequestError`` subclasses with plain-words messages; a
 cancelled task closes the response and lets ``CancelledError`` propagate.
+
+Every exchange (answered, or failed with a ``RelaydeskError``) is reported to the
+``on_exchange`` observer, which is how history gets recorded whoever sends: the CLI,
+the runner, pagination or the app. An observer that raises is logged, never fatal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
 from http.cookiejar import CookieJar, DefaultCookiePolicy
-from typing import Any
 
 import httpx
 
@@ -19,7 +23,7 @@ from .auth import TokenProvider, auth_owner
 from .cache import CACHEABLE_METHODS, ResponseCache, cache_key
 from .check import CheckResult, check_connection
 from .client_settings import transport_settings
-from .errors import ValidationError
+from .errors import HttpStatusError, RelaydeskError, ValidationError
 from .messages import explain_status, status_error, to_request_error
 from .model import Connection, Environment, Request
 from .prepare import PreparedRequest, prepare, resolve_variables
@@ -27,7 +31,14 @@ from .response import Response, parse_set_cookies
 from .secrets import SecretStore
 from .transfer import MAX_REDIRECTS, ProgressCallback, open_exchange, read_body, request_body
 
-__all__ = ["DEFAULT_SPOOL_THRESHOLD", "Engine"]
+__all__ = ["DEFAULT_SPOOL_THRESHOLD", "Engine", "ExchangeObserver"]
+
+log = logging.getLogger(__name__)
+
+# (request path, what was sent, the answer or None, the error or None); called after
+# every exchange, before a 4xx/5xx is raised, while a spooled body still exists.
+ExchangeObserver = Callable[[str, PreparedRequest, Response | None, RelaydeskError | None],
+                            None]
 
 DEFAULT_SPOOL_THRESHOLD = 8 * 1024 * 1024
 _USER_AGENT = "relaydesk/0.1"
@@ -63,8 +74,10 @@ class Engine:
         spool_threshold: int = DEFAULT_SPOOL_THRESHOLD,
         token_provider: TokenProvider | None = None,
         max_redirects: int = MAX_REDIRECTS,
+        on_exchange: ExchangeObserver | None = None,
     ) -> None:
         self._secrets = secrets
+        self._on_exchange = on_exchange
         self._cache = cache
         self._transport = transport
         self._spool_threshold = spool_threshold
@@ -118,29 +131,42 @@ class Engine:
         variables: Mapping[str, str] | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> Response:
+        """Send ``request``; a 4xx/5xx raises ``HttpStatusError`` when the request says
+        "raise on 4xx/5xx" (after the observer has seen it)."""
+        _, response = await self.exchange(request, connection, environment=environment,
+                                          variables=variables, on_progress=on_progress)
+        if request.options.raise_for_status and response.status >= 400:
+            raise _status_error(response)
+        return response
+
+    async def exchange(
+        self,
+        request: Request,
+        connection: Connection | None,
+        *,
+        environment: Environment | None = None,
+        variables: Mapping[str, str] | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> tuple[PreparedRequest, Response]:
+        """What was sent and what came back, never raising for the status (for callers
+        that need the prepared request too, such as pagination). A 401 on an OAuth 2.0
+        request is retried once with a fresh token."""
         settings, owner = auth_owner(request, connection)
         oauth = settings.kind == "oauth2" and self._tokens is not None
+        invalidate = getattr(self._tokens, "invalidate", None) if oauth else None
         for attempt in (1, 2):
             prepared = await self.prepare(request, connection, environment=environment,
                                           variables=variables)
             response = await self.send_prepared(
-                prepared, connection,
-                raise_for_status=request.options.raise_for_status and not (
-                    oauth and attempt == 1),
-                bypass_cache=request.options.bypass_cache,
-                on_progress=on_progress,
-            )
-            invalidate = getattr(self._tokens, "invalidate", None)
-            if response.status != 401 or not oauth or attempt == 2 or invalidate is None:
+                prepared, connection, bypass_cache=request.options.bypass_cache,
+                on_progress=on_progress, request_path=request.path)
+            if response.status != 401 or invalidate is None or attempt == 2:
                 break
             # A revoked or expired-early OAuth token: forget it and try once more with
             # a fresh one (refreshed, or a new client-credentials grant).
             response.discard()
             invalidate(owner)
-        if request.options.raise_for_status and response.status >= 400 and oauth:
-            response.discard()
-            raise status_error(response.status, response.headers, response.body, response.url)
-        return response
+        return prepared, response
 
     async def send_prepared(
         self,
@@ -150,7 +176,31 @@ class Engine:
         raise_for_status: bool = False,
         bypass_cache: bool = False,
         on_progress: ProgressCallback | None = None,
+        request_path: str = "",
     ) -> Response:
+        """Send exactly ``prepared``; the observer sees the outcome before a 4xx/5xx is
+        raised (``raise_for_status``), so history keeps the status."""
+        try:
+            response = await self._transmit(prepared, connection, bypass_cache, on_progress)
+        except RelaydeskError as exc:
+            self._observe(request_path, prepared, None, exc)
+            raise
+        self._observe(request_path, prepared, response, None)
+        if raise_for_status and response.status >= 400:
+            raise _status_error(response)
+        return response
+
+    def _observe(self, path: str, prepared: PreparedRequest, response: Response | None,
+                 error: RelaydeskError | None) -> None:
+        if self._on_exchange is None:
+            return
+        try:
+            self._on_exchange(path, prepared, response, error)
+        except Exception as exc:  # recording is a convenience: it never fails a send
+            log.warning("the exchange observer failed: %s", exc)
+
+    async def _transmit(self, prepared: PreparedRequest, connection: Connection | None,
+                        bypass_cache: bool, on_progress: ProgressCallback | None) -> Response:
         content, multipart_type = request_body(prepared)
         headers = list(prepared.headers)
         if multipart_type:
@@ -171,9 +221,9 @@ class Engine:
 
         client = self._client(connection)
         try:
-            exchange = await open_exchange(client, prepared, headers, content,
-                                           max_redirects=self._max_redirects)
-            raw = exchange.response
+            opened = await open_exchange(client, prepared, headers, content,
+                                         max_redirects=self._max_redirects)
+            raw = opened.response
             body, body_file, size = await read_body(
                 raw, spool_threshold=self._spool_threshold, on_progress=on_progress)
         except httpx.HTTPError as exc:
@@ -192,15 +242,11 @@ class Engine:
             method=prepared.method, url=_mask(str(raw.url), prepared.secret_values),
             headers=resp_headers,
             cookies=parse_set_cookies([v for k, v in resp_headers if k.lower() == "set-cookie"]),
-            size=size, timings=exchange.trace.timings(), body_file=body_file, body=body,
-            redirects=[_mask(u, prepared.secret_values) for u in exchange.redirects],
+            size=size, timings=opened.trace.timings(), body_file=body_file, body=body,
+            redirects=[_mask(u, prepared.secret_values) for u in opened.redirects],
         )
         if response.status >= 400:
-            peek = body if body_file is None else _peek(body_file)
-            response.problem = explain_status(response.status, resp_headers, peek)
-            if raise_for_status:
-                response.discard()
-                raise status_error(response.status, resp_headers, peek, response.url)
+            response.problem = explain_status(response.status, resp_headers, _peek(response))
         elif key is not None and self._cache is not None and connection is not None:
             self._cache.put(key, response, connection.cache_ttl,
                             connection_path=connection.path)
@@ -215,7 +261,17 @@ class Engine:
             await client.aclose()
 
 
-def _peek(path: Any) -> bytes:
-    with open(path, "rb") as fh:
+def _peek(response: Response) -> bytes:
+    """The start of the body, from memory or from the spooled file."""
+    if response.body_file is None:
+        return response.body
+    with open(response.body_file, "rb") as fh:
         data: bytes = fh.read(_PROBLEM_PEEK)
     return data
+
+
+def _status_error(response: Response) -> HttpStatusError:
+    """The ``HttpStatusError`` for a 4xx/5xx answer; the response is discarded."""
+    peek = _peek(response)
+    response.discard()
+    return status_error(response.status, response.headers, peek, response.url)

@@ -11,19 +11,23 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import RelaydeskError
 from .model import Body, KeyValue, Request
 from .prepare import PreparedRequest
 from .redact import REDACTED, Redactor
 from .response import Response
+
+if TYPE_CHECKING:
+    from .engine import ExchangeObserver
 
 __all__ = [
     "ENV_HISTORY",
@@ -32,6 +36,8 @@ __all__ = [
     "HistoryQuery",
     "default_history_path",
 ]
+
+log = logging.getLogger(__name__)
 
 ENV_HISTORY = "RELAYDESK_HISTORY"  # a database path, or "off"
 _SCHEMA = """
@@ -178,6 +184,21 @@ class History:
         else:
             self._db.commit()
         return int(cur.lastrowid or 0)
+
+    def observer(self, source: str) -> ExchangeObserver:
+        """An ``Engine(on_exchange=...)`` observer recording every exchange under
+        ``source`` ("cli", "app"…); a failed write is logged, never raised."""
+        from .messages import user_message
+
+        def observe(path: str, prepared: PreparedRequest, response: Response | None,
+                    error: RelaydeskError | None) -> None:
+            try:
+                self.record(prepared, response, source=source, request_path=path,
+                            error=user_message(error) if error is not None else None)
+            except Exception as exc:  # a full disk or a locked database
+                log.warning("could not record history: %s", exc)
+
+        return observe
 
     def prune(self) -> int:
         """Drop the oldest entries beyond the count and size limits; how many went."""

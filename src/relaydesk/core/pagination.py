@@ -5,7 +5,8 @@ relative or absolute), an RFC 8288 ``Link: <…>; rel="next"`` header, offset/li
 (``offset``/``size``, ``startAt``/``maxResults``…) and page/per_page with a total
 when given, and cursor tokens (``next_cursor``, ``nextPageToken``, ``cursor.next``…).
 ``Paginator`` is the pure part: fed one page, it says what to request next. The
-async driver sends pages through ``Engine`` so auth, TLS and redirect rules apply;
+async driver sends pages through ``Engine.exchange`` so auth (with the OAuth retry),
+TLS and redirect rules apply and the engine's observer records each page;
 ``relaydesk.paginate_client`` drives the same logic with a plain ``httpx.Client``.
 
 A next link to another origin, a malformed next link and a next link (or cursor)
@@ -28,7 +29,6 @@ from .urls import same_origin
 if TYPE_CHECKING:
     from .engine import Engine
     from .model import Connection
-    from .response import Response
 
 __all__ = [
     "PAGINATION_STYLES",
@@ -325,26 +325,26 @@ async def iter_pages(
     environment: Environment | None = None,
     variables: Mapping[str, str] | None = None,
     settings: PaginationSettings | None = None,
-    on_response: Callable[[Any, Response], None] | None = None,
 ) -> AsyncIterator[Page]:
     """Pages in order, each sent with ``Engine`` (auth and redirect rules apply)."""
     from .redact import Redactor
     from .urls import remove_query_params
 
     settings = settings or PaginationSettings()
+    # Pages are never served from the cache; a 4xx/5xx becomes a PaginationError below.
+    request = replace(request, options=replace(request.options, bypass_cache=True))
     current = request
-    paginator: Paginator | None = None
+    paginator = Paginator(settings, request.url)  # bad settings fail before any send
     while True:
-        prepared = await engine.prepare(current, connection, environment=environment,
-                                        variables=variables)
-        shown = Redactor.for_request(prepared).url(prepared.url)
-        if paginator is None:
-            paginator = Paginator(settings, prepared.url)
-        response = await engine.send_prepared(prepared, connection,
-                                              raise_for_status=False, bypass_cache=True)
+        # exchange(), not send(): the prepared request gives the real URL to resolve
+        # next links against, its redacted form and the API-key params to strip.
+        prepared, response = await engine.exchange(current, connection,
+                                                   environment=environment,
+                                                   variables=variables)
         try:
-            if on_response is not None:
-                on_response(prepared, response)
+            if paginator.pages == 0:
+                paginator.first_url = prepared.url  # the origin next links must keep
+            shown = Redactor.for_request(prepared).url(prepared.url)
             number = paginator.pages + 1
             if response.status >= 400:
                 raise PaginationError(
@@ -380,15 +380,13 @@ async def fetch_all(
     variables: Mapping[str, str] | None = None,
     settings: PaginationSettings | None = None,
     on_page: Callable[[Page], None] | None = None,
-    on_response: Callable[[Any, Response], None] | None = None,
 ) -> PaginationResult:
     """Every page's items merged into one list."""
     items: list[Any] = []
     pages = 0
     style = (settings or PaginationSettings()).style
     async for page in iter_pages(engine, request, connection, environment=environment,
-                                 variables=variables, settings=settings,
-                                 on_response=on_response):
+                                 variables=variables, settings=settings):
         items.extend(page.items)
         pages, style = page.number, page.style
         if on_page is not None:

@@ -10,7 +10,6 @@ Each result goes to the reporters and is then dropped.
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
@@ -26,9 +25,6 @@ from .workspace import Workspace
 
 if TYPE_CHECKING:
     from .engine import Engine
-    from .history import History
-    from .prepare import PreparedRequest
-    from .response import Response
 
 __all__ = [
     "Reporter",
@@ -39,8 +35,6 @@ __all__ = [
     "Runner",
 ]
 
-log = logging.getLogger(__name__)
-
 
 @dataclass
 class RunOptions:
@@ -50,7 +44,6 @@ class RunOptions:
     concurrency: int = 1
     bail: bool = False
     delay_ms: float = 0.0
-    source: str = "runner"  # how history labels these requests
 
 
 @dataclass
@@ -134,11 +127,11 @@ class _Item:
 
 
 class Runner:
-    def __init__(self, engine: Engine, workspace: Workspace, *,
-                 history: History | None = None) -> None:
+    """Runs through ``engine`` (history, if any, is the engine's exchange observer)."""
+
+    def __init__(self, engine: Engine, workspace: Workspace) -> None:
         self._engine = engine
         self._workspace = workspace
-        self._history = history
         self._cancelled = False
         self._window: deque[asyncio.Task[RequestResult]] = deque()
 
@@ -268,17 +261,13 @@ class Runner:
             conn = plan.connections[req.path]
             result = RequestResult(item.index, item.iteration, req.path, req.method, req.url)
             variables = {**options.variables, **item.row}
-            prepared = None
             try:
-                prepared = await self._engine.prepare(
+                # exchange(), not send(): a 4xx/5xx is a status for the checks to judge,
+                # not an error, whatever "raise on 4xx/5xx" says; OAuth 401s still retry.
+                _, response = await self._engine.exchange(
                     req, conn, environment=options.environment, variables=variables)
-                result.url = prepared.url
-                response = await self._engine.send_prepared(
-                    prepared, conn, bypass_cache=req.options.bypass_cache)
             except RelaydeskError as exc:
                 result.error = user_message(exc)
-                if prepared is not None:
-                    self._record(prepared, None, result.error, options, req.path)
                 return result
             try:
                 result.status = response.status
@@ -286,17 +275,6 @@ class Runner:
                 result.size = response.size
                 result.url = response.url
                 result.checks = evaluate_all(plan.checks[req.path], response)
-                self._record(prepared, response, None, options, req.path)
             finally:
                 response.discard()
             return result
-
-    def _record(self, prepared: PreparedRequest, response: Response | None,
-                error: str | None, options: RunOptions, path: str) -> None:
-        if self._history is None:
-            return
-        try:
-            self._history.record(prepared, response, error=error, source=options.source,
-                                 request_path=path)
-        except Exception as exc:  # history must never break a run
-            log.warning("could not record history: %s", exc)

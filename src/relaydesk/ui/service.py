@@ -10,10 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from relaydesk.core.errors import RelaydeskError, SecretStoreError, ValidationError
+from relaydesk.core.errors import SecretStoreError, ValidationError
 from relaydesk.core.model import (
     AUTH_SECRET_FIELDS,
     Connection,
@@ -33,7 +32,6 @@ if TYPE_CHECKING:
     from relaydesk.core.importers import ImportPlan
     from relaydesk.core.oauth import OAuthTokenProvider
     from relaydesk.core.pagination import Page, PaginationResult
-    from relaydesk.core.prepare import PreparedRequest
     from relaydesk.core.response import Response
     from relaydesk.core.runner import Runner
 
@@ -75,8 +73,12 @@ class Service:
                 from relaydesk.core.cache import ResponseCache
                 from relaydesk.core.engine import Engine
 
-                self._engine = Engine(self.secrets, cache=ResponseCache(),
-                                      token_provider=self.oauth)
+                # History opens with the engine (first send or run), not at start-up;
+                # every exchange through the engine is recorded, whoever sends it.
+                history = self.history
+                self._engine = Engine(
+                    self.secrets, cache=ResponseCache(), token_provider=self.oauth,
+                    on_exchange=history.observer("app") if history is not None else None)
         return self._engine
 
     @property
@@ -107,7 +109,7 @@ class Service:
     def runner(self) -> Runner:
         from relaydesk.core.runner import Runner
 
-        return Runner(self.engine, self.workspace, history=self.history)
+        return Runner(self.engine, self.workspace)
 
     async def aclose(self) -> None:
         if self._engine is not None:
@@ -275,35 +277,11 @@ class Service:
 
     async def send(self, request: Request, environment_name: str | None = None, *,
                    on_progress: ProgressCallback | None = None) -> Response:
-        """Send as ``Engine.send`` does (one retry after an OAuth 401, raise on 4xx/5xx
-        when asked) and record every exchange in the history."""
-        from relaydesk.core.auth import auth_owner
-        from relaydesk.core.messages import status_error, user_message
-
-        engine = self.engine
-        conn = self.connection_for(request.path)
-        env = self.environment(environment_name)
-        settings, owner = auth_owner(request, conn)
-        for attempt in (1, 2):
-            prepared = await engine.prepare(request, conn, environment=env)
-            try:
-                response = await engine.send_prepared(
-                    prepared, conn, bypass_cache=request.options.bypass_cache,
-                    on_progress=on_progress)
-            except RelaydeskError as exc:
-                self._record(prepared, None, request.path, error=user_message(exc))
-                raise
-            self._record(prepared, response, request.path)
-            if response.status != 401 or settings.kind != "oauth2" or attempt == 2:
-                break
-            # A revoked or expired-early token: forget it and try once with a fresh one.
-            response.discard()
-            self.oauth.invalidate(owner)
-        if request.options.raise_for_status and response.status >= 400:
-            peek = response.body if response.body_file is None else _peek(response.body_file)
-            response.discard()
-            raise status_error(response.status, response.headers, peek, response.url)
-        return response
+        """``Engine.send`` with the request's connection and the named environment (one
+        retry after an OAuth 401, raise on 4xx/5xx when asked; history records it)."""
+        return await self.engine.send(request, self.connection_for(request.path),
+                                      environment=self.environment(environment_name),
+                                      on_progress=on_progress)
 
     async def fetch_all_pages(self, request: Request, environment_name: str | None = None, *,
                               max_pages: int = 100,
@@ -315,20 +293,7 @@ class Service:
         return await fetch_all(
             self.engine, request, self.connection_for(request.path),
             environment=self.environment(environment_name),
-            settings=PaginationSettings(max_pages=max_pages), on_page=on_page,
-            on_response=lambda p, r: self._record(p, r, request.path))
-
-    def _record(self, prepared: PreparedRequest, response: Response | None, path: str, *,
-                error: str | None = None) -> None:
-        """Add one exchange to the history (a small SQLite insert, fine on the GUI
-        thread); history trouble never fails a send."""
-        history = self.history
-        if history is None:
-            return
-        try:
-            history.record(prepared, response, error=error, source="app", request_path=path)
-        except Exception as exc:  # a full disk or a locked database: the log says so
-            log.warning("could not record history: %s", exc)
+            settings=PaginationSettings(max_pages=max_pages), on_page=on_page)
 
     async def check(self, conn: str | Connection) -> CheckResult:
         connection = self.workspace.connection(conn) if isinstance(conn, str) else conn
@@ -395,11 +360,6 @@ def _secret_fields(kind: str) -> tuple[str, ...]:
 
         fields = (*fields, TOKENS_FIELD)
     return fields
-
-
-def _peek(path: Path, limit: int = 256 * 1024) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read(limit)
 
 
 def _one_segment(name: str) -> str:
