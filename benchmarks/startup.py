@@ -104,6 +104,14 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=1000)
     opts = parser.parse_args()
 
+    # An installed app runs from bytecode (pip compiles it at install time), like PySide6
+    # here; with PYTHONDONTWRITEBYTECODE set, every start would compile our sources.
+    import compileall
+
+    import relaydesk
+
+    compileall.compile_dir(Path(relaydesk.__file__).parent, quiet=1)
+
     with tempfile.TemporaryDirectory(prefix="relaydesk-bench-") as tmp:
         tmp_path = Path(tmp)
         make_workspace(tmp_path / "ws", opts.requests)

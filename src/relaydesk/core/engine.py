@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable, Mapping
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 
+import anyio.to_thread
 import httpx
 
 from .auth import TokenProvider, auth_owner
@@ -89,12 +90,17 @@ class Engine:
     def cache(self) -> ResponseCache | None:
         return self._cache
 
-    def _client(self, connection: Connection | None) -> httpx.AsyncClient:
+    async def _client(self, connection: Connection | None) -> httpx.AsyncClient:
         key = _client_key(connection)
         client = self._clients.get(key)
         if client is None:
-            client = self._new_client(connection)
-            self._clients[key] = client
+            # Loading the CA certificates takes tens of milliseconds: done in a worker
+            # thread, not on the event loop (which is the GUI's in the app).
+            client = await anyio.to_thread.run_sync(self._new_client, connection)
+            existing = self._clients.setdefault(key, client)
+            if existing is not client:  # a concurrent first send built one meanwhile
+                await client.aclose()
+                client = existing
         return client
 
     def _new_client(self, connection: Connection | None) -> httpx.AsyncClient:
@@ -219,7 +225,7 @@ class Engine:
                     on_progress(hit.size, hit.size)
                 return hit
 
-        client = self._client(connection)
+        client = await self._client(connection)
         try:
             opened = await open_exchange(client, prepared, headers, content,
                                          max_redirects=self._max_redirects)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from anyio.lowlevel import checkpoint
 
 from .errors import HttpsOnlyError, RequestError
 from .multipart import encode_multipart
@@ -28,6 +29,8 @@ __all__ = ["MAX_REDIRECTS", "Exchange", "ProgressCallback", "open_exchange", "re
            "request_body"]
 
 MAX_REDIRECTS = 20
+# The longest a body read keeps the event loop before letting other work run (s).
+_MAX_TURN = 0.010
 ProgressCallback = Callable[[int, int | None], None]
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 _BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding"})
@@ -141,8 +144,14 @@ async def read_body(
     buffer = bytearray()
     spool: Any = None
     size = 0
+    turn_started = time.perf_counter()
     try:
         async for chunk in response.aiter_bytes():
+            # On a fast link the socket is never empty, so the reads complete without
+            # ever giving the event loop back; in the app that loop is the GUI's.
+            if time.perf_counter() - turn_started > _MAX_TURN:
+                await checkpoint()
+                turn_started = time.perf_counter()
             size += len(chunk)
             if spool is not None:
                 spool.write(chunk)
