@@ -66,7 +66,11 @@ class HistoryPanel(QWidget):
         self.clear_button = QPushButton("Clear…")
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["Time", "Method", "Status", "Duration", "URL"])
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for column in range(4):  # a timestamp must stay on one line
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
