@@ -8,7 +8,9 @@ to one loopback server (a separate process) three ways, in the same run:
   ``--concurrency 8``;
 * ``newman run`` on the same collection written as Postman v2.1 JSON (installed with
   ``npm install newman`` under ``benchmarks/.node``);
-* a plain ``httpx.AsyncClient`` loop (sequential, and 8 in flight).
+* a plain ``httpx.AsyncClient`` loop (sequential, and 8 in flight), measured both ways:
+  as a whole-process script (the like-for-like baseline of ``relaydesk run``) and
+  in-process (the baseline of the core runner in-process).
 
 It prints requests/second, the ratios against the targets (≥ 3× newman, ≥ 0.8× plain
 httpx) and peak RSS of `relaydesk run` at N/10 and N requests (flat = results are not
@@ -37,11 +39,33 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.engine_overhead import free_port, start_server  # noqa: E402
+from tests.integration.newman_tools import find_newman  # noqa: E402
 
 from relaydesk.core.model import Connection, Request  # noqa: E402
 from relaydesk.core.workspace import Workspace  # noqa: E402
 
-NEWMAN = ROOT / "benchmarks" / ".node" / "node_modules" / ".bin" / "newman"
+# The plain loop as its own program, so it pays interpreter start-up and imports like
+# `relaydesk run` and newman do.
+HTTPX_SCRIPT = """
+import asyncio, sys
+import httpx
+
+async def main(url, n, concurrency):
+    async with httpx.AsyncClient() as client:
+        if concurrency == 1:
+            for _ in range(n):
+                (await client.get(url)).raise_for_status()
+            return
+        sem = asyncio.Semaphore(concurrency)
+
+        async def one():
+            async with sem:
+                (await client.get(url)).raise_for_status()
+
+        await asyncio.gather(*(one() for _ in range(n)))
+
+asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
+"""
 RELAYDESK = Path(sys.executable).parent / "relaydesk"
 CHECK = [{"kind": "status_equals", "value": 200}]
 
@@ -158,20 +182,28 @@ def main() -> None:
         _, heap_small = asyncio.run(runner_heap(tmp / "ws-small", "bench", trace=True))
 
         newman_rate = None
-        if NEWMAN.exists():
-            secs, rc, _ = timed([str(NEWMAN), "run", str(tmp / "bench.postman_collection.json"),
+        newman = find_newman()
+        if newman:
+            secs, rc, _ = timed([newman, "run", str(tmp / "bench.postman_collection.json"),
                                  "--silent"], env)
             assert rc == 0, "newman run failed"
             newman_rate = n / secs
             rows.append(("newman run (whole process)", newman_rate))
         else:
-            print(f"newman not found at {NEWMAN}: run `npm install newman` in "
-                  "benchmarks/.node", file=sys.stderr)
+            print("newman not found: scripts/test or scripts/bench installs it "
+                  "(npm install --prefix ~/.cache/relaydesk-node newman@6)", file=sys.stderr)
 
-        httpx_seq = n / asyncio.run(httpx_loop(f"{base}/json", n, 1))
-        rows.append(("plain httpx.AsyncClient loop (sequential)", httpx_seq))
-        httpx_conc = n / asyncio.run(httpx_loop(f"{base}/json", n, args.concurrency))
-        rows.append((f"plain httpx.AsyncClient, {args.concurrency} in flight", httpx_conc))
+        loop = [sys.executable, "-c", HTTPX_SCRIPT, f"{base}/json", str(n)]
+        secs, rc, _ = timed([*loop, "1"], env)
+        assert rc == 0, "the plain httpx loop failed"
+        httpx_seq = n / secs
+        rows.append(("plain httpx loop (sequential, whole process)", httpx_seq))
+        secs, rc, _ = timed([*loop, str(args.concurrency)], env)
+        httpx_conc = n / secs
+        rows.append((f"plain httpx loop, {args.concurrency} in flight (whole process)",
+                     httpx_conc))
+        httpx_inproc = n / asyncio.run(httpx_loop(f"{base}/json", n, 1))
+        rows.append(("plain httpx loop (sequential, in-process)", httpx_inproc))
 
         print(f"\n{n} requests to {base}/json, each checked for status 200\n")
         for name, rate in rows:
@@ -185,7 +217,8 @@ def main() -> None:
         print(f"  relaydesk run / plain httpx (sequential):     {rd_seq / httpx_seq:5.2f}x"
               "  (target >= 0.8x)")
         print(f"  relaydesk run --concurrency / httpx in flight: {rd_conc / httpx_conc:5.2f}x")
-        print(f"  core Runner / plain httpx (sequential):       {rows[3][1] / httpx_seq:5.2f}x")
+        print(f"  core Runner / plain httpx, both in-process:   "
+              f"{rows[3][1] / httpx_inproc:5.2f}x")
         print(f"\n  peak RSS of relaydesk run: {small} requests {rss_small / 1024:.1f} MB, "
               f"{n} requests {rss_big / 1024:.1f} MB")
         print(f"  Python heap peak of the core runner: {small} requests "

@@ -180,7 +180,9 @@ class History:
         self._count += 1
         self._bytes += stored
         if self._count > self.max_entries or self._bytes > self.max_bytes:
-            self.prune()
+            # Down to 90% of the limits: a full history then prunes once per tenth of
+            # its size, not on every request (each prune scans the whole table).
+            self.prune(headroom=0.1)
         else:
             self._db.commit()
         return int(cur.lastrowid or 0)
@@ -200,21 +202,24 @@ class History:
 
         return observe
 
-    def prune(self) -> int:
-        """Drop the oldest entries beyond the count and size limits; how many went."""
+    def prune(self, headroom: float = 0.0) -> int:
+        """Drop the oldest entries beyond the count and size limits, less ``headroom``
+        (a fraction of each limit left free); how many went."""
         removed = 0
+        max_entries = int(self.max_entries * (1 - headroom))
+        max_bytes = int(self.max_bytes * (1 - headroom))
         count = self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
-        if count > self.max_entries:
+        if count > max_entries:
             removed += self._db.execute(
                 "DELETE FROM entries WHERE id IN (SELECT id FROM entries ORDER BY id LIMIT ?)",
-                (count - self.max_entries,)).rowcount
+                (count - max_entries,)).rowcount
         total = self._db.execute("SELECT COALESCE(SUM(stored), 0) FROM entries").fetchone()[0]
-        if total > self.max_bytes:
+        if total > max_bytes:
             # Oldest first until under the limit: find the cut-off id in one query.
             row = self._db.execute(
                 "SELECT id FROM (SELECT id, SUM(stored) OVER (ORDER BY id DESC) AS run "
                 "FROM entries) WHERE run > ? ORDER BY id DESC LIMIT 1",
-                (self.max_bytes,)).fetchone()
+                (max_bytes,)).fetchone()
             if row is not None:
                 removed += self._db.execute("DELETE FROM entries WHERE id <= ?",
                                             (row[0],)).rowcount
