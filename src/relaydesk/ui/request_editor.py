@@ -5,6 +5,14 @@ Contract (shared brief): ``set_request``, ``request``, ``set_variables``, ``set_
 ``mark_saved``; signals ``sendRequested``, ``cancelRequested``, ``modifiedChanged(bool)``,
 ``curlPasted(str)``. "Modified" means ``request()`` differs from the request as it was
 after the last ``set_request`` / ``mark_saved`` — so undoing an edit clears the mark.
+
+Params and the URL bar stay in sync. The table shows the URL's query items (tagged
+with their ``QueryPiece``) followed by the request's own ``params`` rows (tag ``None``,
+sent after the URL's query by the engine). Editing the bar rebuilds the URL rows;
+editing, adding, removing or toggling a URL row rewrites the bar's query, re-encoding
+only the edited items so everything else keeps its exact bytes. ``request()`` puts the
+bar's text in ``url`` and every row that is not in that text (the request's own params,
+disabled or nameless URL rows) in ``params``, so an unedited request round-trips exactly.
 """
 
 from __future__ import annotations
@@ -22,13 +30,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.model import METHODS, Request
+from ..core.model import METHODS, KeyValue, Request
+from ..core.query_text import QueryPiece, encode_piece, query_pieces, replace_query
 from .request_body import BodyEditor
 from .request_options import AuthOverride, SettingsPanel
 from .widgets.kv_table import KvTable
 from .widgets.url_bar import UrlBar
 
 __all__ = ["RequestEditor"]
+
+_NEW_URL_ROW = QueryPiece("", "", "")  # rows added in the table go into the URL
+
+
+def _url_text(row: KeyValue, tag: object) -> str | None:
+    """The raw query text of a table row, or None when the row is not in the URL."""
+    if not isinstance(tag, QueryPiece) or not row.enabled:
+        return None
+    if tag.raw and (row.name, row.value) == (tag.name, tag.value):
+        return tag.raw  # untouched: byte-for-byte as it was
+    if not row.name:
+        return None
+    return encode_piece(row.name, row.value, bare=bool(tag.raw) and "=" not in tag.raw)
+
+
+def _row_hint(tag: object) -> str:
+    if isinstance(tag, QueryPiece):
+        return "In the URL's query string"
+    return "A separate parameter: sent after the URL's query string"
 
 _METHOD_COLORS = {"GET": "#2e7d32", "POST": "#b26a00", "PUT": "#1565c0", "PATCH": "#6a1b9a",
                   "DELETE": "#c62828"}
@@ -57,6 +85,8 @@ class RequestEditor(QWidget):
         top.addWidget(self.send_button)
 
         self.params_table = KvTable(self)
+        self.params_table.model.new_row_tag = _NEW_URL_ROW
+        self.params_table.model.row_hint = _row_hint
         self.headers_table = KvTable(self)
         self.cookies_table = KvTable(self)
         self.body_editor = BodyEditor(self)
@@ -79,12 +109,14 @@ class RequestEditor(QWidget):
         self._modified = False
         self._busy = False
         self._loading = False
+        self._syncing = False  # one side of the URL/Params sync is updating the other
         self.send_button.clicked.connect(self._on_send_clicked)
         self.url_bar.returnPressed.connect(self._on_return)
         self.url_bar.curlPasted.connect(self.curlPasted)
         self.method_combo.currentTextChanged.connect(self._on_method)
-        self.url_bar.textChanged.connect(self._edited)
-        for panel in (self.params_table, self.headers_table, self.cookies_table,
+        self.url_bar.textChanged.connect(self._on_url_changed)
+        self.params_table.changed.connect(self._on_params_changed)
+        for panel in (self.headers_table, self.cookies_table,
                       self.body_editor, self.auth_editor, self.settings_panel):
             panel.changed.connect(self._edited)
         self._on_method(self.method_combo.currentText())
@@ -97,7 +129,10 @@ class RequestEditor(QWidget):
             self._request = copy.deepcopy(req)
             self.method_combo.setCurrentText(req.method.upper())
             self.url_bar.setText(req.url)
-            self.params_table.set_items(req.params)
+            pieces = query_pieces(req.url)
+            self.params_table.set_items(
+                [KeyValue(p.name, p.value) for p in pieces] + list(req.params),
+                [*pieces, *([None] * len(req.params))])
             self.headers_table.set_items(req.headers)
             self.cookies_table.set_items(req.cookies)
             self.body_editor.set_body(req.body)
@@ -111,11 +146,14 @@ class RequestEditor(QWidget):
     def request(self) -> Request:
         """A new ``Request`` with the edits; fields the editor does not show (path,
         description, anything added to the model later) are kept as given."""
+        text = self.url_bar.text()
+        rows = zip(self.params_table.items(), self.params_table.tags(), strict=True)
         return dataclasses.replace(
             copy.deepcopy(self._request),
             method=self.method_combo.currentText().strip().upper() or "GET",
-            url=self.url_bar.text().strip(),
-            params=self.params_table.items(),
+            # Trimmed when typed; a URL loaded as it is stays exactly as it is.
+            url=text if text == self._request.url else text.strip(),
+            params=[row for row, tag in rows if _url_text(row, tag) is None],
             headers=self.headers_table.items(),
             cookies=self.cookies_table.items(),
             body=self.body_editor.body(),
@@ -159,6 +197,39 @@ class RequestEditor(QWidget):
         self.method_combo.setStyleSheet(
             f"QComboBox {{ color: {color}; font-weight: bold; }}" if color else
             "QComboBox { font-weight: bold; }")
+        self._edited()
+
+    def _on_url_changed(self, text: str) -> None:
+        if self._loading or self._syncing:
+            return
+        rows = list(zip(self.params_table.items(), self.params_table.tags(), strict=True))
+        pieces = query_pieces(text)
+        if [p.raw for p in pieces] != [t for r, g in rows if (t := _url_text(r, g))]:
+            # URL rows not in the text (disabled, nameless) and separate params stay.
+            kept = [(r, g) for r, g in rows if isinstance(g, QueryPiece)
+                    and _url_text(r, g) is None]
+            own = [(r, g) for r, g in rows if g is None]
+            self._syncing = True
+            try:
+                self.params_table.set_items(
+                    [KeyValue(p.name, p.value) for p in pieces] + [r for r, _ in kept + own],
+                    [*pieces, *(g for _, g in kept + own)])
+            finally:
+                self._syncing = False
+        self._edited()
+
+    def _on_params_changed(self) -> None:
+        if self._loading or self._syncing:
+            return
+        text = self.url_bar.text()
+        rows = zip(self.params_table.items(), self.params_table.tags(), strict=True)
+        wanted = [t for r, g in rows if (t := _url_text(r, g))]
+        if wanted != [p.raw for p in query_pieces(text)]:
+            self._syncing = True
+            try:
+                self.url_bar.setText(replace_query(text, wanted))
+            finally:
+                self._syncing = False
         self._edited()
 
     def _edited(self, *_args: object) -> None:

@@ -1,8 +1,10 @@
 """Editable name/value/enabled tables (params, headers, cookies, form, multipart).
 
 One model class, ``RowModel``, over a list of dataclass rows (``KeyValue`` or
-``MultipartField``); column 0 is the "enabled" check box. ``KvTable`` adds Add/Remove
-buttons; ``MultipartTable`` adds a file picker button on every row.
+``MultipartField``); column 0 is the "enabled" check box. Each row also carries an
+opaque *tag* the owner can use to remember where the row came from (the request editor
+marks rows taken from the URL's query string). ``KvTable`` adds Add/Remove buttons;
+``MultipartTable`` adds a file picker button on every row.
 """
 
 from __future__ import annotations
@@ -40,19 +42,29 @@ class RowModel(QAbstractTableModel):
         self._fields = list(fields)  # (attribute, header)
         self._factory = factory
         self._rows: list[Any] = []
+        self._tags: list[Any] = []  # parallel to _rows; treated as immutable values
+        self.new_row_tag: Any = None  # the tag of rows added with add_row()
+        self.row_hint: Callable[[Any], str | None] | None = None  # tag -> tooltip
 
     def rows(self) -> list[Any]:
         return [copy.copy(r) for r in self._rows]
 
-    def set_rows(self, rows: Sequence[Any]) -> None:
+    def tags(self) -> list[Any]:
+        return list(self._tags)
+
+    def set_rows(self, rows: Sequence[Any], tags: Sequence[Any] | None = None) -> None:
+        if tags is not None and len(tags) != len(rows):
+            raise ValueError("set_rows: one tag per row")
         self.beginResetModel()
         self._rows = [copy.copy(r) for r in rows]
+        self._tags = list(tags) if tags is not None else [None] * len(rows)
         self.endResetModel()
 
     def add_row(self) -> int:
         n = len(self._rows)
         self.beginInsertRows(QModelIndex(), n, n)
         self._rows.append(self._factory())
+        self._tags.append(self.new_row_tag)
         self.endInsertRows()
         return n
 
@@ -60,6 +72,7 @@ class RowModel(QAbstractTableModel):
         for r in sorted(set(rows), reverse=True):
             self.beginRemoveRows(QModelIndex(), r, r)
             del self._rows[r]
+            del self._tags[r]
             self.endRemoveRows()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -92,6 +105,8 @@ class RowModel(QAbstractTableModel):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return getattr(row, self._fields[index.column() - 1][0])
+        if role == Qt.ItemDataRole.ToolTipRole and self.row_hint is not None:
+            return self.row_hint(self._tags[index.row()])
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -150,8 +165,11 @@ class KvTable(QWidget):
     def items(self) -> list[Any]:
         return self.model.rows()
 
-    def set_items(self, items: Sequence[Any]) -> None:
-        self.model.set_rows(items)
+    def tags(self) -> list[Any]:
+        return self.model.tags()
+
+    def set_items(self, items: Sequence[Any], tags: Sequence[Any] | None = None) -> None:
+        self.model.set_rows(items, tags)
 
     def add_row(self) -> None:
         row = self.model.add_row()
