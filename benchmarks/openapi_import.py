@@ -122,13 +122,12 @@ def gui_stall(text: str, root: Path) -> tuple[float, float, int]:
     timer.setInterval(5)
     timer.timeout.connect(tick)
 
-    def work() -> None:
-        import_once(text, root)
-        finished.set()
+    from relaydesk.ui.import_dialog import run_in_worker
 
     start = time.perf_counter()
     timer.start()
-    threading.Thread(target=work, daemon=True).start()
+    # The app's own worker (ui/import_dialog.run_in_worker), as File → Import runs it.
+    run_in_worker(lambda: import_once(text, root), lambda _r, _e: finished.set(), app)
     app.exec()
     elapsed = time.perf_counter() - start
     return max(gaps), elapsed, len(gaps)

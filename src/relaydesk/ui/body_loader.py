@@ -16,7 +16,6 @@ import codecs
 import contextlib
 import json
 import queue
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
+from . import switch_interval
 from .json_stream import JsonReformatter
 from .widgets.text_store import TextStore, index_piece
 
@@ -39,10 +39,6 @@ PRETTY_FEED = 64 * 1024
 HEX_LIMIT = 64 * 1024
 VALIDATE_LIMIT = 1024 * 1024  # below this, JSON is checked with json.loads (quick)
 BUDGET_S = 0.008
-# While a worker formats a big body, the GUI thread waits up to the interpreter's switch
-# interval (5 ms) each time it needs the GIL back — many times per event-loop turn. A 1 ms
-# interval during loading keeps those waits short; the previous value is restored after.
-LOADING_SWITCH_INTERVAL = 0.001
 STALL_GIVE_UP_S = 30.0
 
 _TEXTUAL = ("json", "xml", "javascript", "ecmascript", "yaml", "csv", "html", "x-www-form",
@@ -148,7 +144,7 @@ class BodyLoader(QObject):
         self.pretty = TextStore()
         self.info: BodyInfo | None = None
         self.done = True
-        self._saved_interval: float | None = None
+        self._fast = False  # holding a shortened GIL switch interval (switch_interval.py)
         self._closed = threading.Event()
         self.destroyed.connect(self._closed.set)
         self._wake.connect(self._on_wake)
@@ -165,12 +161,9 @@ class BodyLoader(QObject):
                               content_type, int(getattr(response, "size", 0) or 0))
 
     def _fast_switching(self, on: bool) -> None:
-        if on and self._saved_interval is None:
-            self._saved_interval = sys.getswitchinterval()
-            sys.setswitchinterval(min(self._saved_interval, LOADING_SWITCH_INTERVAL))
-        elif not on and self._saved_interval is not None:
-            sys.setswitchinterval(self._saved_interval)
-            self._saved_interval = None
+        if on != self._fast:
+            (switch_interval.hold if on else switch_interval.release)()
+            self._fast = on
 
     def cancel(self) -> None:
         self._fast_switching(False)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from .service import Service
+from .switch_interval import fast_switching
 
 __all__ = ["ImportDialog", "run_in_worker"]
 
@@ -48,7 +49,8 @@ def run_in_worker(fn: Callable[[], Any], on_done: Callable[[Any, BaseException |
 
     def work() -> None:
         try:
-            result = fn()
+            with fast_switching():  # parsing holds the GIL: hand it back to the GUI often
+                result = fn()
         except BaseException as exc:  # handed to the GUI thread, shown there
             bridge.done.emit(None, exc)
         else:
