@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -60,6 +58,20 @@ class LoadProblem:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+
+# uuid and shutil load on first use: the app imports this module before its first
+# frame, and only creating a workspace or deleting a folder needs them.
+def _uuid4() -> object:
+    import uuid
+
+    return uuid.uuid4()
+
+
+def _rmtree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def default_workspace_dir() -> Path:
@@ -117,7 +129,7 @@ class Workspace:
             atomic_write_text(
                 manifest,
                 codec.dumps({"format": codec.FORMAT_VERSION, "kind": "workspace",
-                             "id": str(uuid.uuid4())}),
+                             "id": str(_uuid4())}),
             )
         ws.reload()
         return ws
@@ -374,7 +386,7 @@ class Workspace:
             self._request_file(path).unlink(missing_ok=True)
             del self._requests[path]
             return
-        shutil.rmtree(self._dir(path), ignore_errors=True)
+        _rmtree(self._dir(path))
         if kind == "connection":
             del self._connections[path]
         self._forget_under(path)
@@ -415,7 +427,7 @@ class Workspace:
             self._ensure_folders(dst + folder[len(src):] + "/x")
         for r in moving:
             self.save_request(replace(self._requests[r], path=dst + r[len(src):]), create=True)
-        shutil.rmtree(self._dir(src), ignore_errors=True)
+        _rmtree(self._dir(src))
         self._forget_under(src)
         return dst
 
