@@ -339,9 +339,7 @@ class Service:
     def import_line(self, conn_path: str) -> str:
         from relaydesk.core.snippets import connection_import_line
 
-        path = self.workspace.connection(conn_path).path
-        # Named after the first segment, as in `jira = relaydesk.connect("jira/cloud")`.
-        return connection_import_line(path, split_path(path)[0])
+        return connection_import_line(self.workspace.connection(conn_path).path)
 
     def parse_curl(self, text: str) -> CurlImport:
         """A pasted curl command; credentials in headers move to auth + ``secrets``."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..model import KeyValue
 from ..urls import is_absolute
 from .plan import fail
 
@@ -17,7 +16,6 @@ __all__ = [
     "as_str",
     "is_secret_name",
     "relative_to",
-    "split_query",
     "text_of",
     "whole_variable",
 ]
@@ -74,19 +72,6 @@ def text_of(value: Any) -> str:
     if isinstance(value, dict) and isinstance(value.get("content"), str):
         return str(value["content"])
     return ""
-
-
-def split_query(url: str) -> tuple[str, list[KeyValue]]:
-    """``/a?x=1&y`` → ``/a``, [x=1, y=] with the values left as typed (not decoded)."""
-    base, sep, query = url.partition("?")
-    if not sep:
-        return url, []
-    params = []
-    for piece in query.split("&"):
-        if piece:
-            name, _, value = piece.partition("=")
-            params.append(KeyValue(name, value))
-    return base, params
 
 
 def relative_to(url: str, base_url: str) -> str:
