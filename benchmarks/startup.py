@@ -2,8 +2,14 @@
 
 Each run is a fresh interpreter (``subprocess``). The clock starts in the parent just
 before the child is spawned and stops at the first paint event of the top-level
-window, reported by the child; both programs are measured the same way, interleaved,
+window, reported by the child; the programs are measured the same way, interleaved,
 and the median of N runs is printed with the ratio (target: ≤ 1.5×).
+
+A third program shows the same first frame as Relaydesk (menus, toolbar with the
+environment picker, filter box, the expanded tree of the benchmark workspace, the
+empty editor label, status bar) built from stock Qt widgets in a dozen lines, with no
+workspace, core or app code. It is the floor for any PySide6 window with this content,
+so "Relaydesk / stock window" is the overhead of the app itself.
 
     .venv/bin/python benchmarks/startup.py [--runs 7] [--requests 1000]
 
@@ -49,6 +55,68 @@ BARE = PAINT_PROBE + textwrap.dedent('''
     probe = FirstPaint(app.quit)
     app.installEventFilter(probe)
     window = QMainWindow()
+    window.resize(1200, 780)
+    window.show()
+    app.exec()
+''')
+
+# The benchmark workspace's first frame, from stock widgets: groups and connections
+# expanded, folders closed (as the app shows them), no request files read.
+STOCK = PAINT_PROBE + textwrap.dedent('''
+    from PySide6.QtWidgets import QApplication, QMainWindow
+    app = QApplication(sys.argv[:1])
+    probe = FirstPaint(app.quit)
+    app.installEventFilter(probe)
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import (QComboBox, QLabel, QLineEdit, QSplitter, QToolBar,
+                                   QTreeView, QVBoxLayout, QWidget)
+    window = QMainWindow()
+    quit_action = QAction("Quit", window)
+    quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+    window.menuBar().addMenu("&File").addAction(quit_action)
+    window.menuBar().addMenu("&Run")
+    window.menuBar().addMenu("&View")
+    bar = window.addToolBar("Main")
+    bar.addAction("New connection…")
+    bar.addAction("Save")
+    bar.addSeparator()
+    bar.addWidget(QLabel(" Environment: "))
+    picker = QComboBox()
+    picker.addItem("No environment")
+    bar.addWidget(picker)
+    bar.addSeparator()
+    for text in ("Copy as", "Run", "History"):
+        bar.addAction(text)
+    left = QWidget()
+    layout = QVBoxLayout(left)
+    tools = QToolBar()
+    for text in ("New", "Copy import snippet", "Delete"):
+        tools.addAction(text)
+    layout.addWidget(tools)
+    layout.addWidget(QLineEdit(placeholderText="Filter connections and requests"))
+    model = QStandardItemModel()
+    groups = {}
+    for c in range(N_CONNECTIONS):
+        name = ["jira", "github", "ops", "billing", "crm"][c % 5]
+        if name not in groups:
+            groups[name] = QStandardItem(name)
+            model.appendRow(groups[name])
+        conn = QStandardItem(f"api{c}")
+        conn.appendRows([QStandardItem(f"folder{f}") for f in range(5)])
+        groups[name].appendRow(conn)
+    tree = QTreeView()
+    tree.setHeaderHidden(True)
+    tree.setModel(model)
+    tree.expandToDepth(1)
+    layout.addWidget(tree)
+    empty = QLabel("Open a request from the tree, or press Ctrl+P.")
+    empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    splitter = QSplitter(Qt.Orientation.Horizontal)
+    splitter.addWidget(left)
+    splitter.addWidget(empty)
+    window.setCentralWidget(splitter)
+    window.statusBar()
     window.resize(1200, 780)
     window.show()
     app.exec()
@@ -121,20 +189,29 @@ def main() -> int:
                "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
                "PYTHONPATH": os.pathsep.join([tmp, os.environ.get("PYTHONPATH", "")])}
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
-        bare_cmd = [sys.executable, "-c", BARE]
-        app_cmd = [sys.executable, "-c", RELAYDESK, str(tmp_path / "ws")]
-        measure(bare_cmd, env), measure(app_cmd, env)  # warm the OS file cache once
-        bare, app = [], []
+        n_connections = (opts.requests + 99) // 100
+        commands = {
+            "bare PySide6 window": [sys.executable, "-c", BARE],
+            "same frame, stock widgets": [
+                sys.executable, "-c", f"N_CONNECTIONS = {n_connections}\n" + STOCK],
+            "Relaydesk main window": [sys.executable, "-c", RELAYDESK, str(tmp_path / "ws")],
+        }
+        for cmd in commands.values():  # warm the OS file cache once
+            measure(cmd, env)
+        times: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(opts.runs):
-            bare.append(measure(bare_cmd, env))
-            app.append(measure(app_cmd, env))
+            for name, cmd in commands.items():
+                times[name].append(measure(cmd, env))
 
-    b, a = statistics.median(bare), statistics.median(app)
     print(f"platform: {env['QT_QPA_PLATFORM']}, runs: {opts.runs}, "
           f"workspace: {opts.requests} requests")
-    print(f"{'bare PySide6 window':<32}{b:8.0f} ms   (min {min(bare):.0f}, max {max(bare):.0f})")
-    print(f"{'Relaydesk main window':<32}{a:8.0f} ms   (min {min(app):.0f}, max {max(app):.0f})")
-    print(f"{'ratio':<32}{a / b:8.2f}x   (target <= 1.5x)")
+    for name, values in times.items():
+        print(f"{name:<32}{statistics.median(values):8.0f} ms   "
+              f"(min {min(values):.0f}, max {max(values):.0f})")
+    bare, stock, app = (statistics.median(v) for v in times.values())
+    print(f"{'Relaydesk / bare':<32}{app / bare:8.2f}x   (target <= 1.5x)")
+    print(f"{'stock widgets / bare':<32}{stock / bare:8.2f}x   (the floor for this frame)")
+    print(f"{'Relaydesk / stock widgets':<32}{app / stock:8.2f}x   (the app's own cost)")
     return 0
 
 

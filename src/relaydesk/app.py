@@ -41,16 +41,6 @@ def _icon_path() -> Path | None:
     return None
 
 
-def _apply_style(app: Any) -> None:
-    """Fusion with the platform's palette: consistent widgets, system light/dark colours."""
-    from PySide6.QtWidgets import QStyleFactory
-
-    palette = app.palette()
-    if "Fusion" in QStyleFactory.keys():  # noqa: SIM118 - a Qt list, not a dict
-        app.setStyle("Fusion")
-        app.setPalette(palette)
-
-
 class _ErrorReporter:
     """Logs unexpected exceptions and shows them in a non-modal message; the app lives on."""
 
@@ -122,7 +112,6 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None) ->
     app.setApplicationDisplayName("Relaydesk")
     app.setOrganizationName("Relaydesk")
     app.setDesktopFileName("io.github.relaydesk.Relaydesk")
-    _apply_style(app)
     # The window's close, not the last-window rule, ends the app: the engine must be
     # closed inside the still-running loop first.
     app.setQuitOnLastWindowClosed(False)
@@ -139,8 +128,9 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None) ->
         from relaydesk.ui.service import Service
 
         # Paint first, then do what the first frame does not need: the window icon,
-        # probing the keyring (D-Bus) and importing asyncio/qasync. No user input is
-        # handled before all of that is done.
+        # reading the rest of the request files (in steps), probing the keyring (D-Bus)
+        # and importing asyncio/qasync. No user input is handled before all but the
+        # stepped reading is done.
         service = Service(workspace, SecretStore(None, workspace.id))
         window = MainWindow(service)
         reporter.window = window
@@ -148,6 +138,7 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None) ->
         app.processEvents()
         if (icon := _icon_path()) is not None:  # loads the SVG plugin: after first paint
             app.setWindowIcon(QIcon(str(icon)))
+        window.read_workspace()
         service.set_secrets(_secret_store(workspace.id))
         return _run_loop(app, window, service, reporter)
     finally:

@@ -91,10 +91,11 @@ def test_dropping_a_file_on_the_tree_opens_the_preview(window: Any, qtbot: Any,
     QApplication.sendEvent(viewport, enter)
     assert enter.isAccepted()  # the tree takes files from outside
     # Qt only delivers a Drop after a real platform drag, so the drop goes straight to
-    # the tree's filter — the same call Qt makes.
+    # the view's drop handler — the same call Qt makes.
     drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    assert window.tree.eventFilter(viewport, drop) is True
+    window.tree.view.dropEvent(drop)
+    assert drop.isAccepted()
     assert opened == [str(source)]
     dialogs = [w for w in QApplication.topLevelWidgets()
                if w.objectName() == "importDialog" and w.isVisible()]

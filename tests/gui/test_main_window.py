@@ -239,6 +239,34 @@ def test_tree_filter_and_badges(window: Any, qtbot: Any) -> None:
     assert "Slow" in visible and "Json" not in visible
     index = tree.model.index_for_path("local/echo/Json")
     assert index.data(ROLE_METHOD) == "GET"
+    # A matching ancestor keeps everything inside it.
+    tree.filter.setText("echo")
+    echo = tree.proxy.mapFromSource(tree.model.index_for_path("local/echo"))
+    inside = {tree.proxy.index(row, 0, echo).data() for row in range(tree.proxy.rowCount(echo))}
+    assert inside == {"Get echo", "Slow", "Json"}
+
+
+def test_broken_request_files_are_reported_after_start_and_leave_the_tree(
+        window: Any, qtbot: Any) -> None:
+    ws = window.service.workspace
+    ws.save_request(Request(path="local/echo/box/Fine", method="PUT"), create=True)
+    ws.save_request(Request(path="local/echo/box/Broken"), create=True)
+    (ws.root / "connections/local/echo/box/Broken.request.json").write_text("{nope")
+    ws.reload()
+    window.tree.model.reload()
+    model = window.tree.model
+    assert model.index_for_path("local/echo/box/Broken").isValid()  # not read yet
+
+    window.read_workspace(step=1)  # as the app does after its first frame, in steps
+    qtbot.waitUntil(lambda: "could not be read" in window.statusBar().currentMessage(),
+                    timeout=5000)
+    assert "Broken.request.json" in window.statusBar().currentMessage()
+    assert not model.index_for_path("local/echo/box/Broken").isValid()
+    fine = model.index_for_path("local/echo/box/Fine")
+    from relaydesk.ui.tree_model import ROLE_METHOD
+
+    assert fine.data(ROLE_METHOD) == "PUT"
+    assert ws.pending_requests() == 0
 
 
 def test_copy_import_snippet_and_curl(window: Any, qtbot: Any, echo_server: str) -> None:

@@ -176,6 +176,56 @@ def test_a_broken_file_is_reported_with_path_and_reason_and_the_rest_loads(
     assert ws.problem_for("jira/cloud/bad") is not None
 
 
+def test_request_files_are_read_on_first_use_and_broken_ones_drop_out_then(
+        workspace: Workspace) -> None:
+    workspace.save_connection(full_connection(), create=True)
+    for name in ("a", "b", "c"):
+        workspace.save_request(full_request(f"jira/cloud/f/{name}"), create=True)
+    (workspace.root / "connections/jira/cloud/f/c.request.json").write_text("{oops")
+
+    ws = Workspace.open(workspace.root)
+    assert ws.pending_requests() == 3  # opening read none of them
+    # The structure is known without reading: the tree can be drawn from it.
+    assert ws.request_paths() == ["jira/cloud/f/a", "jira/cloud/f/b", "jira/cloud/f/c"]
+    assert ws.folders() == ["jira/cloud/f"]
+    assert ws.request("jira/cloud/f/a").method == "POST"
+    assert ws.pending_requests() == 2
+    # Asking about the broken one reads it: it is no request, and its problem is kept.
+    assert ws.kind_of("jira/cloud/f/c") is None
+    assert ws.request_paths() == ["jira/cloud/f/a", "jira/cloud/f/b"]
+    assert ws.problem_for("jira/cloud/f/c") is not None
+    assert ws.read_pending(10) == 0 and ws.pending_requests() == 0
+    assert [p.path.name for p in ws.problems] == ["c.request.json"]
+
+
+def test_read_pending_works_in_steps(workspace: Workspace) -> None:
+    workspace.save_connection(full_connection(), create=True)
+    for i in range(5):
+        workspace.save_request(full_request(f"jira/cloud/r{i}"), create=True)
+    ws = Workspace.open(workspace.root)
+    assert ws.read_pending(2) == 3
+    assert ws.read_pending(2) == 1
+    assert ws.read_pending(2) == 0
+    assert ws.pending_requests() == 0 and len(ws.requests()) == 5
+
+
+def test_moving_a_folder_holding_a_broken_file_is_refused_and_loses_nothing(
+        workspace: Workspace) -> None:
+    workspace.save_connection(full_connection(), create=True)
+    workspace.save_request(full_request("jira/cloud/old/good"), create=True)
+    workspace.save_request(full_request("jira/cloud/old/bad"), create=True)
+    bad = workspace.root / "connections/jira/cloud/old/bad.request.json"
+    bad.write_text('{"format": 1, "kind": "request", "method": ')
+    before = {p: p.read_bytes() for p in workspace.root.rglob("*") if p.is_file()}
+
+    ws = Workspace.open(workspace.root)
+    with pytest.raises(ValidationError, match=r"bad\.request\.json"):
+        ws.move("jira/cloud/old", "jira/cloud/new")
+    assert {p: p.read_bytes() for p in workspace.root.rglob("*") if p.is_file()} == before
+    assert ws.kind_of("jira/cloud/new") is None
+    assert ws.kind_of("jira/cloud/old/good") == "request"
+
+
 def test_a_file_from_a_newer_format_says_to_upgrade(workspace: Workspace) -> None:
     workspace.save_connection(Connection("api", "https://api.example.com"), create=True)
     file = workspace.root / "connections/api/connection.json"

@@ -9,6 +9,12 @@
 A directory holding ``connection.json`` is a connection; directories inside it are
 folders; ``*.request.json`` files are requests. Connections do not nest. A file that
 cannot be read is recorded in ``problems`` (path and reason) and the rest still loads.
+
+Opening reads the folder structure, the connections and the environments; a request
+file is read the first time that request is asked for (the app paints its tree, and
+``relaydesk send`` runs one request, without reading a thousand files). Until then it
+counts as a request; once read and found broken it is dropped and its problem kept.
+``problems`` reads every pending file first, so it is always complete.
 """
 
 from __future__ import annotations
@@ -110,10 +116,11 @@ class Workspace:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.id = ""
-        self.problems: list[LoadProblem] = []
+        self._problems: list[LoadProblem] = []
         self._connections: dict[str, Connection] = {}
         self._folders: set[str] = set()
-        self._requests: dict[str, Request] = {}
+        # None: the file has not been read yet (see the module docstring).
+        self._requests: dict[str, Request | None] = {}
         self._environments: dict[str, Environment] = {}
 
     # -- loading -----------------------------------------------------------------------
@@ -135,7 +142,7 @@ class Workspace:
         return ws
 
     def reload(self) -> None:
-        self.problems = []
+        self._problems = []
         self._connections.clear()
         self._folders.clear()
         self._requests.clear()
@@ -146,7 +153,7 @@ class Workspace:
                 raise FileFormatError(str(self.root / MANIFEST), "has no workspace \"id\"")
             self.id = manifest["id"]
         except FileFormatError as exc:
-            self.problems.append(LoadProblem(Path(exc.path), exc.reason))
+            self._problems.append(LoadProblem(Path(exc.path), exc.reason))
             self.id = str(self.root.resolve())
         self._load_connections(self.root / "connections", "")
         env_dir = self.root / "environments"
@@ -159,9 +166,9 @@ class Workspace:
         try:
             apply(_read_json(file))
         except FileFormatError as exc:
-            self.problems.append(LoadProblem(file, exc.reason))
+            self._problems.append(LoadProblem(file, exc.reason))
         except ValidationError as exc:
-            self.problems.append(LoadProblem(file, str(exc)))
+            self._problems.append(LoadProblem(file, str(exc)))
 
     def _load_connections(self, directory: Path, prefix: str) -> None:
         if not directory.is_dir():
@@ -179,17 +186,50 @@ class Workspace:
                 self._load_connections(sub, path)
 
     def _load_items(self, directory: Path, prefix: str) -> None:
-        for entry in sorted(directory.iterdir()):
+        # scandir, not iterdir + is_dir: this walk is most of what opening costs.
+        with os.scandir(directory) as it:
+            entries = sorted(it, key=lambda e: e.name)
+        for entry in entries:
             if entry.name.startswith("."):
                 continue
             if entry.is_dir():
-                folder = join_path(prefix, entry.name)
+                folder = f"{prefix}/{entry.name}"
                 self._folders.add(folder)
-                self._load_items(entry, folder)
+                self._load_items(Path(entry.path), folder)
             elif entry.name.endswith(REQUEST_SUFFIX):
-                path = join_path(prefix, entry.name[: -len(REQUEST_SUFFIX)])
-                self._load(entry, lambda doc, path=path: self._requests.__setitem__(
-                    path, codec.request_from_doc(path, doc)))
+                self._requests[f"{prefix}/{entry.name[: -len(REQUEST_SUFFIX)]}"] = None
+
+    def _read_request(self, path: str) -> Request | None:
+        """The request at ``path``, reading its file on first use; None if it is broken."""
+        req = self._requests.get(path)
+        if req is None and path in self._requests:
+            self._load(self._request_file(path), lambda doc: self._requests.__setitem__(
+                path, codec.request_from_doc(path, doc)))
+            req = self._requests[path]
+            if req is None:  # broken: the problem is recorded, the request forgotten
+                del self._requests[path]
+        return req
+
+    def pending_requests(self) -> int:
+        """How many request files have not been read yet."""
+        return sum(1 for r in self._requests.values() if r is None)
+
+    def read_pending(self, limit: int | None = None) -> int:
+        """Read up to ``limit`` unread request files (all if None); returns how many are left.
+
+        The app calls this in small steps after its first frame, so load problems are
+        reported soon after start without delaying it.
+        """
+        pending = [p for p, r in self._requests.items() if r is None]
+        for path in pending[:limit]:
+            self._read_request(path)
+        return max(0, len(pending) - (limit if limit is not None else len(pending)))
+
+    @property
+    def problems(self) -> list[LoadProblem]:
+        """Every file that could not be read (reads the pending request files first)."""
+        self.read_pending()
+        return self._problems
 
     # -- queries -----------------------------------------------------------------------
 
@@ -200,11 +240,14 @@ class Workspace:
         return [self._environments[n] for n in sorted(self._environments)]
 
     def requests(self, under: str = "") -> list[Request]:
+        found = (self._read_request(p) for p in self.request_paths(under))
+        return [r for r in found if r is not None]
+
+    def request_paths(self, under: str = "") -> list[str]:
+        """Paths of the requests at or under ``under``, without reading their files."""
         prefix = join_path(under)
-        return [
-            self._requests[p] for p in sorted(self._requests)
-            if not prefix or p == prefix or p.startswith(prefix + "/")
-        ]
+        return [p for p in sorted(self._requests)
+                if not prefix or p == prefix or p.startswith(prefix + "/")]
 
     def folders(self, under: str = "") -> list[str]:
         prefix = join_path(under)
@@ -216,7 +259,7 @@ class Workspace:
             return "connection"
         if path in self._folders:
             return "folder"
-        if path in self._requests:
+        if self._read_request(path) is not None:  # a broken file is no request
             return "request"
         return None
 
@@ -226,8 +269,8 @@ class Workspace:
         depth = len(split_path(path)) + 1
         folders = [f for f in sorted(self._folders)
                    if f.startswith(path + "/") and len(split_path(f)) == depth]
-        reqs = [r for r in sorted(self._requests)
-                if r.startswith(path + "/") and len(split_path(r)) == depth]
+        reqs = [r for r in sorted(self._requests) if r.startswith(path + "/")
+                and len(split_path(r)) == depth and self._read_request(r) is not None]
         return [("folder", f) for f in folders] + [("request", r) for r in reqs]
 
     def connection(self, path: str) -> Connection:
@@ -237,7 +280,7 @@ class Workspace:
         return conn
 
     def request(self, path: str) -> Request:
-        req = self._requests.get(join_path(path))
+        req = self._read_request(join_path(path))
         if req is None:
             raise NotFoundError(self._unknown("request", path))
         return req
@@ -271,7 +314,8 @@ class Workspace:
     def problem_for(self, path: str) -> LoadProblem | None:
         """A load problem of the file behind a workspace path, if any."""
         path = join_path(path)
-        for problem in self.problems:
+        self._read_request(path)
+        for problem in self._problems:
             if problem.path in (self._connection_file(path),
                                 self._request_file(path) if "/" in path else None):
                 return problem
@@ -408,11 +452,16 @@ class Workspace:
         if dst.startswith(src + "/"):
             raise ValidationError(f"Cannot move '{src}' into itself.")
         if kind == "request":
-            req = self._requests[src]
+            req = self.request(src)
             self.save_request(replace(req, path=dst), create=True)
             self._request_file(src).unlink(missing_ok=True)
             del self._requests[src]
             return dst
+        moving = self.requests(src)  # read first: the old folder is deleted at the end
+        src_dir = self._dir(src)
+        if broken := [p for p in self._problems if p.path.is_relative_to(src_dir)]:
+            raise ValidationError(f"Cannot move '{src}': {broken[0]}. Fix or delete that "
+                                  "file first.")
         if kind == "connection":
             self.save_connection(replace(self._connections[src], path=dst), create=True)
             (self._connection_file(src)).unlink()
@@ -421,12 +470,11 @@ class Workspace:
             if self.connection_of(dst).path == dst:
                 raise ValidationError(f"'{dst}' is a connection.")
             self.create_folder(dst)
-        moving = [r for r in sorted(self._requests) if r.startswith(src + "/")]
         folders = [f for f in sorted(self._folders) if f.startswith(src + "/")]
         for folder in folders:
             self._ensure_folders(dst + folder[len(src):] + "/x")
-        for r in moving:
-            self.save_request(replace(self._requests[r], path=dst + r[len(src):]), create=True)
+        for req in moving:
+            self.save_request(replace(req, path=dst + req.path[len(src):]), create=True)
         _rmtree(self._dir(src))
         self._forget_under(src)
         return dst

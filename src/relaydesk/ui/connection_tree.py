@@ -6,7 +6,7 @@ never shows modal error boxes itself: it emits ``errorOccurred`` with the messag
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QToolBar,
     QToolButton,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +24,7 @@ from relaydesk.core.model import split_path
 
 from .service import Service
 from .tree_model import ROLE_METHOD, TreeFilterProxy, WorkspaceTreeModel
+from .widgets.file_drop_tree import FileDropTreeView
 from .widgets.method_badge_delegate import MethodBadgeDelegate
 
 __all__ = ["ConnectionTree"]
@@ -55,7 +55,7 @@ class ConnectionTree(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter_changed)
 
-        self.view = QTreeView(self)
+        self.view = FileDropTreeView(self)
         self.view.setObjectName("connectionTree")
         self.view.setModel(self.proxy)
         self.view.setHeaderHidden(True)
@@ -68,7 +68,7 @@ class ConnectionTree(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.activated.connect(self._activated)
-        self.view.viewport().installEventFilter(self)
+        self.view.fileDropped.connect(self.fileDropped)
         self.view.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
 
         self.model.modelAboutToBeReset.connect(self._remember_expanded)
@@ -315,21 +315,6 @@ class ConnectionTree(QWidget):
             QGuiApplication.clipboard().setText(text)
             self.statusMessage.emit(f"Copied the request as {kind}"
                                     + (" (with secrets)." if include_secrets else "."))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Files dropped from outside (a file manager) open the import preview; drags
-        inside the tree keep moving items as before."""
-        kind = event.type()
-        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
-            mime = event.mimeData()  # type: ignore[attr-defined]
-            files = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()] \
-                if mime.hasUrls() else []
-            if files:
-                event.acceptProposedAction()  # type: ignore[attr-defined]
-                if kind == QEvent.Type.Drop:
-                    self.fileDropped.emit(files[0])
-                return True
-        return super().eventFilter(watched, event)
 
     # -- interactive wrappers ------------------------------------------------------------
 

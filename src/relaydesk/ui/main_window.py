@@ -41,6 +41,7 @@ __all__ = ["NO_ENVIRONMENT", "MainWindow"]
 
 log = logging.getLogger(__name__)
 NO_ENVIRONMENT = "No environment"
+READ_STEP = 100  # request files read per event-loop turn after start (~2 ms)
 
 
 class MainWindow(SendMixin, QMainWindow):
@@ -98,9 +99,22 @@ class MainWindow(SendMixin, QMainWindow):
         self._make_run_menu()
         self.resize(1200, 780)
         self.restore_state()
-        if service.workspace.problems:
+
+    def read_workspace(self, step: int = READ_STEP) -> None:
+        """Read the request files the first frame did not need, a few per event-loop turn.
+
+        When all are read, load problems are reported and broken files leave the tree.
+        """
+        from PySide6.QtCore import QTimer
+
+        workspace = self.service.workspace
+        if workspace.read_pending(step):
+            QTimer.singleShot(0, self, lambda: self.read_workspace(step))
+            return
+        if problems := workspace.problems:
             self.show_problem("Some workspace files could not be read: "
-                              + "; ".join(str(p) for p in service.workspace.problems[:3]))
+                              + "; ".join(str(p) for p in problems[:3]))
+            self.tree.model.reload()
 
     def _make_toolbar(self) -> None:
         bar = self.addToolBar("Main")
@@ -214,6 +228,7 @@ class MainWindow(SendMixin, QMainWindow):
 
     def _imported(self, path: str, notes: list[str]) -> None:
         self.tree.reload()
+        self.read_workspace()  # the import reloaded the workspace: read it again in steps
         if path:
             self.tree.expand_path(path)
             self.tree.select_path(path)

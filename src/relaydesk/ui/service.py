@@ -137,7 +137,7 @@ class Service:
         return self.workspace.kind_of(path)
 
     def request_paths(self) -> list[str]:
-        return [r.path for r in self.workspace.requests()]
+        return self.workspace.request_paths()
 
     def connection_for(self, path: str) -> Connection | None:
         kind = self.workspace.kind_of(path)

@@ -1,0 +1,42 @@
+"""A tree view that also takes files dragged in from outside (a file manager).
+
+Drags of the view's own items still move them as before; a drag carrying local files
+is accepted and, when dropped, reported by ``fileDropped`` with the first file's path.
+Overriding the view's drag handlers (rather than filtering its viewport's events)
+keeps the viewport out of Python until it is needed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QTreeView
+
+__all__ = ["FileDropTreeView"]
+
+
+def _local_files(mime: QMimeData) -> list[str]:
+    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile()] if mime.hasUrls() else []
+
+
+class FileDropTreeView(QTreeView):
+    fileDropped = Signal(str)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _local_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if _local_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if files := _local_files(event.mimeData()):
+            event.acceptProposedAction()
+            self.fileDropped.emit(files[0])
+        else:
+            super().dropEvent(event)
