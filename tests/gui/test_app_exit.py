@@ -74,9 +74,9 @@ def test_app_sends_real_requests_and_exits_zero(tmp_path: Path, echo_server: str
         # No keyring probing over D-Bus: the app must also start without one.
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
     }
-    code = "import sys; from relaydesk.app import run_app; sys.exit(run_app(sys.argv[1]))"
-    proc = subprocess.run([sys.executable, "-c", code, str(root)], env=env,
-                          capture_output=True, text=True, timeout=120)
+    # Started as a user starts it: the command with no subcommand opens the app.
+    proc = subprocess.run([sys.executable, "-m", "relaydesk", "--workspace", str(root)],
+                          env=env, capture_output=True, text=True, timeout=120)
     assert "refcount" not in proc.stderr.lower(), proc.stderr
     assert proc.returncode == 0, proc.stderr
     assert json.loads(result_file.read_text()) == [200] * 40

@@ -389,3 +389,30 @@ def test_cli_startup_imports_no_gui_and_no_http_stack() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    ([], (True, None)),
+    (["--workspace", "/w"], (True, "/w")),
+    (["--workspace=/w"], (True, "/w")),
+    (["--workspace="], (True, None)),
+    (["--workspace"], (False, None)),  # the full parser says what is missing
+    (["--workspace", "--help"], (False, None)),
+    (["--help"], (False, None)),
+    (["ls"], (False, None)),
+    (["--workspace", "/w", "ls"], (False, None)),
+])
+def test_only_a_bare_command_line_takes_the_app_fast_path(
+        argv: list[str], expected: tuple[bool, str | None]) -> None:
+    from relaydesk.cli.main import _app_launch
+
+    assert _app_launch(argv) == expected
+
+
+def test_a_workspace_option_without_a_value_is_still_a_usage_error(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from relaydesk.cli.main import main
+
+    assert main(["--workspace"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--workspace" in err and "argument" in err

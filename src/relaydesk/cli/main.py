@@ -83,6 +83,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _app_launch(args: list[str]) -> tuple[bool, str | None]:
+    """Whether a command line only opens the app, and its ``--workspace`` if given.
+
+    Anything else (a command, ``--help``, an abbreviated option…) goes to the full parser.
+    """
+    if not args:
+        return True, None
+    if len(args) == 2 and args[0] == "--workspace" and not args[1].startswith("-"):
+        return True, args[1]
+    if len(args) == 1 and args[0].startswith("--workspace="):
+        return True, args[0].partition("=")[2] or None
+    return False, None
+
+
 def _open_app(ctx: Context) -> int:
     try:
         from ..app import run_app
@@ -121,7 +135,12 @@ def _fail(text: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     debug = env_flag(DEBUG_ENV)
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        # The app's own start does not wait for ten subcommand modules and their parsers.
+        opens_app, workspace = _app_launch(argv)
+        if opens_app:
+            return _open_app(Context(workspace_arg=workspace))
         args = build_parser().parse_args(argv)
         ctx = Context(workspace_arg=args.workspace)
         if args.command is None:
