@@ -244,6 +244,12 @@ def test_tree_filter_and_badges(window: Any, qtbot: Any) -> None:
     echo = tree.proxy.mapFromSource(tree.model.index_for_path("local/echo"))
     inside = {tree.proxy.index(row, 0, echo).data() for row in range(tree.proxy.rowCount(echo))}
     assert inside == {"Get echo", "Slow", "Json"}
+    # Clearing the filter shows the model itself again, with the selection kept.
+    tree.select_path("local/echo/Slow")
+    tree.filter.setText("")
+    assert tree.view.model() is tree.model
+    assert tree.current_path() == "local/echo/Slow"
+    assert tree.view.isExpanded(tree.model.index_for_path("local/echo"))
 
 
 def test_broken_request_files_are_reported_after_start_and_leave_the_tree(

@@ -47,8 +47,11 @@ class ConnectionTree(QWidget):
         self._expanded: set[str] = set()
         self._dialog: QWidget | None = None
         self.model = WorkspaceTreeModel(service, self)
+        # The view shows the model itself, and the filter proxy only while filtering:
+        # the proxy maps every row it shows through Python calls into the model.
         self.proxy = TreeFilterProxy(self)
         self.proxy.setSourceModel(self.model)
+        self._filtering = False
 
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Filter connections and requests")
@@ -57,7 +60,7 @@ class ConnectionTree(QWidget):
 
         self.view = FileDropTreeView(self)
         self.view.setObjectName("connectionTree")
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
         self.view.setHeaderHidden(True)
         self.view.setUniformRowHeights(True)
         self.view.setItemDelegate(MethodBadgeDelegate(ROLE_METHOD, self.view))
@@ -69,7 +72,7 @@ class ConnectionTree(QWidget):
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.activated.connect(self._activated)
         self.view.fileDropped.connect(self.fileDropped)
-        self.view.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
+        self._watch_selection()
 
         self.model.modelAboutToBeReset.connect(self._remember_expanded)
         self.model.modelReset.connect(self._restore_expanded)
@@ -158,10 +161,10 @@ class ConnectionTree(QWidget):
 
     def current_path(self) -> str:
         index = self.view.currentIndex()
-        return self.model.path_of(self.proxy.mapToSource(index)) if index.isValid() else ""
+        return self.model.path_of(self._to_source(index)) if index.isValid() else ""
 
     def select_path(self, path: str) -> None:
-        index = self.proxy.mapFromSource(self.model.index_for_path(path))
+        index = self._to_view(self.model.index_for_path(path))
         if index.isValid():
             self.view.setCurrentIndex(index)
             self.view.scrollTo(index)
@@ -180,7 +183,7 @@ class ConnectionTree(QWidget):
         return path
 
     def _activated(self, index: QModelIndex) -> None:
-        source = self.proxy.mapToSource(index)
+        source = self._to_source(index)
         kind, path = self.model.kind_of(source), self.model.path_of(source)
         if kind == "request":
             self.requestActivated.emit(path)
@@ -191,23 +194,44 @@ class ConnectionTree(QWidget):
 
     def _filter_changed(self, text: str) -> None:
         self.proxy.setFilterFixedString(text)
+        if bool(text) != self._filtering:
+            # Into the proxy, or back to the model with the expansion from before.
+            current = self.current_path()
+            if text:
+                self._remember_expanded()
+            self._filtering = bool(text)
+            self.view.setModel(self.proxy if text else self.model)
+            self._watch_selection()
+            if not text:
+                self._restore_expanded()
+            if current:
+                self.select_path(current)
         if text:
             self.view.expandAll()
+
+    def _watch_selection(self) -> None:  # each model the view shows has its own
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
+
+    def _to_source(self, index: QModelIndex) -> QModelIndex:
+        return self.proxy.mapToSource(index) if self._filtering else index
+
+    def _to_view(self, index: QModelIndex) -> QModelIndex:
+        return self.proxy.mapFromSource(index) if self._filtering else index
 
     def _remember_expanded(self) -> None:
         self._expanded = set()
         stack = [QModelIndex()]
         while stack:
             parent = stack.pop()
-            for row in range(self.proxy.rowCount(parent)):
-                index = self.proxy.index(row, 0, parent)
+            for row in range(self.view.model().rowCount(parent)):
+                index = self.view.model().index(row, 0, parent)
                 if self.view.isExpanded(index):
-                    self._expanded.add(self.model.path_of(self.proxy.mapToSource(index)))
+                    self._expanded.add(self.model.path_of(self._to_source(index)))
                     stack.append(index)
 
     def _restore_expanded(self) -> None:
         for path in sorted(self._expanded):
-            index = self.proxy.mapFromSource(self.model.index_for_path(path))
+            index = self._to_view(self.model.index_for_path(path))
             if index.isValid():
                 self.view.expand(index)
 
@@ -216,16 +240,16 @@ class ConnectionTree(QWidget):
         stack = [QModelIndex()]
         while stack:
             parent = stack.pop()
-            for row in range(self.proxy.rowCount(parent)):
-                index = self.proxy.index(row, 0, parent)
-                if self.model.kind_of(self.proxy.mapToSource(index)) in ("group", "connection"):
+            for row in range(self.view.model().rowCount(parent)):
+                index = self.view.model().index(row, 0, parent)
+                if self.model.kind_of(self._to_source(index)) in ("group", "connection"):
                     self.view.expand(index)
                     stack.append(index)
 
     def expand_path(self, path: str) -> None:
         segs = split_path(path)
         for i in range(1, len(segs) + 1):
-            index = self.proxy.mapFromSource(self.model.index_for_path("/".join(segs[:i])))
+            index = self._to_view(self.model.index_for_path("/".join(segs[:i])))
             if index.isValid():
                 self.view.expand(index)
 
