@@ -200,7 +200,9 @@ class ConnectionTree(QWidget):
             if text:
                 self._remember_expanded()
             self._filtering = bool(text)
+            old_selection = self.view.selectionModel()
             self.view.setModel(self.proxy if text else self.model)
+            old_selection.deleteLater()  # setModel makes a new one and keeps the old
             self._watch_selection()
             if not text:
                 self._restore_expanded()
