@@ -38,6 +38,9 @@ def test_copy_as_references_secrets_by_default(window: Any, qtbot: Any) -> None:
 def test_copy_as_menu_lists_every_kind(window: Any, qtbot: Any) -> None:
     from relaydesk.core.exporters.snippets import SNIPPET_KINDS
 
+    assert window.copy_as_menu.actions() == []  # filled when first opened
+    window.copy_as_menu.aboutToShow.emit()
+    window.copy_as_menu.aboutToShow.emit()  # opened again: no second set of entries
     kinds = [a.data() for a in window.copy_as_menu.actions() if a.data()]
     assert kinds == list(SNIPPET_KINDS)
     window.open_request("local/echo/Get echo")

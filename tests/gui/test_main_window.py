@@ -239,6 +239,23 @@ def test_tree_filter_and_badges(window: Any, qtbot: Any) -> None:
     assert "Slow" in visible and "Json" not in visible
     index = tree.model.index_for_path("local/echo/Json")
     assert index.data(ROLE_METHOD) == "GET"
+    # The badge is the row's icon: drawn unscaled (it fits the view's icon size), in
+    # the method's colour, and the same when the row is selected (no selection tint).
+    from PySide6.QtGui import QColor, QIcon
+
+    from relaydesk.ui.widgets.method_badge import METHOD_COLOURS
+
+    badge = index.data(Qt.ItemDataRole.DecorationRole)
+    assert isinstance(badge, QIcon)
+    size = tree.view.iconSize()
+    normal = badge.pixmap(size, QIcon.Mode.Normal).toImage()
+    assert normal.width() <= size.width() * normal.devicePixelRatio()
+    assert normal.width() > 2 * normal.height()  # a badge, not a square icon
+    assert badge.pixmap(size, QIcon.Mode.Selected).toImage() == normal
+    middle_left = normal.pixelColor(2, normal.height() // 2)
+    assert middle_left.name() == QColor(METHOD_COLOURS["GET"]).name()
+    folder_icon = tree.model.index_for_path("local/echo").data(Qt.ItemDataRole.DecorationRole)
+    assert folder_icon.pixmap(size).width() <= 16 * normal.devicePixelRatio() + 1
     # A matching ancestor keeps everything inside it.
     tree.filter.setText("echo")
     echo = tree.proxy.mapFromSource(tree.model.index_for_path("local/echo"))

@@ -24,7 +24,6 @@ from ..core.errors import (
     ValidationError,
 )
 from ._common import Context, UsageError, add_workspace_option, env_flag
-from .cmd_send import EXIT_HTTP_ERROR
 
 __all__ = ["build_parser", "main"]
 
@@ -150,6 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(_message(exc))
         return 2
     except HttpStatusError as exc:  # a request saved with "raise on 4xx/5xx"
+        from .cmd_send import EXIT_HTTP_ERROR
+
         _fail(_message(exc))
         return EXIT_HTTP_ERROR
     except RelaydeskError as exc:

@@ -23,9 +23,9 @@ from relaydesk.core.errors import RelaydeskError
 from relaydesk.core.model import split_path
 
 from .service import Service
-from .tree_model import ROLE_METHOD, TreeFilterProxy, WorkspaceTreeModel
+from .tree_model import TreeFilterProxy, WorkspaceTreeModel
 from .widgets.file_drop_tree import FileDropTreeView
-from .widgets.method_badge_delegate import MethodBadgeDelegate
+from .widgets.method_badge import badge_box
 
 __all__ = ["ConnectionTree"]
 
@@ -63,7 +63,9 @@ class ConnectionTree(QWidget):
         self.view.setModel(self.model)
         self.view.setHeaderHidden(True)
         self.view.setUniformRowHeights(True)
-        self.view.setItemDelegate(MethodBadgeDelegate(ROLE_METHOD, self.view))
+        # Request rows show a method badge as their icon (no Python delegate per row).
+        self.view.setIconSize(badge_box(self.view.fontMetrics()))
+        self.model.request_icon = self._badge
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.view.setDropIndicatorShown(True)
@@ -168,6 +170,12 @@ class ConnectionTree(QWidget):
         if index.isValid():
             self.view.setCurrentIndex(index)
             self.view.scrollTo(index)
+
+    def _badge(self, method: str) -> object:
+        from .widgets.method_badge import badge_icon
+
+        view = self.view
+        return badge_icon(method, view.font(), view.iconSize(), view.devicePixelRatioF())
 
     def set_environment(self, name: str | None) -> None:
         self._environment = name

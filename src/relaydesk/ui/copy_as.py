@@ -2,6 +2,8 @@
 
 By default snippets reference secrets as environment variables; the checkable
 "Include secrets" entry (off every time the menu is built) puts real values in.
+The entries are added when the menu first opens: the snippet module stays out of
+start-up.
 """
 
 from __future__ import annotations
@@ -17,10 +19,20 @@ __all__ = ["build_copy_as_menu"]
 def build_copy_as_menu(parent: QWidget, on_pick: Callable[[str, bool], None],
                        title: str = "Copy as") -> QMenu:
     """``on_pick(kind, include_secrets)`` runs when an entry is chosen."""
-    from relaydesk.core.snippets import SNIPPET_LABELS
-
     menu = QMenu(title, parent)
     menu.setObjectName("copyAsMenu")
+
+    def fill() -> None:
+        menu.aboutToShow.disconnect(fill)
+        _add_entries(menu, on_pick)
+
+    menu.aboutToShow.connect(fill)
+    return menu
+
+
+def _add_entries(menu: QMenu, on_pick: Callable[[str, bool], None]) -> None:
+    from relaydesk.core.snippets import SNIPPET_LABELS
+
     secrets = QAction("Include secrets (real values)", menu)
     secrets.setCheckable(True)
     secrets.setObjectName("includeSecrets")
@@ -31,4 +43,3 @@ def build_copy_as_menu(parent: QWidget, on_pick: Callable[[str, bool], None],
             lambda _checked=False, k=kind: on_pick(k, secrets.isChecked()))
     menu.addSeparator()
     menu.addAction(secrets)
-    return menu

@@ -8,6 +8,8 @@ restores expansion, so there is only one code path to keep right.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
     QAbstractItemModel,
     QByteArray,
@@ -72,6 +74,8 @@ class WorkspaceTreeModel(QAbstractItemModel):
         self._service = service
         self._root = _Node("root", "", "", None)
         self._by_path: dict[str, _Node] = {}
+        # A request row's icon, from its method (the tree panel draws method badges).
+        self.request_icon: Callable[[str], object] | None = None
         self._build()
 
     # -- building ----------------------------------------------------------------------
@@ -184,8 +188,11 @@ class WorkspaceTreeModel(QAbstractItemModel):
             return node.method
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{node.path}\n{node.tip}" if node.tip else node.path
-        if role == Qt.ItemDataRole.DecorationRole and node.kind != "request":
-            return self._icon(node.kind)
+        if role == Qt.ItemDataRole.DecorationRole:
+            if node.kind != "request":
+                return self._icon(node.kind)
+            if node.method and self.request_icon is not None:
+                return self.request_icon(node.method)
         return None
 
     def _icon(self, kind: str) -> object:

@@ -3,14 +3,21 @@
 Drags of the view's own items still move them as before; a drag carrying local files
 is accepted and, when dropped, reported by ``fileDropped`` with the first file's path.
 Overriding the view's drag handlers (rather than filtering its viewport's events)
-keeps the viewport out of Python until it is needed.
+keeps the viewport out of Python until it is needed. The event classes are named for
+type checkers only: making their Python types (QEvent's enums among them) waits for
+the first drag.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTreeView
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QMimeData
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 
 __all__ = ["FileDropTreeView"]
 
