@@ -67,6 +67,35 @@ def test_file_import_previews_before_writing(window: Any, qtbot: Any, tmp_path: 
     assert window.tree.current_path() == "apis/legacy"
 
 
+def test_import_worker_leaves_the_windows_workspace_to_the_gui_thread(
+        window: Any, qtbot: Any, tmp_path: Path) -> None:
+    # The GUI thread reads its workspace while painting (request files are read on
+    # first use); a worker changing the same object at the same time could break a walk.
+    import threading
+
+    gui_ws = window.service.workspace
+    calls_from_workers: list[str] = []
+
+    def watch(frame: Any, event: str, _arg: Any) -> None:
+        if (event == "call" and frame.f_locals.get("self") is gui_ws
+                and threading.current_thread() is not threading.main_thread()):
+            calls_from_workers.append(frame.f_code.co_name)
+
+    source = tmp_path / "legacy.yaml"
+    source.write_text(SWAGGER_2)
+    threading.setprofile(watch)  # profiles the threads started from now on
+    try:
+        dialog = window.open_import(str(source))
+        qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=10000)
+        dialog.into.setText("apis/legacy")
+        with qtbot.waitSignal(dialog.imported, timeout=10000):
+            dialog.import_button.click()
+    finally:
+        threading.setprofile(None)  # type: ignore[arg-type]
+    assert calls_from_workers == []
+    assert gui_ws.kind_of("apis/legacy/users/Create user") == "request"  # reloaded
+
+
 def test_bad_file_shows_the_problem_and_writes_nothing(window: Any, qtbot: Any,
                                                        tmp_path: Path) -> None:
     source = tmp_path / "broken.json"

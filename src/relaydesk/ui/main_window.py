@@ -227,8 +227,10 @@ class MainWindow(SendMixin, QMainWindow):
         return dialog
 
     def _imported(self, path: str, notes: list[str]) -> None:
+        # The import wrote through a workspace of its own (in a worker thread).
+        self.service.workspace.reload()
         self.tree.reload()
-        self.read_workspace()  # the import reloaded the workspace: read it again in steps
+        self.read_workspace()  # request files are read again in steps
         if path:
             self.tree.expand_path(path)
             self.tree.select_path(path)

@@ -330,11 +330,17 @@ class Service:
             raise FileFormatError(path, f"cannot be read ({exc.strerror or exc})") from None
 
     def apply_import(self, plan: ImportPlan, into: str | None = None) -> list[str]:
-        """Write an import plan, all or nothing; returns the notes for the user."""
+        """Write an import plan, all or nothing; returns the notes for the user.
+
+        Runs in a worker thread, so it writes through a workspace object of its own:
+        the GUI thread goes on reading ``self.workspace`` meanwhile (painting the tree
+        reads request files on first use) and takes the new files in with
+        ``self.workspace.reload()`` once the import is done.
+        """
         from relaydesk.core.importers import apply_plan
 
-        return apply_plan(self.workspace, self.secrets if plan.secrets else None, plan,
-                          into=into)
+        own = Workspace.open(self.workspace.root, create=False)
+        return apply_plan(own, self.secrets if plan.secrets else None, plan, into=into)
 
     def import_line(self, conn_path: str) -> str:
         from relaydesk.core.snippets import connection_import_line
