@@ -292,6 +292,28 @@ def test_broken_request_files_are_reported_after_start_and_leave_the_tree(
     assert ws.pending_requests() == 0
 
 
+def test_broken_request_file_found_while_drawing_leaves_the_tree_keeping_the_selection(
+        window: Any, qtbot: Any) -> None:
+    ws = window.service.workspace
+    ws.save_request(Request(path="local/echo/box/Fine", method="PUT"), create=True)
+    ws.save_request(Request(path="local/echo/box/Broken"), create=True)
+    (ws.root / "connections/local/echo/box/Broken.request.json").write_text("{nope")
+    ws.reload()
+    tree = window.tree
+    tree.reload()
+    tree.expand_path("local/echo/box")
+    tree.select_path("local/echo/box/Fine")
+    model = tree.model
+    broken = model.index_for_path("local/echo/box/Broken")
+    assert broken.isValid()
+    tip = broken.data(Qt.ItemDataRole.ToolTipRole)  # what drawing the row asks first
+    assert "Cannot be read" in tip
+    qtbot.waitUntil(lambda: not model.index_for_path("local/echo/box/Broken").isValid(),
+                    timeout=5000)
+    assert tree.current_path() == "local/echo/box/Fine"
+    assert tree.view.isExpanded(model.index_for_path("local/echo/box"))
+
+
 def test_copy_import_snippet_and_curl(window: Any, qtbot: Any, echo_server: str) -> None:
     window.tree.select_path("local/echo/Get echo")
     window.tree.copy_import_line()

@@ -45,6 +45,7 @@ class ConnectionTree(QWidget):
         self._service = service
         self._environment: str | None = None
         self._expanded: set[str] = set()
+        self._current = ""  # the selected path while the model is rebuilt
         self._dialog: QWidget | None = None
         self.model = WorkspaceTreeModel(service, self)
         # The view shows the model itself, and the filter proxy only while filtering:
@@ -76,8 +77,8 @@ class ConnectionTree(QWidget):
         self.view.fileDropped.connect(self.fileDropped)
         self._watch_selection()
 
-        self.model.modelAboutToBeReset.connect(self._remember_expanded)
-        self.model.modelReset.connect(self._restore_expanded)
+        self.model.modelAboutToBeReset.connect(self._remember_state)
+        self.model.modelReset.connect(self._restore_state)
         self.model.moved.connect(self.moved)
         self.model.failed.connect(self.errorOccurred)
 
@@ -227,6 +228,15 @@ class ConnectionTree(QWidget):
 
     def _to_view(self, index: QModelIndex) -> QModelIndex:
         return self.proxy.mapFromSource(index) if self._filtering else index
+
+    def _remember_state(self) -> None:  # the model is about to be rebuilt
+        self._remember_expanded()
+        self._current = self.current_path()
+
+    def _restore_state(self) -> None:
+        self._restore_expanded()
+        if self._current:
+            self.select_path(self._current)
 
     def _remember_expanded(self) -> None:
         self._expanded = set()

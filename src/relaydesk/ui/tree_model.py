@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 
@@ -76,11 +77,13 @@ class WorkspaceTreeModel(QAbstractItemModel):
         self._by_path: dict[str, _Node] = {}
         # A request row's icon, from its method (the tree panel draws method badges).
         self.request_icon: Callable[[str], object] | None = None
+        self._reload_pending = False
         self._build()
 
     # -- building ----------------------------------------------------------------------
 
     def reload(self) -> None:
+        self._reload_pending = False
         self.beginResetModel()
         self._build()
         self.endResetModel()
@@ -114,12 +117,19 @@ class WorkspaceTreeModel(QAbstractItemModel):
         self._root, self._by_path = root, by_path
 
     def _describe(self, node: _Node) -> None:
-        """Fill a request row's method and tip from its file (read on first use)."""
+        """Fill a request row's method and tip from its file (read on first use).
+
+        A file found broken here (while its row is drawn) leaves the tree on the next
+        event-loop turn: the model cannot change while the view paints it.
+        """
         try:
             req = self._service.request(node.path)
         except RelaydeskError:
             problem = self._service.workspace.problem_for(node.path)
             node.tip = f"Cannot be read: {problem.reason}" if problem else "Cannot be read"
+            if not self._reload_pending:
+                self._reload_pending = True
+                QTimer.singleShot(0, self, self.reload)
             return
         node.method = req.method.upper()
         node.tip = f"{node.method} {req.url}"
