@@ -223,6 +223,52 @@ def test_move_by_drag_and_drop(window: Any, qtbot: Any, gui_workspace: Workspace
     assert (gui_workspace.root / "connections/echo/archive/Get echo.request.json").is_file()
 
 
+def test_groups_do_not_move_or_rename(window: Any, qtbot: Any) -> None:
+    # Items keep Qt's default flags (see tree_model); the model refuses a group's drag
+    # and rename itself.
+    model = window.tree.model
+    group = model.index_for_path("local")
+    assert model.kind_of(group) == "group"
+    assert model.mimeData([group]) is None  # no drag starts
+    assert not model.setData(group, "elsewhere", Qt.ItemDataRole.EditRole)
+    assert model.index_for_path("local").isValid()
+
+
+def test_tree_context_menu_and_shortcut_scope(window: Any, qtbot: Any) -> None:
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QMenu
+
+    tree = window.tree
+    tree.select_path("local/echo/Get echo")
+    pos = tree.view.visualRect(tree.model.index_for_path("local/echo/Get echo")).center()
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, tree.view.mapToGlobal(pos))
+    QApplication.sendEvent(tree.view.viewport(), event)  # a right click on the row
+    menus = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMenu) and w.isVisible()]
+    assert len(menus) == 1
+    texts = [a.text() for a in menus[0].actions()]
+    assert "Rename…" in texts and "Copy as curl" in texts
+    menus[0].close()
+    # F2 and Del act on the tree only while it has the focus, not in the URL bar.
+    for action in (tree.act_rename, tree.act_delete):
+        assert action.shortcutContext() == Qt.ShortcutContext.WidgetWithChildrenShortcut
+        assert action.shortcut().toString() in ("F2", "Del")
+
+
+def test_docks_open_docked_at_the_bottom_from_the_view_menu(window: Any, qtbot: Any) -> None:
+    docks, area = window.docks, Qt.DockWidgetArea
+    assert not docks.history_dock.isVisible() and not docks.history_action.isChecked()
+    docks.history_action.trigger()
+    assert docks.history_dock.isVisible() and not docks.history_dock.isFloating()
+    assert window.dockWidgetArea(docks.history_dock) == area.BottomDockWidgetArea
+    assert docks.history_action.isChecked()
+    docks.runner_action.trigger()  # joins the History dock as a tab
+    assert window.dockWidgetArea(docks.runner_dock) == area.BottomDockWidgetArea
+    assert docks.runner_dock in window.tabifiedDockWidgets(docks.history_dock)
+    assert docks.history_action.isChecked()  # still open, as the tab behind
+    docks.runner_action.trigger()
+    assert docks.runner_dock.isHidden() and not docks.runner_action.isChecked()
+
+
 def test_tree_filter_and_badges(window: Any, qtbot: Any) -> None:
     from relaydesk.ui.tree_model import ROLE_METHOD
 

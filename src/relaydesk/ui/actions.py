@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
@@ -27,9 +26,10 @@ class WindowActions:
 def make_actions(window: QWidget, handlers: dict[str, Callable[[], object]]) -> WindowActions:
     def act(name: str, text: str, *keys: str | QKeySequence.StandardKey) -> QAction:
         action = QAction(text, window)
+        # Window-wide (QAction's default context), so the shortcut works whichever
+        # child has focus. Always setShortcuts: PySide's setShortcut overloads make
+        # every Qt enum (see qt_enum_ints).
         action.setShortcuts([QKeySequence(k) for k in keys])
-        # Window-wide, so the shortcut works whichever child has focus.
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(lambda _checked=False: handlers[name]())
         window.addAction(action)
         return action

@@ -6,7 +6,7 @@ never shows modal error boxes itself: it emits ``errorOccurred`` with the messag
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from relaydesk.core.errors import RelaydeskError
 from relaydesk.core.model import split_path
 
+from .qt_enum_ints import WIDGET_WITH_CHILDREN_SHORTCUT
 from .service import Service
 from .tree_model import TreeFilterProxy, WorkspaceTreeModel
 from .widgets.file_drop_tree import FileDropTreeView
@@ -48,10 +49,9 @@ class ConnectionTree(QWidget):
         self._current = ""  # the selected path while the model is rebuilt
         self._dialog: QWidget | None = None
         self.model = WorkspaceTreeModel(service, self)
-        # The view shows the model itself, and the filter proxy only while filtering:
-        # the proxy maps every row it shows through Python calls into the model.
-        self.proxy = TreeFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        # The view shows the model itself, and the filter proxy (made on first use)
+        # only while filtering: the proxy maps every row it shows through Python calls.
+        self._proxy: TreeFilterProxy | None = None
         self._filtering = False
 
         self.filter = QLineEdit(self)
@@ -67,12 +67,11 @@ class ConnectionTree(QWidget):
         # Request rows show a method badge as their icon (no Python delegate per row).
         self.view.setIconSize(badge_box(self.view.fontMetrics()))
         self.model.request_icon = self._badge
+        # Drags move (the model supports no other action), so no default action is set.
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
-        self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.view.setDropIndicatorShown(True)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.menuRequested.connect(self._context_menu)
         self.view.activated.connect(self._activated)
         self.view.fileDropped.connect(self.fileDropped)
         self._watch_selection()
@@ -99,8 +98,9 @@ class ConnectionTree(QWidget):
             action = QAction(text, self)
             action.triggered.connect(slot)
             if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
-                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                # setShortcuts, and the context as a property: see qt_enum_ints.
+                action.setShortcuts([QKeySequence(shortcut)])
+                action.setProperty("shortcutContext", WIDGET_WITH_CHILDREN_SHORTCUT)
                 self.view.addAction(action)
             return action
 
@@ -219,6 +219,13 @@ class ConnectionTree(QWidget):
                 self.select_path(current)
         if text:
             self.view.expandAll()
+
+    @property
+    def proxy(self) -> TreeFilterProxy:
+        if self._proxy is None:
+            self._proxy = TreeFilterProxy(self)
+            self._proxy.setSourceModel(self.model)
+        return self._proxy
 
     def _watch_selection(self) -> None:  # each model the view shows has its own
         self.view.selectionModel().currentChanged.connect(lambda *_: self._update_actions())

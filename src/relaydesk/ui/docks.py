@@ -2,14 +2,22 @@
 
 Their panels load the HTTP stack and open the history database, so each is built the
 first time its dock is shown (or a run starts), never before the window's first paint.
+A dock joins the window's bottom area when it is first shown, unless the window's
+saved state already placed it: ``addDockWidget`` takes a Qt enum, and the first frame
+makes none (see ``qt_enum_ints``). The View menu's entries are this module's actions,
+because a dock's own ``toggleViewAction`` would show an unplaced dock floating.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QLabel, QWidget
+
+from .qt_enum_ints import BOTTOM_OR_RIGHT_DOCK
 
 if TYPE_CHECKING:
     import asyncio
@@ -35,7 +43,8 @@ class Docks(QObject):
         self._run_task: asyncio.Task[Any] | None = None
         self.history_dock = self._dock("History", "historyDock")
         self.runner_dock = self._dock("Runner", "runnerDock")
-        window.tabifyDockWidget(self.history_dock, self.runner_dock)
+        self.history_action = self._toggle(self.history_dock)
+        self.runner_action = self._toggle(self.runner_dock)
         self.history_dock.visibilityChanged.connect(
             lambda shown: self._shown(shown, self.history_panel))
         self.runner_dock.visibilityChanged.connect(
@@ -44,23 +53,40 @@ class Docks(QObject):
     def _dock(self, title: str, name: str) -> QDockWidget:
         dock = QDockWidget(title, self._window)
         dock.setObjectName(name)  # saveState/restoreState key
-        dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea
-                             | Qt.DockWidgetArea.RightDockWidgetArea)
+        dock.setProperty("allowedAreas", BOTTOM_OR_RIGHT_DOCK)
         dock.setWidget(QLabel("Loading…", dock))
-        self._window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         dock.hide()
         return dock
+
+    def _toggle(self, dock: QDockWidget) -> QAction:
+        action = QAction(dock.windowTitle(), self)
+        action.setCheckable(True)
+        action.triggered.connect(lambda checked: self.show(dock) if checked else dock.hide())
+        # Checked while the dock is open, even as a tab behind the other one.
+        dock.visibilityChanged.connect(lambda _v: action.setChecked(not dock.isHidden()))
+        return action
+
+    def _place(self, dock: QDockWidget) -> None:
+        area = QtCore.Qt.DockWidgetArea
+        window = self._window
+        if window.dockWidgetArea(dock) != area.NoDockWidgetArea:
+            return  # placed before, or by the window's saved state
+        window.addDockWidget(area.BottomDockWidgetArea, dock)
+        other = self.runner_dock if dock is self.history_dock else self.history_dock
+        if window.dockWidgetArea(other) == area.BottomDockWidgetArea:
+            window.tabifyDockWidget(other, dock)
 
     def _shown(self, shown: bool, build: object) -> None:
         if shown and callable(build):
             build()
 
     def show(self, dock: QDockWidget) -> None:
+        self._place(dock)
         dock.show()
         dock.raise_()
         if not self._sized:  # docks must not eat the editor
             self._sized = True
-            self._window.resizeDocks([dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
+            self._window.resizeDocks([dock], [DOCK_HEIGHT], QtCore.Qt.Orientation.Vertical)
 
     # -- panels (built on first use) ----------------------------------------------------
 

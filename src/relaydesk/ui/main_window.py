@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +27,7 @@ from relaydesk.core.errors import RelaydeskError
 from .actions import make_actions
 from .connection_tree import ConnectionTree
 from .docks import Docks
+from .qt_enum_ints import ALIGN_CENTER
 from .service import Service
 from .settings import make_settings
 from .window_send import SendMixin, _ask
@@ -64,13 +65,15 @@ class MainWindow(SendMixin, QMainWindow):
         self.tabs.tabCloseRequested.connect(lambda i: self.close_tab(self._tab_at(i)))
         self.tabs.currentChanged.connect(lambda _i: self._tabs_changed())
         self.empty = QLabel("Open a request from the tree, or press Ctrl+P.", self)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setProperty("alignment", ALIGN_CENTER)  # see qt_enum_ints
         self.empty.setEnabled(False)
         self.right = QStackedWidget(self)
         self.right.addWidget(self.empty)
         self.right.addWidget(self.tabs)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        # Horizontal by default; QSplitter(parent) would make every Qt enum (the
+        # overload taking an orientation is tried first). setCentralWidget adopts it.
+        self.splitter = QSplitter()
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 1)
@@ -139,7 +142,7 @@ class MainWindow(SendMixin, QMainWindow):
 
         file_menu = self.menuBar().addMenu("&File")
         self.act_import = QAction("Import…", self)
-        self.act_import.setShortcut(QKeySequence("Ctrl+I"))
+        self.act_import.setShortcuts([QKeySequence("Ctrl+I")])  # see actions.py
         self.act_import.triggered.connect(lambda _checked=False: self.open_import())
         file_menu.addActions([self.actions.new_connection, self.act_import])
         file_menu.addSeparator()
@@ -171,12 +174,11 @@ class MainWindow(SendMixin, QMainWindow):
         self.act_fetch_all.triggered.connect(lambda _c=False: self.fetch_all_current())
         menu.addActions([self.actions.send, self.act_fetch_all, self.act_run])
         view = self.menuBar().addMenu("&View")
-        for dock in (self.docks.history_dock, self.docks.runner_dock):
-            view.addAction(dock.toggleViewAction())
+        view.addActions([self.docks.history_action, self.docks.runner_action])
         toolbar = self.findChild(QToolBar, "mainToolbar")
         if toolbar is not None:
             toolbar.addAction(self.act_run)
-            toolbar.addAction(self.docks.history_dock.toggleViewAction())
+            toolbar.addAction(self.docks.history_action)
 
     def run_selected(self) -> None:
         path = self.tree.current_path()
@@ -210,6 +212,7 @@ class MainWindow(SendMixin, QMainWindow):
 
     def open_import(self, path: str | None = None) -> QWidget | None:
         """File → Import… (or a dropped file): the preview dialog, writing on Import."""
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QFileDialog
 
         from .import_dialog import ImportDialog
@@ -382,6 +385,8 @@ class MainWindow(SendMixin, QMainWindow):
             tab.open_search()
 
     def quick_open(self) -> QWidget:
+        from PySide6.QtCore import Qt
+
         from .quick_open import QuickOpenDialog
 
         dialog = QuickOpenDialog(self.service.request_paths(), self)

@@ -3,29 +3,40 @@
 Connection paths are split into grouping nodes (``jira`` › ``cloud``); inside a
 connection come its folders, then its requests. The model is rebuilt from the
 in-memory workspace after each change (cheap: no disk access), and the tree panel
-restores expansion, so there is only one code path to keep right.
+restores expansion and selection, so there is only one code path to keep right.
+
+The rows are ``QStandardItem``s, so Qt answers for structure and item flags in C++;
+Python answers ``data`` from its own nodes. A Python ``flags()`` would be called
+while the first frame is painted and has to return a ``Qt.ItemFlag``, and making that
+one enum makes PySide create every enum of Qt's namespace (about 13 ms). So items
+keep Qt's default flags, and the model itself refuses what a group cannot do (be
+dragged or renamed). For the same reason roles are compared as plain ints here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from PySide6 import QtCore
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QByteArray,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
-    Qt,
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from relaydesk.core.errors import RelaydeskError
 from relaydesk.core.model import join_path, split_path
 
 from .service import Service
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
 
 __all__ = [
     "MIME_PATHS",
@@ -36,17 +47,18 @@ __all__ = [
     "WorkspaceTreeModel",
 ]
 
-ROLE_PATH = int(Qt.ItemDataRole.UserRole) + 1
-ROLE_KIND = int(Qt.ItemDataRole.UserRole) + 2
-ROLE_METHOD = int(Qt.ItemDataRole.UserRole) + 3
+# Qt.ItemDataRole values (stable in Qt's API), as ints: see the module docstring.
+DISPLAY_ROLE, DECORATION_ROLE, EDIT_ROLE, TOOLTIP_ROLE, USER_ROLE = 0, 1, 2, 3, 0x100
+ROLE_PATH = USER_ROLE + 1
+ROLE_KIND = USER_ROLE + 2
+ROLE_METHOD = USER_ROLE + 3
 MIME_PATHS = "application/x-relaydesk-paths"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()  # shared default argument (never mutated)
 
 
 class _Node:
-    __slots__ = ("children", "kind", "method", "name", "parent", "path", "row", "tip")
+    __slots__ = ("children", "item", "kind", "method", "name", "parent", "path", "tip")
 
     def __init__(self, kind: str, path: str, name: str, parent: _Node | None) -> None:
         self.kind = kind  # root | group | connection | folder | request
@@ -58,13 +70,13 @@ class _Node:
         # shown (None until then): the tree paints without reading every request.
         self.tip: str | None = None if kind == "request" else ""
         self.children: list[_Node] = []
-        self.row = 0
+        self.item: QStandardItem | None = None
 
 
 _ORDER = {"group": 0, "connection": 0, "folder": 0, "request": 1}
 
 
-class WorkspaceTreeModel(QAbstractItemModel):
+class WorkspaceTreeModel(QStandardItemModel):
     """Connections, folders and requests; drag and drop moves items on disk."""
 
     moved = Signal(str, str)  # old path, new path
@@ -75,6 +87,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
         self._service = service
         self._root = _Node("root", "", "", None)
         self._by_path: dict[str, _Node] = {}
+        self._by_item: dict[int, _Node] = {}  # id of a row's item -> its node
         # A request row's icon, from its method (the tree panel draws method badges).
         self.request_icon: Callable[[str], object] | None = None
         self._reload_pending = False
@@ -85,7 +98,12 @@ class WorkspaceTreeModel(QAbstractItemModel):
     def reload(self) -> None:
         self._reload_pending = False
         self.beginResetModel()
-        self._build()
+        # The rows are replaced inside one reset: views see the reset, not every row.
+        self.blockSignals(True)
+        try:
+            self._build()
+        finally:
+            self.blockSignals(False)
         self.endResetModel()
 
     def _build(self) -> None:
@@ -109,12 +127,28 @@ class WorkspaceTreeModel(QAbstractItemModel):
             ensure(folder, "folder")
         for path in ws.request_paths():
             ensure(path, "request")
-        for node in by_path.values():
-            if node.children:
-                node.children.sort(key=lambda n: (_ORDER[n.kind], n.name.casefold()))
-                for i, child in enumerate(node.children):
-                    child.row = i
-        self._root, self._by_path = root, by_path
+
+        # Items are made parent first and filled before they join the model, so
+        # building costs two calls into Qt per row and no signals.
+        by_item: dict[int, _Node] = {}
+
+        def make_items(node: _Node) -> list[QStandardItem]:
+            node.children.sort(key=lambda n: (_ORDER[n.kind], n.name.casefold()))
+            items = []
+            for child in node.children:
+                child.item = item = QStandardItem()
+                by_item[id(item)] = child
+                if child.children:
+                    item.appendRows(make_items(child))
+                items.append(item)
+            return items
+
+        top = make_items(root)
+        root.item = self.invisibleRootItem()
+        root.item.removeRows(0, root.item.rowCount())
+        if top:
+            root.item.appendRows(top)
+        self._root, self._by_path, self._by_item = root, by_path, by_item
 
     def _describe(self, node: _Node) -> None:
         """Fill a request row's method and tip from its file (read on first use).
@@ -137,17 +171,17 @@ class WorkspaceTreeModel(QAbstractItemModel):
     # -- lookups -----------------------------------------------------------------------
 
     def _node(self, index: AnyIndex) -> _Node:
-        if index.isValid():
-            node = index.internalPointer()
-            assert isinstance(node, _Node)
-            return node
-        return self._root
+        if not index.isValid():
+            return self._root
+        if not isinstance(index, QModelIndex):
+            index = QModelIndex(index)
+        return self._by_item[id(self.itemFromIndex(index))]
 
     def index_for_path(self, path: str) -> QModelIndex:
         node = self._by_path.get(join_path(path))
-        if node is None or node is self._root:
+        if node is None or node is self._root or node.item is None:
             return QModelIndex()
-        return self.createIndex(node.row, 0, node)
+        return node.item.index()
 
     def path_of(self, index: AnyIndex) -> str:
         return self._node(index).path
@@ -157,36 +191,11 @@ class WorkspaceTreeModel(QAbstractItemModel):
 
     # -- QAbstractItemModel ----------------------------------------------------------
 
-    def index(self, row: int, column: int, parent: AnyIndex = _NO_INDEX) -> QModelIndex:
-        node = self._node(parent)
-        if column != 0 or not 0 <= row < len(node.children):
-            return QModelIndex()
-        return self.createIndex(row, 0, node.children[row])
-
-    def parent(self, index: AnyIndex = _NO_INDEX) -> QModelIndex:  # type: ignore[override]
-        if not index.isValid():
-            return QModelIndex()
-        parent = self._node(index).parent
-        if parent is None or parent is self._root:
-            return QModelIndex()
-        return self.createIndex(parent.row, 0, parent)
-
-    def rowCount(self, parent: AnyIndex = _NO_INDEX) -> int:
-        if parent.isValid() and parent.column() != 0:
-            return 0
-        return len(self._node(parent).children)
-
-    def columnCount(self, parent: AnyIndex = _NO_INDEX) -> int:
-        return 1
-
-    def hasChildren(self, parent: AnyIndex = _NO_INDEX) -> bool:
-        return bool(self._node(parent).children)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: AnyIndex, role: int = DISPLAY_ROLE) -> object:
         if not index.isValid():
             return None
         node = self._node(index)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role in (DISPLAY_ROLE, EDIT_ROLE):
             return node.name
         if node.tip is None:
             self._describe(node)
@@ -196,9 +205,9 @@ class WorkspaceTreeModel(QAbstractItemModel):
             return node.kind
         if role == ROLE_METHOD:
             return node.method
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             return f"{node.path}\n{node.tip}" if node.tip else node.path
-        if role == Qt.ItemDataRole.DecorationRole:
+        if role == DECORATION_ROLE:
             if node.kind != "request":
                 return self._icon(node.kind)
             if node.method and self.request_icon is not None:
@@ -210,25 +219,13 @@ class WorkspaceTreeModel(QAbstractItemModel):
 
         return kind_icon(kind)
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.ItemIsDropEnabled
-        kind = self._node(index).kind
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if kind != "group":
-            flags |= Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsEditable
-        if kind != "request":
-            flags |= Qt.ItemFlag.ItemIsDropEnabled
-        return flags
-
-    def setData(self, index: AnyIndex, value: object,
-                role: int = Qt.ItemDataRole.EditRole) -> bool:
-        """In-place rename (F2 / double click on the name)."""
-        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+    def setData(self, index: AnyIndex, value: object, role: int = EDIT_ROLE) -> bool:
+        """In-place rename (F2 / double click on the name); groups are not items."""
+        if role != EDIT_ROLE or not index.isValid():
             return False
         node = self._node(index)
         name = str(value).strip()
-        if not name or name == node.name:
+        if node.kind == "group" or not name or name == node.name:
             return False
         try:
             new_path = self._service.rename(node.path, name)
@@ -243,17 +240,21 @@ class WorkspaceTreeModel(QAbstractItemModel):
     # -- drag and drop -----------------------------------------------------------------
 
     def supportedDropActions(self) -> Qt.DropAction:
-        return Qt.DropAction.MoveAction
+        return QtCore.Qt.DropAction.MoveAction
 
     def supportedDragActions(self) -> Qt.DropAction:
-        return Qt.DropAction.MoveAction
+        return QtCore.Qt.DropAction.MoveAction
 
     def mimeTypes(self) -> list[str]:
         return [MIME_PATHS]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # type: ignore[override]
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData | None:  # type: ignore[override]
+        """The dragged paths; groups are path prefixes, not items, so they do not move."""
+        nodes = [self._node(i) for i in indexes if i.isValid()]
+        paths = [n.path for n in nodes if n.kind != "group"]
+        if not paths:
+            return None  # no drag starts
         mime = QMimeData()
-        paths = [self._node(i).path for i in indexes if i.isValid()]
         mime.setData(MIME_PATHS, QByteArray("\n".join(paths).encode("utf-8")))
         mime.setText("\n".join(paths))
         return mime
@@ -289,7 +290,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
 
     def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
                      parent: AnyIndex) -> bool:
-        if action == Qt.DropAction.IgnoreAction:
+        if action == QtCore.Qt.DropAction.IgnoreAction:
             return True
         target = self._node(parent)
         moves: list[tuple[str, str]] = []
@@ -323,4 +324,4 @@ class TreeFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)  # type: ignore[arg-type]
         self.setRecursiveFilteringEnabled(True)
         self.setAutoAcceptChildRows(True)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterCaseSensitivity(QtCore.Qt.CaseSensitivity.CaseInsensitive)
