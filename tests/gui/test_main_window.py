@@ -232,6 +232,15 @@ def test_groups_do_not_move_or_rename(window: Any, qtbot: Any) -> None:
     assert model.mimeData([group]) is None  # no drag starts
     assert not model.setData(group, "elsewhere", Qt.ItemDataRole.EditRole)
     assert model.index_for_path("local").isValid()
+    # F2 on a group (Rename… is off for it) opens no editor in the tree either.
+    from PySide6.QtWidgets import QAbstractItemView
+
+    tree = window.tree
+    tree.select_path("local")
+    assert not tree.act_rename.isEnabled()
+    tree.view.setFocus()
+    qtbot.keyClick(tree.view, Qt.Key.Key_F2)
+    assert tree.view.state() != QAbstractItemView.State.EditingState
 
 
 def test_tree_context_menu_and_shortcut_scope(window: Any, qtbot: Any) -> None:

@@ -70,7 +70,9 @@ class ConnectionTree(QWidget):
         # Drags move (the model supports no other action), so no default action is set.
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.view.setDropIndicatorShown(True)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        # Renames go through the Rename… dialog (F2); no editor opens in the tree, where
+        # a group (a path prefix, not an item) would look renamable.
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.menuRequested.connect(self._context_menu)
         self.view.activated.connect(self._activated)
         self.view.fileDropped.connect(self.fileDropped)

@@ -220,7 +220,7 @@ class WorkspaceTreeModel(QStandardItemModel):
         return kind_icon(kind)
 
     def setData(self, index: AnyIndex, value: object, role: int = EDIT_ROLE) -> bool:
-        """In-place rename (F2 / double click on the name); groups are not items."""
+        """Rename through the model (an item editor's commit); groups are not items."""
         if role != EDIT_ROLE or not index.isValid():
             return False
         node = self._node(index)
