@@ -70,7 +70,7 @@ class _Node:
         # shown (None until then): the tree paints without reading every request.
         self.tip: str | None = None if kind == "request" else ""
         self.children: list[_Node] = []
-        self.item: QStandardItem | None = None
+        self.item: QStandardItem | None = None  # made here, so PySide tracks its life
 
 
 _ORDER = {"group": 0, "connection": 0, "folder": 0, "request": 1}
@@ -144,10 +144,14 @@ class WorkspaceTreeModel(QStandardItemModel):
             return items
 
         top = make_items(root)
-        root.item = self.invisibleRootItem()
-        root.item.removeRows(0, root.item.rowCount())
+        # Only a local name for the root item: it is made by Qt, so PySide is not told
+        # when it is freed, and a wrapper kept past the model's life would be handed
+        # out again for whatever Qt later puts at the same address.
+        root_item = self.invisibleRootItem()
+        root_item.removeRows(0, root_item.rowCount())
         if top:
-            root.item.appendRows(top)
+            root_item.appendRows(top)
+        del root_item
         self._root, self._by_path, self._by_item = root, by_path, by_item
 
     def _describe(self, node: _Node) -> None:
