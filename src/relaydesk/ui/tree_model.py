@@ -177,8 +177,8 @@ class WorkspaceTreeModel(QStandardItemModel):
     def _node(self, index: AnyIndex) -> _Node:
         if not index.isValid():
             return self._root
-        if not isinstance(index, QModelIndex):
-            index = QModelIndex(index)
+        if isinstance(index, QPersistentModelIndex):
+            index = self.index(index.row(), index.column(), index.parent())
         return self._by_item[id(self.itemFromIndex(index))]
 
     def index_for_path(self, path: str) -> QModelIndex:
