@@ -322,8 +322,10 @@ def test_tree_filter_and_badges(window: Any, qtbot: Any) -> None:
     assert badge.pixmap(size, QIcon.Mode.Selected).toImage() == normal
     middle_left = normal.pixelColor(2, normal.height() // 2)
     assert middle_left.name() == QColor(METHOD_COLOURS["GET"]).name()
-    folder_icon = tree.model.index_for_path("local/echo").data(Qt.ItemDataRole.DecorationRole)
-    assert folder_icon.pixmap(size).width() <= 16 * normal.devicePixelRatio() + 1
+    # Connection icons come from the package's PNG files, at small-icon size.
+    conn_icon = tree.model.index_for_path("local/echo").data(Qt.ItemDataRole.DecorationRole)
+    assert not conn_icon.isNull()
+    assert conn_icon.pixmap(size).width() == 16 * normal.devicePixelRatio()
     # A matching ancestor keeps everything inside it.
     tree.filter.setText("echo")
     echo = tree.proxy.mapFromSource(tree.model.index_for_path("local/echo"))
@@ -337,13 +339,18 @@ def test_tree_filter_and_badges(window: Any, qtbot: Any) -> None:
     assert tree.view.isExpanded(tree.model.index_for_path("local/echo"))
 
 
-def test_broken_request_files_are_reported_after_start_and_leave_the_tree(
-        window: Any, qtbot: Any) -> None:
-    ws = window.service.workspace
+def _add_broken_request(ws: Workspace) -> None:
+    """A fine PUT request and a broken file beside it, in ``local/echo/box``."""
     ws.save_request(Request(path="local/echo/box/Fine", method="PUT"), create=True)
     ws.save_request(Request(path="local/echo/box/Broken"), create=True)
     (ws.root / "connections/local/echo/box/Broken.request.json").write_text("{nope")
     ws.reload()
+
+
+def test_broken_request_files_are_reported_after_start_and_leave_the_tree(
+        window: Any, qtbot: Any) -> None:
+    ws = window.service.workspace
+    _add_broken_request(ws)
     window.tree.model.reload()
     model = window.tree.model
     assert model.index_for_path("local/echo/box/Broken").isValid()  # not read yet
@@ -363,10 +370,7 @@ def test_broken_request_files_are_reported_after_start_and_leave_the_tree(
 def test_broken_request_file_found_while_drawing_leaves_the_tree_keeping_the_selection(
         window: Any, qtbot: Any) -> None:
     ws = window.service.workspace
-    ws.save_request(Request(path="local/echo/box/Fine", method="PUT"), create=True)
-    ws.save_request(Request(path="local/echo/box/Broken"), create=True)
-    (ws.root / "connections/local/echo/box/Broken.request.json").write_text("{nope")
-    ws.reload()
+    _add_broken_request(ws)
     tree = window.tree
     tree.reload()
     tree.expand_path("local/echo/box")
@@ -450,12 +454,19 @@ def test_save_shortcut_and_state_restored(window: Any, qtbot: Any, service: Any,
                      .read_text())
     assert doc["method"] == "PATCH"
     window.splitter.setSizes([200, 1000])
+    window.docks.history_action.trigger()  # left open: comes back docked, not floating
     window.save_state()
 
     again = MainWindow(service, settings=make_settings(tmp_path / "settings.ini"))
     qtbot.addWidget(again)
     assert [t.path for t in again.tab_list()] == ["local/echo/Json", "local/echo/Slow"]
     assert again.current_tab().path == "local/echo/Slow"
+    again.show()  # the View menu's check follows the dock once the window is up
+    qtbot.waitExposed(again)
+    dock = again.docks.history_dock
+    assert dock.isVisible() and not dock.isFloating()
+    assert again.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+    assert again.docks.history_action.isChecked()
 
 
 def test_exception_hook_shows_a_message_and_keeps_running(qapp: Any, qtbot: Any) -> None:
