@@ -1,6 +1,9 @@
-"""What every subcommand shares: the workspace, the keyring, argument helpers, output.
+"""What every subcommand shares: the core session, argument helpers, output.
 
-Nothing here imports httpx or the engine, so `relaydesk ls` and friends start fast.
+The CLI is a face over ``relaydesk.core.session.Session``: the workspace, the keyring
+(opened only when a command needs a secret), the engine, OAuth tokens and history all
+come from it. Nothing here imports httpx or the engine, so `relaydesk ls` and friends
+start fast.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import NotFoundError, RelaydeskError, ValidationError
+from ..core.errors import RelaydeskError
 
 if TYPE_CHECKING:
     from ..core.engine import Engine, ExchangeObserver
     from ..core.history import History
     from ..core.model import AuthSettings
     from ..core.secrets import SecretStore
+    from ..core.session import Session
     from ..core.workspace import Workspace
 
 __all__ = [
@@ -54,7 +58,7 @@ class Context:
     """Per-invocation state, built from the global options."""
 
     workspace_arg: str | None = None
-    _workspace: Workspace | None = field(default=None, repr=False)
+    _session: Session | None = field(default=None, repr=False)
 
     @property
     def workspace_dir(self) -> Path:
@@ -62,50 +66,31 @@ class Context:
 
         return resolve_workspace_dir(self.workspace_arg)
 
-    def workspace(self, *, create: bool = False) -> Workspace:
-        """Open the workspace; reading commands never create one as a side effect."""
-        if self._workspace is None:
-            from ..core.workspace import MANIFEST, Workspace
+    def session(self, *, create: bool = False) -> Session:
+        """The core session; reading commands never create a workspace as a side effect."""
+        if self._session is None:
+            from ..core.session import Session
 
-            root = self.workspace_dir
-            if not create and not (root / MANIFEST).exists():
-                raise NotFoundError(
-                    f"No Relaydesk workspace at {root} yet; create a connection first with "
-                    "`relaydesk new connection PATH --base-url URL`."
-                )
-            self._workspace = Workspace.open(root, create=create)
-        return self._workspace
+            self._session = Session.open(self.workspace_dir, create=create,
+                                         history_source="cli")
+        return self._session
+
+    def workspace(self, *, create: bool = False) -> Workspace:
+        return self.session(create=create).workspace
 
     def secrets(self) -> SecretStore:
-        """The system keyring, opened only when a command really needs a secret."""
-        from ..core.secrets import SecretStore, system_keyring
-
-        return SecretStore(system_keyring(), self.workspace().id)
+        """The session's keyring store, opened now: a command that needs a secret fails
+        on a missing keyring before it changes anything."""
+        store = self.session().secrets
+        store.backend  # noqa: B018 - opens the keyring (or raises its clear error)
+        return store
 
 
 def auth_owner(ws: Workspace, path: str) -> tuple[str, AuthSettings]:
     """The item whose auth settings a secret of ``path`` belongs to, and those settings."""
-    from ..core.model import join_path
+    from ..core.session import auth_owner_of
 
-    path = join_path(path)
-    kind = ws.kind_of(path)
-    if kind == "connection":
-        return path, ws.connection(path).auth
-    if kind == "request":
-        req = ws.request(path)
-        if req.auth is None:
-            conn = ws.connection_of(path)
-            raise ValidationError(
-                f"The request '{path}' uses the authentication of its connection; "
-                f"manage its secrets on '{conn.path}'."
-            )
-        return path, req.auth
-    if kind == "folder":
-        raise ValidationError(f"'{path}' is a folder; secrets belong to a connection or request.")
-    problem = ws.problem_for(path)
-    if problem is not None:
-        raise ValidationError(f"'{path}' cannot be used: {problem}")
-    return path, ws.connection(path).auth  # raises NotFoundError naming close matches
+    return auth_owner_of(ws, path)
 
 
 def parse_pairs(values: Iterable[str] | None, option: str) -> list[tuple[str, str]]:

@@ -20,10 +20,8 @@ from ._common import Context, auth_owner, say
 if TYPE_CHECKING:
     from ..core.model import AuthSettings
     from ..core.oauth.flows import LoginPrompt
-    from ..core.oauth.provider import OAuthTokenProvider
-    from ..core.secrets import SecretStore
 
-__all__ = ["register", "token_provider"]
+__all__ = ["register"]
 
 DEFAULT_LOGIN_TIMEOUT = 300.0
 
@@ -50,15 +48,6 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     clear = actions.add_parser("clear", parents=[parent], help="forget the saved tokens")
     clear.add_argument("path", metavar="PATH")
     clear.set_defaults(func=run_clear)
-
-
-def token_provider(secrets: SecretStore | None) -> OAuthTokenProvider | None:
-    """The provider `send` and friends hand to the engine (None without a keyring)."""
-    if secrets is None:
-        return None
-    from ..core.oauth.provider import OAuthTokenProvider
-
-    return OAuthTokenProvider(secrets)
 
 
 def _oauth_owner(ctx: Context, path: str) -> tuple[str, AuthSettings]:
@@ -104,8 +93,9 @@ def run_login(args: argparse.Namespace, ctx: Context) -> int:
     from ..core.oauth.tokens import describe_tokens
 
     owner, settings = _oauth_owner(ctx, args.path)
-    provider = token_provider(ctx.secrets())
-    assert provider is not None
+    ctx.secrets()  # a missing keyring fails before the browser opens
+    provider = ctx.session().oauth
+    connection = ctx.session().connection_for(owner)
     minutes = f"{args.timeout / 60:g} minutes" if args.timeout >= 60 else f"{args.timeout:g} s"
 
     async def login() -> Any:
@@ -123,7 +113,8 @@ def run_login(args: argparse.Namespace, ctx: Context) -> int:
                 "ends on here and press Enter.")
             _read_pasted(loop, prompt)
 
-        return await provider.login_owner(owner, settings, open_browser=not args.no_browser,
+        return await provider.login_owner(owner, settings, connection=connection,
+                                          open_browser=not args.no_browser,
                                           on_prompt=on_prompt, timeout=args.timeout)
 
     tokens = asyncio.run(login())
@@ -136,8 +127,8 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
     from ..core.oauth.tokens import describe_tokens
 
     owner, _settings = _oauth_owner(ctx, args.path)
-    provider = token_provider(ctx.secrets())
-    assert provider is not None
+    ctx.secrets()
+    provider = ctx.session().oauth
     tokens = provider.tokens(owner)
     if tokens is None:
         sys.stdout.write(f"{owner}: no OAuth token saved (run `relaydesk auth login {owner}`)\n")
@@ -148,8 +139,8 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
 
 def run_clear(args: argparse.Namespace, ctx: Context) -> int:
     owner, _settings = _oauth_owner(ctx, args.path)
-    provider = token_provider(ctx.secrets())
-    assert provider is not None
+    ctx.secrets()
+    provider = ctx.session().oauth
     had = provider.tokens(owner) is not None
     provider.clear(owner)
     say(f"Cleared the OAuth tokens of '{owner}' from the system keyring." if had

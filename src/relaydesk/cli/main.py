@@ -36,7 +36,7 @@ _USAGE_ERRORS = (UsageError, ValidationError, CurlParseError, TemplateError)
 # Each module has ``register(subparsers, parent)`` and imports only argparse and
 # ``_common`` at top level; the order here is the order of `relaydesk --help`.
 COMMAND_MODULES = ("cmd_ls", "cmd_send", "cmd_run", "cmd_import", "cmd_secret", "cmd_new",
-                   "cmd_edit", "cmd_export", "cmd_auth", "cmd_history")
+                   "cmd_set", "cmd_edit", "cmd_export", "cmd_auth", "cmd_history")
 
 
 class _Parser(argparse.ArgumentParser):

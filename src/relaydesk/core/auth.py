@@ -38,7 +38,8 @@ class TokenProvider(Protocol):
     """Hands out a current OAuth 2.0 access token for an auth owner (refreshing it
     if needed); raises ``AuthError`` when the user must log in first."""
 
-    async def access_token(self, owner_path: str, settings: AuthSettings) -> str: ...
+    async def access_token(self, owner_path: str, settings: AuthSettings,
+                           connection: Connection | None = None) -> str: ...
 
 
 @dataclass

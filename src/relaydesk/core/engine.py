@@ -125,7 +125,7 @@ class Engine:
         token = None
         settings, owner = auth_owner(request, connection)
         if settings.kind == "oauth2" and self._tokens is not None:
-            token = await self._tokens.access_token(owner, settings)
+            token = await self._tokens.access_token(owner, settings, connection)
         return prepare(request, connection, self._secrets, values, oauth_token=token)
 
     async def send(

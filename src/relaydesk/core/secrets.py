@@ -1,8 +1,12 @@
 """Secrets live in the operating system's keyring, and only there.
 
 A ``SecretStore`` is handed its keyring backend (tests pass an in-memory one; the app
-passes the system's). Entries are keyed by workspace id, the path of the item that
-owns the auth settings, and the field name, so two workspaces never share a secret.
+passes the system's), or a factory that opens it on first use (a CLI command that
+needs no secret never touches the keyring). Callers name the owner of a secret by its
+workspace path; ``key_of`` turns that path into the owner's stable id, so an entry is
+keyed by workspace id, item id and field: a rename or move writes nothing to the
+keyring, and a new item created where an old one was never inherits its secrets.
+Without ``key_of`` (one-off stores) the path itself is the key.
 There is deliberately no plaintext fallback: without a usable keyring every call
 raises ``SecretStoreError`` with a message that says what to do.
 """
@@ -10,11 +14,12 @@ raises ``SecretStoreError`` with a message that says what to do.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from .errors import SecretStoreError
+from .errors import NotFoundError, SecretStoreError
 
-__all__ = ["SERVICE", "SecretStore", "system_keyring"]
+__all__ = ["SERVICE", "OwnerKey", "SecretStore", "system_keyring"]
 
 SERVICE = "relaydesk"
 
@@ -59,20 +64,36 @@ def _check_backend(backend: Any, fail: Any) -> None:
         )
 
 
-class SecretStore:
-    def __init__(self, backend: Any, workspace_id: str) -> None:
-        self._backend = backend
-        self._workspace_id = workspace_id
+# Maps an owner's workspace path to its stable id; None when no such item exists.
+OwnerKey = Callable[[str], str | None]
 
-    def _key(self, owner_path: str, field: str) -> str:
-        return f"{self._workspace_id}/{owner_path.strip('/')}#{field}"
+
+class SecretStore:
+    def __init__(self, backend: Any, workspace_id: str, *, key_of: OwnerKey | None = None,
+                 backend_factory: Callable[[], Any] | None = None) -> None:
+        self._backend = backend
+        self._backend_factory = backend_factory
+        self._workspace_id = workspace_id
+        self._key_of = key_of
+
+    def _raw_key(self, owner: str, field: str) -> str:
+        return f"{self._workspace_id}/{owner.strip('/')}#{field}"
+
+    def _key(self, owner_path: str, field: str) -> str | None:
+        if self._key_of is None:
+            return self._raw_key(owner_path, field)
+        item_id = self._key_of(owner_path)
+        return None if item_id is None else self._raw_key(f"@{item_id}", field)
 
     @property
     def available(self) -> bool:
-        return self._backend is not None
+        return self._backend is not None or self._backend_factory is not None
 
     @property
     def backend(self) -> Any:
+        if self._backend is None and self._backend_factory is not None:
+            self._backend = self._backend_factory()  # raises SecretStoreError when unusable
+            self._backend_factory = None
         if self._backend is None:
             raise SecretStoreError(_NO_KEYRING)
         return self._backend
@@ -99,31 +120,58 @@ class SecretStore:
             raise SecretStoreError(f"The system keyring failed: {exc}") from None
 
     def get(self, owner_path: str, field: str) -> str | None:
-        value = self._call(self.backend.get_password, SERVICE, self._key(owner_path, field))
-        return value if value is None else str(value)
+        key = self._key(owner_path, field)
+        return None if key is None else self._get_raw(key)
 
     def has(self, owner_path: str, field: str) -> bool:
         return self.get(owner_path, field) is not None
 
     def set(self, owner_path: str, field: str, value: str) -> None:
-        self._call(self.backend.set_password, SERVICE, self._key(owner_path, field), value)
+        key = self._key(owner_path, field)
+        if key is None:
+            raise NotFoundError(f"No connection or request at '{owner_path}' to keep a "
+                                "secret for.")
+        self._call(self.backend.set_password, SERVICE, key, value)
 
     def delete(self, owner_path: str, field: str) -> None:
         """Forget a secret; deleting one that is not there is not an error."""
+        key = self._key(owner_path, field)
+        if key is not None:
+            self._delete_raw(key)
+
+    def set_owned(self, item_id: str, field: str, value: str) -> None:
+        """Store a secret of an item by its id (an import, before the item is readable)."""
+        self._call(self.backend.set_password, SERVICE, self._raw_key(f"@{item_id}", field),
+                   value)
+
+    def delete_owned(self, item_id: str, fields: Iterable[str]) -> None:
+        """Forget the secrets of an item by its id (it may be gone from the workspace)."""
+        for f in fields:
+            self._delete_raw(self._raw_key(f"@{item_id}", f))
+
+    def adopt_legacy(self, owners: Mapping[str, str], fields: Iterable[str]) -> None:
+        """Move entries of a format-1 workspace (keyed by path) to their owners' ids."""
+        names = tuple(fields)
+        for item_id, old_path in owners.items():
+            for f in names:
+                old_key = self._raw_key(old_path, f)
+                value = self._get_raw(old_key)
+                if value is not None:
+                    self._call(self.backend.set_password, SERVICE,
+                               self._raw_key(f"@{item_id}", f), value)
+                    self._delete_raw(old_key)
+
+    def _get_raw(self, key: str) -> str | None:
+        value = self._call(self.backend.get_password, SERVICE, key)
+        return value if value is None else str(value)
+
+    def _delete_raw(self, key: str) -> None:
         from keyring.errors import PasswordDeleteError
 
         backend = self.backend
 
         def delete() -> None:
             with contextlib.suppress(PasswordDeleteError):
-                backend.delete_password(SERVICE, self._key(owner_path, field))
+                backend.delete_password(SERVICE, key)
 
         self._call(delete)
-
-    def move(self, old_path: str, new_path: str, fields: tuple[str, ...]) -> None:
-        """Carry secrets along when an item is renamed or moved."""
-        for f in fields:
-            value = self.get(old_path, f)
-            if value is not None:
-                self.set(new_path, f, value)
-                self.delete(old_path, f)

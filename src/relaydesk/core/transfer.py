@@ -19,11 +19,12 @@ from typing import Any
 import httpx
 from anyio.lowlevel import checkpoint
 
-from .errors import HttpsOnlyError, RequestError
+from .errors import RequestError
 from .multipart import encode_multipart
 from .prepare import PreparedRequest
+from .redirect_policy import check_https_only, strip_credentials
 from .response import Timings
-from .urls import remove_query_params, same_origin
+from .urls import same_origin
 
 __all__ = ["MAX_REDIRECTS", "Exchange", "ProgressCallback", "open_exchange", "read_body",
            "request_body"]
@@ -111,20 +112,15 @@ async def open_exchange(
             )
         next_url = str(response.url.join(location))
         redirects.append(url)
-        if prepared.https_only and not next_url.lower().startswith("https://"):
-            raise HttpsOnlyError(
-                f"The server redirected to '{next_url}', which uses plain http://, but the "
-                "connection is HTTPS-only."
-            )
+        check_https_only(next_url, prepared.https_only, redirected=True)
         status = response.status_code
         if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
             # As browsers do: the follow-up is a GET without the body.
             method, content = "GET", None
             headers = [(k, v) for k, v in headers if k.lower() not in _BODY_HEADERS]
         if not same_origin(url, next_url):
-            drop = prepared.sensitive_headers
-            headers = [(k, v) for k, v in headers if k.lower() not in drop]
-            next_url = remove_query_params(next_url, prepared.sensitive_params)
+            next_url, headers = strip_credentials(next_url, headers, prepared.sensitive_headers,
+                                                  prepared.sensitive_params)
             auth = None
         url = next_url
 

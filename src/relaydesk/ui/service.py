@@ -1,7 +1,9 @@
-"""The one object the UI talks to core through.
+"""The one object the UI talks to core through: a thin face over the core ``Session``.
 
 Plain Python, no widgets: panels and windows call these methods and show the
-``RelaydeskError`` messages they raise. Heavy core modules (the HTTP engine, curl,
+``RelaydeskError`` messages they raise. Domain operations (rename, move, delete with
+secrets and tokens, sending with history) live in the session, shared with the CLI
+and the Python API. Heavy core modules (the HTTP engine, curl,
 snippets) are imported on first use so the window paints before httpx is loaded.
 """
 
@@ -9,19 +11,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from relaydesk.core.errors import SecretStoreError, ValidationError
-from relaydesk.core.model import (
-    AUTH_SECRET_FIELDS,
-    Connection,
-    Environment,
-    Request,
-    join_path,
-    split_path,
-)
+from relaydesk.core.model import Connection, Environment, Request, join_path
 from relaydesk.core.secrets import SecretStore
+from relaydesk.core.session import Session, one_segment
 from relaydesk.core.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -43,68 +37,45 @@ ProgressCallback = Callable[[int, int | None], None]
 
 
 class Service:
-    """Workspace, secrets and engine behind one small API for the UI."""
+    """The app's face over the core ``Session``: small methods the UI calls."""
 
-    def __init__(self, workspace: Workspace, secrets: SecretStore,
-                 engine_factory: Callable[[], Engine] | None = None) -> None:
-        self.workspace = workspace
-        self.secrets = secrets
-        self._engine_factory = engine_factory
-        self._engine: Engine | None = None
-        self._oauth: OAuthTokenProvider | None = None
-        self._history: History | None = None
-        self._history_tried = False
+    def __init__(self, workspace: Workspace | Session, secrets: SecretStore | None = None
+                 ) -> None:
+        if isinstance(workspace, Session):
+            self.session = workspace
+        else:
+            from relaydesk.core.cache import ResponseCache
+
+            # The app offers the opt-in response cache of connections that turn it on.
+            self.session = Session(workspace, keyring=_backend_of(secrets),
+                                   cache=ResponseCache(), history_source="app")
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.session.workspace
+
+    @property
+    def secrets(self) -> SecretStore:
+        return self.session.secrets
 
     def set_secrets(self, secrets: SecretStore) -> None:
-        """Swap the keyring store (the app resolves the system keyring after first paint)."""
-        if self._engine is not None:
-            raise RuntimeError("the keyring store must be set before the engine is used")
-        self.secrets = secrets
-        self._oauth = None  # rebuilt on next use, over the new store
+        """Swap the keyring (the app resolves the system keyring after first paint)."""
+        self.session.set_keyring(_backend_of(secrets))
 
     # -- engine, OAuth tokens, history ---------------------------------------------------
 
     @property
     def engine(self) -> Engine:
-        if self._engine is None:
-            if self._engine_factory is not None:
-                self._engine = self._engine_factory()
-            else:
-                from relaydesk.core.cache import ResponseCache
-                from relaydesk.core.engine import Engine
-
-                # History opens with the engine (first send or run), not at start-up;
-                # every exchange through the engine is recorded, whoever sends it.
-                history = self.history
-                self._engine = Engine(
-                    self.secrets, cache=ResponseCache(), token_provider=self.oauth,
-                    on_exchange=history.observer("app") if history is not None else None)
-        return self._engine
+        return self.session.engine
 
     @property
     def oauth(self) -> OAuthTokenProvider:
         """Hands out OAuth 2.0 tokens (kept in the keyring) to the engine and editors."""
-        if self._oauth is None:
-            from relaydesk.core.oauth import OAuthTokenProvider
-
-            self._oauth = OAuthTokenProvider(self.secrets)
-        return self._oauth
+        return self.session.oauth
 
     @property
     def history(self) -> History | None:
-        """The request history, opened on first use; None when off or unusable."""
-        if not self._history_tried:
-            self._history_tried = True
-            from relaydesk.core.errors import RelaydeskError
-            from relaydesk.core.history import History, default_history_path
-
-            path = default_history_path()
-            if path is not None:
-                try:
-                    self._history = History(path)
-                except RelaydeskError as exc:  # the app works without history
-                    log.warning("%s", exc)
-        return self._history
+        return self.session.history
 
     def runner(self) -> Runner:
         from relaydesk.core.runner import Runner
@@ -112,12 +83,7 @@ class Service:
         return Runner(self.engine, self.workspace)
 
     async def aclose(self) -> None:
-        if self._engine is not None:
-            await self._engine.aclose()
-            self._engine = None
-        if self._history is not None:
-            self._history.close()
-            self._history = None
+        await self.session.aclose()
 
     # -- queries -----------------------------------------------------------------------
 
@@ -125,7 +91,7 @@ class Service:
         return [e.name for e in self.workspace.environments()]
 
     def environment(self, name: str | None) -> Environment | None:
-        return self.workspace.environment(name) if name else None
+        return self.session.environment(name)
 
     def connection(self, path: str) -> Connection:
         return self.workspace.connection(path)
@@ -140,13 +106,7 @@ class Service:
         return self.workspace.request_paths()
 
     def connection_for(self, path: str) -> Connection | None:
-        kind = self.workspace.kind_of(path)
-        try:
-            if kind == "connection":
-                return self.workspace.connection(path)
-            return self.workspace.connection_of(path)
-        except Exception:  # a path outside every connection (e.g. a one-off request)
-            return None
+        return self.session.connection_for(path)
 
     def variable_names(self, path: str, environment_name: str | None) -> set[str]:
         """Names a request at ``path`` can use: connection + environment + built-ins."""
@@ -164,102 +124,38 @@ class Service:
     # -- changes (each one is written to disk at once by the workspace) ---------------
 
     def create_connection(self, conn: Connection) -> Connection:
-        return self.workspace.save_connection(conn, create=True)
+        return self.session.create_connection(conn)
 
     def save_connection(self, conn: Connection, *, old_path: str | None = None) -> Connection:
         """Save an edited connection; a changed path renames it first (secrets follow)."""
-        if old_path and join_path(old_path) != join_path(conn.path):
-            new_path = self.move(old_path, conn.path)
-            conn = replace(conn, path=new_path)
-        return self.workspace.save_connection(conn)
+        return self.session.save_connection(conn, old_path=old_path)
 
     def create_folder(self, parent: str, name: str) -> str:
-        return self.workspace.create_folder(join_path(parent, _one_segment(name)))
+        return self.session.create_folder(join_path(parent, one_segment(name)))
 
     def create_request(self, parent: str, name: str, *, method: str = "GET",
                        url: str = "") -> Request:
-        path = join_path(parent, _one_segment(name))
-        return self.workspace.save_request(Request(path=path, method=method, url=url),
-                                           create=True)
+        path = join_path(parent, one_segment(name))
+        return self.session.create_request(Request(path=path, method=method, url=url))
 
     def save_request(self, req: Request) -> Request:
-        create = self.workspace.kind_of(req.path) is None
-        return self.workspace.save_request(req, create=create)
+        return self.session.save_request(req)
 
     def rename(self, path: str, new_name: str) -> str:
-        segs = split_path(path)
-        return self.move(path, join_path(*segs[:-1], _one_segment(new_name)))
+        return self.session.rename(path, new_name)
 
     def move(self, src: str, dst: str) -> str:
-        owners = self._secret_owners(src)
-        new_path = self.workspace.move(src, dst)
-        for old_owner, fields in owners:
-            new_owner = new_path + old_owner[len(join_path(src)):]
-            self._move_secrets(old_owner, new_owner, fields)
-        return new_path
+        return self.session.move(src, dst)
 
     def duplicate(self, path: str) -> str:
         """Copy a request or folder next to itself as '<name> copy' (secrets not copied)."""
-        kind = self.workspace.kind_of(path)
-        segs = split_path(path)
-        base = join_path(*segs[:-1])
-        name = self._free_name(base, segs[-1] + " copy")
-        dst = join_path(base, name)
-        if kind == "request":
-            self.workspace.save_request(replace(self.workspace.request(path), path=dst),
-                                        create=True)
-        elif kind == "folder":
-            self.workspace.create_folder(dst)
-            for folder in self.workspace.folders(path):
-                self.workspace.create_folder(dst + folder[len(path):])
-            for req in self.workspace.requests(path):
-                self.workspace.save_request(replace(req, path=dst + req.path[len(path):]),
-                                            create=True)
-        elif kind == "connection":
-            conn = self.workspace.connection(path)
-            self.workspace.save_connection(replace(conn, path=dst), create=True)
-            for folder in self.workspace.folders(path):
-                self.workspace.create_folder(dst + folder[len(path):])
-            for req in self.workspace.requests(path):
-                self.workspace.save_request(replace(req, path=dst + req.path[len(path):]),
-                                            create=True)
-        else:
-            raise ValidationError(f"Nothing at '{path}' to duplicate.")
-        return dst
+        return self.session.duplicate(path)
 
     def delete(self, path: str) -> None:
-        owners = self._secret_owners(path)
-        self.workspace.delete(path)
-        for owner, fields in owners:
-            for f in fields:
-                try:
-                    self.secrets.delete(owner, f)
-                except SecretStoreError:
-                    log.warning("could not forget the secret %s#%s", owner, f)
-
-    def _free_name(self, base: str, name: str) -> str:
-        candidate, n = name, 2
-        while self.workspace.kind_of(join_path(base, candidate)) is not None:
-            candidate, n = f"{name} {n}", n + 1
-        return candidate
-
-    def _secret_owners(self, path: str) -> list[tuple[str, tuple[str, ...]]]:
-        """Items at or under ``path`` whose auth settings may own keyring entries."""
-        path = join_path(path)
-        owners: list[tuple[str, tuple[str, ...]]] = []
-        for conn in self.workspace.connections():
-            if conn.path == path or conn.path.startswith(path + "/"):
-                owners.append((conn.path, _secret_fields(conn.auth.kind)))
-        for req in self.workspace.requests():
-            if req.auth is not None and (req.path == path or req.path.startswith(path + "/")):
-                owners.append((req.path, _secret_fields(req.auth.kind)))
-        return [(o, f) for o, f in owners if f]
-
-    def _move_secrets(self, old: str, new: str, fields: tuple[str, ...]) -> None:
-        try:
-            self.secrets.move(old, new, fields)
-        except SecretStoreError:
-            log.warning("secrets of %s could not follow it to %s", old, new)
+        report = self.session.delete(path)
+        if report.secrets_left:
+            log.warning("secrets of %s stay in the keyring: %s",
+                        ", ".join(report.secrets_left), report.reason)
 
     # -- secrets (write-only from the UI's point of view) -----------------------------
 
@@ -277,27 +173,23 @@ class Service:
 
     async def send(self, request: Request, environment_name: str | None = None, *,
                    on_progress: ProgressCallback | None = None) -> Response:
-        """``Engine.send`` with the request's connection and the named environment (one
-        retry after an OAuth 401, raise on 4xx/5xx when asked; history records it)."""
-        return await self.engine.send(request, self.connection_for(request.path),
-                                      environment=self.environment(environment_name),
-                                      on_progress=on_progress)
+        """Send through the session (one retry after an OAuth 401, raise on 4xx/5xx when
+        asked; history records it)."""
+        return await self.session.send(request, environment_name, on_progress=on_progress)
 
     async def fetch_all_pages(self, request: Request, environment_name: str | None = None, *,
                               max_pages: int = 100,
                               on_page: Callable[[Page], None] | None = None
                               ) -> PaginationResult:
         """Every page of ``request`` merged (each page is recorded in the history)."""
-        from relaydesk.core.pagination import PaginationSettings, fetch_all
+        from relaydesk.core.pagination import PaginationSettings
 
-        return await fetch_all(
-            self.engine, request, self.connection_for(request.path),
-            environment=self.environment(environment_name),
-            settings=PaginationSettings(max_pages=max_pages), on_page=on_page)
+        return await self.session.fetch_all_pages(
+            request, environment_name, settings=PaginationSettings(max_pages=max_pages),
+            on_page=on_page)
 
     async def check(self, conn: str | Connection) -> CheckResult:
-        connection = self.workspace.connection(conn) if isinstance(conn, str) else conn
-        return await self.engine.check(connection)
+        return await self.session.check(conn)
 
     # -- snippets and import -----------------------------------------------------------
 
@@ -356,21 +248,8 @@ class Service:
         return lift(imported) if lift is not None else imported
 
 
-def _secret_fields(kind: str) -> tuple[str, ...]:
-    """Keyring fields an auth kind owns: its secrets, plus saved OAuth tokens."""
-    fields = AUTH_SECRET_FIELDS.get(kind, ())
-    if kind == "oauth2":
-        from relaydesk.core.oauth.tokens import TOKENS_FIELD
-
-        fields = (*fields, TOKENS_FIELD)
-    return fields
-
-
-def _one_segment(name: str) -> str:
-    name = name.strip()
-    if not name:
-        raise ValidationError("The name is empty.")
-    if "/" in name:
-        raise ValidationError(f"'{name}' cannot contain '/'; a name is a single segment.")
-    return name
-
+def _backend_of(secrets: SecretStore | None) -> Any:
+    """The keyring backend behind a store the app was handed (None: no keyring)."""
+    if secrets is None or not secrets.available:
+        return None
+    return secrets.backend

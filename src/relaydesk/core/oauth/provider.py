@@ -6,6 +6,10 @@ again for client credentials. The authorization code grant never opens a browser
 from here: without a usable refresh token the user is told to run
 ``relaydesk auth login PATH``. Tokens live in the keyring (one JSON blob per owner)
 and in memory; they are never logged.
+
+Calls to the token, discovery and authorization endpoints go out with the owning
+connection's transport settings (proxy, CA bundle, client certificate), and an
+HTTPS-only connection refuses plain http:// endpoints before any secret is sent.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from contextlib import asynccontextmanager
 
 import httpx
 
-from ..errors import AuthError
+from ..client_settings import transport_settings
+from ..errors import AuthError, HttpsOnlyError
 from ..model import AuthSettings, Connection
 from ..secrets import SecretStore
 from .discovery import ServerMetadata, discover
@@ -37,11 +42,26 @@ __all__ = ["DEFAULT_SKEW", "OAuthTokenProvider"]
 
 DEFAULT_SKEW = 60.0
 HttpClientFactory = Callable[[], httpx.AsyncClient]
+_TOKEN_CALL_TIMEOUT = 30.0
 
 
-def _default_client() -> httpx.AsyncClient:
-    # Like the engine: no proxy from the environment unless asked for.
-    return httpx.AsyncClient(timeout=30.0, trust_env=False)
+def _connection_client(connection: Connection | None) -> httpx.AsyncClient:
+    # The same proxy, CA bundle and client certificate as the connection's API calls
+    # (mTLS-bound tokens, corporate proxies); like the engine, no proxy from the
+    # environment unless the connection asks for it.
+    return httpx.AsyncClient(timeout=_TOKEN_CALL_TIMEOUT, **transport_settings(connection))
+
+
+def _check_https_only(owner: str, connection: Connection | None, *urls: str) -> None:
+    if connection is None or not connection.tls.https_only:
+        return
+    for url in urls:
+        if url and not url.strip().lower().startswith("https://"):
+            raise HttpsOnlyError(
+                f"The OAuth endpoint '{url}' of '{owner}' uses plain http://, but the "
+                f"connection '{connection.path}' is HTTPS-only; its client secret and tokens "
+                "would travel in clear."
+            )
 
 
 def _login_hint(owner: str) -> str:
@@ -56,7 +76,8 @@ class OAuthTokenProvider:
                  skew: float = DEFAULT_SKEW, login_timeout: float = DEFAULT_TIMEOUT) -> None:
         self._secrets = secrets
         self._store = TokenStore(secrets)
-        self._client_factory = http_client_factory or _default_client
+        # A factory given here (tests) replaces the per-connection clients.
+        self._client_factory = http_client_factory
         self._opener = opener
         self._skew = skew
         self._login_timeout = login_timeout
@@ -67,7 +88,8 @@ class OAuthTokenProvider:
 
     # -- TokenProvider ------------------------------------------------------------------
 
-    async def access_token(self, owner_path: str, settings: AuthSettings) -> str:
+    async def access_token(self, owner_path: str, settings: AuthSettings,
+                           connection: Connection | None = None) -> str:
         owner = owner_path
         cached = self._memory.get(owner)
         if (cached is not None and owner not in self._stale
@@ -78,8 +100,8 @@ class OAuthTokenProvider:
             tokens = self._load(owner, settings)
             if tokens is not None and owner not in self._stale and tokens.is_fresh(self._skew):
                 return tokens.access_token
-            config = await self.config(owner, settings)
-            async with self._client() as client:
+            config = await self.config(owner, settings, connection)
+            async with self._client(connection) as client:
                 if tokens is not None and tokens.refresh_token:
                     try:
                         fresh = await refresh(client, config, tokens)
@@ -112,10 +134,12 @@ class OAuthTokenProvider:
                     on_prompt: Callable[[LoginPrompt], object] | None = None,
                     timeout: float | None = None) -> TokenSet:
         return await self.login_owner(connection.path, connection.auth,
+                                      connection=connection,
                                       open_browser=open_browser, on_url=on_url,
                                       on_prompt=on_prompt, timeout=timeout)
 
     async def login_owner(self, owner_path: str, settings: AuthSettings, *,
+                          connection: Connection | None = None,
                           open_browser: bool = True,
                           on_url: Callable[[str], object] | None = None,
                           on_prompt: Callable[[LoginPrompt], object] | None = None,
@@ -127,7 +151,7 @@ class OAuthTokenProvider:
         """
         if settings.kind != "oauth2":
             raise AuthError(f"'{owner_path}' does not use OAuth 2.0 authentication.")
-        config = await self.config(owner_path, settings)
+        config = await self.config(owner_path, settings, connection)
 
         def prompt(p: LoginPrompt) -> None:
             if on_url is not None:
@@ -135,7 +159,7 @@ class OAuthTokenProvider:
             if on_prompt is not None:
                 on_prompt(p)
 
-        async with self._client() as client:
+        async with self._client(connection) as client:
             if config.grant == "client_credentials":
                 tokens = await client_credentials(client, config)
             else:
@@ -149,6 +173,11 @@ class OAuthTokenProvider:
         """What is saved for ``owner_path`` (for status display), or None."""
         return self._memory.get(owner_path) or self._store.load(owner_path)
 
+    def forget_memory(self, owner_path: str) -> None:
+        """Drop what is cached in memory for an owner that was deleted."""
+        self._memory.pop(owner_path, None)
+        self._stale.discard(owner_path)
+
     def clear(self, owner_path: str) -> None:
         self._memory.pop(owner_path, None)
         self._stale.discard(owner_path)
@@ -156,33 +185,41 @@ class OAuthTokenProvider:
 
     # -- configuration ------------------------------------------------------------------
 
-    async def discover(self, issuer: str) -> ServerMetadata:
+    async def discover(self, issuer: str, connection: Connection | None = None
+                       ) -> ServerMetadata:
         key = issuer.strip().rstrip("/")
         meta = self._metadata.get(key)
         if meta is None:
-            async with self._client() as client:
+            async with self._client(connection) as client:
                 meta = await discover(key, client)
             self._metadata[key] = meta
         return meta
 
-    async def config(self, owner_path: str, settings: AuthSettings) -> OAuthConfig:
+    async def config(self, owner_path: str, settings: AuthSettings,
+                     connection: Connection | None = None) -> OAuthConfig:
         """The checked configuration, secret read from the keyring, endpoints discovered."""
+        _check_https_only(owner_path, connection, settings.get("issuer"),
+                          settings.get("token_url"), settings.get("auth_url"))
         secret = self._secrets.get(owner_path, "client_secret") if self._secrets else None
         config = OAuthConfig.from_settings(owner_path, settings, secret)
         if config.issuer and (not config.token_url or (
                 config.grant == "authorization_code" and not config.auth_url)):
-            meta = await self.discover(config.issuer)
+            meta = await self.discover(config.issuer, connection)
             config.token_url = config.token_url or meta.token_endpoint
             config.auth_url = config.auth_url or meta.authorization_endpoint
             config.require_iss = meta.iss_parameter_supported
         config.check_endpoints()
+        _check_https_only(owner_path, connection, config.token_url, config.auth_url)
         return config
 
     # -- internals ----------------------------------------------------------------------
 
     @asynccontextmanager
-    async def _client(self) -> AsyncIterator[httpx.AsyncClient]:
-        client = self._client_factory()
+    async def _client(self, connection: Connection | None) -> AsyncIterator[httpx.AsyncClient]:
+        if self._client_factory is not None:
+            client = self._client_factory()
+        else:
+            client = await asyncio.to_thread(_connection_client, connection)  # CA loading
         try:
             yield client
         finally:

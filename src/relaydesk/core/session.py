@@ -1,0 +1,501 @@
+"""One workspace with everything attached to it: the core behind every face.
+
+The desktop app, the CLI and the Python API each hold a ``Session`` and nothing else
+of core's wiring. It owns the workspace, the keyring store (opened on first use), the
+HTTP engine, the OAuth token provider and the history, and it carries out the domain
+operations with everything attached to an item: creating, renaming, moving,
+duplicating and deleting connections, folders and requests together with their
+secrets and tokens.
+
+Secrets and tokens are keyed by the stable id inside each item's file, so a rename or
+move writes nothing to the keyring, and deleting an item forgets its entries by id:
+an entry that could not be forgotten (no keyring at the time) is never picked up by a
+new item created at the same path.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import webbrowser
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from .errors import NotFoundError, RelaydeskError, SecretStoreError, ValidationError
+from .model import (
+    AUTH_SECRET_FIELDS,
+    AuthSettings,
+    Connection,
+    Environment,
+    Request,
+    join_path,
+    split_path,
+)
+from .secrets import SecretStore, system_keyring
+from .workspace import Workspace, resolve_workspace_dir
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .auth import AppliedAuth
+    from .cache import ResponseCache
+    from .check import CheckResult
+    from .client_auth import ConnectionAuth
+    from .engine import Engine
+    from .history import History
+    from .oauth import OAuthTokenProvider
+    from .oauth.flows import BrowserOpener
+    from .pagination import Page, PaginationResult, PaginationSettings
+    from .response import Response
+    from .transfer import ProgressCallback
+
+__all__ = [
+    "ClientConfig",
+    "DeleteReport",
+    "Session",
+    "auth_owner_of",
+    "one_segment",
+    "owned_secret_fields",
+]
+
+log = logging.getLogger(__name__)
+
+# Passed as ``keyring``: open the operating system's keyring on first use.
+SYSTEM_KEYRING: Any = "system"
+
+
+def owned_secret_fields(kind: str) -> tuple[str, ...]:
+    """Keyring fields an auth kind owns: its secrets, plus saved OAuth tokens."""
+    fields = AUTH_SECRET_FIELDS.get(kind, ())
+    if kind == "oauth2":
+        from .oauth.tokens import TOKENS_FIELD
+
+        fields = (*fields, TOKENS_FIELD)
+    return fields
+
+
+_ALL_OWNED_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(
+    f for kind in AUTH_SECRET_FIELDS for f in owned_secret_fields(kind)))
+
+
+@dataclass
+class DeleteReport:
+    """What a delete did: the item's kind, and secrets that stayed in the keyring."""
+
+    kind: str
+    secrets_left: list[str] = field(default_factory=list)
+    reason: str = ""
+
+
+class Session:
+    """A workspace and its keyring, engine, OAuth tokens and history."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        keyring: Any = SYSTEM_KEYRING,
+        history: bool = True,
+        history_source: str = "",
+        cache: ResponseCache | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        oauth_client_factory: Callable[[], httpx.AsyncClient] | None = None,
+        browser: BrowserOpener | None = webbrowser.open,
+    ) -> None:
+        self.workspace = workspace
+        self._history_wanted = history
+        self._history_source = history_source
+        self._cache = cache
+        self._transport = transport
+        self._oauth_client_factory = oauth_client_factory
+        self._browser = browser
+        self._engine: Engine | None = None
+        self._oauth: OAuthTokenProvider | None = None
+        self._history: History | None = None
+        self._history_tried = False
+        self.secrets = self._secret_store(keyring)
+
+    @classmethod
+    def open(cls, root: str | os.PathLike[str] | None = None, *, create: bool = False,
+             **options: Any) -> Session:
+        """The workspace at ``root`` (default: ``$RELAYDESK_WORKSPACE``, else the user's)."""
+        from .workspace import MANIFEST
+
+        folder = resolve_workspace_dir(root)
+        if not create and not (folder / MANIFEST).exists():
+            raise NotFoundError(
+                f"No Relaydesk workspace at {folder} yet; create a connection first with "
+                "`relaydesk new connection PATH --base-url URL`."
+            )
+        return cls(Workspace.open(folder, create=create), **options)
+
+    # -- the attached parts, each made on first use ------------------------------------
+
+    def _secret_store(self, keyring: Any) -> SecretStore:
+        factory = None
+        backend = keyring
+        if keyring is SYSTEM_KEYRING:
+            backend, factory = None, self._open_system_keyring
+        elif keyring is not None:
+            self._adopt_legacy_secrets(keyring)
+        return SecretStore(backend, self.workspace.id, key_of=self._owner_id,
+                           backend_factory=factory)
+
+    def _open_system_keyring(self) -> Any:
+        backend = system_keyring()
+        self._adopt_legacy_secrets(backend)
+        return backend
+
+    def _adopt_legacy_secrets(self, backend: Any) -> None:
+        """Move a migrated format-1 workspace's keyring entries (keyed by path) to ids."""
+        legacy = getattr(self.workspace, "legacy_secret_owners", None)
+        owners: Mapping[str, str] = legacy() if legacy is not None else {}
+        if not owners:
+            return
+        store = SecretStore(backend, self.workspace.id)
+        try:
+            store.adopt_legacy(owners, _ALL_OWNED_FIELDS)
+        except SecretStoreError as exc:
+            log.warning("secrets of the migrated workspace stay under their old keys: %s", exc)
+            return
+        self.workspace.forget_legacy_secret_owners(list(owners))
+
+    def set_keyring(self, backend: Any) -> None:
+        """Swap the keyring (the app resolves the system's after its first frame)."""
+        if self._engine is not None:
+            raise RuntimeError("the keyring must be set before the engine is used")
+        self.secrets = self._secret_store(backend)
+        self._oauth = None
+
+    def _owner_id(self, path: str) -> str | None:
+        try:
+            return self.workspace.id_of(path)
+        except NotFoundError:
+            return None
+
+    @property
+    def oauth(self) -> OAuthTokenProvider:
+        """Hands out OAuth 2.0 tokens (kept in the keyring) to the engine and the faces."""
+        if self._oauth is None:
+            from .oauth import OAuthTokenProvider
+
+            self._oauth = OAuthTokenProvider(self.secrets, self._oauth_client_factory,
+                                             opener=self._browser)
+        return self._oauth
+
+    @property
+    def history(self) -> History | None:
+        """The request history, opened on first use; None when off or unusable."""
+        if not self._history_tried:
+            self._history_tried = True
+            if self._history_wanted:
+                from .history import History, default_history_path
+
+                path = default_history_path()
+                if path is not None:
+                    try:
+                        self._history = History(path)
+                    except RelaydeskError as exc:  # sending works without history
+                        log.warning("history is not recorded: %s", exc)
+        return self._history
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            from .engine import Engine
+
+            history = self.history
+            self._engine = Engine(
+                self.secrets, cache=self._cache, transport=self._transport,
+                token_provider=self.oauth,
+                on_exchange=history.observer(self._history_source) if history else None)
+        return self._engine
+
+    async def aclose(self) -> None:
+        if self._engine is not None:
+            await self._engine.aclose()
+            self._engine = None
+        self.close_history()
+
+    def close_history(self) -> None:
+        if self._history is not None:
+            self._history.close()
+            self._history = None
+
+    # -- queries -----------------------------------------------------------------------
+
+    def environment(self, name: str | Environment | None) -> Environment | None:
+        if name is None or isinstance(name, Environment):
+            return name
+        return self.workspace.environment(name) if name else None
+
+    def connection_for(self, path: str) -> Connection | None:
+        """The connection an item belongs to; None for a path outside every connection."""
+        try:
+            if self.workspace.kind_of(path) == "connection":
+                return self.workspace.connection(path)
+            return self.workspace.connection_of(path)
+        except NotFoundError:
+            return None
+
+    def auth_owner(self, path: str) -> tuple[str, AuthSettings]:
+        """The item whose auth settings (and so secrets) ``path`` means, and the settings."""
+        return auth_owner_of(self.workspace, path)
+
+    # -- changes -----------------------------------------------------------------------
+
+    def create_connection(self, conn: Connection) -> Connection:
+        return self.workspace.save_connection(replace(conn, id=""), create=True)
+
+    def save_connection(self, conn: Connection, *, old_path: str | None = None) -> Connection:
+        """Save an edited connection; a changed path renames it first."""
+        if old_path and join_path(old_path) != join_path(conn.path):
+            conn = replace(conn, path=self.move(old_path, conn.path))
+        return self.workspace.save_connection(conn)
+
+    def create_folder(self, path: str) -> str:
+        return self.workspace.create_folder(path)
+
+    def create_request(self, req: Request) -> Request:
+        return self.workspace.save_request(replace(req, id=""), create=True)
+
+    def save_request(self, req: Request) -> Request:
+        """Save a request, creating it when nothing is at its path yet."""
+        create = self.workspace.kind_of(req.path) is None
+        return self.workspace.save_request(replace(req, id="") if create else req,
+                                           create=create)
+
+    def save_environment(self, env: Environment) -> Environment:
+        return self.workspace.save_environment(env)
+
+    def update_environment(self, name: str, *, set: Mapping[str, str] | None = None,
+                           unset: Iterable[str] = (), create: bool = False) -> Environment:
+        return self.workspace.update_environment(name, set=set or {}, unset=unset,
+                                                 create=create)
+
+    def delete_environment(self, name: str) -> None:
+        self.workspace.delete_environment(name)
+
+    def rename(self, path: str, new_name: str) -> str:
+        segs = split_path(path)
+        return self.move(path, join_path(*segs[:-1], one_segment(new_name)))
+
+    def move(self, src: str, dst: str, *, index: int | None = None) -> str:
+        """Rename or move an item; ids, and so secrets, tokens and history, stay with it."""
+        if index is None:
+            return self.workspace.move(src, dst)
+        return self.workspace.move(src, dst, index=index)
+
+    def duplicate(self, path: str) -> str:
+        """Copy an item next to itself as '<name> copy': new ids, secrets not copied."""
+        ws = self.workspace
+        kind = ws.kind_of(path)
+        if kind is None:
+            raise ValidationError(f"Nothing at '{path}' to duplicate.")
+        segs = split_path(path)
+        base = join_path(*segs[:-1])
+        dst = join_path(base, self._free_name(base, segs[-1] + " copy"))
+        with ws.transaction():
+            if kind == "request":
+                ws.save_request(replace(ws.request(path), path=dst, id=""), create=True)
+                return dst
+            if kind == "connection":
+                ws.save_connection(replace(ws.connection(path), path=dst, id=""), create=True)
+            else:
+                ws.create_folder(dst)
+            for folder in ws.folders(path):
+                ws.create_folder(dst + folder[len(path):])
+            for req in ws.requests(path):
+                ws.save_request(replace(req, path=dst + req.path[len(path):], id=""),
+                                create=True)
+        return dst
+
+    def delete(self, path: str) -> DeleteReport:
+        """Delete an item and everything inside it, and forget their keyring entries."""
+        ws = self.workspace
+        path = join_path(path)
+        kind = ws.kind_of(path)
+        if kind is None:
+            raise NotFoundError(f"Nothing at '{path}' to delete.")
+        owners = self._owners_under(path)
+        ws.delete(path)
+        report = DeleteReport(kind)
+        for item_id, owner_path, fields in owners:
+            try:
+                self.secrets.delete_owned(item_id, fields)
+            except SecretStoreError as exc:
+                # Keyed by an id no new item will ever have: harmless, but say so.
+                report.secrets_left.append(owner_path)
+                report.reason = str(exc)
+            if self._oauth is not None:
+                self._oauth.forget_memory(owner_path)
+        return report
+
+    def _owners_under(self, path: str) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(id, path, fields) of every item at or under ``path`` that may own secrets."""
+        ws = self.workspace
+        owners: list[tuple[str, str, tuple[str, ...]]] = []
+        for conn in ws.connections():
+            if conn.path == path or conn.path.startswith(path + "/"):
+                owners.append((ws.id_of(conn.path), conn.path, _ALL_OWNED_FIELDS))
+        for req in ws.requests(path) if ws.kind_of(path) != "request" else [ws.request(path)]:
+            if req.auth is not None:
+                owners.append((ws.id_of(req.path), req.path, _ALL_OWNED_FIELDS))
+        return owners
+
+    def _free_name(self, base: str, name: str) -> str:
+        candidate, n = name, 2
+        while self.workspace.kind_of(join_path(base, candidate)) is not None:
+            candidate, n = f"{name} {n}", n + 1
+        return candidate
+
+    # -- secrets -----------------------------------------------------------------------
+
+    def secret_fields(self, path: str) -> tuple[str, tuple[str, ...]]:
+        """The auth owner of ``path`` and the secret fields its auth kind has."""
+        owner, auth = self.auth_owner(path)
+        return owner, AUTH_SECRET_FIELDS.get(auth.kind, ())
+
+    def set_secret(self, path: str, field_name: str, value: str) -> str:
+        """Store a secret of the auth owner of ``path``; returns that owner's path."""
+        owner, fields = self.secret_fields(path)
+        if field_name not in fields:
+            raise ValidationError(
+                f"'{field_name}' is not a secret of the authentication of '{owner}'"
+                + (f"; it has: {', '.join(fields)}." if fields else " (it has no secrets).")
+            )
+        self.secrets.set(owner, field_name, value)
+        return owner
+
+    # -- network -----------------------------------------------------------------------
+
+    async def send(self, request: Request, environment: str | Environment | None = None, *,
+                   variables: Mapping[str, str] | None = None,
+                   on_progress: ProgressCallback | None = None) -> Response:
+        """Send ``request`` through its connection (history records it)."""
+        return await self.engine.send(request, self.connection_for(request.path),
+                                      environment=self.environment(environment),
+                                      variables=variables, on_progress=on_progress)
+
+    async def fetch_all_pages(self, request: Request,
+                              environment: str | Environment | None = None, *,
+                              variables: Mapping[str, str] | None = None,
+                              settings: PaginationSettings | None = None,
+                              on_page: Callable[[Page], None] | None = None
+                              ) -> PaginationResult:
+        """Every page of ``request`` merged (each page is recorded in the history)."""
+        from .pagination import PaginationSettings, fetch_all
+
+        return await fetch_all(
+            self.engine, request, self.connection_for(request.path),
+            environment=self.environment(environment), variables=variables,
+            settings=settings or PaginationSettings(), on_page=on_page)
+
+    def client_config(self, path: str, environment: str | Environment | None = None,
+                      variables: Mapping[str, str] | None = None) -> ClientConfig:
+        """Settings of an httpx client for the connection of ``path`` (the Python API):
+        base URL, headers, TLS, proxy, timeout and auth exactly as ``send`` uses them."""
+        from .auth import apply_auth
+        from .client_auth import AuthSource, ConnectionAuth
+        from .client_settings import transport_settings
+        from .model import validate_base_url
+        from .prepare import resolve_variables
+        from .templating import render
+
+        ws = self.workspace
+        try:
+            conn = ws.connection_of(path)
+        except NotFoundError:
+            problem = ws.problem_for(path)
+            if problem is not None:
+                raise NotFoundError(
+                    f"The connection '{path}' cannot be loaded: {problem}") from None
+            raise
+        values = resolve_variables(conn, self.environment(environment), variables)
+        base_url = validate_base_url(render(conn.base_url, values, where="the base URL"),
+                                     https_only=conn.tls.https_only)
+        headers = [(render(h.name, values, where="a header name"),
+                    render(h.value, values, where=f"the header '{h.name}'"))
+                   for h in conn.headers if h.enabled and h.name]
+        settings, owner = conn.auth, conn.path
+        if settings.kind == "oauth2":
+            oauth = self.oauth
+
+            async def applied() -> AppliedAuth:
+                token = await oauth.access_token(owner, settings, conn)
+                return apply_auth(settings, owner, self.secrets, values, oauth_token=token)
+
+            source = AuthSource(applied, invalidate=lambda: oauth.invalidate(owner))
+        else:
+            fixed = apply_auth(settings, owner, self.secrets, values)
+
+            async def same() -> AppliedAuth:
+                return fixed
+
+            source = AuthSource(same, fixed=fixed)
+        transport = transport_settings(conn)
+        return ClientConfig(
+            connection=conn, base_url=base_url, headers=headers,
+            auth=ConnectionAuth(base_url, source, https_only=conn.tls.https_only),
+            verify=transport["verify"], timeout=conn.timeout, proxy=transport["proxy"],
+            trust_env=transport["trust_env"])
+
+    async def check(self, conn: str | Connection) -> CheckResult:
+        connection = self.workspace.connection(conn) if isinstance(conn, str) else conn
+        return await self.engine.check(connection)
+
+
+@dataclass
+class ClientConfig:
+    """Everything an httpx client needs for one connection (both twins use it)."""
+
+    connection: Connection
+    base_url: str
+    headers: list[tuple[str, str]]
+    auth: ConnectionAuth
+    verify: Any
+    timeout: float
+    proxy: str | None
+    trust_env: bool
+
+    def kwargs(self) -> dict[str, Any]:
+        return {
+            "base_url": self.base_url, "headers": self.headers, "auth": self.auth,
+            "verify": self.verify, "timeout": self.timeout, "proxy": self.proxy,
+            "trust_env": self.trust_env, "follow_redirects": True,
+        }
+
+
+def auth_owner_of(ws: Workspace, path: str) -> tuple[str, AuthSettings]:
+    """The item whose auth settings (and so secrets) ``path`` means, and the settings."""
+    path = join_path(path)
+    kind = ws.kind_of(path)
+    if kind == "connection":
+        return path, ws.connection(path).auth
+    if kind == "request":
+        req = ws.request(path)
+        if req.auth is None:
+            conn = ws.connection_of(path)
+            raise ValidationError(
+                f"The request '{path}' uses the authentication of its connection; "
+                f"manage its secrets on '{conn.path}'."
+            )
+        return path, req.auth
+    if kind == "folder":
+        raise ValidationError(
+            f"'{path}' is a folder; secrets belong to a connection or request.")
+    problem = ws.problem_for(path)
+    if problem is not None:
+        raise ValidationError(f"'{path}' cannot be used: {problem}")
+    return path, ws.connection(path).auth  # raises NotFoundError naming close matches
+
+
+def one_segment(name: str) -> str:
+    """A single name segment, or a clear error."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("The name is empty.")
+    if "/" in name:
+        raise ValidationError(f"'{name}' cannot contain '/'; a name is a single segment.")
+    return name
