@@ -168,3 +168,51 @@ def test_set_changes_only_what_is_given(tmp_path: Path, echo_server: str) -> Non
                    "--unset-var", "k").code == 0
     assert json.loads((ws / "environments" / "prod.json").read_text())["variables"] == {
         "z": "9"}
+
+
+async def test_history_follows_a_request_through_renames(
+        workspace: Workspace, memory_keyring: Any, echo_server: str) -> None:
+    from relaydesk.core.model import Connection, Request
+
+    session = Session(workspace, keyring=memory_keyring, history_source="app")
+    session.create_connection(Connection("svc", echo_server))
+    req = session.create_request(Request("svc/Ping", url="/echo/ping"))
+    try:
+        await session.send(req)
+        session.move("svc/Ping", "svc/checks/Health ping")
+        assert session.history is not None
+        entry = session.history.search()[0]
+        assert entry.request_path == "svc/Ping"  # what it was called when sent
+        assert session.history_path(entry) == "svc/checks/Health ping"
+        from relaydesk.core.history import HistoryQuery
+
+        moved_id = workspace.id_of("svc/checks/Health ping")
+        found = session.history.search(HistoryQuery(item_id=moved_id))
+        assert [e.id for e in found] == [entry.id]
+    finally:
+        await session.aclose()
+
+
+def test_an_older_history_database_gains_the_item_column(tmp_path: Path) -> None:
+    import sqlite3
+
+    from relaydesk.core.history import History
+
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript("""
+        CREATE TABLE entries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            ts REAL NOT NULL, source TEXT NOT NULL, request_path TEXT NOT NULL,
+            method TEXT NOT NULL, url TEXT NOT NULL, status INTEGER, elapsed_ms REAL,
+            error TEXT, req_headers TEXT NOT NULL, req_body BLOB, req_size INTEGER NOT NULL,
+            resp_headers TEXT NOT NULL, resp_body BLOB, resp_size INTEGER NOT NULL,
+            stored INTEGER NOT NULL);
+        INSERT INTO entries VALUES (1, 1.0, 'cli', 'a/b', 'GET', 'http://x/', 200, 1.0,
+            NULL, '[]', NULL, 0, '[]', NULL, 0, 10);
+    """)
+    old.commit()
+    old.close()
+    with History(path) as history:
+        [entry] = history.search()
+    assert entry.request_path == "a/b" and entry.item_id == ""

@@ -15,7 +15,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +51,9 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 CREATE INDEX IF NOT EXISTS entries_ts ON entries(ts);
 """
+# Added in 0.2: the stable id of the workspace request, so a renamed or moved request
+# keeps its history. Older databases gain the column on open.
+_ITEM_ID_COLUMN = "ALTER TABLE entries ADD COLUMN item_id TEXT NOT NULL DEFAULT ''"
 
 
 def default_history_path() -> Path | None:
@@ -82,6 +85,7 @@ class HistoryEntry:
     response_headers: list[tuple[str, str]] = field(default_factory=list)
     response_body: bytes = b""
     response_size: int = 0
+    item_id: str = ""  # the workspace request's id ("" for one-off requests)
 
     def to_request(self, path: str = "History/Request") -> Request:
         """A new unsaved request that sends this again (redacted headers left out:
@@ -106,6 +110,7 @@ class HistoryQuery:
     status: int | None = None
     since: float | None = None  # epoch seconds
     until: float | None = None
+    item_id: str = ""  # only the entries of this workspace request
     limit: int = 100
 
 
@@ -123,6 +128,10 @@ class History:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(entries)")}
+            if "item_id" not in columns:
+                self._db.execute(_ITEM_ID_COLUMN)
+                self._db.commit()
         except (OSError, sqlite3.Error) as exc:
             raise RelaydeskError(f"Cannot open the history database {self.path}: {exc}.") \
                 from None
@@ -149,7 +158,8 @@ class History:
         return data[: self.body_limit]
 
     def record(self, prepared: PreparedRequest, response: Response | None = None, *,
-               error: str | None = None, source: str = "cli", request_path: str = "") -> int:
+               error: str | None = None, source: str = "cli", request_path: str = "",
+               item_id: str = "") -> int:
         red = Redactor.for_request(prepared)
         req_body = prepared.content or b""
         resp_body = b""
@@ -170,12 +180,12 @@ class History:
         cur = self._db.execute(
             "INSERT INTO entries (ts, source, request_path, method, url, status, elapsed_ms,"
             " error, req_headers, req_body, req_size, resp_headers, resp_body, resp_size,"
-            " stored) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " stored, item_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (time.time(), source, request_path, prepared.method, url,
              response.status if response else None,
              response.elapsed * 1000 if response else None,
              red.text(error) if error else None, req_headers, req_stored, len(req_body),
-             resp_headers, resp_stored, response.size if response else 0, stored),
+             resp_headers, resp_stored, response.size if response else 0, stored, item_id),
         )
         self._count += 1
         self._bytes += stored
@@ -187,16 +197,20 @@ class History:
             self._db.commit()
         return int(cur.lastrowid or 0)
 
-    def observer(self, source: str) -> ExchangeObserver:
+    def observer(self, source: str, item_id_of: Callable[[str], str | None] | None = None
+                 ) -> ExchangeObserver:
         """An ``Engine(on_exchange=...)`` observer recording every exchange under
-        ``source`` ("cli", "app"…); a failed write is logged, never raised."""
+        ``source`` ("cli", "app"…); ``item_id_of`` maps a request path to its stable id.
+        A failed write is logged, never raised."""
         from .messages import user_message
 
         def observe(path: str, prepared: PreparedRequest, response: Response | None,
                     error: RelaydeskError | None) -> None:
             try:
+                item_id = (item_id_of(path) if item_id_of is not None and path else None) or ""
                 self.record(prepared, response, source=source, request_path=path,
-                            error=user_message(error) if error is not None else None)
+                            error=user_message(error) if error is not None else None,
+                            item_id=item_id)
             except Exception as exc:  # a full disk or a locked database
                 log.warning("could not record history: %s", exc)
 
@@ -259,6 +273,9 @@ class History:
         if q.until is not None:
             where.append("ts <= ?")
             args.append(q.until)
+        if q.item_id:
+            where.append("item_id = ?")
+            args.append(q.item_id)
         sql = "SELECT * FROM entries"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -281,7 +298,7 @@ class History:
 
 def _entry(row: Any) -> HistoryEntry:
     (id_, ts, source, rpath, method, url, status, elapsed, error, req_h, req_b, req_size,
-     resp_h, resp_b, resp_size, _stored) = row
+     resp_h, resp_b, resp_size, _stored, item_id) = row
     return HistoryEntry(
         id=int(id_), ts=float(ts), source=str(source), request_path=str(rpath),
         method=str(method), url=str(url),
@@ -292,4 +309,5 @@ def _entry(row: Any) -> HistoryEntry:
         request_body=bytes(req_b or b""), request_size=int(req_size),
         response_headers=[(k, v) for k, v in json.loads(resp_h)],
         response_body=bytes(resp_b or b""), response_size=int(resp_size),
+        item_id=str(item_id or ""),
     )

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from .check import CheckResult
     from .client_auth import ConnectionAuth
     from .engine import Engine
-    from .history import History
+    from .history import History, HistoryEntry
     from .oauth import OAuthTokenProvider
     from .oauth.flows import BrowserOpener
     from .pagination import Page, PaginationResult, PaginationSettings
@@ -209,7 +209,8 @@ class Session:
             self._engine = Engine(
                 self.secrets, cache=self._cache, transport=self._transport,
                 token_provider=self.oauth,
-                on_exchange=history.observer(self._history_source) if history else None)
+                on_exchange=history.observer(self._history_source, self._owner_id)
+                if history else None)
         return self._engine
 
     async def aclose(self) -> None:
@@ -224,6 +225,14 @@ class Session:
             self._history = None
 
     # -- queries -----------------------------------------------------------------------
+
+    def history_path(self, entry: HistoryEntry) -> str:
+        """Where a history entry's request is now (it may have been renamed or moved)."""
+        if entry.item_id:
+            current = self.workspace.path_of_id(entry.item_id)
+            if current is not None:
+                return current
+        return entry.request_path
 
     def environment(self, name: str | Environment | None) -> Environment | None:
         if name is None or isinstance(name, Environment):
