@@ -37,7 +37,8 @@ def test_postman_v21_structure_auth_and_secrets(workspace: Workspace,
     assert conn.base_url == "http://127.0.0.1:1"
     assert conn.auth.kind == "bearer" and secret_store.get("echo", "token") == "coll-token-123"
     assert conn.variables == {"baseUrl": "http://127.0.0.1:1", "itemId": "42"}
-    assert workspace.folders("echo") == ["echo/Forms", "echo/Items"]
+    # The collection's own order (Items before Forms), not the names' order.
+    assert workspace.folders("echo") == ["echo/Items", "echo/Forms"]
     listed = workspace.request("echo/Items/List items")
     assert listed.url == "/echo/items" and listed.description == "Lists the items."
     assert [(p.name, p.value, p.enabled) for p in listed.params] == [

@@ -2,7 +2,13 @@
 
 Documents are written with a fixed key order, two-space indentation and a trailing
 newline so they diff well in git; values equal to their defaults are left out.
-Every document carries ``"format": FORMAT_VERSION`` and a ``"kind"``.
+Every document carries ``"format": FORMAT_VERSION``, a ``"kind"`` and (from format 2)
+the item's ``"id"``. Connection and folder documents may hold ``"order"``: the names of
+their children in the user's order. Top-level keys this version does not know are kept
+in the item's ``extra`` and written back after the known ones; unknown keys inside
+nested objects (``auth``, ``tls``, ``body``, ``options``) are not kept.
+
+Format 1 files (no ids, no order) are still read; the workspace migrates them.
 """
 
 from __future__ import annotations
@@ -30,19 +36,75 @@ __all__ = [
     "dumps",
     "environment_from_doc",
     "environment_to_doc",
+    "folder_from_doc",
+    "folder_to_doc",
+    "order_from_doc",
     "request_from_doc",
     "request_to_doc",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+
+_COMMON_KEYS = frozenset({"format", "kind", "id"})
+_CONNECTION_KEYS = _COMMON_KEYS | {
+    "base_url", "docs_url", "test_url", "description", "proxy", "headers", "auth", "tls",
+    "timeout", "cache_ttl", "variables", "order"}
+_REQUEST_KEYS = _COMMON_KEYS | {
+    "method", "url", "description", "params", "headers", "cookies", "body", "auth",
+    "options", "checks"}
+_ENVIRONMENT_KEYS = _COMMON_KEYS | {"variables"}
+_FOLDER_KEYS = _COMMON_KEYS | {"order"}
 
 
 def dumps(doc: dict[str, Any]) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def _header(kind: str) -> dict[str, Any]:
-    return {"format": FORMAT_VERSION, "kind": kind}
+def _header(kind: str, item_id: str = "") -> dict[str, Any]:
+    doc: dict[str, Any] = {"format": FORMAT_VERSION, "kind": kind}
+    if item_id:
+        doc["id"] = item_id
+    return doc
+
+
+def _finish(doc: dict[str, Any], extra: dict[str, Any], order: list[str] | None = None
+            ) -> dict[str, Any]:
+    if order:
+        doc["order"] = list(order)
+    for key, value in extra.items():
+        doc.setdefault(key, value)  # a known key is never overwritten by an unknown one
+    return doc
+
+
+def _extra(doc: dict[str, Any], known: frozenset[str]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k not in known}
+
+
+def _id(doc: dict[str, Any]) -> str:
+    value = doc.get("id", "")
+    if not isinstance(value, str):
+        raise ValidationError("\"id\" must be a string")
+    return value
+
+
+def order_from_doc(doc: Any) -> list[str]:
+    """The ``"order"`` of a connection or folder document; a malformed one is ignored
+    (a stale or damaged order only changes where items show, never which exist)."""
+    order = doc.get("order") if isinstance(doc, dict) else None
+    if not isinstance(order, list):
+        return []
+    return [name for name in order if isinstance(name, str)]
+
+
+def folder_to_doc(item_id: str, order: list[str], extra: dict[str, Any] | None = None
+                  ) -> dict[str, Any]:
+    return _finish(_header("folder", item_id), extra or {}, order)
+
+
+def folder_from_doc(doc: Any) -> tuple[str, list[str], dict[str, Any]]:
+    """``(id, order, extra)`` of a folder document."""
+    doc = _check_header(doc, "folder")
+    return _id(doc), order_from_doc(doc), _extra(doc, _FOLDER_KEYS)
 
 
 def _check_header(doc: Any, kind: str) -> dict[str, Any]:
@@ -138,8 +200,8 @@ def _auth_from_doc(raw: Any) -> AuthSettings:
 # -- connections -------------------------------------------------------------------------
 
 
-def connection_to_doc(conn: Connection) -> dict[str, Any]:
-    doc = _header("connection")
+def connection_to_doc(conn: Connection, order: list[str] | None = None) -> dict[str, Any]:
+    doc = _header("connection", conn.id)
     doc["base_url"] = conn.base_url
     for key in ("docs_url", "test_url", "description", "proxy"):
         if getattr(conn, key):
@@ -163,7 +225,7 @@ def connection_to_doc(conn: Connection) -> dict[str, Any]:
         doc["cache_ttl"] = conn.cache_ttl
     if conn.variables:
         doc["variables"] = {k: conn.variables[k] for k in sorted(conn.variables)}
-    return doc
+    return _finish(doc, conn.extra, order)
 
 
 def connection_from_doc(path: str, doc: Any) -> Connection:
@@ -188,6 +250,8 @@ def connection_from_doc(path: str, doc: Any) -> Connection:
         timeout=_num(doc, "timeout", 60.0),
         cache_ttl=_num(doc, "cache_ttl", 300.0),
         variables=_str_map(doc, "variables"),
+        id=_id(doc),
+        extra=_extra(doc, _CONNECTION_KEYS),
     )
 
 
@@ -274,7 +338,7 @@ def _body_from_doc(raw: Any) -> Body:
 
 
 def request_to_doc(req: Request) -> dict[str, Any]:
-    doc = _header("request")
+    doc = _header("request", req.id)
     doc["method"] = req.method
     doc["url"] = req.url
     if req.description:
@@ -300,7 +364,7 @@ def request_to_doc(req: Request) -> dict[str, Any]:
         doc["options"] = od
     if req.checks:
         doc["checks"] = [dict(c) for c in req.checks]
-    return doc
+    return _finish(doc, req.extra)
 
 
 def request_from_doc(path: str, doc: Any) -> Request:
@@ -330,6 +394,8 @@ def request_from_doc(path: str, doc: Any) -> Request:
             timeout=float(timeout) if timeout is not None else None,
         ),
         checks=[dict(c) for c in checks],
+        id=_id(doc),
+        extra=_extra(doc, _REQUEST_KEYS),
     )
 
 
@@ -337,11 +403,12 @@ def request_from_doc(path: str, doc: Any) -> Request:
 
 
 def environment_to_doc(env: Environment) -> dict[str, Any]:
-    doc = _header("environment")
+    doc = _header("environment", env.id)
     doc["variables"] = {k: env.variables[k] for k in sorted(env.variables)}
-    return doc
+    return _finish(doc, env.extra)
 
 
 def environment_from_doc(name: str, doc: Any) -> Environment:
     doc = _check_header(doc, "environment")
-    return Environment(name=name, variables=_str_map(doc, "variables"))
+    return Environment(name=name, variables=_str_map(doc, "variables"), id=_id(doc),
+                       extra=_extra(doc, _ENVIRONMENT_KEYS))

@@ -1,18 +1,33 @@
-"""Atomic file writes: write to a temporary file beside the target, fsync, rename."""
+"""Atomic file writes: write to a temporary file, fsync, rename over the target.
+
+The temporary file goes beside the target unless ``temp_dir`` names another folder on
+the same file system (the workspace keeps its temporary files in ``.relaydesk/tmp`` so
+a killed process never leaves one where git sees it).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_text"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "fsync_dir"]
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def fsync_dir(directory: Path) -> None:
+    """Make the renames inside ``directory`` durable (best effort: not on Windows)."""
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def _write_and_replace(path: Path, data: bytes, temp_dir: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=temp_dir)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -23,14 +38,23 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    # The rename is only durable once the directory entry is on disk too.
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, temp_dir: Path | None = None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if temp_dir is None:
+        _write_and_replace(path, data, path.parent)
+    else:
+        temp_dir.mkdir(parents=True, exist_ok=True)
         try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+            _write_and_replace(path, data, temp_dir)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:  # the target sits on another file system
+                raise
+            _write_and_replace(path, data, path.parent)
+    # The rename is only durable once the directory entry is on disk too.
+    fsync_dir(path.parent)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write_text(path: Path, text: str, *, temp_dir: Path | None = None) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), temp_dir=temp_dir)

@@ -5,6 +5,10 @@ segments: a connection lives at ``jira/cloud``; a request inside it at
 ``jira/cloud/issues/Get issue`` (folder ``issues``, name ``Get issue``).
 Secrets are never part of the model: auth settings hold only public fields, and
 secret fields live in the keyring under the path of the item that owns the auth.
+
+``id`` is the item's stable identity (a uuid4 hex string stored inside its file; ""
+until the workspace saves it). ``extra`` holds the top-level keys of the file this
+version does not know (a newer Relaydesk's fields), written back on save.
 """
 
 from __future__ import annotations
@@ -140,6 +144,8 @@ class Connection:
     cache_ttl: float = 300.0
     proxy: str = ""
     variables: dict[str, str] = field(default_factory=dict)
+    id: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -185,6 +191,8 @@ class Request:
     description: str = ""
     # Runner checks as plain documents (``relaydesk.core.checks`` reads them).
     checks: list[dict[str, Any]] = field(default_factory=list)
+    id: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -195,6 +203,8 @@ class Request:
 class Environment:
     name: str
     variables: dict[str, str] = field(default_factory=dict)
+    id: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 # -- paths -------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """The workspace: a folder of plain JSON files that mirrors the connection tree.
 
     <root>/relaydesk.json                       format version and workspace id
+    <root>/.gitignore                           keeps .relaydesk/ out of git
+    <root>/.relaydesk/                          local state (see ``local_state``)
     <root>/environments/<name>.json
     <root>/connections/jira/cloud/connection.json
     <root>/connections/jira/cloud/issues/folder.json
@@ -10,25 +12,44 @@ A directory holding ``connection.json`` is a connection; directories inside it a
 folders; ``*.request.json`` files are requests. Connections do not nest. A file that
 cannot be read is recorded in ``problems`` (path and reason) and the rest still loads.
 
+Every connection, folder, request and environment has a stable id stored inside its
+file; file names stay readable. Connections and folders store the order of their
+children (see ``ordering``); queries return the tree depth-first in that order.
+
 Opening reads the folder structure, the connections and the environments; a request
 file is read the first time that request is asked for (the app paints its tree, and
-``relaydesk send`` runs one request, without reading a thousand files). Until then it
-counts as a request; once read and found broken it is dropped and its problem kept.
+``relaydesk send`` runs one request, without reading a thousand files), and a
+``folder.json`` the first time its order or id is needed. Until then a request counts
+as a request; once read and found broken it is dropped and its problem kept.
 ``problems`` reads every pending file first, so it is always complete.
+
+Writers serialise on a lock (``transaction``). A move is one rename of a file or
+directory, so a crash leaves the item at its old or its new place, never neither.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from . import codec
 from .errors import AlreadyExistsError, FileFormatError, NotFoundError, ValidationError
 from .fileio import atomic_write_text
+from .local_state import (
+    LOCAL_DIR,
+    ensure_gitignore,
+    is_leftover,
+    lock_file,
+    scratch_dir,
+    sweep,
+    temp_dir,
+)
+from .locking import lock_for
 from .model import (
     Connection,
     Environment,
@@ -39,6 +60,7 @@ from .model import (
     validate_path,
     validate_request,
 )
+from .ordering import arrange, natural_key
 
 __all__ = [
     "ENV_WORKSPACE",
@@ -66,12 +88,22 @@ class LoadProblem:
         return f"{self.path}: {self.reason}"
 
 
+@dataclass
+class _FolderMeta:
+    """What ``folder.json`` says (a folder without one has no id and no order yet)."""
+
+    id: str = ""
+    order: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    broken: bool = False  # unreadable: never overwritten, its order is not kept
+
+
 # uuid and shutil load on first use: the app imports this module before its first
-# frame, and only creating a workspace or deleting a folder needs them.
-def _uuid4() -> object:
+# frame, and only creating items or deleting a folder needs them.
+def _new_id() -> str:
     import uuid
 
-    return uuid.uuid4()
+    return uuid.uuid4().hex
 
 
 def _rmtree(path: Path) -> None:
@@ -110,57 +142,113 @@ def _read_json(path: Path) -> Any:
         ) from None
 
 
+def _parent(path: str) -> str:
+    return path.rpartition("/")[0]
+
+
+def _is_under(path: str, top: str) -> bool:
+    return path == top or path.startswith(top + "/")
+
+
 class Workspace:
     """In-memory view of a workspace folder; every change is written to disk at once."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.id = ""
+        self._format = codec.FORMAT_VERSION
         self._problems: list[LoadProblem] = []
         self._connections: dict[str, Connection] = {}
-        self._folders: set[str] = set()
+        self._conn_order: dict[str, list[str]] = {}
         # None: the file has not been read yet (see the module docstring).
+        self._folders: dict[str, _FolderMeta | None] = {}
         self._requests: dict[str, Request | None] = {}
         self._environments: dict[str, Environment] = {}
+        self._leftovers: list[Path] = []
+        self._migration_problem: LoadProblem | None = None
+        # Derived from the above, rebuilt on demand after a change (see _touch).
+        self._kids_cache: dict[str, dict[str, str]] | None = None
+        self._tree_cache: list[tuple[ItemKind, str]] | None = None
+        self._id_cache: dict[str, str] | None = None
+        self._lock = lock_for(lock_file(self.root))
+        self._depth = 0
+        self._dirty = False
+        self._seen_token: str | None = None
 
     # -- loading -----------------------------------------------------------------------
 
     @classmethod
     def open(cls, root: str | os.PathLike[str], *, create: bool = True) -> Workspace:
+        """Open (or create) the workspace at ``root``, migrating a format 1 one and
+        sweeping what killed writers left behind."""
         ws = cls(Path(root))
         manifest = ws.root / MANIFEST
         if not manifest.exists():
             if not create:
                 raise NotFoundError(f"{ws.root} is not a Relaydesk workspace (no {MANIFEST}).")
             ws.root.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(
-                manifest,
-                codec.dumps({"format": codec.FORMAT_VERSION, "kind": "workspace",
-                             "id": str(_uuid4())}),
-            )
-        ws.reload()
+            with ws._lock:
+                if not manifest.exists():
+                    ensure_gitignore(ws.root)
+                    ws._write_doc(manifest, {"format": codec.FORMAT_VERSION,
+                                             "kind": "workspace", "id": str(_new_uuid())})
+        with ws._lock:
+            ws._upgrade()
+            ws.reload()
+            if ws._format <= codec.FORMAT_VERSION:
+                sweep(ws.root, ws._leftovers)
+            ws._leftovers = []
+            ws._seen_token = ws._lock.token()
         return ws
 
+    def _upgrade(self) -> None:
+        try:
+            manifest = _read_json(self.root / MANIFEST)
+        except FileFormatError:
+            return  # reload reports it
+        version = manifest.get("format", 1) if isinstance(manifest, dict) else None
+        if isinstance(version, int) and version < codec.FORMAT_VERSION:
+            from .migrate import migrate_v1
+
+            try:
+                migrate_v1(self.root, manifest)
+            except OSError as exc:  # e.g. read-only: the v1 files still load
+                self._migration_problem = LoadProblem(
+                    self.root / MANIFEST, f"could not be migrated to format "
+                    f"{codec.FORMAT_VERSION} ({exc.strerror or exc})")
+
     def reload(self) -> None:
-        self._problems = []
+        self._problems = [self._migration_problem] if self._migration_problem else []
         self._connections.clear()
+        self._conn_order.clear()
         self._folders.clear()
         self._requests.clear()
         self._environments.clear()
+        self._leftovers = []
+        self._touch()
+        self._format = codec.FORMAT_VERSION
         try:
             manifest = _read_json(self.root / MANIFEST)
             if not isinstance(manifest, dict) or not isinstance(manifest.get("id"), str):
                 raise FileFormatError(str(self.root / MANIFEST), "has no workspace \"id\"")
             self.id = manifest["id"]
+            version = manifest.get("format")
+            if isinstance(version, int) and version > codec.FORMAT_VERSION:
+                self._format = version
+                raise FileFormatError(str(self.root / MANIFEST), self._newer_message())
         except FileFormatError as exc:
             self._problems.append(LoadProblem(Path(exc.path), exc.reason))
-            self.id = str(self.root.resolve())
+            self.id = self.id or str(self.root.resolve())
         self._load_connections(self.root / "connections", "")
         env_dir = self.root / "environments"
         if env_dir.is_dir():
             for f in sorted(env_dir.glob("*.json")):
                 self._load(f, lambda doc, f=f: self._environments.__setitem__(
                     f.stem, codec.environment_from_doc(f.stem, doc)))
+
+    def _newer_message(self) -> str:
+        return (f"written by a newer Relaydesk (format {self._format}; this one reads up to "
+                f"{codec.FORMAT_VERSION}); upgrade Relaydesk to change it")
 
     def _load(self, file: Path, apply: Any) -> None:
         try:
@@ -170,16 +258,22 @@ class Workspace:
         except ValidationError as exc:
             self._problems.append(LoadProblem(file, str(exc)))
 
+    def _put_connection(self, path: str, doc: Any) -> None:
+        self._connections[path] = codec.connection_from_doc(path, doc)
+        self._conn_order[path] = codec.order_from_doc(doc)
+
     def _load_connections(self, directory: Path, prefix: str) -> None:
         if not directory.is_dir():
             return
         for sub in sorted(p for p in directory.iterdir() if p.is_dir()):
             if sub.name.startswith("."):
+                if is_leftover(sub.name, True):
+                    self._leftovers.append(sub)
                 continue
             path = join_path(prefix, sub.name)
             if (sub / CONNECTION_FILE).is_file():
-                self._load(sub / CONNECTION_FILE, lambda doc, path=path: self._connections.
-                           __setitem__(path, codec.connection_from_doc(path, doc)))
+                self._load(sub / CONNECTION_FILE,
+                           lambda doc, path=path: self._put_connection(path, doc))
                 if path in self._connections:
                     self._load_items(sub, path)
             else:
@@ -191,10 +285,12 @@ class Workspace:
             entries = sorted(it, key=lambda e: e.name)
         for entry in entries:
             if entry.name.startswith("."):
+                if is_leftover(entry.name, entry.is_dir()):
+                    self._leftovers.append(Path(entry.path))
                 continue
             if entry.is_dir():
                 folder = f"{prefix}/{entry.name}"
-                self._folders.add(folder)
+                self._folders[folder] = None
                 self._load_items(Path(entry.path), folder)
             elif entry.name.endswith(REQUEST_SUFFIX):
                 self._requests[f"{prefix}/{entry.name[: -len(REQUEST_SUFFIX)]}"] = None
@@ -208,7 +304,26 @@ class Workspace:
             req = self._requests[path]
             if req is None:  # broken: the problem is recorded, the request forgotten
                 del self._requests[path]
+                self._touch()
         return req
+
+    def _folder_meta(self, path: str) -> _FolderMeta:
+        """The folder's ``folder.json``, reading it on first use."""
+        meta = self._folders.get(path)
+        if meta is None:
+            file = self._dir(path) / FOLDER_FILE
+            meta = _FolderMeta()
+            if file.is_file():
+                try:
+                    meta = _FolderMeta(*codec.folder_from_doc(_read_json(file)))
+                except FileFormatError as exc:
+                    self._problems.append(LoadProblem(file, exc.reason))
+                    meta.broken = True
+                except ValidationError as exc:
+                    self._problems.append(LoadProblem(file, str(exc)))
+                    meta.broken = True
+            self._folders[path] = meta
+        return meta
 
     def pending_requests(self) -> int:
         """How many request files have not been read yet."""
@@ -227,14 +342,51 @@ class Workspace:
 
     @property
     def problems(self) -> list[LoadProblem]:
-        """Every file that could not be read (reads the pending request files first)."""
+        """Every file that could not be read (reads the pending files first)."""
         self.read_pending()
+        for folder in list(self._folders):
+            self._folder_meta(folder)
         return self._problems
+
+    # -- the writers' lock -------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Workspace]:
+        """Hold the workspace's writers' lock; re-entrant, and thread-safe.
+
+        On the outermost entry the in-memory view is reloaded if another process (or
+        another Workspace object) wrote since this one last looked, so a
+        read-modify-write inside sees the latest files. Every change method uses it.
+        """
+        with self._lock:
+            self._depth += 1
+            try:
+                if self._depth == 1:
+                    token = self._lock.token()
+                    if token != self._seen_token:
+                        self.reload()
+                        self._seen_token = token
+                    if self._format > codec.FORMAT_VERSION:
+                        raise ValidationError(
+                            f"{self.root / MANIFEST} was {self._newer_message()}.")
+                yield self
+            finally:
+                self._depth -= 1
+                if self._depth == 0 and self._dirty:
+                    self._dirty = False
+                    seen = self._lock.token() == self._seen_token
+                    token = self._lock.new_token()
+                    # Someone else wrote meanwhile (a nested Workspace): reload next time.
+                    self._seen_token = token if seen else None
+
+    def mark_changed(self) -> None:
+        """Say that files were written directly inside the current transaction (imports)."""
+        self._dirty = True
 
     # -- queries -----------------------------------------------------------------------
 
     def connections(self) -> list[Connection]:
-        return [self._connections[p] for p in sorted(self._connections)]
+        return [self._connections[p] for p in sorted(self._connections, key=natural_key)]
 
     def environments(self) -> list[Environment]:
         return [self._environments[n] for n in sorted(self._environments)]
@@ -244,14 +396,16 @@ class Workspace:
         return [r for r in found if r is not None]
 
     def request_paths(self, under: str = "") -> list[str]:
-        """Paths of the requests at or under ``under``, without reading their files."""
+        """Paths of the requests at or under ``under`` in tree order, without reading
+        their files."""
         prefix = join_path(under)
-        return [p for p in sorted(self._requests)
-                if not prefix or p == prefix or p.startswith(prefix + "/")]
+        return [p for k, p in self._tree() if k == "request" and p in self._requests
+                and (not prefix or _is_under(p, prefix))]
 
     def folders(self, under: str = "") -> list[str]:
         prefix = join_path(under)
-        return sorted(f for f in self._folders if not prefix or f.startswith(prefix + "/"))
+        return [p for k, p in self._tree()
+                if k == "folder" and (not prefix or p.startswith(prefix + "/"))]
 
     def kind_of(self, path: str) -> ItemKind | None:
         path = join_path(path)
@@ -264,14 +418,9 @@ class Workspace:
         return None
 
     def children(self, path: str) -> list[tuple[ItemKind, str]]:
-        """Direct children of a connection or folder: folders first, then requests."""
-        path = join_path(path)
-        depth = len(split_path(path)) + 1
-        folders = [f for f in sorted(self._folders)
-                   if f.startswith(path + "/") and len(split_path(f)) == depth]
-        reqs = [r for r in sorted(self._requests) if r.startswith(path + "/")
-                and len(split_path(r)) == depth and self._read_request(r) is not None]
-        return [("folder", f) for f in folders] + [("request", r) for r in reqs]
+        """Direct children of a connection or folder, in the user's order."""
+        return [(kind, p) for kind, p in self._ordered(join_path(path))
+                if kind == "folder" or self._read_request(p) is not None]
 
     def connection(self, path: str) -> Connection:
         conn = self._connections.get(join_path(path))
@@ -315,11 +464,166 @@ class Workspace:
         """A load problem of the file behind a workspace path, if any."""
         path = join_path(path)
         self._read_request(path)
-        for problem in self._problems:
-            if problem.path in (self._connection_file(path),
-                                self._request_file(path) if "/" in path else None):
-                return problem
-        return None
+        if path in self._folders:
+            self._folder_meta(path)
+        files = (self._connection_file(path), self._dir(path) / FOLDER_FILE,
+                 self._request_file(path) if "/" in path else None)
+        return next((p for p in self._problems if p.path in files), None)
+
+    # -- ids ---------------------------------------------------------------------------
+
+    def id_of(self, path: str) -> str:
+        """The stable id of the connection, folder or request at ``path``.
+
+        An item whose file has no id yet (written by hand or by an older version) is
+        given one now. A folder whose ``folder.json`` is unreadable has none ("").
+        """
+        path = join_path(path)
+        kind = self.kind_of(path)
+        if kind is None:
+            raise NotFoundError(f"Nothing at '{path}' in workspace {self.root}.")
+        found = self._stored_id(kind, path)
+        if found:
+            return found
+        with self.transaction():
+            kind = self.kind_of(path)
+            if kind == "connection":
+                return self.save_connection(self._connections[path]).id
+            if kind == "request":
+                return self.save_request(self.request(path)).id
+            if kind == "folder":
+                meta = self._folder_meta(path)
+                if not meta.id and not meta.broken:
+                    meta.id = _new_id()
+                    self._write_folder(path, meta)
+                    self._id_cache = None
+                return meta.id
+            raise NotFoundError(f"Nothing at '{path}' in workspace {self.root}.")
+
+    def _stored_id(self, kind: ItemKind, path: str) -> str:
+        if kind == "connection":
+            return self._connections[path].id
+        if kind == "folder":
+            return self._folder_meta(path).id
+        req = self._read_request(path)
+        return req.id if req is not None else ""
+
+    def path_of_id(self, item_id: str) -> str | None:
+        """The path of the connection, folder or request with this id (None if none).
+
+        The first call reads every request and folder file."""
+        if self._id_cache is None:
+            ids: dict[str, str] = {}
+            for conn in self._connections.values():
+                ids[conn.id] = conn.path
+            for folder in list(self._folders):
+                ids[self._folder_meta(folder).id] = folder
+            for req in self.requests():
+                ids[req.id] = req.path
+            ids.pop("", None)
+            self._id_cache = ids
+        return self._id_cache.get(item_id)
+
+    def legacy_secret_owners(self) -> dict[str, str]:
+        """``{id: v1 path}`` of the items a format 1 migration gave ids to, until
+        forgotten (v1 filed secrets by path; environments as ``environments/<name>``)."""
+        from .migrate import read_legacy_owners
+
+        return read_legacy_owners(self.root)
+
+    def forget_legacy_secret_owners(self, ids: Iterable[str]) -> None:
+        from .migrate import read_legacy_owners, write_legacy_owners
+
+        with self.transaction():
+            owners = read_legacy_owners(self.root)
+            for item_id in ids:
+                owners.pop(item_id, None)
+            write_legacy_owners(self.root, owners)
+
+    # -- order -------------------------------------------------------------------------
+
+    def _touch(self) -> None:
+        """Forget what is derived from the tree's shape (after a change to it)."""
+        self._kids_cache = self._tree_cache = self._id_cache = None
+
+    def _kids(self) -> dict[str, dict[str, str]]:
+        if self._kids_cache is None:
+            kids: dict[str, dict[str, str]] = {}
+            for folder in self._folders:
+                kids.setdefault(_parent(folder), {})[folder.rpartition("/")[2]] = "folder"
+            for req in self._requests:
+                kids.setdefault(_parent(req), {})[req.rpartition("/")[2]] = "request"
+            self._kids_cache = kids
+        return self._kids_cache
+
+    def _stored_order(self, container: str) -> list[str]:
+        if container in self._connections:
+            return self._conn_order.get(container, [])
+        return self._folder_meta(container).order
+
+    def _ordered(self, container: str) -> list[tuple[ItemKind, str]]:
+        present = self._kids().get(container, {})
+        if not present:
+            return []
+        names = arrange(self._stored_order(container), present)
+        return [("folder" if present[n] == "folder" else "request", f"{container}/{n}")
+                for n in names]
+
+    def _tree(self) -> list[tuple[ItemKind, str]]:
+        if self._tree_cache is None:
+            out: list[tuple[ItemKind, str]] = []
+
+            def walk(container: str) -> None:
+                for kind, path in self._ordered(container):
+                    out.append((kind, path))
+                    if kind == "folder":
+                        walk(path)
+
+            for conn in sorted(self._connections, key=natural_key):
+                walk(conn)
+            self._tree_cache = out
+        return self._tree_cache
+
+    def _set_order(self, container: str, names: list[str]) -> None:
+        if container in self._connections:
+            conn = self._connections[container]
+            self._write_doc(self._connection_file(container), codec.connection_to_doc(conn, names))
+            self._conn_order[container] = names
+        else:
+            meta = self._folder_meta(container)
+            if meta.broken:
+                return  # an unreadable folder.json is left for its owner to fix
+            meta.order = names
+            meta.id = meta.id or _new_id()
+            self._write_folder(container, meta)
+        self._touch()
+
+    def _place(self, path: str, index: int | None = None) -> None:
+        """Put ``path`` at ``index`` among its siblings (None: last) and store the order."""
+        container, _, name = path.rpartition("/")
+        names = [n for n in arrange(self._stored_order(container),
+                                    self._kids().get(container, {})) if n != name]
+        names.insert(len(names) if index is None else max(0, min(index, len(names))), name)
+        self._set_order(container, names)
+
+    def _unplace(self, path: str) -> None:
+        container, _, name = path.rpartition("/")
+        if container in self._connections or container in self._folders:
+            order = self._stored_order(container)
+            if name in order:
+                self._set_order(container, [n for n in order if n != name])
+
+    def reorder(self, path: str, index: int) -> None:
+        """Move the folder or request at ``path`` to position ``index`` among its siblings."""
+        with self.transaction():
+            path = join_path(path)
+            kind = self.kind_of(path)
+            if kind is None:
+                raise NotFoundError(f"Nothing at '{path}' to reorder.")
+            if kind == "connection":
+                raise ValidationError("Connections are listed by name; only folders and "
+                                      "requests have an order.")
+            self._place(path, index)
 
     # -- files -------------------------------------------------------------------------
 
@@ -341,58 +645,100 @@ class Workspace:
             return self._request_file(path)
         return self._dir(path)
 
+    def _write_doc(self, file: Path, doc: dict[str, Any]) -> None:
+        atomic_write_text(file, codec.dumps(doc), temp_dir=temp_dir(self.root))
+        self._dirty = True
+
+    def _write_folder(self, path: str, meta: _FolderMeta) -> None:
+        self._write_doc(self._dir(path) / FOLDER_FILE,
+                        codec.folder_to_doc(meta.id, meta.order, meta.extra))
+
+    def _rename(self, src: Path, dst: Path) -> None:
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        self._dirty = True
+        os.rename(src, dst)
+
     # -- changes -----------------------------------------------------------------------
 
     def _check_free(self, path: str, *, allow: str | None = None) -> None:
         if self.kind_of(path) is not None and path != allow:
             raise AlreadyExistsError(f"'{path}' already exists in the workspace.")
 
-    def save_connection(self, conn: Connection, *, create: bool = False) -> Connection:
-        conn = replace(conn, path=validate_path(conn.path, "connection path"))
-        validate_connection(conn)
-        path = conn.path
-        if create:
-            self._check_free(path)
-        elif path not in self._connections:
-            raise NotFoundError(self._unknown("connection", path))
+    def _check_nesting(self, path: str, moving: str | None = None) -> None:
         for other in self._connections:
-            if other != path and (other.startswith(path + "/") or path.startswith(other + "/")):
+            if other not in (path, moving) and (
+                    other.startswith(path + "/") or path.startswith(other + "/")):
                 raise ValidationError(
                     f"'{path}' would nest inside connection '{other}' (or contain it); "
                     "connections cannot nest. Use a folder inside the connection instead."
                 )
-        if create and self._dir(path).exists() and any(self._dir(path).iterdir()):
-            raise AlreadyExistsError(f"{self._dir(path)} already exists and is not empty.")
-        atomic_write_text(self._connection_file(path), codec.dumps(codec.connection_to_doc(conn)))
-        self._connections[path] = conn
-        return conn
+
+    def save_connection(self, conn: Connection, *, create: bool = False) -> Connection:
+        """Write ``conn``. A new one gets a fresh id; an existing one keeps its stored id
+        and the unknown keys of its file."""
+        with self.transaction():
+            conn = replace(conn, path=validate_path(conn.path, "connection path"))
+            validate_connection(conn)
+            path = conn.path
+            if create:
+                self._check_free(path)
+                conn = replace(conn, id=_new_id())
+            else:
+                old = self._connections.get(path)
+                if old is None:
+                    raise NotFoundError(self._unknown("connection", path))
+                conn = replace(conn, id=old.id or _new_id(), extra={**old.extra, **conn.extra})
+            self._check_nesting(path)
+            if create and self._dir(path).exists() and any(self._dir(path).iterdir()):
+                raise AlreadyExistsError(f"{self._dir(path)} already exists and is not empty.")
+            self._write_doc(self._connection_file(path),
+                            codec.connection_to_doc(conn, self._conn_order.get(path)))
+            self._connections[path] = conn
+            self._conn_order.setdefault(path, [])
+            self._touch()
+            return conn
 
     def save_request(self, req: Request, *, create: bool = False) -> Request:
-        req = replace(req, path=validate_path(req.path, "request path"))
-        validate_request(req)
-        conn = self.connection_of(req.path)
-        if req.path == conn.path:
-            raise ValidationError("A request needs a name inside its connection, e.g. "
-                                  f"'{conn.path}/Get issue'.")
-        if create:
-            self._check_free(req.path)
-        elif req.path not in self._requests:
-            raise NotFoundError(self._unknown("request", req.path))
-        self._ensure_folders(req.path)
-        atomic_write_text(self._request_file(req.path), codec.dumps(codec.request_to_doc(req)))
-        self._requests[req.path] = req
-        return req
+        """Write ``req``. A new one gets a fresh id and goes last in its folder; an
+        existing one keeps its stored id and the unknown keys of its file."""
+        with self.transaction():
+            req = replace(req, path=validate_path(req.path, "request path"))
+            validate_request(req)
+            conn = self.connection_of(req.path)
+            if req.path == conn.path:
+                raise ValidationError("A request needs a name inside its connection, e.g. "
+                                      f"'{conn.path}/Get issue'.")
+            if create:
+                self._check_free(req.path)
+                req = replace(req, id=_new_id())
+            elif req.path not in self._requests:
+                raise NotFoundError(self._unknown("request", req.path))
+            else:
+                old = self._read_request(req.path)  # None: its file is broken
+                stored_id, extra = (old.id, old.extra) if old else ("", {})
+                req = replace(req, id=stored_id or _new_id(), extra={**extra, **req.extra})
+                if req.id != stored_id:
+                    self._id_cache = None
+            self._ensure_folders(req.path)
+            self._write_doc(self._request_file(req.path), codec.request_to_doc(req))
+            self._requests[req.path] = req
+            if create:
+                self._touch()
+                self._place(req.path)
+            return req
 
     def create_folder(self, path: str) -> str:
-        path = validate_path(path, "folder path")
-        conn = self.connection_of(path)
-        if path == conn.path:
-            raise AlreadyExistsError(f"'{path}' is a connection.")
-        self._check_free(path)
-        self._ensure_folders(path + "/x")
-        return path
+        with self.transaction():
+            path = validate_path(path, "folder path")
+            conn = self.connection_of(path)
+            if path == conn.path:
+                raise AlreadyExistsError(f"'{path}' is a connection.")
+            self._check_free(path)
+            self._ensure_folders(path + "/x")
+            return path
 
     def _ensure_folders(self, item_path: str) -> None:
+        """Create the folders ``item_path`` sits in, each last in its parent."""
         conn = self.connection_of(item_path)
         segs = split_path(item_path)[len(split_path(conn.path)):-1]
         current = conn.path
@@ -402,85 +748,188 @@ class Workspace:
                 raise ValidationError(f"'{current}' is a request, not a folder.")
             if current not in self._folders:
                 # folder.json keeps empty folders alive in git, which drops empty directories.
-                atomic_write_text(self._dir(current) / FOLDER_FILE,
-                                  codec.dumps({"format": codec.FORMAT_VERSION, "kind": "folder"}))
-                self._folders.add(current)
+                meta = _FolderMeta(id=_new_id())
+                self._write_folder(current, meta)
+                self._folders[current] = meta
+                self._touch()
+                self._place(current)
 
     def save_environment(self, env: Environment) -> Environment:
-        name = validate_path(env.name, "environment name")
-        if "/" in name:
-            raise ValidationError("An environment name cannot contain '/'.")
-        env = replace(env, name=name)
-        atomic_write_text(self.root / "environments" / f"{name}.json",
-                          codec.dumps(codec.environment_to_doc(env)))
-        self._environments[name] = env
-        return env
+        """Create or replace an environment; an existing one keeps its id."""
+        with self.transaction():
+            name = validate_path(env.name, "environment name")
+            if "/" in name:
+                raise ValidationError("An environment name cannot contain '/'.")
+            old = self._environments.get(name)
+            if old is None:
+                env = replace(env, name=name, id=_new_id())
+            else:
+                env = replace(env, name=name, id=old.id or _new_id(),
+                              extra={**old.extra, **env.extra})
+            self._write_doc(self.root / "environments" / f"{name}.json",
+                            codec.environment_to_doc(env))
+            self._environments[name] = env
+            return env
+
+    def update_environment(self, name: str, *, set: Mapping[str, str] = {},
+                           unset: Iterable[str] = (), create: bool = False) -> Environment:
+        """Change some variables of an environment as one locked read-modify-write
+        (``create``: make it when missing; else a missing one is a NotFoundError)."""
+        with self.transaction():
+            old = self._environments.get(name)
+            if old is None and not create:
+                self.environment(name)  # raises, naming the known ones
+            variables = dict(old.variables) if old else {}
+            variables.update(set)
+            for key in unset:
+                variables.pop(key, None)
+            return self.save_environment(Environment(name, variables))
 
     def delete_environment(self, name: str) -> None:
-        self.environment(name)
-        (self.root / "environments" / f"{name}.json").unlink(missing_ok=True)
-        del self._environments[name]
+        with self.transaction():
+            self.environment(name)
+            (self.root / "environments" / f"{name}.json").unlink(missing_ok=True)
+            self._dirty = True
+            del self._environments[name]
 
     def delete(self, path: str) -> None:
-        path = join_path(path)
-        kind = self.kind_of(path)
-        if kind is None:
-            raise NotFoundError(f"Nothing at '{path}' to delete.")
-        if kind == "request":
-            self._request_file(path).unlink(missing_ok=True)
-            del self._requests[path]
-            return
-        _rmtree(self._dir(path))
-        if kind == "connection":
-            del self._connections[path]
-        self._forget_under(path)
+        with self.transaction():
+            path = join_path(path)
+            kind = self.kind_of(path)
+            if kind is None:
+                raise NotFoundError(f"Nothing at '{path}' to delete.")
+            if kind == "request":
+                self._dirty = True
+                self._request_file(path).unlink(missing_ok=True)
+                del self._requests[path]
+            else:
+                # One rename takes the whole tree away at once; the trash is emptied
+                # now, or swept on the next open if this process dies first.
+                trash = scratch_dir(self.root, "trash") / _new_id()
+                try:
+                    self._rename(self._dir(path), trash)
+                except OSError:
+                    trash = self._dir(path)
+                _rmtree(trash)
+                if kind == "connection":
+                    del self._connections[path]
+                    self._conn_order.pop(path, None)
+                self._forget_under(path)
+            self._touch()
+            if kind != "connection":
+                self._unplace(path)
 
     def _forget_under(self, path: str) -> None:
-        self._folders = {f for f in self._folders if f != path and not f.startswith(path + "/")}
+        for f in [f for f in self._folders if _is_under(f, path)]:
+            del self._folders[f]
         for r in [r for r in self._requests if r.startswith(path + "/")]:
             del self._requests[r]
 
-    def move(self, src: str, dst: str) -> str:
-        """Rename or move a connection, folder or request; returns the new path."""
-        src, dst = join_path(src), validate_path(dst)
-        kind = self.kind_of(src)
-        if kind is None:
-            raise NotFoundError(f"Nothing at '{src}' to move.")
-        if src == dst:
+    def move(self, src: str, dst: str, *, index: int | None = None) -> str:
+        """Rename or move a connection, folder or request; returns the new path.
+
+        The item's file or directory is renamed once, after the destination's folders
+        exist, so a crash leaves it whole at one place. ``index`` places it among its
+        new siblings (None: where it was for a rename, else last).
+        """
+        with self.transaction():
+            src, dst = join_path(src), validate_path(dst)
+            kind = self.kind_of(src)
+            if kind is None:
+                raise NotFoundError(f"Nothing at '{src}' to move.")
+            if src == dst:
+                if index is not None and kind != "connection":
+                    self._place(dst, index)
+                return dst
+            self._check_free(dst)
+            if dst.startswith(src + "/"):
+                raise ValidationError(f"Cannot move '{src}' into itself.")
+            if kind == "request":
+                self._move_request(src, dst)
+            elif kind == "connection":
+                self._move_connection(src, dst)
+            else:
+                self._move_folder(src, dst)
+            if kind == "connection":
+                self._rekey(src, dst)
+                return dst
+            # The order lists change after the rename: a stale one only misplaces.
+            same_place = _parent(src) == _parent(dst)
+            position = self._position(src) if same_place and index is None else index
+            self._rekey(src, dst)
+            if not same_place:
+                self._unplace(src)
+            self._place(dst, position)
             return dst
-        self._check_free(dst)
-        if dst.startswith(src + "/"):
-            raise ValidationError(f"Cannot move '{src}' into itself.")
-        if kind == "request":
-            req = self.request(src)
-            self.save_request(replace(req, path=dst), create=True)
-            self._request_file(src).unlink(missing_ok=True)
-            del self._requests[src]
-            return dst
-        moving = self.requests(src)  # read first: the old folder is deleted at the end
+
+    def _position(self, path: str) -> int:
+        container, _, name = path.rpartition("/")
+        return arrange(self._stored_order(container), self._kids().get(container, {})).index(name)
+
+    def _move_request(self, src: str, dst: str) -> None:
+        conn = self.connection_of(dst)
+        if dst == conn.path:
+            raise ValidationError("A request needs a name inside its connection, e.g. "
+                                  f"'{conn.path}/Get issue'.")
+        self._ensure_folders(dst)
+        self._rename(self._request_file(src), self._request_file(dst))
+
+    def _check_movable(self, src: str) -> None:
+        self.requests(src)  # reads them: a broken one is refused, not carried blindly
+        for folder in self.folders(src):
+            self._folder_meta(folder)
         src_dir = self._dir(src)
         if broken := [p for p in self._problems if p.path.is_relative_to(src_dir)]:
             raise ValidationError(f"Cannot move '{src}': {broken[0]}. Fix or delete that "
                                   "file first.")
-        if kind == "connection":
-            self.save_connection(replace(self._connections[src], path=dst), create=True)
-            (self._connection_file(src)).unlink()
-            del self._connections[src]
-        else:
-            if self.connection_of(dst).path == dst:
-                raise ValidationError(f"'{dst}' is a connection.")
-            self.create_folder(dst)
-        folders = [f for f in sorted(self._folders) if f.startswith(src + "/")]
-        for folder in folders:
-            self._ensure_folders(dst + folder[len(src):] + "/x")
-        for req in moving:
-            self.save_request(replace(req, path=dst + req.path[len(src):]), create=True)
-        _rmtree(self._dir(src))
-        self._forget_under(src)
-        return dst
+
+    def _move_connection(self, src: str, dst: str) -> None:
+        self._check_movable(src)
+        self._check_nesting(dst, moving=src)
+        target = self._dir(dst)
+        if target.exists() and any(target.iterdir()):
+            raise AlreadyExistsError(f"{target} already exists and is not empty.")
+        if target.is_dir():
+            target.rmdir()
+        self._rename(self._dir(src), target)
+        # Grouping directories left empty (`jira/` after moving `jira/cloud`) go too.
+        parent = self._dir(src).parent
+        while parent != self.root / "connections":
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+            parent = parent.parent
+
+    def _move_folder(self, src: str, dst: str) -> None:
+        self._check_movable(src)
+        if self.connection_of(dst).path == dst:
+            raise ValidationError(f"'{dst}' is a connection.")
+        self._ensure_folders(dst)
+        self._rename(self._dir(src), self._dir(dst))
+
+    def _rekey(self, src: str, dst: str) -> None:
+        """Carry the in-memory items at and under ``src`` over to ``dst``."""
+        def moved(path: str) -> str:
+            return dst + path[len(src):] if _is_under(path, src) else path
+
+        self._connections = {moved(p): replace(c, path=moved(p)) if _is_under(p, src) else c
+                             for p, c in self._connections.items()}
+        self._conn_order = {moved(p): o for p, o in self._conn_order.items()}
+        self._folders = {moved(p): m for p, m in self._folders.items()}
+        self._requests = {moved(p): replace(r, path=moved(p)) if r and _is_under(p, src) else r
+                          for p, r in self._requests.items()}
+        self._touch()
 
     def iter_files(self) -> Iterator[Path]:
-        """Every file of the workspace (for secret scans and exports)."""
+        """Every file of the workspace (for secret scans and exports); the local state
+        in ``.relaydesk/`` is not part of it."""
         for p in sorted(self.root.rglob("*")):
-            if p.is_file():
+            if p.is_file() and p.relative_to(self.root).parts[0] != LOCAL_DIR:
                 yield p
+
+
+def _new_uuid() -> object:
+    import uuid
+
+    return uuid.uuid4()

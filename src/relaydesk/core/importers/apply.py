@@ -1,12 +1,14 @@
 """Writing an ``ImportPlan``: everything or nothing.
 
 Every item is validated against the plan and the workspace before the first write.
-Secrets go to the keyring first (a missing or locked keyring stops the import before
-any file exists). The new connections are then written into a hidden staging folder
-inside the workspace (which the workspace loader skips), flushed to disk once, and
-renamed into place — one atomic rename per connection, so a crash or a full disk
-never leaves half an import behind, and thousands of requests cost one flush instead
-of one per file. If anything fails, what was written is removed, secrets included.
+The whole import holds the workspace's writers' lock. Secrets go to the keyring first
+(a missing or locked keyring stops the import before any file exists). The new
+connections are then written, with fresh ids and the plan's order, into a staging
+folder in ``.relaydesk/staging`` (out of git's sight, swept on the next open if the
+process dies), flushed to disk once, and renamed into place — one atomic rename per
+connection, so a crash or a full disk never leaves half a connection behind, and
+thousands of requests cost one flush instead of one per file. If anything fails, what
+was written is removed, secrets included.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 from .. import codec
 from ..errors import AlreadyExistsError, RelaydeskError, ValidationError
+from ..local_state import scratch_dir
 from ..model import (
     AUTH_SECRET_FIELDS,
     join_path,
@@ -125,7 +129,12 @@ def apply_plan(workspace: Workspace, secret_store: SecretStore | None, plan: Imp
     Raises a ``RelaydeskError`` and leaves workspace and keyring as they were when
     anything cannot be written.
     """
-    plan = relocate(plan, into)
+    with workspace.transaction():
+        return _apply(workspace, secret_store, relocate(plan, into))
+
+
+def _apply(workspace: Workspace, secret_store: SecretStore | None, plan: ImportPlan
+           ) -> list[str]:
     _validate(workspace, plan)
     if plan.secrets and secret_store is None:
         raise ValidationError("The import holds secrets but no keyring is available to "
@@ -133,7 +142,7 @@ def apply_plan(workspace: Workspace, secret_store: SecretStore | None, plan: Imp
     stored: list[PlannedSecret] = []
     placed: list[Path] = []
     envs: list[str] = []
-    stage = workspace.root / "connections" / f".import-{uuid.uuid4().hex}"
+    stage = scratch_dir(workspace.root, "staging") / f"import-{uuid.uuid4().hex}"
     try:
         for secret in plan.secrets:
             assert secret_store is not None
@@ -145,6 +154,7 @@ def apply_plan(workspace: Workspace, secret_store: SecretStore | None, plan: Imp
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.is_dir():
                 target.rmdir()  # validated empty
+            workspace.mark_changed()
             os.replace(stage.joinpath(*split_path(conn.path)), target)
             placed.append(target)
         for env in plan.environments:
@@ -169,6 +179,27 @@ def apply_plan(workspace: Workspace, secret_store: SecretStore | None, plan: Imp
     return notes
 
 
+def _orders(plan: ImportPlan, owners: set[str]) -> dict[str, list[str]]:
+    """Each container's children in the order the plan lists them (a folder goes where
+    its first request is)."""
+    orders: dict[str, list[str]] = {}
+
+    def add(paths: Iterable[str]) -> None:
+        for path in paths:
+            segs = split_path(path)
+            for i in range(len(segs) - 1, 0, -1):
+                container = "/".join(segs[:i])
+                names = orders.setdefault(container, [])
+                if segs[i] not in names:
+                    names.append(segs[i])
+                if container in owners:
+                    break
+
+    add(r.path for r in plan.requests)
+    add(plan.folders)
+    return orders
+
+
 def _stage(stage: Path, plan: ImportPlan) -> None:
     """Write every file of the new connections under ``stage`` in the workspace's own
     layout, then flush them to disk in one go."""
@@ -178,10 +209,11 @@ def _stage(stage: Path, plan: ImportPlan) -> None:
         written.append((path, codec.dumps(doc).encode("utf-8")))
 
     owners = {c.path for c in plan.connections}
-    folder_doc = {"format": codec.FORMAT_VERSION, "kind": "folder"}
+    orders = _orders(plan, owners)
     for conn in plan.connections:
         write(stage.joinpath(*split_path(conn.path), CONNECTION_FILE),
-              codec.connection_to_doc(conn))
+              codec.connection_to_doc(replace(conn, id=uuid.uuid4().hex),
+                                      orders.get(conn.path)))
     folders = set(plan.folders)
     for req in plan.requests:  # every folder a request sits in gets its folder.json
         segs = split_path(req.path)
@@ -190,10 +222,12 @@ def _stage(stage: Path, plan: ImportPlan) -> None:
                 folders.update("/".join(segs[:j]) for j in range(i + 1, len(segs)))
                 break
     for folder in sorted(folders):
-        write(stage.joinpath(*split_path(folder), FOLDER_FILE), folder_doc)
+        write(stage.joinpath(*split_path(folder), FOLDER_FILE),
+              codec.folder_to_doc(uuid.uuid4().hex, orders.get(folder, [])))
     for req in plan.requests:
         segs = split_path(req.path)
-        write(stage.joinpath(*segs[:-1], segs[-1] + REQUEST_SUFFIX), codec.request_to_doc(req))
+        write(stage.joinpath(*segs[:-1], segs[-1] + REQUEST_SUFFIX),
+              codec.request_to_doc(replace(req, id=uuid.uuid4().hex)))
     for directory in sorted({path.parent for path, _ in written}):
         directory.mkdir(parents=True, exist_ok=True)
     # File creation waits on the file system, not on Python (the GIL is released), so

@@ -1,0 +1,38 @@
+"""The order of a connection's or folder's children.
+
+A container stores the names of its children in the user's order. Children it does
+not list (made by hand, by git, or by an older Relaydesk) follow the listed ones,
+folders first, in natural order (``req2`` before ``req10``); listed names that no
+longer exist are skipped. A stale list therefore only changes where items show.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+__all__ = ["arrange", "natural_key"]
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(name: str) -> tuple[tuple[object, ...], str]:
+    """Sort key: digit runs compare as numbers, letters without case; ties by name."""
+    # re.split puts text at even and digit runs at odd positions, so the tuple's
+    # items always compare str with str and int with int.
+    parts = tuple(int(p) if i % 2 else p.casefold()
+                  for i, p in enumerate(_DIGITS.split(name)))
+    return parts, name
+
+
+def arrange(listed: Iterable[str], present: Mapping[str, str]) -> list[str]:
+    """Names of ``present`` (name -> kind) in display order given the stored ``listed``."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for name in listed:
+        if name in present and name not in seen:
+            out.append(name)
+            seen.add(name)
+    rest = [n for n in present if n not in seen]
+    rest.sort(key=lambda n: (present[n] != "folder", natural_key(n)))
+    return out + rest
