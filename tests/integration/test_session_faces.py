@@ -70,7 +70,7 @@ def test_cli_mv_and_rm_keep_the_keyring_right(tmp_path: Path, echo_server: str) 
     session.secrets.set("team/idp", TOKENS_FIELD, '{"access_token": "at"}')
     wid = workspace_id(ws)
     before = keyring_entries(wid)
-    assert sorted(before.values()) == ['{"access_token": "at"}', "cs-1"]
+    assert set(before.values()) == {'{"access_token": "at"}', "cs-1"}
 
     assert run_cli(ws, "mv", "team/idp", "ops/idp").code == 0
     assert run_cli(ws, "mv", "ops/idp/users/Admin", "ops/idp/Administer").code == 0
@@ -147,6 +147,8 @@ def test_set_changes_only_what_is_given(tmp_path: Path, echo_server: str) -> Non
     assert conn.auth.params == {"username": "alice"}
 
     assert run_cli(ws, "set", "api/Get", "--param", "b=2", "-X", "post").code == 0
+    assert run_cli(ws, "set", "api", "--auth", "none").code == 0
+    assert Workspace.open(ws).connection("api").auth.params == {}
     sent = run_cli(ws, "send", "api/Get")
     assert sent.code == 0, sent
     echoed = json.loads(sent.out)

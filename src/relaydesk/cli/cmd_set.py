@@ -233,8 +233,8 @@ def _describe(old: Any, new: Any) -> str:
 
 
 def _set_environment(args: argparse.Namespace, ctx: Context) -> int:
-    allowed = {"environment", "var", "unset_var", "path", "func", "workspace", "command"}
-    wrong = [n for n in vars(args) if n not in allowed]
+    wrong = _given(args, (*_CONNECTION_ONLY, *_REQUEST_ONLY, "header", "remove_header",
+                          "description"))
     if wrong:
         raise UsageError(f"{', '.join(_option(n) for n in wrong)} cannot be used on an "
                          "environment (it has only variables).")
