@@ -96,7 +96,7 @@ def workspace(tmp_path: Path) -> Workspace:
 
 @pytest.fixture
 def secret_store(memory_keyring: MemoryKeyring, workspace: Workspace) -> SecretStore:
-    return SecretStore(memory_keyring, workspace.id)
+    return SecretStore.for_workspace(memory_keyring, workspace)
 
 
 @pytest.fixture(autouse=True)

@@ -85,7 +85,7 @@ def gui_workspace(tmp_path: Path, echo_server: str) -> Workspace:
 def service(gui_workspace: Workspace, memory_keyring: Any, qloop: Any, run: Any) -> Iterator[Any]:
     from relaydesk.ui.service import Service
 
-    svc = Service(gui_workspace, SecretStore(memory_keyring, gui_workspace.id))
+    svc = Service(gui_workspace, SecretStore.for_workspace(memory_keyring, gui_workspace))
     yield svc
     run(svc.aclose())
 

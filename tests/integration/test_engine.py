@@ -234,7 +234,8 @@ class FakeTokens:
         self.tokens = ["revoked", "fresh"]
         self.calls: list[str] = []
 
-    async def access_token(self, owner_path: str, settings: AuthSettings) -> str:
+    async def access_token(self, owner_path: str, settings: AuthSettings,
+                           connection: Connection | None = None) -> str:
         self.calls.append(owner_path)
         return self.tokens[0]
 

@@ -59,7 +59,10 @@ def test_secret_set_goes_to_the_secret_service_and_is_used(
 
     # Read back through keyring's SecretService backend directly, not through Relaydesk.
     backend = SecretService.Keyring()
-    key = f"{workspace_id(ws)}/real#token"
+    # Keyed by the connection's stable id (inside its file), not by its path.
+    from relaydesk.core.workspace import Workspace
+
+    key = f"{workspace_id(ws)}/@{Workspace.open(ws).id_of('real')}#token"
     assert backend.get_password(SERVICE, key) == TOKEN
 
     sent = run_cli(ws, "send", "real/who")

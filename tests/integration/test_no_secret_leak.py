@@ -123,7 +123,7 @@ def test_no_secret_in_any_workspace_file(
 
     # The engine with its response cache, and the Python API, on the same workspace.
     workspace = Workspace.open(ws)
-    store = SecretStore(system_keyring(), workspace.id)
+    store = SecretStore.for_workspace(system_keyring(), workspace)
 
     async def twice() -> list[bool]:
         engine = Engine(store, cache=ResponseCache())

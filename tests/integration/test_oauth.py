@@ -177,8 +177,8 @@ async def test_client_credentials_fetched_again_when_expired(
 
 async def test_code_flow_with_pkce_end_to_end(
         oauth: OAuthServer, secret_store: SecretStore, workspace: Workspace) -> None:
-    secret_store.set(PATH, "client_secret", CLIENTS["app-client"]["secret"])
     conn = save_connection(workspace, oauth, code_settings(oauth))
+    secret_store.set(PATH, "client_secret", CLIENTS["app-client"]["secret"])
     browser = Browser()
     shown: list[str] = []
 
@@ -334,8 +334,8 @@ async def test_changed_settings_do_not_reuse_old_tokens(
 
 async def test_engine_sends_the_token_to_the_resource_server(
         oauth: OAuthServer, secret_store: SecretStore, workspace: Workspace) -> None:
-    secret_store.set(PATH, "client_secret", CLIENTS["app-client"]["secret"])
     conn = save_connection(workspace, oauth, code_settings(oauth))
+    secret_store.set(PATH, "client_secret", CLIENTS["app-client"]["secret"])
     tokens = provider(secret_store, Browser())
     await tokens.login(conn)
     engine = Engine(secret_store, token_provider=tokens)
@@ -358,8 +358,8 @@ async def test_engine_retries_once_after_a_401(
     settings = AuthSettings("oauth2", {
         "grant": "client_credentials", "token_url": f"{oauth.base_url}/token",
         "client_id": "basic-client"})
-    secret_store.set(PATH, "client_secret", CLIENTS["basic-client"]["secret"])
     conn = save_connection(workspace, oauth, settings)
+    secret_store.set(PATH, "client_secret", CLIENTS["basic-client"]["secret"])
     tokens = provider(secret_store)
     first = await tokens.access_token(PATH, settings)
     oauth.state.by_access(first).revoked = True  # type: ignore[union-attr]
@@ -476,9 +476,9 @@ def test_cli_auth_on_a_non_oauth_connection_is_one_line(tmp_path: Path,
 async def test_no_token_or_secret_in_workspace_files(
         oauth: OAuthServer, secret_store: SecretStore, workspace: Workspace) -> None:
     secret = CLIENTS["app-client"]["secret"]
-    secret_store.set(PATH, "client_secret", secret)
-    oauth.state.expires_in = 2
     conn = save_connection(workspace, oauth, code_settings(oauth))
+    oauth.state.expires_in = 2
+    secret_store.set(PATH, "client_secret", secret)
     tokens = provider(secret_store, Browser())
     first = await tokens.login(conn)
     time.sleep(1.2)

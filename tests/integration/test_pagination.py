@@ -177,7 +177,7 @@ def test_relaydesk_connect_client_pages_with_the_saved_auth(
 
     base, app = paging
     workspace.save_connection(_conn(base), create=True)
-    SecretStore(memory_keyring, workspace.id).set("paging", "token", "s")
+    SecretStore.for_workspace(memory_keyring, workspace).set("paging", "token", "s")
     app.state.seen.clear()
     with relaydesk.connect("paging", workspace=workspace, keyring=memory_keyring) as client:
         assert list(client.paginate("/links")) == ITEMS

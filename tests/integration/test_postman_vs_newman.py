@@ -73,7 +73,7 @@ async def test_imported_collection_sends_what_newman_sends(
     by_newman = _run_newman(newman, collection, tmp_path / "report.json")
 
     ws = Workspace.open(tmp_path / "ws")
-    store = SecretStore(memory_keyring, ws.id)
+    store = SecretStore.for_workspace(memory_keyring, ws)
     apply_plan(ws, store, plan_import("postman", text, "collection.json"), into="echo")
     engine = Engine(store)
     try:

@@ -40,7 +40,7 @@ def header(data: dict[str, Any], name: str) -> str | None:
 
 def save(ws: Workspace, keyring: Any, conn: Connection, **secrets: str) -> None:
     ws.save_connection(conn, create=True)
-    store = SecretStore(keyring, ws.id)
+    store = SecretStore.for_workspace(keyring, ws)
     for field, value in secrets.items():
         store.set(conn.path, field, value)
 
@@ -218,7 +218,7 @@ def test_workspace_from_a_folder_or_the_environment_variable(
     monkeypatch.setenv(ENV_WORKSPACE, str(tmp_path / "ws"))
     with relaydesk.connect("svc") as client:
         assert received(client.get("/echo/2"))["path"] == "/echo/2"
-    with pytest.raises(NotFoundError, match="not a Relaydesk workspace"):
+    with pytest.raises(NotFoundError, match="No Relaydesk workspace"):
         relaydesk.connect("svc", workspace=tmp_path / "empty")
     assert not (tmp_path / "empty").exists()
 

@@ -104,7 +104,7 @@ CASES = [
 def _setup(tmp_path: Path, echo_server: str, case: Case, keyring: Any
            ) -> tuple[Workspace, SecretStore, Connection, Request]:
     ws = Workspace.open(tmp_path / "ws")
-    store = SecretStore(keyring, ws.id)
+    store = SecretStore.for_workspace(keyring, ws)
     auth, secrets = AUTHS[case.auth]
     conn = ws.save_connection(Connection(
         path="svc/api", base_url=echo_server, auth=auth,

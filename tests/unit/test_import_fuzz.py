@@ -64,7 +64,7 @@ def _check(kind: str, text: str) -> None:
         keyring = MemoryKeyring()
         before = {p: p.read_bytes() for p in ws.iter_files()}
         try:
-            apply_plan(ws, SecretStore(keyring, ws.id), plan)
+            apply_plan(ws, SecretStore.for_workspace(keyring, ws), plan)
         except RelaydeskError as exc:
             assert str(exc)
             assert {p: p.read_bytes() for p in ws.iter_files()} == before

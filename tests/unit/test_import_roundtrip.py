@@ -37,14 +37,14 @@ def _requests(ws: Workspace, store: SecretStore, root: str) -> list[dict[str, An
 def test_round_trip(fmt: str, text: str, root: str, tmp_path: Path,
                     memory_keyring: Any) -> None:
     first = Workspace.open(tmp_path / "one")
-    store1 = SecretStore(memory_keyring, first.id)
+    store1 = SecretStore.for_workspace(memory_keyring, first)
     apply_plan(first, store1, plan_import(fmt, text, f"in.{fmt}"),
                into=root if fmt == "postman" else None)
     if fmt == "http":
         root = first.connections()[0].path
     exported = export_collection(fmt, first, root, store1, include_secrets=True)
     second = Workspace.open(tmp_path / "two")
-    store2 = SecretStore(memory_keyring, second.id)
+    store2 = SecretStore.for_workspace(memory_keyring, second)
     apply_plan(second, store2, plan_import(fmt, exported, f"out.{fmt}"),
                into=root if fmt != "har" else None)
     assert _requests(second, store2, root) == _requests(first, store1, root)

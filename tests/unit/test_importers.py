@@ -117,7 +117,7 @@ def test_insomnia_v4_json_and_yaml(tmp_path: Path, memory_keyring: Any) -> None:
 
     for i, text in enumerate((json.dumps(INSOMNIA_V4), yaml.safe_dump(INSOMNIA_V4))):
         ws = Workspace.open(tmp_path / f"ws{i}")
-        store = SecretStore(memory_keyring, ws.id)
+        store = SecretStore.for_workspace(memory_keyring, ws)
         apply_plan(ws, store, plan_import("insomnia", text))
         conn = ws.connection("Shop")
         assert conn.base_url == "https://shop.example.com"
@@ -364,7 +364,7 @@ def test_keyring_failure_writes_nothing(workspace: Workspace) -> None:
     before = _files(workspace)
     plan = plan_import("postman", (DATA / "postman_v21.json").read_text())
     with pytest.raises(SecretStoreError):
-        apply_plan(workspace, SecretStore(BrokenKeyring(), workspace.id), plan)
+        apply_plan(workspace, SecretStore.for_workspace(BrokenKeyring(), workspace), plan)
     assert _files(workspace) == before
     workspace.reload()
     assert workspace.connections() == []

@@ -21,12 +21,21 @@ def test_workspaces_do_not_share_secrets(memory_keyring):
     assert SecretStore(memory_keyring, "ws2").get("github", "token") is None
 
 
-def test_move_carries_secrets(memory_keyring):
-    store = SecretStore(memory_keyring, "ws")
-    store.set("old", "token", "t")
-    store.move("old", "new", ("token", "password"))
-    assert store.get("new", "token") == "t"
-    assert store.get("old", "token") is None
+def test_a_workspace_store_keys_entries_by_item_id(memory_keyring, workspace):
+    from relaydesk.core.model import Connection
+
+    conn = workspace.save_connection(Connection("a/b", "https://x.example"), create=True)
+    store = SecretStore.for_workspace(memory_keyring, workspace)
+    store.set("a/b", "token", "t")
+    assert list(memory_keyring.passwords) == [("relaydesk", f"{workspace.id}/@{conn.id}#token")]
+    workspace.move("a/b", "c")
+    assert store.get("c", "token") == "t"  # the id moved with the item, the entry stayed
+    assert store.get("a/b", "token") is None
+    store.set("one-off", "token", "o")  # an owner outside the workspace: keyed by path
+    assert ("relaydesk", f"{workspace.id}/one-off#token") in memory_keyring.passwords
+    store.delete("one-off", "token")
+    store.delete_owned(conn.id, ("token",))
+    assert memory_keyring.passwords == {}
 
 
 def test_no_keyring_is_a_clear_error_not_a_plaintext_fallback():

@@ -9,11 +9,10 @@ keyring under the new request's path (request-level auth), never into the file.
 from __future__ import annotations
 
 import argparse
-from contextlib import suppress
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import AlreadyExistsError, NotFoundError, SecretStoreError, ValidationError
+from ..core.errors import AlreadyExistsError, NotFoundError, ValidationError
 from ._common import Context, read_source, say
 
 if TYPE_CHECKING:
@@ -84,20 +83,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if path == conn.path:
         raise ValidationError(f"'{path}' is the connection itself; give the request a name "
                               f"inside it, e.g. '{path}/Imported request'.")
-    stored: list[str] = []
-    if secrets:
-        # Keyring first: if it is missing or locked, nothing is written at all.
-        store = ctx.secrets()
-        for field, value in secrets.items():
-            store.set(path, field, value)
-            stored.append(field)
-    try:
-        ws.save_request(req, create=True)
-    except BaseException:
-        with suppress(SecretStoreError):
-            for field in stored:
-                ctx.secrets().delete(path, field)
-        raise
+    ctx.session().create_request_with_secrets(req, secrets)
+    stored = list(secrets)
     say(f"Imported {req.method} {req.url or conn.base_url} as '{path}'.")
     for field in stored:
         say(f"Stored the {field} of '{path}' in the system keyring (secret '{field}'); "

@@ -6,7 +6,8 @@ needs no secret never touches the keyring). Callers name the owner of a secret b
 workspace path; ``key_of`` turns that path into the owner's stable id, so an entry is
 keyed by workspace id, item id and field: a rename or move writes nothing to the
 keyring, and a new item created where an old one was never inherits its secrets.
-Without ``key_of`` (one-off stores) the path itself is the key.
+Without ``key_of`` (one-off stores), and for an owner outside the workspace, the
+path itself is the key.
 There is deliberately no plaintext fallback: without a usable keyring every call
 raises ``SecretStoreError`` with a message that says what to do.
 """
@@ -76,14 +77,26 @@ class SecretStore:
         self._workspace_id = workspace_id
         self._key_of = key_of
 
+    @classmethod
+    def for_workspace(cls, backend: Any, workspace: Any, *,
+                      backend_factory: Callable[[], Any] | None = None) -> SecretStore:
+        """A store for the items of ``workspace``, keyed by their ids."""
+        def key_of(path: str) -> str | None:
+            try:
+                return str(workspace.id_of(path))
+            except NotFoundError:
+                return None
+
+        return cls(backend, workspace.id, key_of=key_of, backend_factory=backend_factory)
+
     def _raw_key(self, owner: str, field: str) -> str:
         return f"{self._workspace_id}/{owner.strip('/')}#{field}"
 
-    def _key(self, owner_path: str, field: str) -> str | None:
-        if self._key_of is None:
-            return self._raw_key(owner_path, field)
-        item_id = self._key_of(owner_path)
-        return None if item_id is None else self._raw_key(f"@{item_id}", field)
+    def _key(self, owner_path: str, field: str) -> str:
+        # An owner outside the workspace (a one-off request) is keyed by its path; a
+        # workspace item always by its id, so it never sees an entry keyed by a path.
+        item_id = self._key_of(owner_path) if self._key_of is not None else None
+        return self._raw_key(owner_path if item_id is None else f"@{item_id}", field)
 
     @property
     def available(self) -> bool:
@@ -120,24 +133,17 @@ class SecretStore:
             raise SecretStoreError(f"The system keyring failed: {exc}") from None
 
     def get(self, owner_path: str, field: str) -> str | None:
-        key = self._key(owner_path, field)
-        return None if key is None else self._get_raw(key)
+        return self._get_raw(self._key(owner_path, field))
 
     def has(self, owner_path: str, field: str) -> bool:
         return self.get(owner_path, field) is not None
 
     def set(self, owner_path: str, field: str, value: str) -> None:
-        key = self._key(owner_path, field)
-        if key is None:
-            raise NotFoundError(f"No connection or request at '{owner_path}' to keep a "
-                                "secret for.")
-        self._call(self.backend.set_password, SERVICE, key, value)
+        self._call(self.backend.set_password, SERVICE, self._key(owner_path, field), value)
 
     def delete(self, owner_path: str, field: str) -> None:
         """Forget a secret; deleting one that is not there is not an error."""
-        key = self._key(owner_path, field)
-        if key is not None:
-            self._delete_raw(key)
+        self._delete_raw(self._key(owner_path, field))
 
     def set_owned(self, item_id: str, field: str, value: str) -> None:
         """Store a secret of an item by its id (an import, before the item is readable)."""

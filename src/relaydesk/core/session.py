@@ -15,6 +15,7 @@ new item created at the same path.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import webbrowser
@@ -32,7 +33,8 @@ from .model import (
     join_path,
     split_path,
 )
-from .secrets import SecretStore, system_keyring
+from . import secrets as secrets_module
+from .secrets import SecretStore
 from .workspace import Workspace, resolve_workspace_dir
 
 if TYPE_CHECKING:
@@ -139,11 +141,10 @@ class Session:
             backend, factory = None, self._open_system_keyring
         elif keyring is not None:
             self._adopt_legacy_secrets(keyring)
-        return SecretStore(backend, self.workspace.id, key_of=self._owner_id,
-                           backend_factory=factory)
+        return SecretStore.for_workspace(backend, self.workspace, backend_factory=factory)
 
     def _open_system_keyring(self) -> Any:
-        backend = system_keyring()
+        backend = secrets_module.system_keyring()  # looked up late: tests swap it
         self._adopt_legacy_secrets(backend)
         return backend
 
@@ -268,6 +269,23 @@ class Session:
 
     def create_request(self, req: Request) -> Request:
         return self.workspace.save_request(replace(req, id=""), create=True)
+
+    def create_request_with_secrets(self, req: Request, secrets: Mapping[str, str]
+                                    ) -> Request:
+        """A new request whose own auth has ``secrets`` (a pasted curl command): both are
+        written, or neither is."""
+        if secrets:
+            self.secrets.backend  # noqa: B018 - no keyring: stop before writing anything
+        created = self.create_request(req)
+        try:
+            for field_name, value in secrets.items():
+                self.secrets.set(created.path, field_name, value)
+        except BaseException:
+            self.workspace.delete(created.path)
+            with contextlib.suppress(SecretStoreError):
+                self.secrets.delete_owned(created.id, secrets)
+            raise
+        return created
 
     def save_request(self, req: Request) -> Request:
         """Save a request, creating it when nothing is at its path yet."""

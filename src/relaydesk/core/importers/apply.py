@@ -139,15 +139,20 @@ def _apply(workspace: Workspace, secret_store: SecretStore | None, plan: ImportP
     if plan.secrets and secret_store is None:
         raise ValidationError("The import holds secrets but no keyring is available to "
                               "store them; nothing was imported.")
-    stored: list[PlannedSecret] = []
+    plan = _with_ids(plan)
+    ids = _owner_ids(workspace, plan)
+    stored: list[tuple[str, PlannedSecret]] = []
     placed: list[Path] = []
     envs: list[str] = []
     stage = scratch_dir(workspace.root, "staging") / f"import-{uuid.uuid4().hex}"
     try:
+        # Secrets are keyed by the id of the item that owns them, which the new files
+        # carry: stored first, so a failure below takes them out again.
         for secret in plan.secrets:
             assert secret_store is not None
-            secret_store.set(secret.owner, secret.field, secret.value)
-            stored.append(secret)
+            owner_id = ids[secret.owner]
+            secret_store.set_owned(owner_id, secret.field, secret.value)
+            stored.append((owner_id, secret))
         _stage(stage, plan)
         for conn in plan.connections:
             target = workspace.root.joinpath("connections", *split_path(conn.path))
@@ -175,7 +180,7 @@ def _apply(workspace: Workspace, secret_store: SecretStore | None, plan: ImportP
     workspace.reload()
     notes = list(plan.notes)
     notes += [f"Stored the {s.field} of '{s.owner}' in the system keyring; no workspace "
-              "file contains it." for s in stored]
+              "file contains it." for _id, s in stored]
     return notes
 
 
@@ -212,8 +217,7 @@ def _stage(stage: Path, plan: ImportPlan) -> None:
     orders = _orders(plan, owners)
     for conn in plan.connections:
         write(stage.joinpath(*split_path(conn.path), CONNECTION_FILE),
-              codec.connection_to_doc(replace(conn, id=uuid.uuid4().hex),
-                                      orders.get(conn.path)))
+              codec.connection_to_doc(conn, orders.get(conn.path)))
     folders = set(plan.folders)
     for req in plan.requests:  # every folder a request sits in gets its folder.json
         segs = split_path(req.path)
@@ -227,7 +231,7 @@ def _stage(stage: Path, plan: ImportPlan) -> None:
     for req in plan.requests:
         segs = split_path(req.path)
         write(stage.joinpath(*segs[:-1], segs[-1] + REQUEST_SUFFIX),
-              codec.request_to_doc(replace(req, id=uuid.uuid4().hex)))
+              codec.request_to_doc(req))
     for directory in sorted({path.parent for path, _ in written}):
         directory.mkdir(parents=True, exist_ok=True)
     # File creation waits on the file system, not on Python (the GIL is released), so
@@ -246,10 +250,33 @@ def _flush(files: list[Path]) -> None:
             os.fsync(fh.fileno())
 
 
-def _forget(store: SecretStore | None, stored: list[PlannedSecret]) -> None:
-    for secret in stored:
+def _with_ids(plan: ImportPlan) -> ImportPlan:
+    """The plan with a fresh id on every new connection, request and environment."""
+    def fresh() -> str:
+        return uuid.uuid4().hex
+
+    return replace(
+        plan,
+        connections=[replace(c, id=c.id or fresh()) for c in plan.connections],
+        requests=[replace(r, id=r.id or fresh()) for r in plan.requests],
+        environments=[replace(e, id=e.id or fresh()) for e in plan.environments])
+
+
+def _owner_ids(workspace: Workspace, plan: ImportPlan) -> dict[str, str]:
+    """The id of every item a planned secret may belong to, by its path."""
+    ids = {c.path: c.id for c in plan.connections}
+    ids.update((r.path, r.id) for r in plan.requests)
+    ids.update((f"environments/{e.name}", e.id) for e in plan.environments)
+    for secret in plan.secrets:
+        if secret.owner not in ids:  # an item already in the workspace
+            ids[secret.owner] = workspace.id_of(secret.owner)
+    return ids
+
+
+def _forget(store: SecretStore | None, stored: list[tuple[str, PlannedSecret]]) -> None:
+    for owner_id, secret in stored:
         try:
             if store is not None:
-                store.delete(secret.owner, secret.field)
+                store.delete_owned(owner_id, (secret.field,))
         except RelaydeskError:
             pass
