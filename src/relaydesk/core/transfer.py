@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 from anyio.lowlevel import checkpoint
 
-from .errors import HttpsOnlyError, RequestError
+from .errors import HttpsOnlyError, TooManyRedirects
 from .multipart import encode_multipart
 from .prepare import PreparedRequest
 from .response import Timings
@@ -105,17 +105,16 @@ async def open_exchange(
             return Exchange(response, trace, redirects)
         await response.aclose()
         if len(redirects) >= max_redirects:
-            raise RequestError(
+            raise TooManyRedirects(
                 f"Too many redirects (more than {max_redirects}); the last one pointed to "
-                f"'{location}'. The server may be redirecting in a loop."
-            )
+                f"'{location}'. The server may be redirecting in a loop.",
+                location=location, url=url)
         next_url = str(response.url.join(location))
         redirects.append(url)
         if prepared.https_only and not next_url.lower().startswith("https://"):
             raise HttpsOnlyError(
                 f"The server redirected to '{next_url}', which uses plain http://, but the "
-                "connection is HTTPS-only."
-            )
+                "connection is HTTPS-only.", url=next_url)
         status = response.status_code
         if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
             # As browsers do: the follow-up is a GET without the body.
