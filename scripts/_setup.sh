@@ -8,15 +8,41 @@ VENV="$REPO_ROOT/.venv"
 
 # Secret Service for keyring tests, an X server for real-window tests, curl for the
 # curl-equivalence tests, and the libraries Qt's xcb platform plugin loads.
-TEST_DEB_PACKAGES=(
+RUN_DEB_PACKAGES=(
     dbus dbus-x11 gnome-keyring xvfb xauth curl
     libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
     libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xfixes0 libxcb-xinerama0
     libegl1 libgl1 libfontconfig1 libdbus-1-3
 )
-RUN_DEB_PACKAGES=("${TEST_DEB_PACKAGES[@]}")
+# The tests also run the Go snippets (Debian's Go toolchain) and count start-up
+# instructions under valgrind.
+TEST_DEB_PACKAGES=("${RUN_DEB_PACKAGES[@]}" golang-go valgrind)
 
 log() { printf 'relaydesk-setup: %s\n' "$*" >&2; }
+
+# On a busy machine (unattended-upgrades, another session's install) apt's locks are
+# held for minutes: wait for them rather than fail. DPkg::Lock::Timeout covers dpkg's
+# locks during install; apt-get update's lists lock has no such option, so retry it.
+APT_LOCK_WAIT="${RELAYDESK_APT_LOCK_WAIT:-900}"
+apt_get() {
+    local deadline=$((SECONDS + APT_LOCK_WAIT)) err said=0
+    err="$(mktemp)"
+    while true; do
+        if "$@" -o DPkg::Lock::Timeout="$APT_LOCK_WAIT" 2>"$err"; then
+            rm -f "$err"
+            return 0
+        fi
+        if ! grep -q 'Could not get lock\|Unable to lock\|is another process using it' "$err" ||
+           [ "$SECONDS" -ge "$deadline" ]; then
+            cat "$err" >&2
+            rm -f "$err"
+            return 1
+        fi
+        [ "$said" -eq 1 ] || log "waiting for apt/dpkg: $(grep -m1 -o "held by process.*" "$err")"
+        said=1
+        sleep 3
+    done
+}
 
 ensure_deb_packages() {
     local missing=() pkg
@@ -35,8 +61,8 @@ ensure_deb_packages() {
     fi
     log "installing system packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    "${sudo[@]}" apt-get update -qq >/dev/null
-    "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt_get "${sudo[@]}" apt-get update -qq >/dev/null
+    apt_get "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 find_python() {

@@ -60,6 +60,23 @@ def _command(kind: str, file: Path) -> list[str]:
     raise ValueError(kind)
 
 
+def _go_environment(cwd: Path) -> dict[str, str]:
+    """Go offline and writable: snippets use only the standard library, so no module is
+    ever fetched (GOPROXY=off) nor a newer toolchain (GOTOOLCHAIN=local); the build cache
+    is the user's when writable (warm runs are ~1 s a snippet), else one beside the file."""
+    cache = Path(os.environ.get("GOCACHE") or Path.home() / ".cache" / "go-build")
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        writable = os.access(cache, os.W_OK)
+    except OSError:
+        writable = False
+    if not writable:
+        cache = cwd / ".gocache"
+    return {"GOCACHE": str(cache), "GOPATH": str(cwd / ".gopath"), "GOPROXY": "off",
+            "GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local", "GOTELEMETRY": "off",
+            "GO111MODULE": "auto", "HOME": os.environ.get("HOME") or str(cwd)}
+
+
 def run_snippet(kind: str, code: str, cwd: Path, env: dict[str, str], *,
                 workspace: Path | None = None, keyring_backend: Any = None) -> dict[str, Any]:
     """Run ``code`` and return the echo server's JSON answer it printed."""
@@ -70,7 +87,8 @@ def run_snippet(kind: str, code: str, cwd: Path, env: dict[str, str], *,
     environ = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
     environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environ.get('PATH', '')}"
     environ.update(env)
-    environ.setdefault("GOCACHE", str(Path.home() / ".cache" / "go-build"))
+    if kind == "go":
+        environ.update(_go_environment(cwd))
     proc = subprocess.run(_command(kind, file), cwd=cwd, env=environ, capture_output=True,
                           timeout=120, stdin=subprocess.DEVNULL)
     out = proc.stdout.decode("utf-8", "replace")

@@ -522,7 +522,7 @@ async def test_observer_sees_answers_errors_and_statuses_before_raising(
     finally:
         await engine.aclose()
     assert [(p, s, e) for p, _, s, e in seen.calls] == [
-        ("svc/r", 200, None), ("svc/gone", 404, None), ("svc/down", None, "ConnectError")]
+        ("svc/r", 200, None), ("svc/gone", 404, None), ("svc/down", None, "ConnectionRefused")]
     assert seen.calls[0][1] == f"{echo_server}/echo/a"
 
 

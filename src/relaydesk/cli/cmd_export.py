@@ -1,10 +1,11 @@
-"""`relaydesk export PATH --to KIND [--include-secrets] [-o FILE]`.
+"""`relaydesk export PATH --to KIND [--env NAME] [--var K=V]... [--include-secrets] [-o FILE]`.
 
 Snippet kinds (one request, printed to stdout): curl, httpie, python-httpx,
 python-requests, javascript-fetch, node, go, relaydesk. Collection formats (a whole
 connection or folder, written atomically to ``-o FILE`` or printed): postman, har,
 http. Secrets are environment-variable references (snippets) or ``{{variables}}``
-(collections) unless ``--include-secrets`` is given.
+(collections) unless ``--include-secrets`` is given. ``--env`` and ``--var`` fill a
+snippet's ``{{variables}}`` exactly as they do for ``relaydesk send``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._common import Context, UsageError, make_engine, say
+from ._common import Context, UsageError, make_engine, parse_pairs, say
 
 __all__ = ["register"]
 
@@ -34,6 +35,8 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p.add_argument("--include-secrets", action="store_true",
                    help="write real secret values instead of references")
     p.add_argument("--env", metavar="NAME", help="environment whose variables fill templates")
+    p.add_argument("--var", action="append", metavar="K=V", default=[],
+                   help="set a {{variable}} (beats the environment and the connection)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     p.set_defaults(func=run)
 
@@ -73,29 +76,31 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from ..core.model import AUTH_SECRET_FIELDS
     from ..core.prepare import resolve_variables
 
+    extra = dict(parse_pairs(args.var, "--var"))
     req = ws.request(args.path)
     conn = ws.connection_of(args.path)
     env = ws.environment(args.env) if args.env else None
+    variables = resolve_variables(conn, env, extra)
     settings, _owner = auth_owner(req, conn)
     # Only real values need the keyring; references are found without it.
     store = ctx.secrets() if args.include_secrets and AUTH_SECRET_FIELDS.get(
         settings.kind) else None
     token = None
     if settings.kind == "oauth2" and args.include_secrets:
-        token = _oauth_token(ctx, req, conn)
-    text = snippet_for(args.to, req, conn, store, resolve_variables(conn, env),
+        token = _oauth_token(ctx, req, conn, env, extra)
+    text = snippet_for(args.to, req, conn, store, variables,
                        include_secrets=args.include_secrets, oauth_token=token)
     _write(text, args.output)
     return 0
 
 
-def _oauth_token(ctx: Context, req: Any, conn: Any) -> str:
+def _oauth_token(ctx: Context, req: Any, conn: Any, env: Any, extra: dict[str, str]) -> str:
     import asyncio
 
     async def fetch() -> str:
         engine = make_engine(ctx.secrets())
         try:
-            prepared = await engine.prepare(req, conn)
+            prepared = await engine.prepare(req, conn, environment=env, variables=extra)
         finally:
             await engine.aclose()
         header = prepared.header("authorization") or ""

@@ -293,7 +293,7 @@ def run_check(args: argparse.Namespace, ctx: Context) -> int:
 
     result = asyncio.run(_run_engine(secrets, call))
     message = result.message or ("Healthy" if result.ok else "Unhealthy")
-    if not message.lower().startswith(("healthy", "unhealthy")):
+    if result.error is not None:
         # The request did not complete: the message is the reason, in plain words.
         message = f"Unhealthy after {human_time(result.elapsed)}: {message}"
     sys.stdout.write(f"{conn.path}: {message}\n")

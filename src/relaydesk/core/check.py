@@ -15,9 +15,10 @@ __all__ = ["CheckResult", "check_connection", "check_request"]
 @dataclass
 class CheckResult:
     ok: bool
-    status: int | None
+    status: int | None  # None when no answer came back: ``error`` says why
     elapsed: float  # seconds
     message: str
+    error: Exception | None = None
 
 
 class _Sender(Protocol):
@@ -42,7 +43,7 @@ async def check_connection(engine: _Sender, connection: Connection) -> CheckResu
     try:
         response = await engine.send(check_request(connection), connection)
     except Exception as exc:
-        return CheckResult(False, None, time.perf_counter() - start, user_message(exc))
+        return CheckResult(False, None, time.perf_counter() - start, user_message(exc), exc)
     response.discard()
     where = response.url
     millis = f"{response.elapsed * 1000:.0f} ms"

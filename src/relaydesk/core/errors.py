@@ -4,6 +4,13 @@ Every error a user can cause or meet derives from ``RelaydeskError`` and carries
 message written for a person (``str(exc)``); ``relaydesk.core.messages.user_message``
 turns any exception into the one line the CLI prints and the app shows.
 
+Errors about a request or an answer also carry structured fields (``url`` without
+its query, ``host``, ``status``, the scopes or field messages…) and a ``kind``, so code
+picks by type or field, never by reading the message. ``relaydesk.core.messages``
+chooses the subclass from httpx's exception type and its cause chain
+(``ssl.SSLError``, ``socket.gaierror``, ``ConnectionRefusedError``…) and from the
+status and headers of an answer.
+
     RelaydeskError
     ├── WorkspaceError
     │   ├── NotFoundError              unknown connection / request / environment path
@@ -14,25 +21,36 @@ turns any exception into the one line the CLI prints and the app shows.
     ├── CurlParseError                 a curl command that cannot be understood
     ├── SecretStoreError               keyring missing, locked or failing
     ├── AuthError                      credentials missing or an auth flow that failed
-    ├── RequestError                   the request could not be completed
+    ├── RequestError                   the request could not be completed   (url, host)
     │   ├── HttpsOnlyError             plain http:// on an HTTPS-only connection
-    │   ├── DnsError
-    │   ├── ConnectError               refused / unreachable
-    │   ├── TlsError                   certificate or handshake failure
-    │   ├── RequestTimeout
+    │   ├── DnsError                   the host name does not resolve
+    │   ├── ConnectError               unreachable, or the connection broke
+    │   │   ├── ConnectionRefused      nothing listens on that host and port
+    │   │   └── ProxyError             the proxy refused or failed the request
+    │   ├── TlsError                   handshake failure, unusable CA bundle / client cert
+    │   │   └── CertificateError       the server's certificate could not be verified
+    │   ├── RequestTimeout             no answer in time                   (phase, limit)
     │   ├── RequestCancelled
-    │   └── ProtocolError              the peer broke HTTP
-    └── HttpStatusError                a 4xx/5xx when the user asked to raise on it
-        ├── MissingScopesError         403 insufficient_scope
-        └── InvalidValuesError         400 / 422 with the server's field messages
+    │   ├── ProtocolError              the peer broke HTTP
+    │   ├── UnsupportedScheme          not http:// or https://
+    │   └── TooManyRedirects           a redirect loop                     (location)
+    └── HttpStatusError                a 4xx/5xx answer             (status, url, host)
+        ├── MissingScopesError         the token lacks scopes              (scopes, granted)
+        └── InvalidValuesError         400 / 422 with the server's field messages (fields)
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import ClassVar
+from urllib.parse import urlsplit
+
 __all__ = [
     "AlreadyExistsError",
     "AuthError",
+    "CertificateError",
     "ConnectError",
+    "ConnectionRefused",
     "CurlParseError",
     "DnsError",
     "FileFormatError",
@@ -42,6 +60,7 @@ __all__ = [
     "MissingScopesError",
     "NotFoundError",
     "ProtocolError",
+    "ProxyError",
     "RelaydeskError",
     "RequestCancelled",
     "RequestError",
@@ -49,9 +68,22 @@ __all__ = [
     "SecretStoreError",
     "TemplateError",
     "TlsError",
+    "TooManyRedirects",
+    "UnsupportedScheme",
     "ValidationError",
     "WorkspaceError",
 ]
+
+
+def _where(url: str, host: str) -> tuple[str, str]:
+    """``url`` without user info and query (either may carry a secret), and its host."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "", host
+    netloc = parts.netloc.rpartition("@")[2]
+    bare = f"{parts.scheme}://{netloc}{parts.path}" if parts.scheme and netloc else ""
+    return bare, host or parts.hostname or ""
 
 
 class RelaydeskError(Exception):
@@ -98,48 +130,116 @@ class AuthError(RelaydeskError):
 
 
 class RequestError(RelaydeskError):
-    pass
+    """The request could not be completed; ``url`` and ``host`` say where it went."""
+
+    kind: ClassVar[str] = "request"
+
+    def __init__(self, message: str, *, url: str = "", host: str = "") -> None:
+        super().__init__(message)
+        self.url, self.host = _where(url, host)
 
 
 class HttpsOnlyError(RequestError):
-    pass
+    kind = "https-only"
 
 
 class DnsError(RequestError):
-    pass
+    kind = "dns"
 
 
 class ConnectError(RequestError):
-    pass
+    kind = "connect"
+
+
+class ConnectionRefused(ConnectError):
+    kind = "refused"
+
+
+class ProxyError(ConnectError):
+    kind = "proxy"
 
 
 class TlsError(RequestError):
-    pass
+    kind = "tls"
+
+
+class CertificateError(TlsError):
+    """``reason`` is OpenSSL's verify message (``self-signed certificate``…)."""
+
+    kind = "certificate"
+
+    def __init__(self, message: str, *, reason: str = "", url: str = "",
+                 host: str = "") -> None:
+        super().__init__(message, url=url, host=host)
+        self.reason = reason
 
 
 class RequestTimeout(RequestError):
-    pass
+    """``phase`` is what was under way (``connect``, ``read``, ``write``, ``pool``);
+    ``limit`` the timeout in seconds when known."""
+
+    kind = "timeout"
+
+    def __init__(self, message: str, *, phase: str = "", limit: float | None = None,
+                 url: str = "", host: str = "") -> None:
+        super().__init__(message, url=url, host=host)
+        self.phase = phase
+        self.limit = limit
 
 
 class RequestCancelled(RequestError):
-    pass
+    kind = "cancelled"
 
 
 class ProtocolError(RequestError):
-    pass
+    kind = "protocol"
+
+
+class UnsupportedScheme(RequestError):
+    kind = "scheme"
+
+
+class TooManyRedirects(RequestError):
+    """``location`` is where the last redirect pointed."""
+
+    kind = "redirects"
+
+    def __init__(self, message: str, *, location: str = "", url: str = "",
+                 host: str = "") -> None:
+        super().__init__(message, url=url, host=host)
+        self.location = location
 
 
 class HttpStatusError(RelaydeskError):
-    def __init__(self, message: str, status: int) -> None:
+    """A 4xx/5xx answer (raised when the request says "raise on 4xx/5xx")."""
+
+    kind: ClassVar[str] = "status"
+
+    def __init__(self, message: str, status: int, *, url: str = "", host: str = "") -> None:
         super().__init__(message)
         self.status = status
+        self.url, self.host = _where(url, host)
 
 
 class MissingScopesError(HttpStatusError):
-    pass
+    """``scopes`` the call needs and the token lacks (may be empty when the server does
+    not say which); ``granted`` the token's scopes when the server reports them."""
+
+    kind = "missing-scopes"
+
+    def __init__(self, message: str, status: int, *, scopes: Sequence[str] = (),
+                 granted: Sequence[str] = (), url: str = "", host: str = "") -> None:
+        super().__init__(message, status, url=url, host=host)
+        self.scopes = list(scopes)
+        self.granted = list(granted)
 
 
 class InvalidValuesError(HttpStatusError):
-    def __init__(self, message: str, status: int, fields: list[str]) -> None:
-        super().__init__(message, status)
-        self.fields = fields
+    """``fields`` are the server's messages about the request's data."""
+
+    kind = "invalid-values"
+
+    def __init__(self, message: str, status: int, fields: Sequence[str] = (), *,
+                 url: str = "", host: str = "") -> None:
+        super().__init__(message, status, url=url, host=host)
+        self.fields = list(fields)

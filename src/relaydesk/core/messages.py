@@ -1,8 +1,11 @@
 """The one place exceptions and bad statuses become words a person can act on.
 
 ``user_message`` turns any exception into one line (never a traceback);
-``to_request_error`` maps transport failures onto the ``RequestError`` tree;
-``explain_status`` reads a 4xx/5xx response for the reason behind it.
+``to_request_error`` maps transport failures onto the ``RequestError`` tree by the
+httpx exception's type and the types in its cause chain, never by its text;
+``status_error`` reads a 4xx/5xx answer (status, ``WWW-Authenticate``, GitHub's scope
+headers, the body) into an ``HttpStatusError`` subclass, and ``explain_status`` is its
+message.
 """
 
 from __future__ import annotations
@@ -12,30 +15,32 @@ import json
 import re
 import socket
 import ssl
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 
 from .errors import (
+    CertificateError,
     ConnectError,
+    ConnectionRefused,
     DnsError,
     HttpStatusError,
     InvalidValuesError,
     MissingScopesError,
     ProtocolError,
+    ProxyError,
     RelaydeskError,
     RequestError,
     RequestTimeout,
     TlsError,
+    UnsupportedScheme,
 )
 
 __all__ = ["explain_status", "status_error", "to_request_error", "user_message"]
 
-_DNS_WORDS = ("name or service not known", "nodename nor servname", "getaddrinfo failed",
-              "temporary failure in name resolution", "no address associated",
-              "name does not resolve", "no such host")
+_E = TypeVar("_E", bound=BaseException)
 
 
 def user_message(exc: BaseException) -> str:
@@ -57,73 +62,90 @@ def _detail(exc: BaseException) -> str:
     return (str(exc).strip() or type(exc).__name__).rstrip(".")
 
 
-def _chain(exc: BaseException) -> Iterable[BaseException]:
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc``, its causes and contexts, and the members of exception groups among them
+    (anyio reports every failed address of a host as one group)."""
     seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
         seen.add(id(current))
         yield current
-        current = current.__cause__ or current.__context__
+        if isinstance(current, BaseExceptionGroup):
+            stack.extend(reversed(current.exceptions))
+        stack += [current.__context__, current.__cause__]
 
 
-def _host_of(exc: httpx.HTTPError) -> tuple[str, str]:
+def _find(exc: BaseException, kind: type[_E]) -> _E | None:
+    return next((e for e in _chain(exc) if isinstance(e, kind)), None)
+
+
+def _where(exc: httpx.HTTPError) -> tuple[str, str, str]:
+    """The request's URL, host and host:port (empty when httpx has no request)."""
     try:
         url = str(exc.request.url)
     except RuntimeError:
-        return "", ""
+        return "", "", ""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    return host, parts.netloc or host
+    return url, host, parts.netloc.rpartition("@")[2] or host
+
+
+_PHASES = {httpx.ConnectTimeout: ("connect", "connecting"),
+           httpx.ReadTimeout: ("read", "waiting for the response"),
+           httpx.WriteTimeout: ("write", "sending the request"),
+           httpx.PoolTimeout: ("pool", "waiting for a free connection")}
 
 
 def to_request_error(exc: httpx.HTTPError, *, timeout: float | None = None) -> RequestError:
     """A ``RequestError`` subclass whose message says what happened in plain words."""
-    host, netloc = _host_of(exc)
-    chain = list(_chain(exc))
-    text = " ".join(str(e) for e in chain).lower()
+    url, host, netloc = _where(exc)
     if isinstance(exc, httpx.TimeoutException):
-        phase = {httpx.ConnectTimeout: "connecting", httpx.ReadTimeout: "waiting for the response",
-                 httpx.WriteTimeout: "sending the request",
-                 httpx.PoolTimeout: "waiting for a free connection"}.get(type(exc), "the request")
+        phase, doing = _PHASES.get(type(exc), ("", "the request"))
         limit = f"within {timeout:g} seconds " if timeout else ""
         return RequestTimeout(
-            f"The server '{netloc}' did not answer {limit}(timed out while {phase}). "
-            "Try again, or raise the timeout of the request or connection."
-        )
+            f"The server '{netloc}' did not answer {limit}(timed out while {doing}). "
+            "Try again, or raise the timeout of the request or connection.",
+            phase=phase, limit=timeout, url=url, host=host)
     if isinstance(exc, httpx.ProxyError):
-        return ConnectError(f"The proxy refused or failed the request: {_detail(exc)}. "
-                            "Check the connection's proxy setting.")
-    if any(isinstance(e, socket.gaierror) for e in chain) or any(w in text for w in _DNS_WORDS):
+        return ProxyError(f"The proxy refused or failed the request: {_detail(exc)}. "
+                          "Check the connection's proxy setting.", url=url, host=host)
+    if _find(exc, socket.gaierror) is not None:
         return DnsError(
             f"Could not find the server '{host}' (DNS lookup failed). Check the host name "
-            "in the URL and your network connection."
-        )
-    if any(isinstance(e, ssl.SSLCertVerificationError) for e in chain) or (
-            "certificate_verify_failed" in text):
-        reason = next((e.verify_message for e in chain
-                       if isinstance(e, ssl.SSLCertVerificationError) and e.verify_message),
-                      "certificate verify failed")
-        return TlsError(
+            "in the URL and your network connection.", url=url, host=host)
+    cert = _find(exc, ssl.SSLCertVerificationError)
+    if cert is not None:
+        reason = getattr(cert, "verify_message", None) or "certificate verify failed"
+        return CertificateError(
             f"The TLS certificate of '{host}' could not be verified ({reason}). If the "
             "server uses a private certificate authority, set the connection's CA bundle; "
-            "turn off verification for this connection only if you trust it."
-        )
-    if any(isinstance(e, ssl.SSLError) for e in chain) or "ssl" in text or "tls" in text:
-        return TlsError(f"The secure (TLS) connection to '{netloc}' failed: {_detail(exc)}.")
-    if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in text:
-        return ConnectError(
+            "turn off verification for this connection only if you trust it.",
+            reason=reason, url=url, host=host)
+    if _find(exc, ssl.SSLError) is not None:
+        return TlsError(f"The secure (TLS) connection to '{netloc}' failed: {_detail(exc)}.",
+                        url=url, host=host)
+    if _find(exc, ConnectionRefusedError) is not None:
+        return ConnectionRefused(
             f"The server at '{netloc}' refused the connection. Is it running, and are the "
-            "host and port right?"
-        )
+            "host and port right?", url=url, host=host)
     if isinstance(exc, httpx.ConnectError):
-        return ConnectError(f"Could not connect to '{netloc}': {_detail(exc)}.")
+        return ConnectError(f"Could not connect to '{netloc}': {_detail(exc)}.",
+                            url=url, host=host)
     if isinstance(exc, httpx.RemoteProtocolError | httpx.LocalProtocolError):
-        return ProtocolError(f"The server '{netloc}' broke the HTTP protocol: {_detail(exc)}.")
+        return ProtocolError(f"The server '{netloc}' broke the HTTP protocol: {_detail(exc)}.",
+                             url=url, host=host)
     if isinstance(exc, httpx.UnsupportedProtocol):
-        return RequestError(f"Unsupported URL scheme: {_detail(exc)}. Use https:// or http://.")
+        return UnsupportedScheme(
+            f"Unsupported URL scheme: {_detail(exc)}. Use https:// or http://.",
+            url=url, host=host)
     if isinstance(exc, httpx.ReadError | httpx.WriteError | httpx.NetworkError):
-        return ConnectError(f"The connection to '{netloc}' broke: {_detail(exc)}.")
-    return RequestError(f"The request failed ({type(exc).__name__}): {_detail(exc)}.")
+        return ConnectError(f"The connection to '{netloc}' broke: {_detail(exc)}.",
+                            url=url, host=host)
+    return RequestError(f"The request failed ({type(exc).__name__}): {_detail(exc)}.",
+                        url=url, host=host)
 
 
 # -- statuses ----------------------------------------------------------------------------
@@ -147,6 +169,12 @@ def _headers_get(headers: Any, name: str) -> str:
         return str(headers.get(name) or "")
     lname = name.lower()
     return ", ".join(v for k, v in headers or [] if k.lower() == lname)
+
+
+def _has_header(headers: Any, name: str) -> bool:
+    if hasattr(headers, "get") and not isinstance(headers, list):
+        return headers.get(name) is not None
+    return any(k.lower() == name for k, _ in headers or [])
 
 
 def _field_messages(data: Any) -> list[str]:
@@ -190,42 +218,88 @@ def _json(body: bytes | str | None) -> Any:
         return None
 
 
+_AUTH_PARAM = re.compile(r'([A-Za-z_][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
+
+
+def _bearer_params(header: str) -> dict[str, str]:
+    """The auth-params of a ``WWW-Authenticate`` header (RFC 6750 ``error``, ``scope``…)."""
+    return {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
+            for m in _AUTH_PARAM.finditer(header)}
+
+
+def _scope_list(value: str) -> list[str]:
+    """GitHub's ``X-OAuth-Scopes: repo, user`` (commas) or RFC 6750's spaces."""
+    return [s for s in re.split(r"[\s,]+", value) if s]
+
+
+def _missing_scopes(status: int, headers: Any, text: str
+                    ) -> tuple[list[str], list[str]] | None:
+    """``(needed, granted)`` when the answer says the token lacks scopes, else None."""
+    if status not in (401, 403, 404):
+        return None
+    params = _bearer_params(_headers_get(headers, "www-authenticate"))
+    if params.get("error") == "insufficient_scope":
+        return _scope_list(params.get("scope", "")), []
+    # GitHub: what the call accepts (any one will do) beside what the token has.
+    accepted = _scope_list(_headers_get(headers, "x-accepted-oauth-scopes"))
+    if accepted and _has_header(headers, "x-oauth-scopes"):
+        granted = _scope_list(_headers_get(headers, "x-oauth-scopes"))
+        if not set(accepted) & set(granted):
+            return [s for s in accepted if s not in granted], granted
+    if status == 403 and "insufficient_scope" in text:
+        return [], []
+    return None
+
+
 def explain_status(status: int, headers: Any, body: bytes | str | None) -> str | None:
     """Plain words about why a 4xx/5xx happened; ``None`` for other statuses."""
     if status < 400:
         return None
-    auth_header = _headers_get(headers, "www-authenticate")
+    return str(_classify(status, headers, body))
+
+
+def _scopes_message(status: int, needed: list[str], granted: list[str]) -> str:
+    text = (f"Missing scopes ({status}): the token is valid but was not granted the scopes "
+            "this call requires.")
+    if needed:
+        text += f" It needs: {', '.join(needed)}"
+        text += f" (it has: {', '.join(granted)})." if granted else "."
+    return text + " Re-authorise with those scopes."
+
+
+def _classify(status: int, headers: Any, body: bytes | str | None,
+              url: str = "") -> HttpStatusError:
+    """The error for a 4xx/5xx; with ``url`` its message ends with ``[url]``."""
+    where = f" [{url}]" if url else ""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
-    if status == 403 and ("insufficient_scope" in auth_header or "insufficient_scope" in text):
-        match = re.search(r'scope="([^"]*)"', auth_header)
-        scopes = match.group(1).split() if match else []
-        needed = f" It needs: {', '.join(scopes)}." if scopes else ""
-        return ("Missing scopes: the token is valid but was not granted the scopes this "
-                f"call requires.{needed} Re-authorise with those scopes.")
+    scopes = _missing_scopes(status, headers, text)
+    if scopes is not None:
+        needed, granted = scopes
+        return MissingScopesError(_scopes_message(status, needed, granted) + where, status,
+                                  scopes=needed, granted=granted, url=url)
     if status in (400, 422):
         fields = _field_messages(_json(text))
         head = f"Invalid values ({status}): the server refused the request's data"
-        return head + (": " + "; ".join(fields) if fields else ".")
+        return InvalidValuesError(head + (": " + "; ".join(fields) if fields else ".") + where,
+                                  status, fields, url=url)
     if status == 429:
         retry = _headers_get(headers, "retry-after")
         after = f" Retry after {retry} seconds." if retry.strip().isdigit() else (
             f" Retry after {retry}." if retry else "")
-        return f"Too many requests (429): the server is rate-limiting.{after}"
-    if status in _SHORT:
-        return _SHORT[status]
-    if status >= 500:
-        return (f"The server failed ({status}); this is a problem on the server's side. "
-                "Try again later.")
-    return f"The server refused the request ({status})."
+        message = f"Too many requests (429): the server is rate-limiting.{after}"
+    elif status in _SHORT:
+        message = _SHORT[status]
+    elif status >= 500:
+        message = (f"The server failed ({status}); this is a problem on the server's side. "
+                   "Try again later.")
+    elif status >= 400:
+        message = f"The server refused the request ({status})."
+    else:
+        message = f"HTTP {status}"
+    return HttpStatusError(message + where, status, url=url)
 
 
 def status_error(status: int, headers: Any, body: bytes | str | None,
                  url: str = "") -> HttpStatusError:
-    """The ``HttpStatusError`` to raise for ``raise on 4xx/5xx``."""
-    message = explain_status(status, headers, body) or f"HTTP {status}"
-    where = f" [{url}]" if url else ""
-    if message.startswith("Missing scopes"):
-        return MissingScopesError(message + where, status)
-    if status in (400, 422):
-        return InvalidValuesError(message + where, status, _field_messages(_json(body)))
-    return HttpStatusError(message + where, status)
+    """The ``HttpStatusError`` subclass to raise for ``raise on 4xx/5xx``."""
+    return _classify(status, headers, body, url)

@@ -23,9 +23,9 @@ def check_https_only(url: str, https_only: bool, *, redirected: bool = False) ->
         if redirected:
             raise HttpsOnlyError(
                 f"The server redirected to '{url}', which uses plain http://, but the "
-                "connection is HTTPS-only."
-            )
-        raise HttpsOnlyError(f"'{url}' uses plain http://, but the connection is HTTPS-only.")
+                "connection is HTTPS-only.", url=url)
+        raise HttpsOnlyError(f"'{url}' uses plain http://, but the connection is HTTPS-only.",
+                             url=url)
 
 
 def strip_credentials(url: str, headers: list[tuple[str, str]],

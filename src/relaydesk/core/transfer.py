@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 from anyio.lowlevel import checkpoint
 
-from .errors import RequestError
+from .errors import TooManyRedirects
 from .multipart import encode_multipart
 from .prepare import PreparedRequest
 from .redirect_policy import check_https_only, strip_credentials
@@ -106,10 +106,10 @@ async def open_exchange(
             return Exchange(response, trace, redirects)
         await response.aclose()
         if len(redirects) >= max_redirects:
-            raise RequestError(
+            raise TooManyRedirects(
                 f"Too many redirects (more than {max_redirects}); the last one pointed to "
-                f"'{location}'. The server may be redirecting in a loop."
-            )
+                f"'{location}'. The server may be redirecting in a loop.",
+                location=location, url=url)
         next_url = str(response.url.join(location))
         redirects.append(url)
         check_https_only(next_url, prepared.https_only, redirected=True)

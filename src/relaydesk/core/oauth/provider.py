@@ -60,8 +60,7 @@ def _check_https_only(owner: str, connection: Connection | None, *urls: str) -> 
             raise HttpsOnlyError(
                 f"The OAuth endpoint '{url}' of '{owner}' uses plain http://, but the "
                 f"connection '{connection.path}' is HTTPS-only; its client secret and tokens "
-                "would travel in clear."
-            )
+                "would travel in clear.", url=url)
 
 
 def _login_hint(owner: str) -> str:
