@@ -411,3 +411,38 @@ def test_a_cached_answer_is_announced_with_its_age() -> None:
     assert _status_line(hit).endswith("from cache, 42 s old")
     assert "cache" not in _status_line(Response(200, "OK", "HTTP/1.1", "GET", "u", []))
 
+
+
+# -- the README's example runs as written ---------------------------------------------------
+
+
+def readme_placeholder_commands() -> list[str]:
+    text = (Path(__file__).parents[2] / "README.md").read_text()
+    section = text[text.index("### `{{placeholders}}`"):]
+    block = section[section.index("```sh\n") + 6:]
+    block = block[:block.index("```")]
+    return [line for line in block.replace("\\\n", " ").splitlines() if line.strip()]
+
+
+@requires_secret_service
+def test_the_readme_placeholder_example_runs_as_written(
+        tmp_path: Path, ops: tuple[OpsApi, str]) -> None:
+    import os
+    import sys
+
+    api, base = ops
+    env = {**os.environ, "OPS_BASE": base, "OPS_TOKEN": OPS_TOKEN,
+           "RELAYDESK_WORKSPACE": str(tmp_path / "ws"), "RELAYDESK_HISTORY": "off",
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("RELAYDESK_STRICT_VARIABLES", None)
+    runs = [subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env,
+                           timeout=60, stdin=subprocess.DEVNULL)
+            for command in readme_placeholder_commands()]
+    codes = [r.returncode for r in runs]
+    assert codes == [0, 0, 0, 0, 2, 0, 0], [(r.args[-1], r.stderr) for r in runs]
+    assert "warning: {{subject}} in the JSON body" in runs[3].stderr
+    assert "Unknown variable {{subject}}" in runs[4].stderr
+    created = json.loads(api.arrivals[0].body)
+    assert created["fieldMappings"] == {"message": "{{subject}}", "note": "{{integrationId}}"}
+    assert "next link read against the base URL" in runs[6].stderr
+    assert len(json.loads(runs[6].stdout)) == len(api.actions) == 8
