@@ -107,6 +107,31 @@ class _Recorder:
         await self.app(scope, replay, send)
 
 
+class _StandIn:
+    """An ASGI app recording what arrived; subclasses give routes and fresh state."""
+
+    def __init__(self) -> None:
+        self.recorder = _Recorder(self._starlette())
+        self.reset()
+
+    @property
+    def arrivals(self) -> list[Arrival]:
+        return self.recorder.arrivals
+
+    def reset(self) -> None:
+        self.recorder.arrivals.clear()
+        self._fresh_state()
+
+    def _fresh_state(self) -> None:
+        raise NotImplementedError
+
+    def _starlette(self) -> Starlette:
+        raise NotImplementedError
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await self.recorder(scope, receive, send)
+
+
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"message": message}, status_code=status)
 
@@ -118,21 +143,15 @@ async def _json_body(request: Request) -> Any:
         return None
 
 
-class OpsApi:
+class OpsApi(_StandIn):
     """State and ASGI app of the ops integration-actions stand-in."""
 
     def __init__(self, email: str = "email@example.com", api_token: str = "ops-t0ken",
                  actions: int = 7) -> None:
         self.email, self.api_token, self.initial = email, api_token, actions
-        self.recorder = _Recorder(self._starlette())
-        self.reset()
+        super().__init__()
 
-    @property
-    def arrivals(self) -> list[Arrival]:
-        return self.recorder.arrivals
-
-    def reset(self) -> None:
-        self.recorder.arrivals.clear()
+    def _fresh_state(self) -> None:
         self.actions: list[dict[str, Any]] = [
             {"id": f"16872657682890000{n:02d}", "name": f"postToUrl {n}", "type": "postToUrl",
              "direction": "outgoing", "domain": "alert", "actionMappingType": "create",
@@ -143,9 +162,6 @@ class OpsApi:
     @staticmethod
     def base_path(cloud_id: str = CLOUD_ID) -> str:
         return f"/jsm/ops/api/{cloud_id}"
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        await self.recorder(scope, receive, send)
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -208,40 +224,39 @@ class OpsApi:
         self.raw_bodies[action["id"]] = raw
         return JSONResponse(action)
 
-    async def _get(self, request: Request) -> Response:
+    async def _target(self, request: Request) -> tuple[dict[str, Any], Any, Response | None]:
+        """The action the path names and the JSON body, or the answer refusing them."""
         if (denied := self._denied(request)) is not None:
-            return denied
+            return {}, None, denied
         action = self._find(request.path_params["id"])
-        return JSONResponse(action) if action else _error(404, "Action not found")
+        if action is None:
+            return {}, None, _error(404, "Action not found")
+        return action, await _json_body(request), None
+
+    async def _get(self, request: Request) -> Response:
+        action, _, refused = await self._target(request)
+        return refused or JSONResponse(action)
 
     async def _update(self, request: Request) -> Response:
-        if (denied := self._denied(request)) is not None:
-            return denied
-        action = self._find(request.path_params["id"])
-        doc = await _json_body(request)
-        if action is None:
-            return _error(404, "Action not found")
+        action, doc, refused = await self._target(request)
+        if refused is not None:
+            return refused
         if not isinstance(doc, dict):
             return _error(400, "The request body must be a JSON object.")
         action.update({k: v for k, v in doc.items() if k != "id"})
         return JSONResponse(action)
 
     async def _delete(self, request: Request) -> Response:
-        if (denied := self._denied(request)) is not None:
-            return denied
-        action = self._find(request.path_params["id"])
-        if action is None:
-            return _error(404, "Action not found")
+        action, _, refused = await self._target(request)
+        if refused is not None:
+            return refused
         self.actions.remove(action)
         return Response(status_code=204)
 
     async def _reorder(self, request: Request) -> Response:
-        if (denied := self._denied(request)) is not None:
-            return denied
-        action = self._find(request.path_params["id"])
-        doc = await _json_body(request)
-        if action is None:
-            return _error(404, "Action not found")
+        action, doc, refused = await self._target(request)
+        if refused is not None:
+            return refused
         successor = doc.get("successorId") if isinstance(doc, dict) else None
         self.actions.remove(action)
         index = next((i for i, a in enumerate(self.actions) if a["id"] == successor),
@@ -250,26 +265,17 @@ class OpsApi:
         return Response(status_code=200)
 
 
-class SdkApi:
+class SdkApi(_StandIn):
     """State and ASGI app of the SDK connections-management stand-in."""
 
     def __init__(self, api_token: str = "sdk-t0ken") -> None:
         self.api_token = api_token
-        self.recorder = _Recorder(self._starlette())
-        self.reset()
+        super().__init__()
 
-    @property
-    def arrivals(self) -> list[Arrival]:
-        return self.recorder.arrivals
-
-    def reset(self) -> None:
-        self.recorder.arrivals.clear()
+    def _fresh_state(self) -> None:
         self.connections: dict[str, dict[str, Any]] = {}
         self.sections: dict[tuple[str, str], Any] = {}
         self.recreated: list[str] = []
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        await self.recorder(scope, receive, send)
 
     def _denied(self, request: Request) -> JSONResponse | None:
         if request.headers.get("authorization") != f"Token {self.api_token}":
