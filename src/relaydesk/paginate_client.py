@@ -6,8 +6,10 @@
         print(repo["full_name"])
 
 The same detection as the app and ``relaydesk send --all-pages`` (``links.next``,
-``Link: rel="next"``, offset/limit, page/per_page, cursor tokens), page by page and
-lazily: the next page is only fetched once the items before it were consumed.
+``Link: rel="next"``, offset/limit, page/per_page, cursor tokens) and the same reading
+of relative next links (against the client's ``base_url`` when the API means that),
+page by page and lazily: the next page is only fetched once the items before it
+were consumed. A failing page's message has its credentials redacted.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from .core.pagination import NextPage, PaginationError, PaginationSettings, Paginator
+from .core.pagination import NextPage, PaginationSettings, Paginator
 
 __all__ = ["AsyncPaginatingClient", "PaginatingClient", "apaginate", "paginate"]
 
@@ -34,24 +36,44 @@ def _settings(settings: PaginationSettings | None, max_pages: int | None,
     return s
 
 
-def _page_items(paginator: Paginator, response: httpx.Response,
-                url: str) -> tuple[list[Any], NextPage | None]:
-    number = paginator.pages + 1
-    if response.status_code >= 400:
-        raise PaginationError(f"Page {number} ({url}) answered {response.status_code} "
-                              f"{response.reason_phrase}.", paginator.pages)
-    try:
-        body = response.json()
-    except ValueError:
-        raise PaginationError(f"Page {number} ({url}) is not JSON, so its items cannot be "
-                              "merged.", paginator.pages) from None
-    items = paginator.items(body)
+def _shown(client: httpx.Client | httpx.AsyncClient, request: httpx.Request) -> str:
+    """The page URL for messages, credentials redacted as the CLI and the app do."""
+    from .core.auth import AppliedAuth
+    from .core.client_auth import ConnectionAuth
+    from .core.redact import Redactor
+
+    auth = client.auth
+    # A saved connection's client knows its credentials; a plain client redacts by name.
+    applied = auth.current if isinstance(auth, ConnectionAuth) else AppliedAuth()
+    redactor = Redactor.for_parts(
+        str(request.url), request.headers.multi_items(),
+        secret_values=applied.secret_values, sensitive_headers=applied.sensitive_headers,
+        sensitive_params=applied.sensitive_params)
+    return redactor.url(str(request.url))
+
+
+def _page_items(client: httpx.Client | httpx.AsyncClient, paginator: Paginator,
+                response: httpx.Response) -> tuple[list[Any], NextPage | None]:
+    from .core.messages import explain_status
+
+    request = response.request  # as sent: auth applied, API-key params included
+    problem = (explain_status(response.status_code, response.headers, response.content)
+               if response.status_code >= 400 else None)
     headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
-    return items, paginator.feed(url, headers, body, items)
+    return paginator.read_page(str(request.url), _shown(client, request),
+                               response.status_code, response.reason_phrase, problem,
+                               headers, response.json)
 
 
 def _next_url(first: httpx.URL, nxt: NextPage) -> httpx.URL:
     return httpx.URL(nxt.url) if nxt.url is not None else first.copy_merge_params(nxt.params)
+
+
+def _paginator(client: httpx.Client | httpx.AsyncClient, first: httpx.URL,
+               settings: PaginationSettings) -> Paginator:
+    # Relative next links may be relative to the client's base URL (see core.pagination).
+    base = str(client.base_url) if str(client.base_url) else ""
+    return Paginator(settings, str(first), base_url=base)
 
 
 def paginate(client: httpx.Client, url: str, *, method: str = "GET",
@@ -61,12 +83,12 @@ def paginate(client: httpx.Client, url: str, *, method: str = "GET",
     """Yield the items of every page, starting at ``url`` (relative to the base URL)."""
     request = client.build_request(method, url, params=params, **kwargs)
     first = request.url
-    paginator = Paginator(_settings(settings, max_pages, items_path), str(first))
+    paginator = _paginator(client, first, _settings(settings, max_pages, items_path))
     while True:
         response = client.send(request)
         try:
             response.read()
-            items, nxt = _page_items(paginator, response, str(request.url))
+            items, nxt = _page_items(client, paginator, response)
         finally:
             response.close()
         yield from items
@@ -82,12 +104,12 @@ async def apaginate(client: httpx.AsyncClient, url: str, *, method: str = "GET",
     """The async twin of ``paginate``."""
     request = client.build_request(method, url, params=params, **kwargs)
     first = request.url
-    paginator = Paginator(_settings(settings, max_pages, items_path), str(first))
+    paginator = _paginator(client, first, _settings(settings, max_pages, items_path))
     while True:
         response = await client.send(request)
         try:
             await response.aread()
-            items, nxt = _page_items(paginator, response, str(request.url))
+            items, nxt = _page_items(client, paginator, response)
         finally:
             await response.aclose()
         for item in items:

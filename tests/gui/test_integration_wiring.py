@@ -228,6 +228,30 @@ def test_fetch_all_pages_shows_the_merged_items(
     assert len(pages) == 3  # every page is in the history
 
 
+def test_fetch_all_pages_of_the_ops_api_follows_its_base_relative_links(
+        window: Any, service: Any, qtbot: Any) -> None:
+    from tests.seed_apis import INTEGRATION_ID, OpsApi
+
+    api = OpsApi("ops@example.com", "gui-ops-t0ken")
+    server = start_uvicorn(api)
+    try:
+        service.create_connection(Connection(
+            path="ops/jsm", base_url=server.base_url + OpsApi.base_path(),
+            auth=AuthSettings("basic", {"username": "ops@example.com"})))
+        service.set_secret("ops/jsm", "password", "gui-ops-t0ken")
+        service.create_request("ops/jsm", "List",
+                               url=f"/v1/integrations/{INTEGRATION_ID}/actions")
+        tab = window.open_request("ops/jsm/List")
+        with qtbot.waitSignal(tab.view.loaded, timeout=10000):
+            tab.fetch_all_action.trigger()
+        assert [a["id"] for a in json.loads(body_text(tab.view))] == [
+            a["id"] for a in api.actions]
+        assert "7 items from 3 pages" in status_text(tab.view)
+        assert [a.query for a in api.arrivals] == ["", "offset=3&size=3", "offset=6&size=3"]
+    finally:
+        server.stop()
+
+
 def test_fetch_all_pages_error_is_plain(window: Any, service: Any, qtbot: Any,
                                         paging: str) -> None:
     service.create_connection(Connection(path="pages/bad", base_url=paging))
@@ -242,19 +266,31 @@ def test_fetch_all_pages_error_is_plain(window: Any, service: Any, qtbot: Any,
 # -- response cache -----------------------------------------------------------------------
 
 
-def test_second_identical_get_is_served_from_the_cache(
+def test_send_reaches_the_server_every_time_unless_the_connection_caches(
         window: Any, service: Any, qtbot: Any) -> None:
-    assert service.connection("local/echo").cache_ttl > 0
-    tab = window.open_request("local/echo/Get echo")
+    from dataclasses import replace
+
+    assert service.connection("local/echo").cache_ttl == 0  # the default: no cache
+    service.create_request("local/echo", "Count", url="/counter")
+    tab = window.open_request("local/echo/Count")
+    counts = []
+    for _ in range(2):
+        window.send(tab)
+        _wait_response(qtbot, tab)
+        assert not tab.view.response().from_cache and tab.view.cache_label.isHidden()
+        counts.append(_echoed(tab)["count"])
+    assert counts[1] == counts[0] + 1  # two Sends, two hits on the server
+
+    service.save_connection(replace(service.connection("local/echo"), cache_ttl=300.0),
+                            old_path="local/echo")
     window.send(tab)
     _wait_response(qtbot, tab)
-    assert not tab.view.response().from_cache and tab.view.cache_label.isHidden()
-    first = _echoed(tab)
-
+    assert not tab.view.response().from_cache
+    first = _echoed(tab)["count"]
     window.send(tab)
     _wait_response(qtbot, tab)
     assert tab.view.response().from_cache and tab.view.cache_label.isVisible()
-    assert _echoed(tab) == first
+    assert tab.view.response().cache_age >= 0 and _echoed(tab)["count"] == first
 
 
 # -- curl paste ---------------------------------------------------------------------------

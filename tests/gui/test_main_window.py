@@ -71,7 +71,8 @@ def test_cancel_slow_request(window: Any, qtbot: Any) -> None:
 
 
 def test_error_is_shown_in_plain_words(window: Any, qtbot: Any, service: Any) -> None:
-    service.save_request(Request(path="local/echo/Bad", url="{{missing}}/x"))
+    # An unknown built-in is always an error (an unknown plain name would be sent).
+    service.save_request(Request(path="local/echo/Bad", url="{{$missing}}/x"))
     window.tree.reload()
     tab = window.open_request("local/echo/Bad")
     _send_and_wait(window, tab, qtbot)

@@ -257,7 +257,7 @@ BAD_INPUTS: list[tuple[list[str], tuple[str, ...], int | None]] = [
     (["send", "--curl", "wget http://x"], ("must start with 'curl'",), 2),
     (["send", "local/echo/ok", "--var", "novalue"], ("--var expects NAME=VALUE",), 2),
     (["send", "local/echo/ok", "--env", "prod"], ("No environment named 'prod'",), 1),
-    (["send", "local/echo/templated"], ("{{undefined_var}}",), 2),
+    (["send", "local/echo/templated", "--strict-variables"], ("{{undefined_var}}",), 2),
     (["send", "local/echo/ok", "-o", "/nonexistent-dir/out"], ("does not exist",), 2),
     (["new", "request", "local/echo/x", "--url", "/x", "--json", '{"a": '],
      ("--json is not valid JSON",), 2),

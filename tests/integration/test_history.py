@@ -102,7 +102,7 @@ async def test_set_cookie_and_errors(workspace: Workspace, engine: Engine, histo
     workspace.save_request(Request(path="c/set", url="/set-cookie?sid=abc"), create=True)
     workspace.save_request(Request(path="c/bad", url="/echo/{{nope}}"), create=True)
     workspace.save_request(Request(path="c/down", url="http://127.0.0.1:9/x"), create=True)
-    await Runner(engine, workspace).run("c", RunOptions())
+    await Runner(engine, workspace).run("c", RunOptions(strict_variables=True))
     entries = {e.request_path: e for e in history.search()}
     assert "c/bad" not in entries  # never prepared, never sent
     assert entries["c/down"].status is None and entries["c/down"].error

@@ -129,6 +129,7 @@ def test_no_secret_in_any_workspace_file(
         engine = Engine(store, cache=ResponseCache())
         try:
             req, conn = workspace.request("m/keyq/r"), workspace.connection("m/keyq")
+            conn.cache_ttl = 60.0  # the cache is opt-in per connection
             req.url = "/echo/cached"
             first = await engine.send(req, conn)
             second = await engine.send(req, conn)

@@ -65,9 +65,28 @@ def test_templating_everywhere(secret_store: SecretStore) -> None:
     assert "pw{{not-a-var}}" in p.secret_values
 
 
-def test_unknown_variable_names_it_and_where() -> None:
+def test_unknown_variable_is_sent_as_written_and_listed_with_where() -> None:
+    body = Body(kind="json", text='{"d": "{{message}}", "n": "{{account}}"}')
+    p = prepare(req(method="post", url="/x/{{nope}}", body=body,
+                    headers=[KeyValue("X-Tag", "{{tag}}")]), conn(), None, {"account": "ann"})
+    assert p.content == b'{"d": "{{message}}", "n": "ann"}'
+    assert p.header("X-Tag") == "{{tag}}"
+    assert [(u.name, u.where) for u in p.unresolved] == [
+        ("nope", "the URL"), ("tag", "header 'X-Tag'"), ("message", "the JSON body")]
+    assert p.unresolved[2].describe() == (
+        "{{message}} in the JSON body is not a defined variable; sent as written")
+
+
+def test_strict_mode_refuses_an_unknown_variable_naming_where() -> None:
     with pytest.raises(TemplateError, match=r"\{\{nope\}\} in the URL"):
-        prepare(req(url="/x/{{nope}}"), conn(), None, {})
+        prepare(req(url="/x/{{nope}}"), conn(), None, {}, strict=True)
+
+
+def test_a_typo_of_a_defined_variable_is_an_error_even_when_lenient() -> None:
+    with pytest.raises(TemplateError) as info:
+        prepare(req(url="/u/{{usrname}}"), conn(), None, {"username": "ann"})
+    assert str(info.value) == ("Unknown variable {{usrname}} in the URL — did you mean "
+                               "{{username}}?")
 
 
 def test_json_body_object_and_array_sent_as_typed() -> None:

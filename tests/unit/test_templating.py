@@ -4,7 +4,14 @@ import uuid
 import pytest
 
 from relaydesk.core.errors import TemplateError
-from relaydesk.core.templating import find_variables, merge_variables, render
+from relaydesk.core.templating import (
+    Unresolved,
+    find_variables,
+    merge_variables,
+    near_miss,
+    render,
+    unresolved,
+)
 
 
 def test_substitutes_names_with_spaces_inside_braces():
@@ -52,3 +59,49 @@ def test_find_variables_spans():
 
 def test_merge_later_layers_win():
     assert merge_variables({"a": "1", "b": "1"}, None, {"b": "2"}) == {"a": "1", "b": "2"}
+
+
+def test_lenient_render_keeps_unknown_names_and_reports_them():
+    found: list[Unresolved] = []
+    out = render('{"a": "{{subject}}", "b": "{{ priority }}", "c": "{{x}}"}', {"x": "1"},
+                 where="the JSON body", unresolved=found)
+    assert out == '{"a": "{{subject}}", "b": "{{ priority }}", "c": "1"}'
+    assert found == [Unresolved("subject", "the JSON body"),
+                     Unresolved("priority", "the JSON body")]
+
+
+@pytest.mark.parametrize(("typo", "meant"), [
+    ("usrname", "username"), ("UserName", "username"), ("usernmae", "username"),
+    ("ID", "id"),
+])
+def test_near_misses_of_defined_variables_are_errors_that_suggest(typo, meant):
+    variables = {"username": "ann", "id": "7"}
+    assert near_miss(typo, variables) == meant
+    with pytest.raises(TemplateError, match=rf"did you mean \{{\{{{meant}\}}\}}\?"):
+        render(f"/{{{{{typo}}}}}", variables, where="the URL", unresolved=[])
+
+
+def test_far_names_and_short_names_are_not_typos():
+    assert near_miss("message", {"username": "a"}) is None
+    assert near_miss("ab", {"ac": "x"}) is None  # too short to call one a typo
+    assert near_miss("subject", {"subjects_of_the_api": "x"}) is None
+
+
+def test_unknown_builtin_stays_an_error_when_lenient():
+    with pytest.raises(TemplateError, match=r"\$foo"):
+        render("{{$foo}}", {}, unresolved=[])
+
+
+def test_escaped_placeholder_is_sent_literally_even_when_defined():
+    found: list[Unresolved] = []
+    assert render(r"\{{name}} is {{name}}", {"name": "ann"}, unresolved=found) == \
+        "{{name}} is ann"
+    assert render(r"\{{name}}", {}) == "{{name}}"  # strict mode too: never an error
+    assert found == []
+
+
+def test_unresolved_helper_marks_only_what_would_be_sent_as_written():
+    text = r"{{a}} {{message}} {{$uuid}} \{{b}} {{usrname}}"
+    refs = unresolved(text, {"a": "1", "username": "u"})
+    assert [text[r.start:r.end] for r in refs] == ["{{message}}"]
+    assert [r.escaped for r in find_variables(text)] == [False, False, False, True, False]

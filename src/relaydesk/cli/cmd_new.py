@@ -18,7 +18,7 @@ from ._common import Context, parse_header, parse_pairs, say
 __all__ = ["register"]
 
 AUTH_CHOICES = ("none", "basic", "bearer", "token", "apikey", "digest", "oauth2")
-_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
+_TEMPLATE = re.compile(r"\\?\{\{[^{}]*\}\}")  # an escaped \{{x}} too
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -41,8 +41,9 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
                    help="health-check endpoint for `relaydesk check` (path or URL)")
     c.add_argument("--description", default="")
     c.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS")
-    c.add_argument("--cache-ttl", type=float, default=300.0, metavar="SECONDS",
-                   help="how long successful answers are cached (0: off)")
+    c.add_argument("--cache-ttl", type=float, default=0.0, metavar="SECONDS",
+                   help="reuse successful GET/HEAD answers for this long (default 0: off, "
+                   "every send reaches the server)")
     c.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
     c.add_argument("--https-only", action="store_true", help="refuse plain http:// URLs")
     c.add_argument("--ca-bundle", default="", metavar="FILE")

@@ -36,23 +36,28 @@ def send_all_pages(req: Request, conn: Connection | None, *,
                    environment: Environment | None, variables: dict[str, str],
                    secrets: SecretStore | None, max_pages: int = 100,
                    items_path: str = "", style: str = "auto",
-                   output: str | None = None, silent: bool = False) -> int:
+                   output: str | None = None, silent: bool = False,
+                   strict: bool = False) -> int:
     import asyncio
 
     from ..core.pagination import Page, PaginationSettings, fetch_all
+    from .cmd_send import warn_unresolved
 
     if max_pages < 1:
         raise UsageError("--max-pages must be at least 1.")
     settings = PaginationSettings(style=style, items_path=items_path, max_pages=max_pages)
 
     def on_page(page: Page) -> None:
+        if page.number == 1:
+            warn_unresolved(page.unresolved)
         if not silent:
-            say(f"page {page.number}: {len(page.items)} items ({page.url})")
+            say(page.describe())
 
     async def go() -> Any:
         async with engine_session(secrets, history_source="cli") as engine:
             return await fetch_all(engine, req, conn, environment=environment,
-                                   variables=variables, settings=settings, on_page=on_page)
+                                   variables=variables, settings=settings, on_page=on_page,
+                                   strict=strict)
 
     result = asyncio.run(go())
     if not silent:

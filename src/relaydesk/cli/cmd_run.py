@@ -11,6 +11,7 @@ import argparse
 from typing import Any
 
 from ._common import Context, UsageError, engine_session, parse_pairs
+from .cmd_send import add_strict_argument
 
 __all__ = ["EXIT_CHECKS_FAILED", "register", "run_run"]
 
@@ -37,6 +38,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p.add_argument("--delay", type=float, default=0.0, metavar="MS",
                    help="wait this long between requests")
     p.add_argument("-v", "--verbose", action="store_true", help="a line per request")
+    add_strict_argument(p)
     p.set_defaults(func=run_run)
 
 
@@ -79,6 +81,7 @@ def run_run(args: argparse.Namespace, ctx: Context) -> int:
         variables=dict(parse_pairs(args.var, "--var")),
         data=DataFile(args.data) if args.data else None,
         concurrency=args.concurrency, bail=args.bail, delay_ms=args.delay,
+        strict_variables=args.strict_variables,
     )
     reporters = [ConsoleReporter(verbose=args.verbose), *_reporters(args.reporter)]
     # Validate everything (paths, checks, data) before touching the keyring or network.

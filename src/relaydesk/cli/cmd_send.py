@@ -57,6 +57,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write the body to FILE instead")
     p.add_argument("-s", "--silent", action="store_true",
                    help="no status line on stderr (errors are still reported)")
+    add_strict_argument(p)
     try:
         from .cmd_paginate import add_arguments as add_paging_arguments
     except ImportError:  # pragma: no cover - pagination not shipped
@@ -75,6 +76,24 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 
 # -- shared ------------------------------------------------------------------------------
+
+STRICT_ENV = "RELAYDESK_STRICT_VARIABLES"
+
+
+def add_strict_argument(p: argparse.ArgumentParser) -> None:
+    """``--strict-variables`` for `send` and `run` (the environment can turn it on)."""
+    p.add_argument("--strict-variables", action="store_true",
+                   default=os.environ.get(STRICT_ENV, "").strip().lower() in
+                   ("1", "true", "yes", "on"),
+                   help="refuse a {{name}} that is not a defined variable instead of "
+                   f"sending it as written (also: {STRICT_ENV}=1)")
+
+
+def warn_unresolved(unresolved: Any) -> None:
+    """One stderr line per ``{{name}}`` sent as written (``PreparedRequest.unresolved``)."""
+    for item in unresolved:
+        say(f"relaydesk: warning: {item.describe()} (use --strict-variables to refuse)")
+
 
 
 def find_request(ws: Workspace, path: str) -> Request:
@@ -180,12 +199,21 @@ def run_send(args: argparse.Namespace, ctx: Context) -> int:
                              "with -i/--include or --fail.")
         return send_all_pages(req, conn, environment=env, variables=extra, secrets=secrets,
                               max_pages=args.max_pages, items_path=args.items_path,
-                              style=args.page_style, output=args.output, silent=args.silent)
+                              style=args.page_style, output=args.output, silent=args.silent,
+                              strict=args.strict_variables)
 
     async def call(engine: Any) -> Response:
-        # send(): OAuth 401 retry included; the history observer records each exchange.
-        response: Response = await engine.send(req, conn, environment=env, variables=extra)
-        return response
+        from ..core.engine import raise_for_request
+
+        # exchange(): OAuth 401 retry included, and what was sent, for the warnings;
+        # the history observer records each exchange.
+        prepared, response = await engine.exchange(req, conn, environment=env,
+                                                   variables=extra,
+                                                   strict=args.strict_variables)
+        answered: Response = response
+        warn_unresolved(prepared.unresolved)
+        raise_for_request(req, answered)
+        return answered
 
     import asyncio
 
@@ -209,7 +237,7 @@ def _status_line(resp: Response) -> str:
     parts = [f"{resp.http_version} {resp.status} {resp.reason}".strip(),
              human_time(resp.elapsed), human_size(resp.size)]
     if resp.from_cache:
-        parts.append("from cache")
+        parts.append(f"from cache, {resp.cache_age:.0f} s old")
     return ", ".join(parts)
 
 

@@ -3,7 +3,9 @@
 The key is a digest of the connection path, the fully evaluated request (method, URL,
 headers, a hash of the body) and a credential identity (a hash of the secret values),
 so two users or two tokens never share an entry and no secret is kept in clear in the
-cache. Only 2xx answers to GET and HEAD are stored, for the connection's ``cache_ttl``.
+cache. Only 2xx answers to GET and HEAD are stored, for the connection's ``cache_ttl``
+(0, the default, turns caching off: Send always reaches the server). A hit carries
+its age (``Response.cache_age``) so it can be announced as such.
 A body spooled to disk is kept by hard-linking the file (copying where links are not
 possible), so callers may discard their response without breaking the cache.
 """
@@ -52,6 +54,7 @@ class _Entry:
     expires: float
     weight: int
     connection_path: str
+    stored: float  # clock time of the answer, for the age shown with a hit
 
 
 class ResponseCache:
@@ -80,7 +83,8 @@ class ResponseCache:
         self._entries.move_to_end(key)
         self.hits += 1
         stored = entry.response
-        return replace(stored, from_cache=True, body_file=_link_copy(stored.body_file),
+        return replace(stored, from_cache=True, cache_age=max(0.0, self._clock() - entry.stored),
+                       body_file=_link_copy(stored.body_file),
                        headers=list(stored.headers), cookies=list(stored.cookies))
 
     def put(self, key: str, response: Response, ttl: float, *,
@@ -96,7 +100,8 @@ class ResponseCache:
         if key in self._entries:
             self._remove(key)
         stored = replace(response, from_cache=False, body_file=_link_copy(response.body_file))
-        self._entries[key] = _Entry(stored, self._clock() + ttl, weight, connection_path)
+        now = self._clock()
+        self._entries[key] = _Entry(stored, now + ttl, weight, connection_path, now)
         self._bytes += weight
         while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
             self._remove(next(iter(self._entries)))

@@ -221,7 +221,7 @@ def connection_to_doc(conn: Connection, order: list[str] | None = None) -> dict[
         }
     if conn.timeout != 60.0:
         doc["timeout"] = conn.timeout
-    if conn.cache_ttl != 300.0:
+    if conn.cache_ttl != 0.0:
         doc["cache_ttl"] = conn.cache_ttl
     if conn.variables:
         doc["variables"] = {k: conn.variables[k] for k in sorted(conn.variables)}
@@ -248,7 +248,7 @@ def connection_from_doc(path: str, doc: Any) -> Connection:
             https_only=_bool(tls_doc, "https_only", False),
         ),
         timeout=_num(doc, "timeout", 60.0),
-        cache_ttl=_num(doc, "cache_ttl", 300.0),
+        cache_ttl=_num(doc, "cache_ttl", 0.0),
         variables=_str_map(doc, "variables"),
         id=_id(doc),
         extra=_extra(doc, _CONNECTION_KEYS),

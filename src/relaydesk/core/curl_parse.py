@@ -239,8 +239,9 @@ def parse_curl(command: str, *, cwd: str | os.PathLike[str] | None = None) -> Cu
     _set_headers_and_auth(st, req)
     req.options.follow_redirects = st.result.follow_redirects
     if _has_template(req):
-        st.result.notes.append("The command contains {{…}}, which Relaydesk reads as a "
-                               "variable when it sends the request.")
+        st.result.notes.append("The command contains {{…}}: a defined variable of that "
+                               "name is substituted when the request is sent; any other "
+                               "is sent as written (\\{{name}} always is).")
     return st.result
 
 

@@ -32,7 +32,7 @@ from .response import Response, parse_set_cookies
 from .secrets import SecretStore
 from .transfer import MAX_REDIRECTS, ProgressCallback, open_exchange, read_body, request_body
 
-__all__ = ["DEFAULT_SPOOL_THRESHOLD", "Engine", "ExchangeObserver"]
+__all__ = ["DEFAULT_SPOOL_THRESHOLD", "Engine", "ExchangeObserver", "raise_for_request"]
 
 log = logging.getLogger(__name__)
 
@@ -119,14 +119,17 @@ class Engine:
         *,
         environment: Environment | None = None,
         variables: Mapping[str, str] | None = None,
+        strict: bool = False,
     ) -> PreparedRequest:
-        """What ``send`` would put on the wire (OAuth token fetched if needed)."""
+        """What ``send`` would put on the wire (OAuth token fetched if needed); with
+        ``strict`` an undefined ``{{name}}`` is an error instead of sent as written."""
         values = resolve_variables(connection, environment, variables)
         token = None
         settings, owner = auth_owner(request, connection)
         if settings.kind == "oauth2" and self._tokens is not None:
             token = await self._tokens.access_token(owner, settings, connection)
-        return prepare(request, connection, self._secrets, values, oauth_token=token)
+        return prepare(request, connection, self._secrets, values, oauth_token=token,
+                       strict=strict)
 
     async def send(
         self,
@@ -136,13 +139,14 @@ class Engine:
         environment: Environment | None = None,
         variables: Mapping[str, str] | None = None,
         on_progress: ProgressCallback | None = None,
+        strict: bool = False,
     ) -> Response:
         """Send ``request``; a 4xx/5xx raises ``HttpStatusError`` when the request says
         "raise on 4xx/5xx" (after the observer has seen it)."""
         _, response = await self.exchange(request, connection, environment=environment,
-                                          variables=variables, on_progress=on_progress)
-        if request.options.raise_for_status and response.status >= 400:
-            raise _status_error(response)
+                                          variables=variables, on_progress=on_progress,
+                                          strict=strict)
+        raise_for_request(request, response)
         return response
 
     async def exchange(
@@ -153,6 +157,7 @@ class Engine:
         environment: Environment | None = None,
         variables: Mapping[str, str] | None = None,
         on_progress: ProgressCallback | None = None,
+        strict: bool = False,
     ) -> tuple[PreparedRequest, Response]:
         """What was sent and what came back, never raising for the status (for callers
         that need the prepared request too, such as pagination). A 401 on an OAuth 2.0
@@ -162,7 +167,7 @@ class Engine:
         invalidate = getattr(self._tokens, "invalidate", None) if oauth else None
         for attempt in (1, 2):
             prepared = await self.prepare(request, connection, environment=environment,
-                                          variables=variables)
+                                          variables=variables, strict=strict)
             response = await self.send_prepared(
                 prepared, connection, bypass_cache=request.options.bypass_cache,
                 on_progress=on_progress, request_path=request.path)
@@ -274,6 +279,13 @@ def _peek(response: Response) -> bytes:
     with open(response.body_file, "rb") as fh:
         data: bytes = fh.read(_PROBLEM_PEEK)
     return data
+
+
+def raise_for_request(request: Request, response: Response) -> None:
+    """Raise ``HttpStatusError`` for a 4xx/5xx when the request says "raise on 4xx/5xx"
+    (the response is discarded then): what ``send`` does after ``exchange``."""
+    if request.options.raise_for_status and response.status >= 400:
+        raise _status_error(response)
 
 
 def _status_error(response: Response) -> HttpStatusError:

@@ -141,7 +141,7 @@ class Connection:
     auth: AuthSettings = field(default_factory=AuthSettings)
     tls: TlsSettings = field(default_factory=TlsSettings)
     timeout: float = 60.0
-    cache_ttl: float = 300.0
+    cache_ttl: float = 0.0  # seconds successful GET/HEAD answers are reused; 0 = off
     proxy: str = ""
     variables: dict[str, str] = field(default_factory=dict)
     id: str = ""

@@ -9,6 +9,11 @@ async driver sends pages through ``Engine.exchange`` so auth (with the OAuth ret
 TLS and redirect rules apply and the engine's observer records each page;
 ``relaydesk.paginate_client`` drives the same logic with a plain ``httpx.Client``.
 
+A relative next link is read against the connection's base URL when the page's own
+path lies under the base path and the link's path does not (the ops API's
+``"/v1/integrations/…/actions?offset=3"`` under ``…/jsm/ops/api/{cloudId}``),
+otherwise against the page's URL; each ``Page`` says which reading was used.
+
 A next link to another origin, a malformed next link and a next link (or cursor)
 seen before all stop with a ``PaginationError`` that says which page and why.
 """
@@ -18,12 +23,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
 from .errors import RelaydeskError, ValidationError
 from .model import Environment, KeyValue, Request
+from .templating import Unresolved
 from .urls import same_origin
 
 if TYPE_CHECKING:
@@ -41,7 +47,13 @@ __all__ = [
     "fetch_all",
     "iter_pages",
     "parse_link_header",
+    "resolve_next_link",
 ]
+
+# How a next link was read (shown in the page log).
+READ_ABSOLUTE = "absolute"
+READ_BASE = "base URL"
+READ_PAGE = "page URL"
 
 PAGINATION_STYLES = ("auto", "body_link", "link_header", "offset", "page", "cursor", "none")
 _ITEM_KEYS = ("items", "values", "data", "results", "records", "entries", "issues", "elements")
@@ -84,6 +96,7 @@ class PaginationSettings:
 class NextPage:
     url: str | None = None  # an absolute URL (link styles), sent as is
     params: dict[str, str] = field(default_factory=dict)  # or: set these query params
+    reading: str = ""  # for a relative link: READ_BASE or READ_PAGE
 
 
 @dataclass
@@ -92,6 +105,13 @@ class Page:
     url: str  # with credentials redacted
     items: list[Any]
     style: str = ""  # the style in force (as detected)
+    reading: str = ""  # how the link to this page was read ("" when not a relative link)
+    unresolved: list[Unresolved] = field(default_factory=list)  # {{names}} sent as written
+
+    def describe(self) -> str:
+        """The page-log line: ``page 2: 3 items (URL; next link read against …)``."""
+        how = f"; next link read against the {self.reading}" if self.reading else ""
+        return f"page {self.number}: {len(self.items)} items ({self.url}{how})"
 
 
 @dataclass
@@ -109,6 +129,32 @@ def parse_link_header(values: list[str]) -> dict[str, str]:
             for rel in link.get("rel", "").split():
                 links.setdefault(rel.lower(), link.get("url", ""))
     return links
+
+
+def _under(path: str, base_path: str) -> bool:
+    return path == base_path or path.startswith(base_path + "/")
+
+
+def resolve_next_link(current: str, link: str, base_url: str = "") -> tuple[str, str]:
+    """The absolute URL of ``link`` met on the page ``current`` and how it was read.
+
+    A host-relative link (``/v1/…``) is read against ``base_url`` when the current
+    page lies under the base path and the link does not: such APIs write links
+    relative to their base. Everything else follows RFC 3986 against ``current``.
+    """
+    link = link.strip()
+    parts = urlsplit(link)
+    if parts.scheme or link.startswith("//"):
+        return urljoin(current, link), READ_ABSOLUTE
+    if base_url and link.startswith("/"):
+        base = urlsplit(base_url)
+        base_path = base.path.rstrip("/")
+        if (base_path and same_origin(current, base_url)
+                and _under(urlsplit(current).path, base_path)
+                and not _under(parts.path, base_path)):
+            return urlunsplit((base.scheme, base.netloc, base_path + parts.path, parts.query,
+                               parts.fragment)), READ_BASE
+    return urljoin(current, link), READ_PAGE
 
 
 def _get(doc: Any, path: str) -> Any:
@@ -140,13 +186,15 @@ def _int(value: Any) -> int | None:
 class Paginator:
     """Decides, page by page, what to request next (no I/O)."""
 
-    def __init__(self, settings: PaginationSettings, first_url: str) -> None:
+    def __init__(self, settings: PaginationSettings, first_url: str,
+                 base_url: str = "") -> None:
         if settings.style not in PAGINATION_STYLES:
             raise ValidationError(f"Unknown pagination style '{settings.style}'; choose one "
                                   f"of {', '.join(PAGINATION_STYLES)}.")
         self.settings = settings
         self.style = settings.style
         self.first_url = first_url
+        self.base_url = base_url  # relative next links may be relative to it
         self.pages = 0
         self._seen: set[str] = set()  # URLs fetched and cursors used
         self._links: set[str] = set()  # next links handed out
@@ -175,6 +223,23 @@ class Paginator:
         raise PaginationError(
             f"The response has several lists ({', '.join(lists)}); say which holds the "
             "items (items path).", self.pages)
+
+    def read_page(self, url: str, shown: str, status: int, reason: str,
+                  problem: str | None, headers: list[tuple[str, str]],
+                  load_json: Callable[[], Any]) -> tuple[list[Any], NextPage | None]:
+        """Check one answered page (``shown`` is its redacted URL, used in messages),
+        then ``feed`` it: the items and the next page."""
+        number = self.pages + 1
+        if status >= 400:
+            raise PaginationError(f"Page {number} ({shown}) answered {status} {reason}"
+                                  + (f": {problem}" if problem else "."), self.pages)
+        try:
+            body = load_json()
+        except ValueError:
+            raise PaginationError(f"Page {number} ({shown}) is not JSON, so its items "
+                                  "cannot be merged.", self.pages) from None
+        items = self.items(body)
+        return items, self.feed(url, headers, body, items)
 
     def feed(self, url: str, headers: list[tuple[str, str]], body: Any,
              items: list[Any]) -> NextPage | None:
@@ -244,7 +309,7 @@ class Paginator:
         if not isinstance(link, str):
             raise PaginationError(f"{where} is not text: {str(link)[:80]}.", self.pages)
         try:
-            target = urljoin(current, link.strip())
+            target, reading = resolve_next_link(current, link, self.base_url)
             parsed = httpx.URL(target)
             if parsed.scheme not in ("http", "https") or not parsed.host:
                 raise ValueError("not an http(s) URL")
@@ -261,7 +326,7 @@ class Paginator:
                 f"{where} repeats a page already fetched ({target[:200]}); stopped to "
                 "avoid a loop.", self.pages)
         self._links.add(target)
-        return NextPage(url=target)
+        return NextPage(url=target, reading="" if reading == READ_ABSOLUTE else reading)
 
     def _cursor(self, body: Any) -> NextPage | None:
         s = self.settings
@@ -325,8 +390,10 @@ async def iter_pages(
     environment: Environment | None = None,
     variables: Mapping[str, str] | None = None,
     settings: PaginationSettings | None = None,
+    strict: bool = False,
 ) -> AsyncIterator[Page]:
-    """Pages in order, each sent with ``Engine`` (auth and redirect rules apply)."""
+    """Pages in order, each sent with ``Engine`` (auth and redirect rules apply);
+    ``strict`` refuses undefined ``{{names}}`` as ``Engine.send`` does."""
     from .redact import Redactor
     from .urls import remove_query_params
 
@@ -335,32 +402,26 @@ async def iter_pages(
     request = replace(request, options=replace(request.options, bypass_cache=True))
     current = request
     paginator = Paginator(settings, request.url)  # bad settings fail before any send
+    reading = ""
     while True:
         # exchange(), not send(): the prepared request gives the real URL to resolve
         # next links against, its redacted form and the API-key params to strip.
         prepared, response = await engine.exchange(current, connection,
                                                    environment=environment,
-                                                   variables=variables)
+                                                   variables=variables, strict=strict)
         try:
             if paginator.pages == 0:
                 paginator.first_url = prepared.url  # the origin next links must keep
+                paginator.base_url = prepared.base_url
             shown = Redactor.for_request(prepared).url(prepared.url)
             number = paginator.pages + 1
-            if response.status >= 400:
-                raise PaginationError(
-                    f"Page {number} ({shown}) answered {response.status} "
-                    f"{response.reason}" + (f": {response.problem}" if response.problem
-                                            else "."), paginator.pages)
-            try:
-                body = response.json()
-            except ValueError:
-                raise PaginationError(f"Page {number} ({shown}) is not JSON, so its "
-                                      "items cannot be merged.", paginator.pages) from None
-            items = paginator.items(body)
-            nxt = paginator.feed(prepared.url, response.headers, body, items)
+            items, nxt = paginator.read_page(prepared.url, shown, response.status,
+                                             response.reason, response.problem,
+                                             response.headers, response.json)
         finally:
             response.discard()
-        yield Page(number, shown, items, paginator.style)
+        yield Page(number, shown, items, paginator.style, reading, prepared.unresolved)
+        reading = nxt.reading if nxt is not None else ""
         if nxt is None:
             return
         if nxt.url is not None:
@@ -380,13 +441,14 @@ async def fetch_all(
     variables: Mapping[str, str] | None = None,
     settings: PaginationSettings | None = None,
     on_page: Callable[[Page], None] | None = None,
+    strict: bool = False,
 ) -> PaginationResult:
     """Every page's items merged into one list."""
     items: list[Any] = []
     pages = 0
     style = (settings or PaginationSettings()).style
     async for page in iter_pages(engine, request, connection, environment=environment,
-                                 variables=variables, settings=settings):
+                                 variables=variables, settings=settings, strict=strict):
         items.extend(page.items)
         pages, style = page.number, page.style
         if on_page is not None:

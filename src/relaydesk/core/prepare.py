@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -20,7 +20,7 @@ from .errors import HttpsOnlyError, ValidationError
 from .model import Connection, Environment, KeyValue, Request
 from .multipart import MultipartFiles
 from .secrets import SecretStore
-from .templating import merge_variables, render
+from .templating import Unresolved, merge_variables, render
 from .urls import build_url
 
 __all__ = ["DEFAULT_TIMEOUT", "PreparedRequest", "prepare", "resolve_variables"]
@@ -45,6 +45,9 @@ class PreparedRequest:
     sensitive_params: frozenset[str] = frozenset()
     https_only: bool = False
     owner_path: str = ""  # the connection path (or request path without one)
+    base_url: str = ""  # the connection's base URL, rendered ("" without a connection)
+    # ``{{name}}`` tokens sent as written because nothing defines them (see templating).
+    unresolved: list[Unresolved] = field(default_factory=list)
 
     @property
     def is_multipart(self) -> bool:
@@ -68,11 +71,11 @@ def resolve_variables(
     )
 
 
-def _render_pairs(items: list[KeyValue], variables: Mapping[str, str],
-                  where: str) -> list[tuple[str, str]]:
+def _render_pairs(items: list[KeyValue], variables: Mapping[str, str], where: str,
+                  found: list[Unresolved] | None) -> list[tuple[str, str]]:
     return [
-        (render(kv.name, variables, where=f"{where} name"),
-         render(kv.value, variables, where=f"{where} '{kv.name}'"))
+        (render(kv.name, variables, where=f"{where} name", unresolved=found),
+         render(kv.value, variables, where=f"{where} '{kv.name}'", unresolved=found))
         for kv in items if kv.enabled and kv.name
     ]
 
@@ -110,15 +113,22 @@ def prepare(
     variables: Mapping[str, str],
     *,
     oauth_token: str | None = None,
+    strict: bool = False,
 ) -> PreparedRequest:
-    """Everything resolved: URL, headers (auth and cookies included) and body bytes."""
+    """Everything resolved: URL, headers (auth and cookies included) and body bytes.
+
+    A ``{{name}}`` nothing defines is sent as written and listed in ``unresolved``;
+    with ``strict`` it is an error instead (see ``templating`` for the whole rule).
+    """
     method = request.method.strip().upper() or "GET"
     settings, owner = auth_owner(request, connection)
     applied = apply_auth(settings, owner, secrets, variables, oauth_token=oauth_token)
+    found: list[Unresolved] | None = None if strict else []
 
+    # A base URL with a placeholder left in it is never a URL: always strict.
     base = render(connection.base_url, variables, where="the base URL") if connection else ""
-    path = render(request.url, variables, where="the URL")
-    params = _render_pairs(request.params, variables, "query parameter")
+    path = render(request.url, variables, where="the URL", unresolved=found)
+    params = _render_pairs(request.params, variables, "query parameter", found)
     url = build_url(base, path, params + applied.params)
     scheme = urlsplit(url).scheme.lower()
     if not url or scheme not in ("http", "https"):
@@ -134,9 +144,10 @@ def prepare(
 
     headers = list(applied.headers)
     if connection is not None:
-        headers = _override(headers, _render_pairs(connection.headers, variables, "header"))
-    headers = _override(headers, _render_pairs(request.headers, variables, "header"))
-    cookies = _render_pairs(request.cookies, variables, "cookie")
+        headers = _override(headers, _render_pairs(connection.headers, variables, "header",
+                                                   found))
+    headers = _override(headers, _render_pairs(request.headers, variables, "header", found))
+    cookies = _render_pairs(request.cookies, variables, "cookie", found)
     if cookies:
         jar = "; ".join(f"{k}={v}" for k, v in cookies)
         existing = [v for k, v in headers if k.lower() == "cookie"]
@@ -153,9 +164,16 @@ def prepare(
         sensitive_params=applied.sensitive_params,
         https_only=https_only,
         owner_path=connection.path if connection else request.path,
+        base_url=base,
     )
-    _encode_body(prepared, request, variables)
+    _encode_body(prepared, request, variables, found)
+    prepared.unresolved = _distinct(found or [])
     return prepared
+
+
+def _distinct(found: list[Unresolved]) -> list[Unresolved]:
+    """One entry per name and place, in the order met."""
+    return list(dict.fromkeys(found))
 
 
 def _default_type(prepared: PreparedRequest, content_type: str) -> None:
@@ -164,19 +182,20 @@ def _default_type(prepared: PreparedRequest, content_type: str) -> None:
 
 
 def _encode_body(prepared: PreparedRequest, request: Request,
-                 variables: Mapping[str, str]) -> None:
+                 variables: Mapping[str, str], found: list[Unresolved] | None) -> None:
     body = request.body
     if body.kind == "json":
-        text = render(body.text, variables, where="the JSON body")
+        text = render(body.text, variables, where="the JSON body", unresolved=found)
         if text.strip():
             prepared.content = _json_body(text)
             _default_type(prepared, "application/json")
     elif body.kind == "form":
-        pairs = _render_pairs(body.form, variables, "form field")
+        pairs = _render_pairs(body.form, variables, "form field", found)
         prepared.content = urlencode(pairs).encode("ascii")
         _default_type(prepared, "application/x-www-form-urlencoded")
     elif body.kind == "raw":
-        prepared.content = render(body.text, variables, where="the body").encode("utf-8")
+        prepared.content = render(body.text, variables, where="the body",
+                                    unresolved=found).encode("utf-8")
         _default_type(prepared, body.content_type or "text/plain; charset=utf-8")
     elif body.kind == "binary":
         file_path = render(body.file, variables, where="the body file")
@@ -196,7 +215,8 @@ def _encode_body(prepared: PreparedRequest, request: Request,
                 path, content = _read_file(render(part.file, variables, where=where), where)
                 files.append((name, (path.name, content, ctype)))
             else:
-                value = render(part.value, variables, where=f"multipart field '{name}'")
+                value = render(part.value, variables, where=f"multipart field '{name}'",
+                           unresolved=found)
                 files.append((name, (None, value.encode("utf-8"), ctype)))
         prepared.files = files
         # The engine sets the type with its boundary; a hand-set one without a

@@ -45,18 +45,28 @@ class Redactor:
 
     @classmethod
     def for_request(cls, prepared: PreparedRequest) -> Redactor:
-        headers = SENSITIVE_HEADERS | {h.lower() for h in prepared.sensitive_headers}
-        params = _SENSITIVE_PARAMS | {p.lower() for p in prepared.sensitive_params}
+        return cls.for_parts(prepared.url, prepared.headers, secret_values=prepared.secret_values,
+                             sensitive_headers=prepared.sensitive_headers,
+                             sensitive_params=prepared.sensitive_params)
+
+    @classmethod
+    def for_parts(cls, url: str, headers_sent: Iterable[tuple[str, str]], *,
+                  secret_values: Iterable[str] = (),
+                  sensitive_headers: Iterable[str] = (),
+                  sensitive_params: Iterable[str] = ()) -> Redactor:
+        """From what was sent, e.g. an ``httpx.Request`` (the Python API's pages)."""
+        headers = SENSITIVE_HEADERS | {h.lower() for h in sensitive_headers}
+        params = _SENSITIVE_PARAMS | {p.lower() for p in sensitive_params}
         values: set[str] = set()
-        for value in prepared.secret_values:
+        for value in secret_values:
             values |= _forms(value)
         # The whole value of a credential header, and its part after the scheme
         # ("Basic dXNl…"), so echoes of it in a response body go too.
-        for name, value in prepared.headers:
+        for name, value in headers_sent:
             if name.lower() in headers:
                 values |= _forms(value)
                 values |= _forms(value.partition(" ")[2])
-        for name, value in parse_qsl(urlsplit(prepared.url).query, keep_blank_values=True):
+        for name, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
             if name.lower() in params:
                 values |= _forms(value)
         # Longest first, so a value is never half-replaced by one of its substrings.

@@ -41,6 +41,7 @@ class Response:
     size: int = 0  # body bytes after content decoding
     timings: Timings = field(default_factory=Timings)
     from_cache: bool = False
+    cache_age: float = 0.0  # seconds since the cached answer arrived (when from_cache)
     body_file: Path | None = None  # set when the body was spooled to disk
     problem: str | None = None  # plain words about a 4xx/5xx
     body: bytes = b""  # the body when it is held in memory

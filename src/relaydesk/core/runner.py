@@ -44,6 +44,7 @@ class RunOptions:
     concurrency: int = 1
     bail: bool = False
     delay_ms: float = 0.0
+    strict_variables: bool = False  # an undefined {{name}} fails the request
 
 
 @dataclass
@@ -71,6 +72,8 @@ class RequestResult:
     size: int = 0
     checks: list[CheckResult] = field(default_factory=list)
     error: str | None = None
+    # "{{message}} in the JSON body is not a defined variable; sent as written"…
+    notes: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -264,11 +267,13 @@ class Runner:
             try:
                 # exchange(), not send(): a 4xx/5xx is a status for the checks to judge,
                 # not an error, whatever "raise on 4xx/5xx" says; OAuth 401s still retry.
-                _, response = await self._engine.exchange(
-                    req, conn, environment=options.environment, variables=variables)
+                prepared, response = await self._engine.exchange(
+                    req, conn, environment=options.environment, variables=variables,
+                    strict=options.strict_variables)
             except RelaydeskError as exc:
                 result.error = user_message(exc)
                 return result
+            result.notes = [u.describe() for u in prepared.unresolved]
             try:
                 result.status = response.status
                 result.elapsed_ms = response.elapsed * 1000

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from . import secrets as secrets_module
 from .errors import NotFoundError, RelaydeskError, SecretStoreError, ValidationError
 from .model import (
     AUTH_SECRET_FIELDS,
@@ -33,7 +34,6 @@ from .model import (
     join_path,
     split_path,
 )
-from . import secrets as secrets_module
 from .secrets import SecretStore
 from .workspace import Workspace, resolve_workspace_dir
 

@@ -22,6 +22,10 @@ def _line(r: RequestResult) -> str:
     return f"{mark} {r.method:<6} {r.path} [{status}, {r.elapsed_ms:.0f} ms]"
 
 
+def _notes(r: RequestResult) -> list[str]:
+    return [f"    note: {note}" for note in r.notes]
+
+
 def _details(r: RequestResult) -> list[str]:
     if r.error is not None:
         return [f"    error: {r.error}"]
@@ -42,6 +46,7 @@ class ConsoleReporter:
         self._bar_shown = False
         self._failures: list[RequestResult] = []
         self._iterations = 1
+        self._noted: set[tuple[str, str]] = set()  # notes told once, not per iteration
 
     def start(self, plan: RunPlan) -> None:
         self._total = plan.total
@@ -73,10 +78,13 @@ class ConsoleReporter:
             self._failed += 1
             if len(self._failures) < _KEEP_FAILURES:
                 self._failures.append(result)
-        if self.verbose or not result.passed:
+        notes = [n for n in _notes(result) if (result.path, n) not in self._noted]
+        self._noted.update((result.path, n) for n in notes)
+        if self.verbose or not result.passed or notes:
             if self.progress:
                 self._clear_bar()
-            lines = [_line(result), *(_details(result) if not result.passed else [])]
+            lines = [_line(result), *notes,
+                     *(_details(result) if not result.passed else [])]
             self.out.write("\n".join(lines) + "\n")
             self.out.flush()
         if self.progress:

@@ -18,7 +18,7 @@ def result_to_doc(r: RequestResult) -> dict[str, Any]:
     return {
         "index": r.index, "iteration": r.iteration, "path": r.path, "method": r.method,
         "url": r.url, "status": r.status, "elapsed_ms": round(r.elapsed_ms, 3),
-        "size": r.size, "passed": r.passed, "error": r.error,
+        "size": r.size, "passed": r.passed, "error": r.error, "notes": r.notes,
         "checks": [{"name": c.name, "passed": c.passed, "message": c.message}
                    for c in r.checks],
     }

@@ -68,6 +68,7 @@ class JUnitReporter:
         log = [f"{result.method} {result.url} -> "
                f"{result.status if result.status is not None else 'no response'}"]
         log += [f"{'PASS' if c.passed else 'FAIL'} {c.name}" for c in result.checks]
+        log += [f"NOTE {note}" for note in result.notes]
         out.append(f"      <system-out>{_text(chr(10).join(log))}</system-out>")
         out.append("    </testcase>\n")
         self._cases.write("\n".join(out))
