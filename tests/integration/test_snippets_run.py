@@ -145,7 +145,9 @@ async def test_snippet_sends_what_the_engine_sends(
     env = snippet_environment(prepared, auth=conn.auth, connection_path=conn.path)
     for secret in AUTHS[case.auth][1].values():
         assert secret not in code, f"the {kind} snippet shows a secret:\n{code}"
-    got = run_snippet(kind, code, tmp_path / "files", env, workspace=ws.root,
+    # Run from elsewhere than the files' folder: a snippet must read a file by the
+    # path the request gives, not by its base name (issue 13).
+    got = run_snippet(kind, code, tmp_path, env, workspace=ws.root,
                       keyring_backend=memory_keyring)
     fetch = kind == "javascript-fetch"
     drop = FETCH_HEADERS if fetch else set()

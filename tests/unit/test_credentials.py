@@ -28,9 +28,12 @@ def test_import_lifts_credential_headers_into_auth_and_secrets(
     assert all(h.name.lower() in ("accept",) for h in req.headers)
 
 
-def test_import_keeps_headers_it_cannot_lift() -> None:
-    digest = parse_curl("""curl https://h/x -H 'Authorization: Digest username="u"'""")
-    assert lift_credentials(digest) == digest and digest.secrets == {}
+def test_import_drops_credential_headers_it_cannot_lift_with_a_note() -> None:
+    # a Digest answer is one-off (it signs one challenge): not an auth to keep
+    digest = lift_credentials(
+        parse_curl("""curl https://h/x -H 'Authorization: Digest username="u"'"""))
+    assert digest.request.headers == [] and digest.secrets == {}
+    assert any("Authorization header was not saved" in n for n in digest.notes)
     templated = parse_curl("curl https://h/x -H 'Authorization: Bearer {{token}}'")
     assert lift_credentials(templated) == templated
 
@@ -39,4 +42,5 @@ def test_explicit_user_option_wins_over_headers() -> None:
     imported = parse_curl("curl -u ann:pw -H 'X-Api-Key: k' https://h/x")
     lifted = lift_credentials(imported)
     assert lifted.request.auth is not None and lifted.request.auth.kind == "basic"
-    assert [h.name for h in lifted.request.headers] == ["X-Api-Key"]
+    assert lifted.request.headers == [] and lifted.secrets == {"password": "pw"}
+    assert any("X-Api-Key header was not saved" in n for n in lifted.notes)

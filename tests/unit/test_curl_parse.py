@@ -242,7 +242,7 @@ def test_head_methods_and_header_forms() -> None:
     assert parse_curl("curl -X PATCH -d x http://h").request.method == "PATCH"
     imp = parse_curl("curl -H 'X-Empty;' -H 'Accept:' -H 'X-Sp:   v  ' http://h")
     assert headers(imp) == [("X-Empty", ""), ("X-Sp", "v")]
-    assert any("cannot remove" in n for n in imp.notes)
+    assert any("cannot reproduce exactly: -H 'accept:'" in n for n in imp.notes)
 
 
 def test_a_custom_user_agent_header_beats_minus_a() -> None:
@@ -275,6 +275,106 @@ def test_tls_and_proxy_settings_are_handed_back() -> None:
         "ca.pem", "c.pem", "k.pem", "http://p:3128")
 
 
+# -- the differences issue 13 names (each checked against curl 7.88 on the wire) ---------
+
+def test_range_with_only_a_start_is_completed_as_curl_does() -> None:
+    assert header(parse_curl("curl --range 600 http://h"), "Range") == "bytes=600-"
+    assert header(parse_curl("curl -r 0-99 http://h"), "Range") == "bytes=0-99"
+    assert header(parse_curl("curl -r -500 http://h"), "Range") == "bytes=-500"
+
+
+def test_method_case_is_kept_and_the_client_difference_noted() -> None:
+    imp = parse_curl("curl -X wHat http://h")
+    assert imp.request.method == "wHat"
+    assert any("cannot reproduce exactly: curl sends the method 'wHat'" in n
+               for n in imp.notes)
+    assert not parse_curl("curl -X PURGE http://h").notes
+
+
+def test_shell_variables_are_sent_literally_with_a_note() -> None:
+    imp = parse_curl('curl -H "Authorization: Bearer $API_KEY" -d "u=${USER_ID}" http://h')
+    assert header(imp, "Authorization") == "Bearer $API_KEY"
+    said = " ".join(imp.notes)
+    assert "$API_KEY is a shell variable" in said and "$USER_ID is a shell variable" in said
+    # single quotes: the shell would not expand it either, so nothing to say
+    assert not parse_curl("curl -d 'price=$5' http://h").notes
+
+
+def test_home_in_a_file_name_is_expanded_like_the_shell(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "a.txt").write_text("x=1")
+    imp = parse_curl('curl -d @"$HOME/a.txt" http://h', cwd="/")
+    assert imp.request.body.text == "x=1" and not imp.notes
+
+
+def test_bare_question_mark_is_kept() -> None:
+    assert parse_curl("curl 'http://h/c?'").request.url == "http://h/c?"
+    assert parse_curl("curl 'http://h/c?#top'").request.url == "http://h/c?"
+
+
+def test_url_query(tmp_path: Path) -> None:
+    (tmp_path / "q.txt").write_text("x\n")
+    imp = parse_curl("curl --url-query 'a=b c' --url-query '+x=%20' "
+                     "--url-query n@q.txt 'http://h/e?'", cwd=tmp_path)
+    assert imp.request.url == "http://h/e?a=b+c&x=%20&n=x%0a"
+
+
+def test_unambiguous_long_option_abbreviations() -> None:
+    imp = parse_curl("curl --sil --user-ag X/1 --data-urlen 'a=b c' http://h")
+    assert header(imp, "User-Agent") == "X/1" and imp.request.body.text == "a=b+c"
+    with pytest.raises(CurlParseError, match="--reques is ambiguous"):
+        parse_curl("curl --reques PUT http://h")  # --request or --request-target
+    assert parse_curl("curl --no-progress-m http://h").request.url == "http://h"
+
+
+def test_user_without_password_one_off_refused_or_asked() -> None:
+    with pytest.raises(CurlParseError, match="curl would prompt for the password; give -u "
+                       "user:password or set it with relaydesk secret set"):
+        parse_curl("curl -u ada http://h", one_off=True)
+    asked: list[str] = []
+    imp = parse_curl("curl -u ada http://h", one_off=True,
+                     ask_password=lambda user: asked.append(user) or "pw")
+    assert asked == ["ada"] and imp.secrets == {"password": "pw"}
+    saved = parse_curl("curl -u ada http://h")  # an import: the note says where it goes
+    assert saved.secrets == {} and any("password secret" in n for n in saved.notes)
+
+
+def test_host_header_kept_only_for_one_off_sends() -> None:
+    assert header(parse_curl("curl -H 'Host: v.test' http://h", one_off=True), "Host") == "v.test"
+    imp = parse_curl("curl -H 'Host: v.test' http://h")
+    assert header(imp, "Host") is None and any("Host was dropped" in n for n in imp.notes)
+
+
+def test_cookie_file_sends_the_cookies_for_that_host(tmp_path: Path) -> None:
+    (tmp_path / "jar.txt").write_text(
+        "# Netscape HTTP Cookie File\n"
+        "h\tFALSE\t/\tFALSE\t0\tsid\tabc\n"
+        "#HttpOnly_.h\tTRUE\t/api\tFALSE\t0\tdeep\t1\n"
+        "h\tFALSE\t/\tTRUE\t0\tsecure_only\tno\n"
+        "other\tFALSE\t/\tFALSE\t0\tforeign\tno\n"
+        "h\tFALSE\t/\tFALSE\t1\texpired\tno\n"
+        "# a comment\n")
+    imp = parse_curl("curl -b jar.txt -b 'x=2' http://h/api/v1", cwd=tmp_path)
+    assert [(c.name, c.value) for c in imp.request.cookies] == [
+        ("deep", "1"), ("sid", "abc"), ("x", "2")]
+    junk = parse_curl("curl -j -b jar.txt http://h/api", cwd=tmp_path)
+    assert junk.request.cookies == [] and header(junk, "Cookie") is None
+    assert parse_curl("curl -b missing.txt http://h", cwd=tmp_path).request.cookies == []
+
+
+def test_upload_with_data_is_refused_like_curl_and_data_file_stops_at_nul(
+        tmp_path: Path) -> None:
+    (tmp_path / "nul.bin").write_bytes(b"ab\r\nc\x00rest")
+    assert parse_curl("curl -d @nul.bin http://h", cwd=tmp_path).request.body.text == "abc"
+
+
+def test_process_substitution_and_empty_referer() -> None:
+    imp = parse_curl("curl -s -D >(grep -i x-id >&2) -o >(jq -r '.a' > out.png) "
+                     "--referer ';auto' -L http://h/x")
+    assert imp.request.url == "http://h/x" and header(imp, "Referer") is None
+
+
 # -- errors -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("command", "message"), [
@@ -294,7 +394,11 @@ def test_tls_and_proxy_settings_are_handed_back() -> None:
     ("curl ftp://h/file", "uses ftp://"),
     ("curl -d @missing.txt http://h", "does not exist"),
     ("curl -d @- http://h", "standard input"),
-    ("curl -b cookies.txt http://h", "reads cookies from a file"),
+    ("curl --compr http://h", "--compr is ambiguous (--compressed, --compressed-ssh)"),
+    ("curl -T f.txt -d x http://h", "-T (a PUT of a file) and -d (a POST of data) cannot"),
+    ("curl 'http://h/{a,b}'", "URL globbing"),
+    ("curl 'http://h/img[1-5].png'", "URL globbing"),
+    ("curl --url @urls.txt", "reads URLs from a file"),
     ("curl -H 'NoColon' http://h", "needs the shape 'Name: value'"),
     ("curl -H 'Bad Name: x' http://h", "not a valid header name"),
     ("curl -I -d x http://h", "-I (HEAD) cannot be combined"),

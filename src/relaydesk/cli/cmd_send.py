@@ -155,7 +155,7 @@ def _curl_request(command: str) -> tuple[Request, Connection, SecretStore | None
 
     if command.strip() == "-":
         command = read_source("-", "the curl command")
-    imported = parse_curl(command)
+    imported = parse_curl(command, one_off=True)  # keeps Host; -u needs a password
     for note in imported.notes:
         say(f"relaydesk: note: {note}")
     req = imported.request

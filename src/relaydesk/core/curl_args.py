@@ -54,8 +54,7 @@ def _read_file(name: str, cwd: Path, what: str) -> bytes:
             f"{what} reads standard input (@-), which a pasted command cannot provide; "
             "put the content in a file and use @FILE."
         )
-    path = Path(name).expanduser()
-    path = path if path.is_absolute() else cwd / path
+    path = _local(name, cwd)
     try:
         if not path.is_file():
             raise CurlParseError(f"{what} names the file '{name}', which does not exist "
@@ -68,10 +67,15 @@ def _read_file(name: str, cwd: Path, what: str) -> bytes:
         raise CurlParseError(f"Cannot read the file '{name}' for {what}: {reason}.") from None
 
 
+def _local(name: str, cwd: Path) -> Path:
+    """A file name as the shell would hand it to curl: ``~`` and ``$HOME`` expanded."""
+    path = Path(os.path.expandvars(name)).expanduser()
+    return path if path.is_absolute() else cwd / path
+
+
 def abs_file(name: str, cwd: Path, what: str) -> str:
     _read_file(name, cwd, what)  # fail now, with the option named, not at send time
-    path = Path(name).expanduser()
-    return str(path if path.is_absolute() else cwd / path)
+    return str(_local(name, cwd))
 
 
 def as_text(data: bytes, what: str) -> str:
@@ -83,11 +87,26 @@ def as_text(data: bytes, what: str) -> str:
         ) from None
 
 
-def _curl_escape(data: bytes) -> str:
-    """--data-urlencode's encoding: unreserved bytes kept, space as +, the rest %XX."""
+def _curl_escape(data: bytes, hexdigits: str = "%{:02X}") -> str:
+    """--data-urlencode's encoding: unreserved bytes kept, space as +, the rest %XX
+    (--url-query's are lower-case: curl's URL parser rewrites them so)."""
     return "".join(
-        chr(b) if b in _UNRESERVED else "+" if b == 0x20 else f"%{b:02X}" for b in data
+        chr(b) if b in _UNRESERVED else "+" if b == 0x20 else hexdigits.format(b) for b in data
     )
+
+
+def _urlencode_arg(arg: str, cwd: Path, what: str, hexdigits: str = "%{:02X}") -> str:
+    """``name=content``, ``=content``, ``name@file``, ``@file`` or ``content``, encoded."""
+    sep = arg.find("=")
+    if sep < 0:
+        sep = arg.find("@")
+    if sep < 0:
+        prefix, kind, content = "", "", arg
+    else:
+        prefix, kind, content = arg[:sep], arg[sep], arg[sep + 1:]
+    raw = _read_file(content, cwd, what) if kind == "@" else content.encode("utf-8")
+    encoded = _curl_escape(raw, hexdigits)
+    return f"{prefix}={encoded}" if prefix else encoded
 
 
 def _strip_crlf(data: bytes) -> bytes:
@@ -117,6 +136,10 @@ class CurlState:
     auth_kind: str = "basic"
     bearer: str | None = None
     cookies: list[str] = field(default_factory=list)
+    cookie_files: list[str] = field(default_factory=list)
+    junk_session_cookies: bool = False
+    url_query: list[str] = field(default_factory=list)
+    globoff: bool = False
     result: CurlImport = field(default_factory=lambda: CurlImport(Request(path="")))
 
     def add_data(self, piece: bytes, kind: str, source: str = "") -> None:
@@ -134,22 +157,12 @@ def _data_option(st: CurlState, opt: Option) -> None:
     if name == "json":
         st.json_used = True
     if name == "data-urlencode":
-        sep = arg.find("=")
-        if sep < 0:
-            sep = arg.find("@")
-        if sep < 0:
-            prefix, kind, content = "", "", arg
-        else:
-            prefix, kind, content = arg[:sep], arg[sep], arg[sep + 1:]
-        raw = (_read_file(content, st.cwd, "--data-urlencode") if kind == "@"
-               else content.encode("utf-8"))
-        encoded = _curl_escape(raw)
-        st.add_data((f"{prefix}={encoded}" if prefix else encoded).encode("ascii"), name)
+        st.add_data(_urlencode_arg(arg, st.cwd, "--data-urlencode").encode("ascii"), name)
         return
     if name != "data-raw" and arg.startswith("@"):
         data = _read_file(arg[1:], st.cwd, f"--{name}")
         if name in ("data", "data-ascii"):
-            data = _strip_crlf(data)
+            data = _strip_crlf(data).partition(b"\0")[0]  # curl reads it as a C string
         source = arg[1:] if name == "data-binary" else ""
         st.add_data(data, name, source)
         return
@@ -244,6 +257,9 @@ def apply_option(st: CurlState, opt: Option) -> None:
     elif name == "request":
         st.method = arg
     elif name == "url":
+        if arg.startswith("@"):
+            raise CurlParseError(f"--url {arg} reads URLs from a file (curl 8.13 and later); "
+                                 "give the URL itself.")
         st.urls.append(arg)
     elif name == "user":
         st.user = arg
@@ -254,18 +270,25 @@ def apply_option(st: CurlState, opt: Option) -> None:
     elif name == "oauth2-bearer":
         st.bearer = arg
     elif name == "cookie":
-        if "=" not in arg:
-            raise CurlParseError(
-                f"-b '{arg}' reads cookies from a file, which is not supported; "
-                "give them as -b 'name=value; other=value'."
-            )
-        st.cookies.append(arg)
+        if "=" in arg:
+            st.cookies.append(arg)
+        elif arg:  # a cookie file; "" only turns curl's cookie engine on
+            st.cookie_files.append(arg)
+    elif name == "junk-session-cookies":
+        st.junk_session_cookies = opt.enabled
+    elif name == "url-query":
+        st.url_query.append(arg[1:] if arg.startswith("+") else _urlencode_arg(
+            arg, st.cwd, "--url-query", "%{:02x}"))
+    elif name == "globoff":
+        st.globoff = opt.enabled
     elif name == "user-agent":
         st.internal["User-Agent"] = arg
     elif name == "referer":
-        st.internal["Referer"] = arg.removesuffix(";auto")
+        if arg.removesuffix(";auto"):  # ";auto" alone sets only the redirect behaviour
+            st.internal["Referer"] = arg.removesuffix(";auto")
     elif name == "range":
-        st.internal["Range"] = f"bytes={arg}"
+        # curl 7.88 completes a bare start ("600") to an open range ("600-")
+        st.internal["Range"] = f"bytes={arg}-" if arg.isdigit() else f"bytes={arg}"
     elif name == "get":
         st.get = opt.enabled
     elif name == "head":

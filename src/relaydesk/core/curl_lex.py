@@ -8,6 +8,8 @@ nothing is ever expanded or executed.
 
 from __future__ import annotations
 
+import re
+
 from .errors import CurlParseError
 
 __all__ = ["split_command"]
@@ -20,6 +22,7 @@ _HEX = "0123456789abcdefABCDEF"
 _OCT = "01234567"
 # Characters that end an unquoted word and start a shell operator.
 _OPERATOR_START = "|&;<>"
+_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _line_col(text: str, pos: int) -> str:
@@ -92,8 +95,25 @@ def _skip_comment(text: str, i: int) -> int:
     return len(text) if end < 0 else end
 
 
-def split_command(text: str) -> tuple[list[str], str, str]:
+def _process_substitution(text: str, i: int) -> int:
+    """End of the ``>(…)``/``<(…)`` starting at ``i``: nested parentheses counted."""
+    depth = 0
+    for j in range(i + 1, len(text)):
+        if text[j] == "(":
+            depth += 1
+        elif text[j] == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    raise CurlParseError(f"The {text[i:i + 2]} opened at {_line_col(text, i)} is never closed.")
+
+
+def split_command(text: str, notes: list[str] | None = None,
+                  variables: set[str] | None = None) -> tuple[list[str], str, str]:
     """Words of the first command in ``text``, the operator that ended it, and the rest.
+
+    ``notes`` receives what a shell would read differently (an unquoted ``&`` kept in a
+    URL); ``variables`` the names of ``$VAR``s a shell would expand (kept as text here).
 
     The operator is ``|``, ``||``, ``;``, ``&``, ``&&``, a newline, or "" when the command
     ran to the end of the text. Redirections (``> out.json``, ``2>&1``) are dropped with
@@ -176,6 +196,8 @@ def split_command(text: str) -> tuple[list[str], str, str]:
                 if c == '"':
                     i += 1
                     break
+                if c == "$" and variables is not None and (match := _VARIABLE.match(text, i)):
+                    variables.add(match.group(1))
                 if c == "\\" and i + 1 < n and text[i + 1] in '$`"\\\n':
                     if text[i + 1] != "\n":
                         cur.append(text[i + 1])
@@ -187,9 +209,23 @@ def split_command(text: str) -> tuple[list[str], str, str]:
             continue
         if ch in "&;" and in_word and i + 1 < n and text[i + 1] not in " \t\r\n&;|<>":
             # an unquoted URL pasted from docs ("?a=1&b=2"): read it as meant, not as bash
+            if notes is not None and ch == "&":
+                notes.append(f"cannot reproduce exactly: the unquoted & in '{''.join(cur)}&…' "
+                             "would end the command in a shell (curl would get the URL "
+                             "only up to it); Relaydesk reads the URL whole, as written")
             cur.append(ch)
             i += 1
             continue
+        if ch in "<>" and text[i + 1:i + 2] == "(" and not in_word:
+            end = _process_substitution(text, i)  # >(jq …): a file name to curl
+            cur.append(text[i:end])
+            in_word = True
+            i = end
+            continue
+        if ch == "$" and variables is not None:
+            match = _VARIABLE.match(text, i)
+            if match:
+                variables.add(match.group(1))
         if ch in _OPERATOR_START:
             # "2>" and "&>" are redirections, not words
             if ch in "<>" and in_word and "".join(cur).isdigit():

@@ -18,8 +18,9 @@ REQUEST_OPTIONS: dict[str, bool] = {
     "data-binary": True, "data-urlencode": True, "json": True, "form": True,
     "form-string": True, "user": True, "cookie": True, "user-agent": True, "referer": True,
     "url": True, "max-time": True, "upload-file": True, "range": True, "oauth2-bearer": True,
-    "cacert": True, "cert": True, "key": True, "proxy": True,
-    "get": False, "head": False, "insecure": False, "location": False,
+    "cacert": True, "cert": True, "key": True, "proxy": True, "url-query": True,
+    "get": False, "junk-session-cookies": False, "head": False, "insecure": False,
+    "location": False,
     "location-trusted": False, "compressed": False, "basic": False, "digest": False,
     "fail": False, "fail-with-body": False,
 }
@@ -36,15 +37,18 @@ HARMLESS_OPTIONS: dict[str, bool] = {
     "parallel-max": True, "output-dir": True, "etag-save": True, "cert-type": True,
     "key-type": True, "pass": True, "capath": True, "hsts": True, "alt-svc": True,
     "tls-max": True, "pinnedpubkey": True, "crlfile": True, "interface": True,
-    "dns-servers": True, "dns-interface": True, "doh-url": True,
+    "dns-servers": True, "dns-interface": True, "doh-url": True, "noproxy": True,
+    "create-file-mode": True, "random-file": True, "egd-file": True,
     "include": False, "silent": False, "show-error": False, "verbose": False,
     "globoff": False, "remote-name": False, "remote-name-all": False, "no-buffer": False,
     "progress-bar": False, "ipv4": False, "ipv6": False, "http1.0": False, "http1.1": False,
     "http2": False, "http2-prior-knowledge": False, "http3": False, "http3-only": False,
     "disable": False, "tcp-nodelay": False, "no-keepalive": False, "keepalive": False,
     "path-as-is": False, "raw": False, "create-dirs": False, "ssl-no-revoke": False,
-    "ssl-revoke-best-effort": False, "junk-session-cookies": False, "remote-time": False,
+    "ssl-revoke-best-effort": False, "remote-time": False,
     "no-progress-meter": False, "progress-meter": False, "styled-output": False,
+    "ignore-content-length": False, "retry-connrefused": False, "retry-all-errors": False,
+    "remove-on-error": False, "disallow-username-in-url": False,
     "xattr": False, "tlsv1": False, "tlsv1.0": False, "tlsv1.1": False, "tlsv1.2": False,
     "tlsv1.3": False, "sslv2": False, "sslv3": False, "ssl": False, "ssl-reqd": False,
     "no-sessionid": False, "sessionid": False, "no-alpn": False, "alpn": False,
@@ -74,7 +78,8 @@ REFUSED_OPTIONS: dict[str, str] = {
     "netrc-file": "reads credentials from a netrc file",
     "netrc-optional": "reads credentials from ~/.netrc",
     "continue-at": "resumes a download",
-    "time-cond": "sends a date condition computed from a file",
+    "time-cond": "sends a condition curl computes from a date or a file's time; give the "
+                 "header (If-Modified-Since: …) with -H instead",
     "variable": "expands curl variables",
     "help": "prints curl's help instead of making a request",
     "version": "prints curl's version instead of making a request",
@@ -91,9 +96,52 @@ REFUSED_OPTIONS: dict[str, str] = {
     "preproxy": "goes through a proxy; set the proxy on the connection instead",
     "haproxy-protocol": "sends a PROXY protocol header",
     "delegation": "delegates Kerberos credentials",
-    "ignore-content-length": "ignores the response length",
     "etag-compare": "sends a condition read from a file",
+    "form-escape": "escapes -F part names with backslashes, which Relaydesk's multipart "
+                   "writer does not do",
+    "tr-encoding": "asks for a compressed transfer encoding (TE), which Relaydesk's HTTP "
+                   "client does not offer",
+    "proxy-header": "sends headers to a proxy; set the proxy on the connection instead",
+    "http0.9": "accepts HTTP/0.9 answers",
 }
+
+# Every long option curl 7.88 knows (``curl --help all``): an abbreviation is accepted
+# when it starts exactly one of them, as curl does, and refused as ambiguous otherwise.
+_CURL_788 = """
+abstract-unix-socket alt-svc anyauth append aws-sigv4 basic cacert capath cert cert-status
+cert-type ciphers compressed compressed-ssh config connect-timeout connect-to continue-at
+cookie cookie-jar create-dirs create-file-mode crlf crlfile curves data data-ascii data-binary
+data-raw data-urlencode delegation digest disable disable-eprt disable-epsv
+disallow-username-in-url dns-interface dns-ipv4-addr dns-ipv6-addr dns-servers doh-cert-status
+doh-insecure doh-url dump-header egd-file engine etag-compare etag-save expect100-timeout fail
+fail-early fail-with-body false-start form form-escape form-string ftp-account
+ftp-alternative-to-user ftp-create-dirs ftp-method ftp-pasv ftp-port ftp-pret ftp-skip-pasv-ip
+ftp-ssl-ccc ftp-ssl-ccc-mode ftp-ssl-control get globoff happy-eyeballs-timeout-ms
+haproxy-protocol head header help hostpubmd5 hostpubsha256 hsts http0.9 http1.0 http1.1 http2
+http2-prior-knowledge http3 http3-only ignore-content-length include insecure interface ipv4
+ipv6 json junk-session-cookies keepalive-time key key-type krb libcurl limit-rate list-only
+local-port location location-trusted login-options mail-auth mail-from mail-rcpt
+mail-rcpt-allowfails manual max-filesize max-redirs max-time metalink negotiate netrc
+netrc-file netrc-optional next no-alpn no-buffer no-clobber no-keepalive no-npn
+no-progress-meter no-sessionid noproxy ntlm ntlm-wb oauth2-bearer output output-dir parallel
+parallel-immediate parallel-max pass path-as-is pinnedpubkey post301 post302 post303 preproxy
+progress-bar proto proto-default proto-redir proxy proxy-anyauth proxy-basic proxy-cacert
+proxy-capath proxy-cert proxy-cert-type proxy-ciphers proxy-crlfile proxy-digest proxy-header
+proxy-insecure proxy-key proxy-key-type proxy-negotiate proxy-ntlm proxy-pass
+proxy-pinnedpubkey proxy-service-name proxy-ssl-allow-beast proxy-ssl-auto-client-cert
+proxy-tls13-ciphers proxy-tlsauthtype proxy-tlspassword proxy-tlsuser proxy-tlsv1 proxy-user
+proxy1.0 proxytunnel pubkey quote random-file range rate raw referer remote-header-name
+remote-name remote-name-all remote-time remove-on-error request request-target resolve retry
+retry-all-errors retry-connrefused retry-delay retry-max-time sasl-authzid sasl-ir
+service-name show-error silent socks4 socks4a socks5 socks5-basic socks5-gssapi
+socks5-gssapi-nec socks5-gssapi-service socks5-hostname speed-limit speed-time ssl
+ssl-allow-beast ssl-auto-client-cert ssl-no-revoke ssl-reqd ssl-revoke-best-effort sslv2 sslv3
+stderr styled-output suppress-connect-headers tcp-fastopen tcp-nodelay telnet-option
+tftp-blksize tftp-no-options time-cond tls-max tls13-ciphers tlsauthtype tlspassword tlsuser
+tlsv1 tlsv1.0 tlsv1.1 tlsv1.2 tlsv1.3 tr-encoding trace trace-ascii trace-time unix-socket
+upload-file url url-query use-ascii user user-agent verbose version write-out xattr
+"""
+CURL_LONG_OPTIONS = frozenset(_CURL_788.split())
 
 SHORT_OPTIONS: dict[str, str] = {
     "X": "request", "H": "header", "d": "data", "F": "form", "u": "user", "b": "cookie",
@@ -114,7 +162,7 @@ _REFUSED_WITH_ARG = {
     "config", "proxy-user", "resolve", "connect-to", "unix-socket", "abstract-unix-socket",
     "request-target", "aws-sigv4", "netrc-file", "continue-at", "time-cond", "variable",
     "telnet-option", "quote", "socks4", "socks4a", "socks5", "socks5-hostname", "preproxy",
-    "etag-compare",
+    "etag-compare", "proxy-header",
 }
 
 
@@ -143,6 +191,25 @@ def _takes_arg(name: str) -> bool | None:
     return None
 
 
+def _expand(given: str) -> str:
+    """curl's reading of an abbreviated long option: an exact name, or the one option
+    the text starts (``--sil`` is ``--silent``); several candidates are an error."""
+    known = CURL_LONG_OPTIONS | REQUEST_OPTIONS.keys() | HARMLESS_OPTIONS.keys() \
+        | REFUSED_OPTIONS.keys()
+    if given in known or not given:
+        return given
+    tries = [(given, "")] + ([(given[3:], "no-")] if given.startswith("no-") else [])
+    for text, prefix in tries:
+        found = sorted(o for o in known if o.startswith(text))
+        if len(found) == 1:
+            return prefix + found[0]
+        if len(found) > 1:
+            shown = ", ".join(f"--{prefix}{o}" for o in found[:4])
+            raise CurlParseError(f"--{given} is ambiguous ({shown}); curl refuses it too: "
+                                 "write the option in full.")
+    return given
+
+
 def _refuse(name: str, shown: str) -> None:
     reason = REFUSED_OPTIONS.get(name)
     if reason:
@@ -154,7 +221,7 @@ def _long(word: str, words: list[str], i: int) -> tuple[Option, int]:
     inline: str | None = None
     if "=" in body:  # --flag=value: not curl syntax, but common in pasted docs
         body, inline = body.split("=", 1)
-    name = body
+    name = _expand(body)
     takes = _takes_arg(name)
     enabled = True
     if takes is None and name.startswith("no-") and _takes_arg(name[3:]) is False:

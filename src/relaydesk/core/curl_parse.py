@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
 from .curl_args import CurlImport, CurlState, abs_file, apply_option, as_text
+from .curl_cookies import cookies_from_file
 from .curl_lex import split_command
 from .curl_options import read_options
 from .errors import CurlParseError
@@ -27,6 +30,9 @@ __all__ = ["CurlImport", "parse_curl"]
 _FORM_TYPE = "application/x-www-form-urlencoded"
 _JSON_TYPE = "application/json"
 _STANDARD_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"}
+_DIFF = "cannot reproduce exactly: "
+# curl's URL globbing: {a,b} sets and [1-9] / [a-z] ranges make several requests.
+_GLOB = re.compile(r"\{[^{}]*,[^{}]*\}|\[[0-9a-zA-Z]+-[0-9a-zA-Z]+(:\d+)?\]")
 
 # -- putting the request together ---------------------------------------------------------
 
@@ -40,6 +46,12 @@ def _split_url(st: CurlState) -> SplitResult:
             "import one request at a time."
         )
     url = st.urls[0].strip()
+    if not st.globoff and _GLOB.search(url):
+        raise CurlParseError(
+            f"The URL '{st.urls[0]}' uses curl's URL globbing ({{a,b}} or [1-9]), which "
+            "makes several requests; import one URL at a time, or add -g to send the "
+            "brackets as they are."
+        )
     if "://" not in url:
         url = "http://" + url  # curl's guess for a bare host
     try:
@@ -68,10 +80,16 @@ def _split_url(st: CurlState) -> SplitResult:
 def _set_url(st: CurlState, req: Request) -> None:
     parts = _split_url(st)
     query = parts.query
+    bare_mark = not query and "?" in st.urls[0].partition("#")[0]  # curl keeps "…/c?"
     if st.get and st.data is not None:
         extra = as_text(bytes(st.data), "The -G data")
         query = f"{query}&{extra}" if query else extra
         st.data = None
+    for extra in st.url_query:
+        query = f"{query}&{extra}" if query else extra
+    if st.globoff and any(c in parts.path + query for c in "{}"):
+        st.result.notes.append(_DIFF + "curl sends { and } in the URL as typed (-g); "
+                               "Relaydesk's HTTP client sends them percent-encoded")
     base = urlunsplit(parts._replace(query=""))
     params: list[KeyValue] = []
     pairs: list[tuple[str, str]] = []
@@ -84,7 +102,7 @@ def _set_url(st: CurlState, req: Request) -> None:
         params = [KeyValue(k, v) for k, v in pairs]
         req.url = base
     else:
-        req.url = base + ("?" + query if query else "")
+        req.url = base + ("?" + query if query or bare_mark else "")
     req.params = params
 
 
@@ -103,8 +121,8 @@ def _set_body(st: CurlState, req: Request) -> None:
         req.body = Body(kind="binary", file=abs_file(st.upload, st.cwd, "-T"),
                         content_type=given_type or "")
         if given_type is None:
-            st.result.notes.append("-T: curl sends no Content-Type; Relaydesk sends "
-                                   "application/octet-stream.")
+            st.result.notes.append(_DIFF + "-T: curl sends no Content-Type; Relaydesk sends "
+                                   "application/octet-stream")
     elif st.data is not None:
         ctype = given_type or (_JSON_TYPE if st.json_used else _FORM_TYPE)
         if given_type is None and "content-type" in st.removed:
@@ -149,11 +167,20 @@ def _set_method(st: CurlState, req: Request) -> None:
         raise CurlParseError("-I (HEAD) cannot be combined with a body (-d, -F or -T).")
     if st.form and (st.data is not None or st.upload):
         raise CurlParseError("-F cannot be combined with -d/--data or -T in one request.")
+    if st.upload and st.data is not None and not st.get:
+        raise CurlParseError("-T (a PUT of a file) and -d (a POST of data) cannot be combined; "
+                             "curl refuses it too: keep one of them.")
+    if st.upload and _GLOB.search(st.upload) and not st.globoff:
+        raise CurlParseError(f"-T '{st.upload}' uses curl's file globbing, which uploads "
+                             "several files; give one file.")
     if st.method is not None:
         method = st.method.strip()
         if not method or not method.isascii() or not method.isalpha():
             raise CurlParseError(f"'{st.method}' (-X) is not an HTTP method.")
         req.method = method.upper() if method.upper() in _STANDARD_METHODS else method
+        if method != method.upper():
+            st.result.notes.append(_DIFF + f"curl sends the method '{method}' as typed; "
+                                   f"Relaydesk's HTTP client sends it as {method.upper()}")
     elif st.head:
         req.method = "HEAD"
     elif st.upload:
@@ -164,17 +191,42 @@ def _set_method(st: CurlState, req: Request) -> None:
         req.method = "GET"
 
 
-def _set_headers_and_auth(st: CurlState, req: Request) -> None:
+def _empty_body_note(st: CurlState, req: Request) -> None:
+    if req.body.kind == "none" and req.method.upper() in ("POST", "PUT", "PATCH"):
+        st.result.notes.append(_DIFF + f"curl sends this {req.method} with no body and no "
+                               "Content-Length; Relaydesk's HTTP client adds "
+                               "Content-Length: 0")
+
+
+def _jar_cookies(st: CurlState, req: Request) -> str:
+    """The cookies of ``-b FILE`` for this URL, as curl's Cookie header has them."""
+    parts = urlsplit(req.url)
+    pairs: list[tuple[str, str]] = []
+    for name in st.cookie_files:
+        path = Path(os.path.expandvars(name)).expanduser()
+        pairs += cookies_from_file(path if path.is_absolute() else st.cwd / path,
+                                   parts.hostname or "", parts.path or "/",
+                                   parts.scheme == "https", st.junk_session_cookies)
+    return "; ".join(f"{k}={v}" for k, v in pairs)
+
+
+def _set_headers_and_auth(st: CurlState, req: Request, one_off: bool,
+                          ask_password: Callable[[str], str | None] | None) -> None:
     res = st.result
     given = {n.lower() for n, _ in st.headers}
     first = [(k, v) for k, v in st.internal.items() if k.lower() not in given]
     cookie_headers = [v for n, v in st.headers if n.lower() == "cookie"]
-    # curl sends a -H Cookie instead of its -b cookies; several -b join with ";".
-    cookie = cookie_headers[-1] if cookie_headers else ";".join(st.cookies)
+    # curl sends a -H Cookie instead of its -b cookies; several -b join with ";",
+    # after the cookies of a -b file.
+    jar = _jar_cookies(st, req) if st.cookie_files else ""
+    cookie = cookie_headers[-1] if cookie_headers else "; ".join(
+        p for p in (jar, ";".join(st.cookies)) if p)
     kept: list[KeyValue] = []
     for name, value in first + st.headers:
         low = name.lower()
-        if low in FORBIDDEN_HEADERS:
+        if low == "host" and one_off:
+            kept.append(KeyValue(name, value))  # people test virtual hosts this way
+        elif low in FORBIDDEN_HEADERS:
             res.notes.append(f"The header {name} was dropped: {FORBIDDEN_HEADERS[low]}.")
         elif low != "cookie":
             kept.append(KeyValue(name, value))
@@ -187,31 +239,45 @@ def _set_headers_and_auth(st: CurlState, req: Request) -> None:
             kept.append(KeyValue("Cookie", cookie))
     req.headers = kept
     for low in sorted(st.removed - {"content-type"} - given):
-        res.notes.append(f"-H '{low}:' asks curl not to send a default header; "
-                         "Relaydesk cannot remove it.")
+        res.notes.append(_DIFF + f"-H '{low}:' asks curl not to send a header it would "
+                         "add; Relaydesk's HTTP client sends it")
     if st.bearer is not None:
         req.auth = AuthSettings("bearer", {})
         res.secrets["token"] = st.bearer
     elif st.user is not None:
         user, colon, password = st.user.partition(":")
         req.auth = AuthSettings(st.auth_kind, {"username": user})
+        if not colon and ask_password is not None:
+            asked = ask_password(user)
+            colon, password = ("", "") if asked is None else (":", asked)
         if colon:
             res.secrets["password"] = password
+        elif one_off:
+            raise CurlParseError(f"-u {user} gives no password: curl would prompt for the "
+                                 "password; give -u user:password or set it with "
+                                 "relaydesk secret set.")
         else:
             res.notes.append("-u gives no password: curl would ask for it; save it as the "
                              "request's password secret.")
 
 
-def parse_curl(command: str, *, cwd: str | os.PathLike[str] | None = None) -> CurlImport:
+def parse_curl(command: str, *, cwd: str | os.PathLike[str] | None = None,
+               one_off: bool = False,
+               ask_password: Callable[[str], str | None] | None = None) -> CurlImport:
     """Turn a pasted curl command into a request; files named with @ are read from ``cwd``.
 
+    ``one_off`` is for a request sent once and not saved (``send --curl``): a ``Host``
+    header is kept, and ``-u user`` without a password is refused unless
+    ``ask_password(user)`` (the app's prompt) supplies one.
     Raises ``CurlParseError`` with one clear sentence for anything it cannot import.
     """
     try:
         command.encode("utf-8")
     except UnicodeEncodeError:
         raise CurlParseError("The command contains characters that are not valid text.") from None
-    words, op, rest = split_command(command.replace("\r\n", "\n"))
+    lex_notes: list[str] = []
+    variables: set[str] = set()
+    words, op, rest = split_command(command.replace("\r\n", "\n"), lex_notes, variables)
     while words and (words[0] == "$" or _is_assignment(words[0])):
         words = words[1:]  # a "$ " prompt or VAR=value before the command
     if not words:
@@ -229,6 +295,7 @@ def parse_curl(command: str, *, cwd: str | os.PathLike[str] | None = None) -> Cu
                                  "import them one at a time.")
     options, positional = read_options(words[1:])
     st = CurlState(cwd=Path(cwd) if cwd is not None else Path.cwd())
+    st.result.notes.extend(lex_notes)
     st.urls.extend(positional)
     for opt in options:
         apply_option(st, opt)
@@ -236,13 +303,28 @@ def parse_curl(command: str, *, cwd: str | os.PathLike[str] | None = None) -> Cu
     _set_method(st, req)
     _set_url(st, req)
     _set_body(st, req)
-    _set_headers_and_auth(st, req)
+    _empty_body_note(st, req)
+    _set_headers_and_auth(st, req, one_off, ask_password)
     req.options.follow_redirects = st.result.follow_redirects
+    _variable_notes(st, req, variables)
     if _has_template(req):
         st.result.notes.append("The command contains {{…}}: a defined variable of that "
                                "name is substituted when the request is sent; any other "
                                "is sent as written (\\{{name}} always is).")
     return st.result
+
+
+def _variable_notes(st: CurlState, req: Request, variables: set[str]) -> None:
+    """A ``$VAR`` that reached the request: the shell would have put its value there."""
+    texts = [req.url, req.body.text, *(h.value for h in req.headers), *st.result.secrets.values(),
+             *(p.value for p in req.params), *(f.value for f in req.body.multipart),
+             *(c.value for c in req.cookies), *(req.auth.params.values() if req.auth else ())]
+    for name in sorted(variables):
+        if any(re.search(r"\$\{?" + name + r"\b", t) for t in texts):
+            st.result.notes.append(
+                _DIFF + f"${name} is a shell variable: a shell would put its value here; "
+                f"Relaydesk sends the text ${name} as written (replace it with the value, "
+                "or use a {{variable}})")
 
 
 def _is_assignment(word: str) -> bool:

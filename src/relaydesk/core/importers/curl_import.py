@@ -9,17 +9,17 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from ..curl import parse_curl
+from ..curl import lift_credentials, parse_curl
 from ..errors import CurlParseError
 from ..model import Connection
-from .plan import ImportPlan, PlannedSecret, fail, lift_auth_header, safe_name
+from .plan import ImportPlan, PlannedSecret, fail, safe_name
 
 __all__ = ["plan_curl"]
 
 
 def plan_curl(text: str, source: str = "") -> ImportPlan:
     try:
-        imported = parse_curl(text)
+        imported = lift_credentials(parse_curl(text))  # no credential in a file
     except CurlParseError as exc:
         raise fail(source, f"is not a curl command Relaydesk understands: {exc}") from None
     req = imported.request
@@ -32,10 +32,6 @@ def plan_curl(text: str, source: str = "") -> ImportPlan:
         conn.tls.verify = False
     path = f"{conn.path}/{safe_name(f'{req.method} {parts.path.strip(chr(47))}'.strip())}"
     secrets = dict(imported.secrets)
-    if req.auth is None:
-        headers, auth, lifted = lift_auth_header(req.headers)
-        req = replace(req, headers=headers, auth=auth)
-        secrets.update(lifted)
     req = replace(req, path=path, url=req.url[len(origin):] or "/",
                   options=replace(req.options, follow_redirects=imported.follow_redirects))
     plan = ImportPlan(kind="curl", source=source, connections=[conn], requests=[req],

@@ -60,6 +60,7 @@ def render_snippet(
     include_secrets: bool = False,
     base_url: str = "",
     client_headers: Sequence[tuple[str, str]] = (),
+    file_paths: Sequence[str] = (),
 ) -> str:
     """Code in language ``kind`` that sends ``prepared``.
 
@@ -72,10 +73,11 @@ def render_snippet(
         raise ValidationError(
             f"Unknown snippet kind '{kind}'; choose one of {', '.join(SNIPPET_KINDS)}.")
     if kind == "relaydesk":
-        spec = build_spec(prepared, auth=auth, connection_path=connection_path)
+        spec = build_spec(prepared, auth=auth, connection_path=connection_path,
+                          file_paths=file_paths)
         return render_relaydesk(spec, base_url=base_url, client_headers=client_headers)
     spec = build_spec(prepared, auth=auth, connection_path=connection_path,
-                      include_secrets=include_secrets)
+                      include_secrets=include_secrets, file_paths=file_paths)
     text = _RENDERERS[kind](spec)
     return text if text.endswith("\n") else text + "\n"
 
@@ -122,7 +124,10 @@ def snippet_for(
         base_url = render(connection.base_url, variables, where="the base URL")
         client = [(render(h.name, variables), render(h.value, variables))
                   for h in connection.headers if h.enabled and h.name]
+    # the same parts prepare() reads, named as the request names them
+    paths = [render(p.file, variables, where="the body file") for p in request.body.multipart
+             if request.body.kind == "multipart" and p.enabled and p.name and p.file]
     return render_snippet(kind, prepared, auth=settings,
                           connection_path=connection.path if connection else "",
                           include_secrets=include_secrets, base_url=base_url,
-                          client_headers=client)
+                          client_headers=client, file_paths=paths)

@@ -78,7 +78,7 @@ def render_go(spec: SnippetSpec) -> str:
                 body.append(f"\t\tw.Write([]byte({go_str(part.data)}))")
             else:
                 imports.add("os")
-                body.append(f"\t\tdata, err := os.ReadFile({go_str(part.filename)})")
+                body.append(f"\t\tdata, err := os.ReadFile({go_str(part.source)})")
                 body.append("\t\tif err != nil {\n\t\t\tpanic(err)\n\t\t}")
                 body.append("\t\tw.Write(data)")
             body.append("\t}")

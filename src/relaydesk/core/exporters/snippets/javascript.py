@@ -98,7 +98,7 @@ def render_fetch(spec: SnippetSpec) -> str:
             else:
                 ctype = js_str(part.content_type or "application/octet-stream")
                 pre.append(f"form.append({js_str(part.name)}, await openAsBlob("
-                           f"{js_str(part.filename)}, {{ type: {ctype} }}), "
+                           f"{js_str(part.source)}, {{ type: {ctype} }}), "
                            f"{js_str(part.filename)});")
     if rows:
         opts.append("headers: " + _headers_obj(rows, "  "))
@@ -128,7 +128,7 @@ def _multipart_node(spec: SnippetSpec) -> list[str]:
         if part.filename is None:
             lines.append(f"  {_bytes_expr(part.data, node=True)},")
         else:
-            lines.append(f"  require(\"node:fs\").readFileSync({js_str(part.filename)}),")
+            lines.append(f"  require(\"node:fs\").readFileSync({js_str(part.source)}),")
         lines.append('  Buffer.from("\\r\\n"),')
     lines.append("  Buffer.from(`--${boundary}--\\r\\n`),")
     lines.append("]);")

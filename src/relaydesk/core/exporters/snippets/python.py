@@ -108,7 +108,7 @@ def _files(spec: SnippetSpec, plain: str) -> str:
             rows.append(f"({py_str(part.name)}, ({plain}, {value}, {ctype})),")
         else:
             rows.append(f"({py_str(part.name)}, ({py_str(part.filename)}, "
-                        f"Path({py_str(part.filename)}).read_bytes(), "
+                        f"Path({py_str(part.source)}).read_bytes(), "
                         f"{py_str(part.content_type or 'application/octet-stream')})),")
     return "[" + "".join(f"\n        {r}" for r in rows) + "\n    ]"
 

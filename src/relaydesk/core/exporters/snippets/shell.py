@@ -74,7 +74,7 @@ def render_curl(spec: SnippetSpec, *, multiline: bool = True) -> str:
         if part.filename is None:
             form = _form_value(part.data.decode("utf-8", "surrogateescape"))
         else:
-            form = "@" + _form_value(part.filename)
+            form = "@" + _form_value(part.source)  # curl sends its base name
         if part.content_type:
             form += f";type={part.content_type}"
         words.append(f"-F {shell_quote(f'{part.name}={form}')}")
@@ -140,6 +140,6 @@ def render_httpie(spec: SnippetSpec, *, multiline: bool = True) -> str:
             items.append(shell_quote(f"{_hi_escape(part.name)}={field_value}"))
         else:
             ctype = f";type={part.content_type}" if part.content_type else ""
-            items.append(shell_quote(f"{_hi_escape(part.name)}@{part.filename}{ctype}"))
+            items.append(shell_quote(f"{_hi_escape(part.name)}@{part.source}{ctype}"))
     words = [*options, shell_quote(spec.method), shell_quote(spec.url), *items]
     return _join(prefix + "http ", words, multiline)

@@ -13,7 +13,7 @@ import base64
 import binascii
 import mimetypes
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import unquote_plus
 
@@ -67,6 +67,13 @@ class FilePart:
     filename: str | None  # None: a plain field
     data: bytes
     content_type: str | None  # the type the engine sends (guessed for files, like it)
+    path: str | None = None  # the file as the request names it (filename is its base name)
+
+    @property
+    def source(self) -> str:
+        """Where the snippet reads the file from: the path as given, so it runs where
+        the request ran (not only in the file's own folder)."""
+        return self.path or self.filename or ""
 
 
 @dataclass
@@ -183,7 +190,9 @@ def _take_query_secrets(url: str, names: Iterable[str],
 
 
 def build_spec(prepared: PreparedRequest, *, auth: AuthSettings | None = None,
-               connection_path: str = "", include_secrets: bool = False) -> SnippetSpec:
+               connection_path: str = "", include_secrets: bool = False,
+               file_paths: Sequence[str] = ()) -> SnippetSpec:
+    """``file_paths``: the request's file parts as it names them, in order."""
     path = connection_path or prepared.owner_path
     spec = SnippetSpec(method=prepared.method.upper(), url=wire_url(prepared.url),
                        follow_redirects=prepared.follow_redirects, timeout=prepared.timeout,
@@ -217,10 +226,12 @@ def build_spec(prepared: PreparedRequest, *, auth: AuthSettings | None = None,
                                                      refs)
     if prepared.files is not None:
         spec.files = []
+        paths = iter(file_paths)
         for name, (filename, data, ctype) in prepared.files:
             if filename is not None and not ctype:
                 ctype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-            spec.files.append(FilePart(name, filename, data, ctype))
+            given = next(paths, None) if filename is not None else None
+            spec.files.append(FilePart(name, filename, data, ctype, given))
     used = {p.name for _, t in spec.headers for p in t if isinstance(p, EnvRef)}
     used |= {r.name for _, r in spec.url_secrets}
     for creds_text in (spec.basic, spec.digest):
