@@ -93,6 +93,7 @@ def test_run_bail_and_data(cli: Callable[..., int], ws: Workspace, tmp_path: Pat
     assert cli(["--workspace", str(ws.root), "run", "echo", "--data", str(data)]) == 0
     assert "4 passed" in capsys.readouterr().out
     ws.save_request(Request(path="echo/0", url="/status/404"), create=True)
+    ws.reorder("echo/0", 0)  # runs first
     assert cli(["--workspace", str(ws.root), "run", "echo", "--data", str(data),
                 "--bail"]) == 1
     assert "after 1 of 6 requests" in capsys.readouterr().out

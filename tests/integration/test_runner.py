@@ -78,7 +78,8 @@ async def test_ordered_run_in_workspace_order(ws: Workspace, engine: Engine) -> 
                                                    "path": "$.path", "value": f"/echo/{name}"}])
     out = Collect()
     summary = await Runner(engine, ws).run("echo", RunOptions(), [out])
-    assert [r.path for r in out.results] == ["echo/a", "echo/b", "echo/c"]
+    # The tree's order (new requests go last), not the names' order.
+    assert [r.path for r in out.results] == ["echo/c", "echo/a", "echo/b"]
     assert all(r.passed for r in out.results), [r.checks for r in out.results]
     assert summary.ok and summary.executed == 3 and summary.checks_passed == 3
 
@@ -168,7 +169,7 @@ async def test_every_check_kind_passes_and_fails(ws: Workspace, engine: Engine) 
     add(ws, "echo/fail", "/json", [c for c, _ in FAILING])
     out = Collect()
     summary = await Runner(engine, ws).run("echo", RunOptions(), [out])
-    fail, ok = out.results  # "fail" sorts first
+    ok, fail = out.results  # in the order they were made
     assert ok.passed and len(ok.checks) == len(PASSING)
     assert all(c.passed for c in ok.checks), ok.checks
     assert not fail.passed

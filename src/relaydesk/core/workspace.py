@@ -29,11 +29,10 @@ directory, so a crash leaves the item at its old or its new place, never neither
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -43,7 +42,6 @@ from .fileio import atomic_write_text
 from .local_state import (
     LOCAL_DIR,
     ensure_gitignore,
-    is_leftover,
     lock_file,
     scratch_dir,
     sweep,
@@ -60,10 +58,27 @@ from .model import (
     validate_path,
     validate_request,
 )
-from .ordering import arrange, natural_key
+from .ordering import arrange, children_index, natural_key, tree_order
+from .workspace_scan import (
+    CONNECTION_FILE,
+    FOLDER_FILE,
+    MANIFEST,
+    REQUEST_SUFFIX,
+    FolderMeta,
+    LoadProblem,
+    guarded_load,
+    newer_message,
+    read_folder_meta,
+    read_json,
+    scan,
+)
 
 __all__ = [
+    "CONNECTION_FILE",
     "ENV_WORKSPACE",
+    "FOLDER_FILE",
+    "MANIFEST",
+    "REQUEST_SUFFIX",
     "LoadProblem",
     "Workspace",
     "default_workspace_dir",
@@ -71,31 +86,8 @@ __all__ = [
 ]
 
 ENV_WORKSPACE = "RELAYDESK_WORKSPACE"
-MANIFEST = "relaydesk.json"
-CONNECTION_FILE = "connection.json"
-FOLDER_FILE = "folder.json"
-REQUEST_SUFFIX = ".request.json"
 
 ItemKind = Literal["connection", "folder", "request"]
-
-
-@dataclass(frozen=True)
-class LoadProblem:
-    path: Path
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
-
-
-@dataclass
-class _FolderMeta:
-    """What ``folder.json`` says (a folder without one has no id and no order yet)."""
-
-    id: str = ""
-    order: list[str] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-    broken: bool = False  # unreadable: never overwritten, its order is not kept
 
 
 # uuid and shutil load on first use: the app imports this module before its first
@@ -127,21 +119,6 @@ def resolve_workspace_dir(explicit: str | os.PathLike[str] | None = None) -> Pat
     return default_workspace_dir()
 
 
-def _read_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FileFormatError(str(path), f"cannot be read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise FileFormatError(str(path), "is not UTF-8 text") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FileFormatError(
-            str(path), f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        ) from None
-
-
 def _parent(path: str) -> str:
     return path.rpartition("/")[0]
 
@@ -161,7 +138,7 @@ class Workspace:
         self._connections: dict[str, Connection] = {}
         self._conn_order: dict[str, list[str]] = {}
         # None: the file has not been read yet (see the module docstring).
-        self._folders: dict[str, _FolderMeta | None] = {}
+        self._folders: dict[str, FolderMeta | None] = {}
         self._requests: dict[str, Request | None] = {}
         self._environments: dict[str, Environment] = {}
         self._leftovers: list[Path] = []
@@ -203,7 +180,7 @@ class Workspace:
 
     def _upgrade(self) -> None:
         try:
-            manifest = _read_json(self.root / MANIFEST)
+            manifest = read_json(self.root / MANIFEST)
         except FileFormatError:
             return  # reload reports it
         version = manifest.get("format", 1) if isinstance(manifest, dict) else None
@@ -218,111 +195,34 @@ class Workspace:
                     f"{codec.FORMAT_VERSION} ({exc.strerror or exc})")
 
     def reload(self) -> None:
+        found = scan(self.root)
+        self.id, self._format = found.id, found.format
         self._problems = [self._migration_problem] if self._migration_problem else []
-        self._connections.clear()
-        self._conn_order.clear()
-        self._folders.clear()
-        self._requests.clear()
-        self._environments.clear()
-        self._leftovers = []
+        self._problems += found.problems
+        self._connections, self._conn_order = found.connections, found.conn_order
+        self._folders, self._requests = found.folders, found.requests
+        self._environments, self._leftovers = found.environments, found.leftovers
         self._touch()
-        self._format = codec.FORMAT_VERSION
-        try:
-            manifest = _read_json(self.root / MANIFEST)
-            if not isinstance(manifest, dict) or not isinstance(manifest.get("id"), str):
-                raise FileFormatError(str(self.root / MANIFEST), "has no workspace \"id\"")
-            self.id = manifest["id"]
-            version = manifest.get("format")
-            if isinstance(version, int) and version > codec.FORMAT_VERSION:
-                self._format = version
-                raise FileFormatError(str(self.root / MANIFEST), self._newer_message())
-        except FileFormatError as exc:
-            self._problems.append(LoadProblem(Path(exc.path), exc.reason))
-            self.id = self.id or str(self.root.resolve())
-        self._load_connections(self.root / "connections", "")
-        env_dir = self.root / "environments"
-        if env_dir.is_dir():
-            for f in sorted(env_dir.glob("*.json")):
-                self._load(f, lambda doc, f=f: self._environments.__setitem__(
-                    f.stem, codec.environment_from_doc(f.stem, doc)))
-
-    def _newer_message(self) -> str:
-        return (f"written by a newer Relaydesk (format {self._format}; this one reads up to "
-                f"{codec.FORMAT_VERSION}); upgrade Relaydesk to change it")
-
-    def _load(self, file: Path, apply: Any) -> None:
-        try:
-            apply(_read_json(file))
-        except FileFormatError as exc:
-            self._problems.append(LoadProblem(file, exc.reason))
-        except ValidationError as exc:
-            self._problems.append(LoadProblem(file, str(exc)))
-
-    def _put_connection(self, path: str, doc: Any) -> None:
-        self._connections[path] = codec.connection_from_doc(path, doc)
-        self._conn_order[path] = codec.order_from_doc(doc)
-
-    def _load_connections(self, directory: Path, prefix: str) -> None:
-        if not directory.is_dir():
-            return
-        for sub in sorted(p for p in directory.iterdir() if p.is_dir()):
-            if sub.name.startswith("."):
-                if is_leftover(sub.name, True):
-                    self._leftovers.append(sub)
-                continue
-            path = join_path(prefix, sub.name)
-            if (sub / CONNECTION_FILE).is_file():
-                self._load(sub / CONNECTION_FILE,
-                           lambda doc, path=path: self._put_connection(path, doc))
-                if path in self._connections:
-                    self._load_items(sub, path)
-            else:
-                self._load_connections(sub, path)
-
-    def _load_items(self, directory: Path, prefix: str) -> None:
-        # scandir, not iterdir + is_dir: this walk is most of what opening costs.
-        with os.scandir(directory) as it:
-            entries = sorted(it, key=lambda e: e.name)
-        for entry in entries:
-            if entry.name.startswith("."):
-                if is_leftover(entry.name, entry.is_dir()):
-                    self._leftovers.append(Path(entry.path))
-                continue
-            if entry.is_dir():
-                folder = f"{prefix}/{entry.name}"
-                self._folders[folder] = None
-                self._load_items(Path(entry.path), folder)
-            elif entry.name.endswith(REQUEST_SUFFIX):
-                self._requests[f"{prefix}/{entry.name[: -len(REQUEST_SUFFIX)]}"] = None
 
     def _read_request(self, path: str) -> Request | None:
         """The request at ``path``, reading its file on first use; None if it is broken."""
         req = self._requests.get(path)
         if req is None and path in self._requests:
-            self._load(self._request_file(path), lambda doc: self._requests.__setitem__(
-                path, codec.request_from_doc(path, doc)))
+            guarded_load(self._problems, self._request_file(path),
+                         lambda doc: self._requests.__setitem__(
+                             path, codec.request_from_doc(path, doc)))
             req = self._requests[path]
             if req is None:  # broken: the problem is recorded, the request forgotten
                 del self._requests[path]
                 self._touch()
         return req
 
-    def _folder_meta(self, path: str) -> _FolderMeta:
+    def _folder_meta(self, path: str) -> FolderMeta:
         """The folder's ``folder.json``, reading it on first use."""
         meta = self._folders.get(path)
         if meta is None:
-            file = self._dir(path) / FOLDER_FILE
-            meta = _FolderMeta()
-            if file.is_file():
-                try:
-                    meta = _FolderMeta(*codec.folder_from_doc(_read_json(file)))
-                except FileFormatError as exc:
-                    self._problems.append(LoadProblem(file, exc.reason))
-                    meta.broken = True
-                except ValidationError as exc:
-                    self._problems.append(LoadProblem(file, str(exc)))
-                    meta.broken = True
-            self._folders[path] = meta
+            meta = self._folders[path] = read_folder_meta(self._dir(path) / FOLDER_FILE,
+                                                          self._problems)
         return meta
 
     def pending_requests(self) -> int:
@@ -368,7 +268,7 @@ class Workspace:
                         self._seen_token = token
                     if self._format > codec.FORMAT_VERSION:
                         raise ValidationError(
-                            f"{self.root / MANIFEST} was {self._newer_message()}.")
+                            f"{self.root / MANIFEST} was {newer_message(self._format)}.")
                 yield self
             finally:
                 self._depth -= 1
@@ -548,12 +448,7 @@ class Workspace:
 
     def _kids(self) -> dict[str, dict[str, str]]:
         if self._kids_cache is None:
-            kids: dict[str, dict[str, str]] = {}
-            for folder in self._folders:
-                kids.setdefault(_parent(folder), {})[folder.rpartition("/")[2]] = "folder"
-            for req in self._requests:
-                kids.setdefault(_parent(req), {})[req.rpartition("/")[2]] = "request"
-            self._kids_cache = kids
+            self._kids_cache = children_index(self._folders, self._requests)
         return self._kids_cache
 
     def _stored_order(self, container: str) -> list[str]:
@@ -571,17 +466,8 @@ class Workspace:
 
     def _tree(self) -> list[tuple[ItemKind, str]]:
         if self._tree_cache is None:
-            out: list[tuple[ItemKind, str]] = []
-
-            def walk(container: str) -> None:
-                for kind, path in self._ordered(container):
-                    out.append((kind, path))
-                    if kind == "folder":
-                        walk(path)
-
-            for conn in sorted(self._connections, key=natural_key):
-                walk(conn)
-            self._tree_cache = out
+            self._tree_cache = tree_order(sorted(self._connections, key=natural_key),
+                                          self._ordered, "folder")
         return self._tree_cache
 
     def _set_order(self, container: str, names: list[str]) -> None:
@@ -649,7 +535,7 @@ class Workspace:
         atomic_write_text(file, codec.dumps(doc), temp_dir=temp_dir(self.root))
         self._dirty = True
 
-    def _write_folder(self, path: str, meta: _FolderMeta) -> None:
+    def _write_folder(self, path: str, meta: FolderMeta) -> None:
         self._write_doc(self._dir(path) / FOLDER_FILE,
                         codec.folder_to_doc(meta.id, meta.order, meta.extra))
 
@@ -748,7 +634,7 @@ class Workspace:
                 raise ValidationError(f"'{current}' is a request, not a folder.")
             if current not in self._folders:
                 # folder.json keeps empty folders alive in git, which drops empty directories.
-                meta = _FolderMeta(id=_new_id())
+                meta = FolderMeta(id=_new_id())
                 self._write_folder(current, meta)
                 self._folders[current] = meta
                 self._touch()
