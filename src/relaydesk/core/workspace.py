@@ -454,7 +454,7 @@ class Workspace:
     def _stored_order(self, container: str) -> list[str]:
         if container in self._connections:
             return self._conn_order.get(container, [])
-        return self._folder_meta(container).order
+        return self._folder_meta(container).order if container in self._folders else []
 
     def _ordered(self, container: str) -> list[tuple[ItemKind, str]]:
         present = self._kids().get(container, {})
@@ -475,7 +475,7 @@ class Workspace:
             conn = self._connections[container]
             self._write_doc(self._connection_file(container), codec.connection_to_doc(conn, names))
             self._conn_order[container] = names
-        else:
+        elif container in self._folders:
             meta = self._folder_meta(container)
             if meta.broken:
                 return  # an unreadable folder.json is left for its owner to fix
@@ -502,10 +502,7 @@ class Workspace:
     def reorder(self, path: str, index: int) -> None:
         """Move the folder or request at ``path`` to position ``index`` among its siblings."""
         with self.transaction():
-            path = join_path(path)
-            kind = self.kind_of(path)
-            if kind is None:
-                raise NotFoundError(f"Nothing at '{path}' to reorder.")
+            path, kind = self._existing(path, "reorder")
             if kind == "connection":
                 raise ValidationError("Connections are listed by name; only folders and "
                                       "requests have an order.")
@@ -545,6 +542,13 @@ class Workspace:
         os.rename(src, dst)
 
     # -- changes -----------------------------------------------------------------------
+
+    def _existing(self, path: str, verb: str) -> tuple[str, ItemKind]:
+        path = join_path(path)
+        kind = self.kind_of(path)
+        if kind is None:
+            raise NotFoundError(f"Nothing at '{path}' to {verb}.")
+        return path, kind
 
     def _check_free(self, path: str, *, allow: str | None = None) -> None:
         if self.kind_of(path) is not None and path != allow:
@@ -680,10 +684,7 @@ class Workspace:
 
     def delete(self, path: str) -> None:
         with self.transaction():
-            path = join_path(path)
-            kind = self.kind_of(path)
-            if kind is None:
-                raise NotFoundError(f"Nothing at '{path}' to delete.")
+            path, kind = self._existing(path, "delete")
             if kind == "request":
                 self._dirty = True
                 self._request_file(path).unlink(missing_ok=True)
@@ -719,10 +720,8 @@ class Workspace:
         new siblings (None: where it was for a rename, else last).
         """
         with self.transaction():
-            src, dst = join_path(src), validate_path(dst)
-            kind = self.kind_of(src)
-            if kind is None:
-                raise NotFoundError(f"Nothing at '{src}' to move.")
+            dst = validate_path(dst)
+            src, kind = self._existing(src, "move")
             if src == dst:
                 if index is not None and kind != "connection":
                     self._place(dst, index)
