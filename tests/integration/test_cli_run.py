@@ -93,6 +93,7 @@ def test_run_bail_and_data(cli: Callable[..., int], ws: Workspace, tmp_path: Pat
     assert cli(["--workspace", str(ws.root), "run", "echo", "--data", str(data)]) == 0
     assert "4 passed" in capsys.readouterr().out
     ws.save_request(Request(path="echo/0", url="/status/404"), create=True)
+    ws.reorder("echo/0", 0)  # runs first
     assert cli(["--workspace", str(ws.root), "run", "echo", "--data", str(data),
                 "--bail"]) == 1
     # echo/0 was added last, so it runs third (user order): the run stops right there.

@@ -78,7 +78,7 @@ async def test_ordered_run_in_workspace_order(ws: Workspace, engine: Engine) -> 
                                                    "path": "$.path", "value": f"/echo/{name}"}])
     out = Collect()
     summary = await Runner(engine, ws).run("echo", RunOptions(), [out])
-    # The workspace's own order: as created (or as the user arranged), not by name.
+    # The tree's order (new requests go last), not the names' order.
     assert [r.path for r in out.results] == ["echo/c", "echo/a", "echo/b"]
     assert all(r.passed for r in out.results), [r.checks for r in out.results]
     assert summary.ok and summary.executed == 3 and summary.checks_passed == 3
@@ -169,7 +169,7 @@ async def test_every_check_kind_passes_and_fails(ws: Workspace, engine: Engine) 
     add(ws, "echo/fail", "/json", [c for c, _ in FAILING])
     out = Collect()
     summary = await Runner(engine, ws).run("echo", RunOptions(), [out])
-    ok, fail = out.results  # in the order they were added
+    ok, fail = out.results  # in the order they were made
     assert ok.passed and len(ok.checks) == len(PASSING)
     assert all(c.passed for c in ok.checks), ok.checks
     assert not fail.passed
@@ -217,7 +217,7 @@ async def test_bail_stops_at_first_failure(ws: Workspace, engine: Engine) -> Non
 async def test_request_errors_are_results_not_crashes(ws: Workspace, engine: Engine) -> None:
     add(ws, "echo/unknown-var", "/echo/{{nope}}")
     out = Collect()
-    summary = await Runner(engine, ws).run("echo", RunOptions(strict_variables=True), [out])
+    summary = await Runner(engine, ws).run("echo", RunOptions(), [out])
     assert out.results[0].error is not None and "nope" in out.results[0].error
     assert summary.errors == 1
 
@@ -258,8 +258,7 @@ async def test_junit_report_is_valid_against_the_jenkins_schema(
     add(ws, "echo/folder/bad &amp; ugly's", "/json", [{"kind": "status_equals", "value": 418}])
     add(ws, "echo/broken", "/echo/{{missing}}")
     report = tmp_path / "out" / "junit.xml"
-    await Runner(engine, ws).run("echo", RunOptions(strict_variables=True),
-                                 [JUnitReporter(report)])
+    await Runner(engine, ws).run("echo", RunOptions(), [JUnitReporter(report)])
     schema = xmlschema.XMLSchema(str(SCHEMA))
     schema.validate(str(report))
     doc = schema.to_dict(str(report))
@@ -346,6 +345,6 @@ async def test_raise_on_status_is_a_failed_check_not_an_error(ws: Workspace,
 async def test_an_error_result_keeps_the_template_url(ws: Workspace, engine: Engine) -> None:
     add(ws, "echo/bad", "/echo/{{nope}}")
     out = Collect()
-    await Runner(engine, ws).run("echo/bad", RunOptions(strict_variables=True), [out])
+    await Runner(engine, ws).run("echo/bad", RunOptions(), [out])
     (result,) = out.results
     assert result.url == "/echo/{{nope}}" and result.error and "nope" in result.error

@@ -9,9 +9,12 @@ longer exist are skipped. A stale list therefore only changes where items show.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
-__all__ = ["arrange", "natural_key"]
+__all__ = ["arrange", "children_index", "natural_key", "tree_order"]
+
+K = TypeVar("K")
 
 _DIGITS = re.compile(r"(\d+)")
 
@@ -36,3 +39,31 @@ def arrange(listed: Iterable[str], present: Mapping[str, str]) -> list[str]:
     rest = [n for n in present if n not in seen]
     rest.sort(key=lambda n: (present[n] != "folder", natural_key(n)))
     return out + rest
+
+
+def children_index(folders: Iterable[str], requests: Iterable[str]
+                   ) -> dict[str, dict[str, str]]:
+    """``{container path: {child name: "folder" | "request"}}``."""
+    kids: dict[str, dict[str, str]] = {}
+    for kind, paths in (("folder", folders), ("request", requests)):
+        for path in paths:
+            container, _, name = path.rpartition("/")
+            kids.setdefault(container, {})[name] = kind
+    return kids
+
+
+def tree_order(roots: Iterable[str], ordered: Callable[[str], Sequence[tuple[K, str]]],
+               branch: K) -> list[tuple[K, str]]:
+    """Every item under ``roots`` depth-first: ``ordered(container)`` gives a
+    container's ``(kind, path)`` children; those of kind ``branch`` are walked into."""
+    out: list[tuple[K, str]] = []
+
+    def walk(container: str) -> None:
+        for kind, path in ordered(container):
+            out.append((kind, path))
+            if kind == branch:
+                walk(path)
+
+    for root in roots:
+        walk(root)
+    return out

@@ -16,12 +16,8 @@ Every connection, folder, request and environment has a stable id stored inside 
 file; file names stay readable. Connections and folders store the order of their
 children (see ``ordering``); queries return the tree depth-first in that order.
 
-Opening reads the folder structure, the connections and the environments; a request
-file is read the first time that request is asked for (the app paints its tree, and
-``relaydesk send`` runs one request, without reading a thousand files), and a
-``folder.json`` the first time its order or id is needed. Until then a request counts
-as a request; once read and found broken it is dropped and its problem kept.
-``problems`` reads every pending file first, so it is always complete.
+Reading (what is read when, the queries) is ``workspace_view.WorkspaceView``; this
+module adds opening (migration, sweeping leftovers) and every change.
 
 Writers serialise on a lock (``transaction``). A move is one rename of a file or
 directory, so a crash leaves the item at its old or its new place, never neither.
@@ -29,26 +25,17 @@ directory, so a crash leaves the item at its old or its new place, never neither
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from . import codec
 from .errors import AlreadyExistsError, FileFormatError, NotFoundError, ValidationError
 from .fileio import atomic_write_text
-from .local_state import (
-    LOCAL_DIR,
-    ensure_gitignore,
-    is_leftover,
-    lock_file,
-    scratch_dir,
-    sweep,
-    temp_dir,
-)
+from .local_state import ensure_gitignore, lock_file, scratch_dir, sweep, temp_dir
 from .locking import lock_for
 from .model import (
     Connection,
@@ -60,10 +47,25 @@ from .model import (
     validate_path,
     validate_request,
 )
-from .ordering import arrange, natural_key
+from .ordering import arrange
+from .workspace_scan import (
+    CONNECTION_FILE,
+    FOLDER_FILE,
+    MANIFEST,
+    REQUEST_SUFFIX,
+    FolderMeta,
+    LoadProblem,
+    newer_message,
+    read_json,
+)
+from .workspace_view import ItemKind, WorkspaceView, is_under, parent_of
 
 __all__ = [
+    "CONNECTION_FILE",
     "ENV_WORKSPACE",
+    "FOLDER_FILE",
+    "MANIFEST",
+    "REQUEST_SUFFIX",
     "LoadProblem",
     "Workspace",
     "default_workspace_dir",
@@ -71,31 +73,6 @@ __all__ = [
 ]
 
 ENV_WORKSPACE = "RELAYDESK_WORKSPACE"
-MANIFEST = "relaydesk.json"
-CONNECTION_FILE = "connection.json"
-FOLDER_FILE = "folder.json"
-REQUEST_SUFFIX = ".request.json"
-
-ItemKind = Literal["connection", "folder", "request"]
-
-
-@dataclass(frozen=True)
-class LoadProblem:
-    path: Path
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
-
-
-@dataclass
-class _FolderMeta:
-    """What ``folder.json`` says (a folder without one has no id and no order yet)."""
-
-    id: str = ""
-    order: list[str] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-    broken: bool = False  # unreadable: never overwritten, its order is not kept
 
 
 # uuid and shutil load on first use: the app imports this module before its first
@@ -127,49 +104,12 @@ def resolve_workspace_dir(explicit: str | os.PathLike[str] | None = None) -> Pat
     return default_workspace_dir()
 
 
-def _read_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FileFormatError(str(path), f"cannot be read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise FileFormatError(str(path), "is not UTF-8 text") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FileFormatError(
-            str(path), f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        ) from None
-
-
-def _parent(path: str) -> str:
-    return path.rpartition("/")[0]
-
-
-def _is_under(path: str, top: str) -> bool:
-    return path == top or path.startswith(top + "/")
-
-
-class Workspace:
-    """In-memory view of a workspace folder; every change is written to disk at once."""
+class Workspace(WorkspaceView):
+    """A workspace folder: the view of ``WorkspaceView`` plus every change, written to
+    disk at once under the writers' lock."""
 
     def __init__(self, root: Path) -> None:
-        self.root = Path(root)
-        self.id = ""
-        self._format = codec.FORMAT_VERSION
-        self._problems: list[LoadProblem] = []
-        self._connections: dict[str, Connection] = {}
-        self._conn_order: dict[str, list[str]] = {}
-        # None: the file has not been read yet (see the module docstring).
-        self._folders: dict[str, _FolderMeta | None] = {}
-        self._requests: dict[str, Request | None] = {}
-        self._environments: dict[str, Environment] = {}
-        self._leftovers: list[Path] = []
-        self._migration_problem: LoadProblem | None = None
-        # Derived from the above, rebuilt on demand after a change (see _touch).
-        self._kids_cache: dict[str, dict[str, str]] | None = None
-        self._tree_cache: list[tuple[ItemKind, str]] | None = None
-        self._id_cache: dict[str, str] | None = None
+        super().__init__(root)
         self._lock = lock_for(lock_file(self.root))
         self._depth = 0
         self._dirty = False
@@ -203,7 +143,7 @@ class Workspace:
 
     def _upgrade(self) -> None:
         try:
-            manifest = _read_json(self.root / MANIFEST)
+            manifest = read_json(self.root / MANIFEST)
         except FileFormatError:
             return  # reload reports it
         version = manifest.get("format", 1) if isinstance(manifest, dict) else None
@@ -216,137 +156,6 @@ class Workspace:
                 self._migration_problem = LoadProblem(
                     self.root / MANIFEST, f"could not be migrated to format "
                     f"{codec.FORMAT_VERSION} ({exc.strerror or exc})")
-
-    def reload(self) -> None:
-        self._problems = [self._migration_problem] if self._migration_problem else []
-        self._connections.clear()
-        self._conn_order.clear()
-        self._folders.clear()
-        self._requests.clear()
-        self._environments.clear()
-        self._leftovers = []
-        self._touch()
-        self._format = codec.FORMAT_VERSION
-        try:
-            manifest = _read_json(self.root / MANIFEST)
-            if not isinstance(manifest, dict) or not isinstance(manifest.get("id"), str):
-                raise FileFormatError(str(self.root / MANIFEST), "has no workspace \"id\"")
-            self.id = manifest["id"]
-            version = manifest.get("format")
-            if isinstance(version, int) and version > codec.FORMAT_VERSION:
-                self._format = version
-                raise FileFormatError(str(self.root / MANIFEST), self._newer_message())
-        except FileFormatError as exc:
-            self._problems.append(LoadProblem(Path(exc.path), exc.reason))
-            self.id = self.id or str(self.root.resolve())
-        self._load_connections(self.root / "connections", "")
-        env_dir = self.root / "environments"
-        if env_dir.is_dir():
-            for f in sorted(env_dir.glob("*.json")):
-                self._load(f, lambda doc, f=f: self._environments.__setitem__(
-                    f.stem, codec.environment_from_doc(f.stem, doc)))
-
-    def _newer_message(self) -> str:
-        return (f"written by a newer Relaydesk (format {self._format}; this one reads up to "
-                f"{codec.FORMAT_VERSION}); upgrade Relaydesk to change it")
-
-    def _load(self, file: Path, apply: Any) -> None:
-        try:
-            apply(_read_json(file))
-        except FileFormatError as exc:
-            self._problems.append(LoadProblem(file, exc.reason))
-        except ValidationError as exc:
-            self._problems.append(LoadProblem(file, str(exc)))
-
-    def _put_connection(self, path: str, doc: Any) -> None:
-        self._connections[path] = codec.connection_from_doc(path, doc)
-        self._conn_order[path] = codec.order_from_doc(doc)
-
-    def _load_connections(self, directory: Path, prefix: str) -> None:
-        if not directory.is_dir():
-            return
-        for sub in sorted(p for p in directory.iterdir() if p.is_dir()):
-            if sub.name.startswith("."):
-                if is_leftover(sub.name, True):
-                    self._leftovers.append(sub)
-                continue
-            path = join_path(prefix, sub.name)
-            if (sub / CONNECTION_FILE).is_file():
-                self._load(sub / CONNECTION_FILE,
-                           lambda doc, path=path: self._put_connection(path, doc))
-                if path in self._connections:
-                    self._load_items(sub, path)
-            else:
-                self._load_connections(sub, path)
-
-    def _load_items(self, directory: Path, prefix: str) -> None:
-        # scandir, not iterdir + is_dir: this walk is most of what opening costs.
-        with os.scandir(directory) as it:
-            entries = sorted(it, key=lambda e: e.name)
-        for entry in entries:
-            if entry.name.startswith("."):
-                if is_leftover(entry.name, entry.is_dir()):
-                    self._leftovers.append(Path(entry.path))
-                continue
-            if entry.is_dir():
-                folder = f"{prefix}/{entry.name}"
-                self._folders[folder] = None
-                self._load_items(Path(entry.path), folder)
-            elif entry.name.endswith(REQUEST_SUFFIX):
-                self._requests[f"{prefix}/{entry.name[: -len(REQUEST_SUFFIX)]}"] = None
-
-    def _read_request(self, path: str) -> Request | None:
-        """The request at ``path``, reading its file on first use; None if it is broken."""
-        req = self._requests.get(path)
-        if req is None and path in self._requests:
-            self._load(self._request_file(path), lambda doc: self._requests.__setitem__(
-                path, codec.request_from_doc(path, doc)))
-            req = self._requests[path]
-            if req is None:  # broken: the problem is recorded, the request forgotten
-                del self._requests[path]
-                self._touch()
-        return req
-
-    def _folder_meta(self, path: str) -> _FolderMeta:
-        """The folder's ``folder.json``, reading it on first use."""
-        meta = self._folders.get(path)
-        if meta is None:
-            file = self._dir(path) / FOLDER_FILE
-            meta = _FolderMeta()
-            if file.is_file():
-                try:
-                    meta = _FolderMeta(*codec.folder_from_doc(_read_json(file)))
-                except FileFormatError as exc:
-                    self._problems.append(LoadProblem(file, exc.reason))
-                    meta.broken = True
-                except ValidationError as exc:
-                    self._problems.append(LoadProblem(file, str(exc)))
-                    meta.broken = True
-            self._folders[path] = meta
-        return meta
-
-    def pending_requests(self) -> int:
-        """How many request files have not been read yet."""
-        return sum(1 for r in self._requests.values() if r is None)
-
-    def read_pending(self, limit: int | None = None) -> int:
-        """Read up to ``limit`` unread request files (all if None); returns how many are left.
-
-        The app calls this in small steps after its first frame, so load problems are
-        reported soon after start without delaying it.
-        """
-        pending = [p for p, r in self._requests.items() if r is None]
-        for path in pending[:limit]:
-            self._read_request(path)
-        return max(0, len(pending) - (limit if limit is not None else len(pending)))
-
-    @property
-    def problems(self) -> list[LoadProblem]:
-        """Every file that could not be read (reads the pending files first)."""
-        self.read_pending()
-        for folder in list(self._folders):
-            self._folder_meta(folder)
-        return self._problems
 
     # -- the writers' lock -------------------------------------------------------------
 
@@ -368,7 +177,7 @@ class Workspace:
                         self._seen_token = token
                     if self._format > codec.FORMAT_VERSION:
                         raise ValidationError(
-                            f"{self.root / MANIFEST} was {self._newer_message()}.")
+                            f"{self.root / MANIFEST} was {newer_message(self._format)}.")
                 yield self
             finally:
                 self._depth -= 1
@@ -384,91 +193,6 @@ class Workspace:
         self._dirty = True
 
     # -- queries -----------------------------------------------------------------------
-
-    def connections(self) -> list[Connection]:
-        return [self._connections[p] for p in sorted(self._connections, key=natural_key)]
-
-    def environments(self) -> list[Environment]:
-        return [self._environments[n] for n in sorted(self._environments)]
-
-    def requests(self, under: str = "") -> list[Request]:
-        found = (self._read_request(p) for p in self.request_paths(under))
-        return [r for r in found if r is not None]
-
-    def request_paths(self, under: str = "") -> list[str]:
-        """Paths of the requests at or under ``under`` in tree order, without reading
-        their files."""
-        prefix = join_path(under)
-        return [p for k, p in self._tree() if k == "request" and p in self._requests
-                and (not prefix or _is_under(p, prefix))]
-
-    def folders(self, under: str = "") -> list[str]:
-        prefix = join_path(under)
-        return [p for k, p in self._tree()
-                if k == "folder" and (not prefix or p.startswith(prefix + "/"))]
-
-    def kind_of(self, path: str) -> ItemKind | None:
-        path = join_path(path)
-        if path in self._connections:
-            return "connection"
-        if path in self._folders:
-            return "folder"
-        if self._read_request(path) is not None:  # a broken file is no request
-            return "request"
-        return None
-
-    def children(self, path: str) -> list[tuple[ItemKind, str]]:
-        """Direct children of a connection or folder, in the user's order."""
-        return [(kind, p) for kind, p in self._ordered(join_path(path))
-                if kind == "folder" or self._read_request(p) is not None]
-
-    def connection(self, path: str) -> Connection:
-        conn = self._connections.get(join_path(path))
-        if conn is None:
-            raise NotFoundError(self._unknown("connection", path))
-        return conn
-
-    def request(self, path: str) -> Request:
-        req = self._read_request(join_path(path))
-        if req is None:
-            raise NotFoundError(self._unknown("request", path))
-        return req
-
-    def environment(self, name: str) -> Environment:
-        env = self._environments.get(name)
-        if env is None:
-            known = ", ".join(sorted(self._environments)) or "none yet"
-            raise NotFoundError(f"No environment named '{name}' (known: {known}).")
-        return env
-
-    def connection_of(self, path: str) -> Connection:
-        """The connection that a request or folder path belongs to."""
-        segments = split_path(path)
-        for i in range(len(segments), 0, -1):
-            conn = self._connections.get("/".join(segments[:i]))
-            if conn is not None:
-                return conn
-        raise NotFoundError(self._unknown("connection", path))
-
-    def _unknown(self, what: str, path: str) -> str:
-        msg = f"No {what} at '{path}' in workspace {self.root}."
-        names = sorted(self._connections) if what == "connection" else sorted(self._requests)
-        close = [n for n in names if n.startswith(split_path(path)[0] if path else "")][:5]
-        if close:
-            msg += f" Did you mean: {', '.join(close)}?"
-        else:
-            msg += " Run `relaydesk ls` to see what exists."
-        return msg
-
-    def problem_for(self, path: str) -> LoadProblem | None:
-        """A load problem of the file behind a workspace path, if any."""
-        path = join_path(path)
-        self._read_request(path)
-        if path in self._folders:
-            self._folder_meta(path)
-        files = (self._connection_file(path), self._dir(path) / FOLDER_FILE,
-                 self._request_file(path) if "/" in path else None)
-        return next((p for p in self._problems if p.path in files), None)
 
     # -- ids ---------------------------------------------------------------------------
 
@@ -500,30 +224,6 @@ class Workspace:
                 return meta.id
             raise NotFoundError(f"Nothing at '{path}' in workspace {self.root}.")
 
-    def _stored_id(self, kind: ItemKind, path: str) -> str:
-        if kind == "connection":
-            return self._connections[path].id
-        if kind == "folder":
-            return self._folder_meta(path).id
-        req = self._read_request(path)
-        return req.id if req is not None else ""
-
-    def path_of_id(self, item_id: str) -> str | None:
-        """The path of the connection, folder or request with this id (None if none).
-
-        The first call reads every request and folder file."""
-        if self._id_cache is None:
-            ids: dict[str, str] = {}
-            for conn in self._connections.values():
-                ids[conn.id] = conn.path
-            for folder in list(self._folders):
-                ids[self._folder_meta(folder).id] = folder
-            for req in self.requests():
-                ids[req.id] = req.path
-            ids.pop("", None)
-            self._id_cache = ids
-        return self._id_cache.get(item_id)
-
     def legacy_secret_owners(self) -> dict[str, str]:
         """``{id: v1 path}`` of the items a format 1 migration gave ids to, until
         forgotten (v1 filed secrets by path; environments as ``environments/<name>``)."""
@@ -542,54 +242,12 @@ class Workspace:
 
     # -- order -------------------------------------------------------------------------
 
-    def _touch(self) -> None:
-        """Forget what is derived from the tree's shape (after a change to it)."""
-        self._kids_cache = self._tree_cache = self._id_cache = None
-
-    def _kids(self) -> dict[str, dict[str, str]]:
-        if self._kids_cache is None:
-            kids: dict[str, dict[str, str]] = {}
-            for folder in self._folders:
-                kids.setdefault(_parent(folder), {})[folder.rpartition("/")[2]] = "folder"
-            for req in self._requests:
-                kids.setdefault(_parent(req), {})[req.rpartition("/")[2]] = "request"
-            self._kids_cache = kids
-        return self._kids_cache
-
-    def _stored_order(self, container: str) -> list[str]:
-        if container in self._connections:
-            return self._conn_order.get(container, [])
-        return self._folder_meta(container).order
-
-    def _ordered(self, container: str) -> list[tuple[ItemKind, str]]:
-        present = self._kids().get(container, {})
-        if not present:
-            return []
-        names = arrange(self._stored_order(container), present)
-        return [("folder" if present[n] == "folder" else "request", f"{container}/{n}")
-                for n in names]
-
-    def _tree(self) -> list[tuple[ItemKind, str]]:
-        if self._tree_cache is None:
-            out: list[tuple[ItemKind, str]] = []
-
-            def walk(container: str) -> None:
-                for kind, path in self._ordered(container):
-                    out.append((kind, path))
-                    if kind == "folder":
-                        walk(path)
-
-            for conn in sorted(self._connections, key=natural_key):
-                walk(conn)
-            self._tree_cache = out
-        return self._tree_cache
-
     def _set_order(self, container: str, names: list[str]) -> None:
         if container in self._connections:
             conn = self._connections[container]
             self._write_doc(self._connection_file(container), codec.connection_to_doc(conn, names))
             self._conn_order[container] = names
-        else:
+        elif container in self._folders:
             meta = self._folder_meta(container)
             if meta.broken:
                 return  # an unreadable folder.json is left for its owner to fix
@@ -616,10 +274,7 @@ class Workspace:
     def reorder(self, path: str, index: int) -> None:
         """Move the folder or request at ``path`` to position ``index`` among its siblings."""
         with self.transaction():
-            path = join_path(path)
-            kind = self.kind_of(path)
-            if kind is None:
-                raise NotFoundError(f"Nothing at '{path}' to reorder.")
+            path, kind = self._existing(path, "reorder")
             if kind == "connection":
                 raise ValidationError("Connections are listed by name; only folders and "
                                       "requests have an order.")
@@ -627,29 +282,11 @@ class Workspace:
 
     # -- files -------------------------------------------------------------------------
 
-    def _dir(self, path: str) -> Path:
-        return self.root.joinpath("connections", *split_path(path))
-
-    def _connection_file(self, path: str) -> Path:
-        return self._dir(path) / CONNECTION_FILE
-
-    def _request_file(self, path: str) -> Path:
-        segs = split_path(path)
-        return self.root.joinpath("connections", *segs[:-1], segs[-1] + REQUEST_SUFFIX)
-
-    def file_of(self, path: str) -> Path:
-        kind = self.kind_of(path)
-        if kind == "connection":
-            return self._connection_file(path)
-        if kind == "request":
-            return self._request_file(path)
-        return self._dir(path)
-
     def _write_doc(self, file: Path, doc: dict[str, Any]) -> None:
         atomic_write_text(file, codec.dumps(doc), temp_dir=temp_dir(self.root))
         self._dirty = True
 
-    def _write_folder(self, path: str, meta: _FolderMeta) -> None:
+    def _write_folder(self, path: str, meta: FolderMeta) -> None:
         self._write_doc(self._dir(path) / FOLDER_FILE,
                         codec.folder_to_doc(meta.id, meta.order, meta.extra))
 
@@ -659,6 +296,13 @@ class Workspace:
         os.rename(src, dst)
 
     # -- changes -----------------------------------------------------------------------
+
+    def _existing(self, path: str, verb: str) -> tuple[str, ItemKind]:
+        path = join_path(path)
+        kind = self.kind_of(path)
+        if kind is None:
+            raise NotFoundError(f"Nothing at '{path}' to {verb}.")
+        return path, kind
 
     def _check_free(self, path: str, *, allow: str | None = None) -> None:
         if self.kind_of(path) is not None and path != allow:
@@ -748,7 +392,7 @@ class Workspace:
                 raise ValidationError(f"'{current}' is a request, not a folder.")
             if current not in self._folders:
                 # folder.json keeps empty folders alive in git, which drops empty directories.
-                meta = _FolderMeta(id=_new_id())
+                meta = FolderMeta(id=_new_id())
                 self._write_folder(current, meta)
                 self._folders[current] = meta
                 self._touch()
@@ -794,10 +438,7 @@ class Workspace:
 
     def delete(self, path: str) -> None:
         with self.transaction():
-            path = join_path(path)
-            kind = self.kind_of(path)
-            if kind is None:
-                raise NotFoundError(f"Nothing at '{path}' to delete.")
+            path, kind = self._existing(path, "delete")
             if kind == "request":
                 self._dirty = True
                 self._request_file(path).unlink(missing_ok=True)
@@ -820,7 +461,7 @@ class Workspace:
                 self._unplace(path)
 
     def _forget_under(self, path: str) -> None:
-        for f in [f for f in self._folders if _is_under(f, path)]:
+        for f in [f for f in self._folders if is_under(f, path)]:
             del self._folders[f]
         for r in [r for r in self._requests if r.startswith(path + "/")]:
             del self._requests[r]
@@ -833,10 +474,8 @@ class Workspace:
         new siblings (None: where it was for a rename, else last).
         """
         with self.transaction():
-            src, dst = join_path(src), validate_path(dst)
-            kind = self.kind_of(src)
-            if kind is None:
-                raise NotFoundError(f"Nothing at '{src}' to move.")
+            dst = validate_path(dst)
+            src, kind = self._existing(src, "move")
             if src == dst:
                 if index is not None and kind != "connection":
                     self._place(dst, index)
@@ -854,7 +493,7 @@ class Workspace:
                 self._rekey(src, dst)
                 return dst
             # The order lists change after the rename: a stale one only misplaces.
-            same_place = _parent(src) == _parent(dst)
+            same_place = parent_of(src) == parent_of(dst)
             position = self._position(src) if same_place and index is None else index
             self._rekey(src, dst)
             if not same_place:
@@ -911,22 +550,15 @@ class Workspace:
     def _rekey(self, src: str, dst: str) -> None:
         """Carry the in-memory items at and under ``src`` over to ``dst``."""
         def moved(path: str) -> str:
-            return dst + path[len(src):] if _is_under(path, src) else path
+            return dst + path[len(src):] if is_under(path, src) else path
 
-        self._connections = {moved(p): replace(c, path=moved(p)) if _is_under(p, src) else c
+        self._connections = {moved(p): replace(c, path=moved(p)) if is_under(p, src) else c
                              for p, c in self._connections.items()}
         self._conn_order = {moved(p): o for p, o in self._conn_order.items()}
         self._folders = {moved(p): m for p, m in self._folders.items()}
-        self._requests = {moved(p): replace(r, path=moved(p)) if r and _is_under(p, src) else r
+        self._requests = {moved(p): replace(r, path=moved(p)) if r and is_under(p, src) else r
                           for p, r in self._requests.items()}
         self._touch()
-
-    def iter_files(self) -> Iterator[Path]:
-        """Every file of the workspace (for secret scans and exports); the local state
-        in ``.relaydesk/`` is not part of it."""
-        for p in sorted(self.root.rglob("*")):
-            if p.is_file() and p.relative_to(self.root).parts[0] != LOCAL_DIR:
-                yield p
 
 
 def _new_uuid() -> object:

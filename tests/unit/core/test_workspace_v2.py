@@ -376,3 +376,19 @@ def test_a_transaction_sees_what_another_workspace_object_wrote(
     assert workspace.update_environment("dev", unset=["a"]).variables == {"b": "2"}
     with pytest.raises(NotFoundError, match="known: dev"):
         workspace.update_environment("nope", set={"x": "1"})
+
+
+def test_threads_sharing_one_workspace_lose_nothing(workspace: Workspace) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    other = Workspace.open(workspace.root)  # a second object on the same folder too
+
+    def update(i: int) -> None:
+        ws = workspace if i % 2 else other
+        with ws.transaction(), ws.transaction():  # re-entrant
+            ws.update_environment("shared", set={f"k{i}": str(i)}, create=True)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(update, range(40)))
+    assert Workspace.open(workspace.root).environment("shared").variables == {
+        f"k{i}": str(i) for i in range(40)}

@@ -1,0 +1,283 @@
+"""Reading a workspace: the in-memory view of its items, their order and their ids.
+
+``WorkspaceView`` holds what ``workspace_scan`` found and answers every question about
+it; ``Workspace`` adds the changes. Opening reads the folder structure, the
+connections and the environments; a request file is read the first time that request
+is asked for (the app paints its tree, and ``relaydesk send`` runs one request,
+without reading a thousand files), and a ``folder.json`` the first time its order or
+id is needed. Until then a request counts as a request; once read and found broken it
+is dropped and its problem kept. ``problems`` reads every pending file first, so it is
+always complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+
+from . import codec
+from .errors import NotFoundError
+from .local_state import LOCAL_DIR
+from .model import Connection, Environment, Request, join_path, split_path
+from .ordering import arrange, children_index, natural_key, tree_order
+from .workspace_scan import (
+    CONNECTION_FILE,
+    FOLDER_FILE,
+    REQUEST_SUFFIX,
+    FolderMeta,
+    LoadProblem,
+    guarded_load,
+    read_folder_meta,
+    scan,
+)
+
+__all__ = ["ItemKind", "WorkspaceView"]
+
+ItemKind = Literal["connection", "folder", "request"]
+
+
+def parent_of(path: str) -> str:
+    return path.rpartition("/")[0]
+
+
+def is_under(path: str, top: str) -> bool:
+    return path == top or path.startswith(top + "/")
+
+
+class WorkspaceView:
+    """What a workspace folder holds, as last read (``reload``) or changed by this object."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.id = ""
+        self._format = codec.FORMAT_VERSION
+        self._problems: list[LoadProblem] = []
+        self._connections: dict[str, Connection] = {}
+        self._conn_order: dict[str, list[str]] = {}
+        # None: the file has not been read yet (see the module docstring).
+        self._folders: dict[str, FolderMeta | None] = {}
+        self._requests: dict[str, Request | None] = {}
+        self._environments: dict[str, Environment] = {}
+        self._leftovers: list[Path] = []
+        self._migration_problem: LoadProblem | None = None
+        # Derived from the above, rebuilt on demand after a change (see _touch).
+        self._kids_cache: dict[str, dict[str, str]] | None = None
+        self._tree_cache: list[tuple[ItemKind, str]] | None = None
+        self._id_cache: dict[str, str] | None = None
+
+    def reload(self) -> None:
+        found = scan(self.root)
+        self.id, self._format = found.id, found.format
+        self._problems = [self._migration_problem] if self._migration_problem else []
+        self._problems += found.problems
+        self._connections, self._conn_order = found.connections, found.conn_order
+        self._folders, self._requests = found.folders, found.requests
+        self._environments, self._leftovers = found.environments, found.leftovers
+        self._touch()
+
+    def _read_request(self, path: str) -> Request | None:
+        """The request at ``path``, reading its file on first use; None if it is broken."""
+        req = self._requests.get(path)
+        if req is None and path in self._requests:
+            guarded_load(self._problems, self._request_file(path),
+                         lambda doc: self._requests.__setitem__(
+                             path, codec.request_from_doc(path, doc)))
+            req = self._requests[path]
+            if req is None:  # broken: the problem is recorded, the request forgotten
+                del self._requests[path]
+                self._touch()
+        return req
+
+    def _folder_meta(self, path: str) -> FolderMeta:
+        """The folder's ``folder.json``, reading it on first use."""
+        meta = self._folders.get(path)
+        if meta is None:
+            meta = self._folders[path] = read_folder_meta(self._dir(path) / FOLDER_FILE,
+                                                          self._problems)
+        return meta
+
+    def pending_requests(self) -> int:
+        """How many request files have not been read yet."""
+        return sum(1 for r in self._requests.values() if r is None)
+
+    def read_pending(self, limit: int | None = None) -> int:
+        """Read up to ``limit`` unread request files (all if None); returns how many are left.
+
+        The app calls this in small steps after its first frame, so load problems are
+        reported soon after start without delaying it.
+        """
+        pending = [p for p, r in self._requests.items() if r is None]
+        for path in pending[:limit]:
+            self._read_request(path)
+        return max(0, len(pending) - (limit if limit is not None else len(pending)))
+
+    @property
+    def problems(self) -> list[LoadProblem]:
+        """Every file that could not be read (reads the pending files first)."""
+        self.read_pending()
+        for folder in list(self._folders):
+            self._folder_meta(folder)
+        return self._problems
+
+    def connections(self) -> list[Connection]:
+        return [self._connections[p] for p in sorted(self._connections, key=natural_key)]
+
+    def environments(self) -> list[Environment]:
+        return [self._environments[n] for n in sorted(self._environments)]
+
+    def requests(self, under: str = "") -> list[Request]:
+        found = (self._read_request(p) for p in self.request_paths(under))
+        return [r for r in found if r is not None]
+
+    def request_paths(self, under: str = "") -> list[str]:
+        """Paths of the requests at or under ``under`` in tree order, without reading
+        their files."""
+        prefix = join_path(under)
+        return [p for k, p in self._tree() if k == "request" and p in self._requests
+                and (not prefix or is_under(p, prefix))]
+
+    def folders(self, under: str = "") -> list[str]:
+        prefix = join_path(under)
+        return [p for k, p in self._tree()
+                if k == "folder" and (not prefix or p.startswith(prefix + "/"))]
+
+    def kind_of(self, path: str) -> ItemKind | None:
+        path = join_path(path)
+        if path in self._connections:
+            return "connection"
+        if path in self._folders:
+            return "folder"
+        if self._read_request(path) is not None:  # a broken file is no request
+            return "request"
+        return None
+
+    def children(self, path: str) -> list[tuple[ItemKind, str]]:
+        """Direct children of a connection or folder, in the user's order."""
+        return [(kind, p) for kind, p in self._ordered(join_path(path))
+                if kind == "folder" or self._read_request(p) is not None]
+
+    def connection(self, path: str) -> Connection:
+        conn = self._connections.get(join_path(path))
+        if conn is None:
+            raise NotFoundError(self._unknown("connection", path))
+        return conn
+
+    def request(self, path: str) -> Request:
+        req = self._read_request(join_path(path))
+        if req is None:
+            raise NotFoundError(self._unknown("request", path))
+        return req
+
+    def environment(self, name: str) -> Environment:
+        env = self._environments.get(name)
+        if env is None:
+            known = ", ".join(sorted(self._environments)) or "none yet"
+            raise NotFoundError(f"No environment named '{name}' (known: {known}).")
+        return env
+
+    def connection_of(self, path: str) -> Connection:
+        """The connection that a request or folder path belongs to."""
+        segments = split_path(path)
+        for i in range(len(segments), 0, -1):
+            conn = self._connections.get("/".join(segments[:i]))
+            if conn is not None:
+                return conn
+        raise NotFoundError(self._unknown("connection", path))
+
+    def _unknown(self, what: str, path: str) -> str:
+        msg = f"No {what} at '{path}' in workspace {self.root}."
+        names = sorted(self._connections) if what == "connection" else sorted(self._requests)
+        close = [n for n in names if n.startswith(split_path(path)[0] if path else "")][:5]
+        if close:
+            msg += f" Did you mean: {', '.join(close)}?"
+        else:
+            msg += " Run `relaydesk ls` to see what exists."
+        return msg
+
+    def problem_for(self, path: str) -> LoadProblem | None:
+        """A load problem of the file behind a workspace path, if any."""
+        path = join_path(path)
+        self._read_request(path)
+        if path in self._folders:
+            self._folder_meta(path)
+        files = (self._connection_file(path), self._dir(path) / FOLDER_FILE,
+                 self._request_file(path) if "/" in path else None)
+        return next((p for p in self._problems if p.path in files), None)
+
+    def _stored_id(self, kind: ItemKind, path: str) -> str:
+        if kind == "connection":
+            return self._connections[path].id
+        if kind == "folder":
+            return self._folder_meta(path).id
+        req = self._read_request(path)
+        return req.id if req is not None else ""
+
+    def path_of_id(self, item_id: str) -> str | None:
+        """The path of the connection, folder or request with this id (None if none).
+
+        The first call reads every request and folder file."""
+        if self._id_cache is None:
+            ids: dict[str, str] = {}
+            for conn in self._connections.values():
+                ids[conn.id] = conn.path
+            for folder in list(self._folders):
+                ids[self._folder_meta(folder).id] = folder
+            for req in self.requests():
+                ids[req.id] = req.path
+            ids.pop("", None)
+            self._id_cache = ids
+        return self._id_cache.get(item_id)
+
+    def _touch(self) -> None:
+        """Forget what is derived from the tree's shape (after a change to it)."""
+        self._kids_cache = self._tree_cache = self._id_cache = None
+
+    def _kids(self) -> dict[str, dict[str, str]]:
+        if self._kids_cache is None:
+            self._kids_cache = children_index(self._folders, self._requests)
+        return self._kids_cache
+
+    def _stored_order(self, container: str) -> list[str]:
+        if container in self._connections:
+            return self._conn_order.get(container, [])
+        return self._folder_meta(container).order if container in self._folders else []
+
+    def _ordered(self, container: str) -> list[tuple[ItemKind, str]]:
+        present = self._kids().get(container, {})
+        if not present:
+            return []
+        names = arrange(self._stored_order(container), present)
+        return [("folder" if present[n] == "folder" else "request", f"{container}/{n}")
+                for n in names]
+
+    def _tree(self) -> list[tuple[ItemKind, str]]:
+        if self._tree_cache is None:
+            self._tree_cache = tree_order(sorted(self._connections, key=natural_key),
+                                          self._ordered, "folder")
+        return self._tree_cache
+
+    def _dir(self, path: str) -> Path:
+        return self.root.joinpath("connections", *split_path(path))
+
+    def _connection_file(self, path: str) -> Path:
+        return self._dir(path) / CONNECTION_FILE
+
+    def _request_file(self, path: str) -> Path:
+        segs = split_path(path)
+        return self.root.joinpath("connections", *segs[:-1], segs[-1] + REQUEST_SUFFIX)
+
+    def file_of(self, path: str) -> Path:
+        kind = self.kind_of(path)
+        if kind == "connection":
+            return self._connection_file(path)
+        if kind == "request":
+            return self._request_file(path)
+        return self._dir(path)
+
+    def iter_files(self) -> Iterator[Path]:
+        """Every file of the workspace (for secret scans and exports); the local state
+        in ``.relaydesk/`` is not part of it."""
+        for p in sorted(self.root.rglob("*")):
+            if p.is_file() and p.relative_to(self.root).parts[0] != LOCAL_DIR:
+                yield p
