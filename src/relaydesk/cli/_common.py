@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.errors import RelaydeskError
 
 if TYPE_CHECKING:
-    from ..core.engine import Engine, ExchangeObserver
+    from ..core.engine import Engine
     from ..core.history import History
     from ..core.model import AuthSettings
     from ..core.secrets import SecretStore
@@ -34,7 +34,6 @@ __all__ = [
     "auth_owner",
     "engine_session",
     "env_flag",
-    "make_engine",
     "open_history",
     "parse_header",
     "parse_pairs",
@@ -165,30 +164,26 @@ def open_history() -> History | None:
         return None
 
 
-def make_engine(secrets: SecretStore | None, *,
-                on_exchange: ExchangeObserver | None = None) -> Engine:
-    """The engine every CLI command sends through, with OAuth 2.0 tokens when a keyring
-    is at hand. No response cache: it lives in memory and a CLI process is short."""
-    from ..core.engine import Engine
-
-    provider = None
-    if secrets is not None:
-        from ..core.oauth.provider import OAuthTokenProvider
-
-        provider = OAuthTokenProvider(secrets)
-    return Engine(secrets, token_provider=provider, on_exchange=on_exchange)
-
-
 @asynccontextmanager
-async def engine_session(secrets: SecretStore | None, *,
-                         history_source: str | None = None) -> AsyncIterator[Engine]:
-    """``make_engine`` for one command; with ``history_source`` every exchange (OAuth
-    retries included) is recorded in the history under that label. Both are closed
-    on the way out."""
+async def engine_session(secrets: SecretStore | None, *, history_source: str | None = None,
+                         session: Session | None = None) -> AsyncIterator[Engine]:
+    """The engine for one command, closed on the way out: the workspace session's
+    (``session``), or for a request that belongs to no workspace one of its own over
+    ``secrets``. With ``history_source`` every exchange (OAuth retries included) is
+    recorded in the history under that label."""
+    if session is not None:
+        session.record_history_as(history_source)
+        try:
+            yield session.engine
+        finally:
+            await session.aclose()
+        return
+    from ..core.session import one_off_engine
+
     history = open_history() if history_source else None
-    observer = history.observer(history_source) if history and history_source else None
     try:
-        engine = make_engine(secrets, on_exchange=observer)
+        engine = one_off_engine(secrets, on_exchange=history.observer(history_source)
+                                if history and history_source else None)
         try:
             yield engine
         finally:

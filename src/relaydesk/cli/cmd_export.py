@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._common import Context, UsageError, make_engine, parse_pairs, say
+from ._common import Context, UsageError, engine_session, parse_pairs, say
 
 __all__ = ["register"]
 
@@ -98,11 +98,8 @@ def _oauth_token(ctx: Context, req: Any, conn: Any, env: Any, extra: dict[str, s
     import asyncio
 
     async def fetch() -> str:
-        engine = make_engine(ctx.secrets())
-        try:
+        async with engine_session(None, session=ctx.session()) as engine:
             prepared = await engine.prepare(req, conn, environment=env, variables=extra)
-        finally:
-            await engine.aclose()
         header = prepared.header("authorization") or ""
         return header.partition(" ")[2]
 

@@ -177,21 +177,20 @@ def run_request(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_environment(args: argparse.Namespace, ctx: Context) -> int:
-    from ..core.model import Environment, validate_path
+    from ..core.model import validate_path
 
     variables = dict(parse_pairs(args.var, "--var"))
     if "/" in validate_path(args.name, "environment name"):
         raise ValidationError("An environment name cannot contain '/'.")
-    ws = ctx.workspace(create=True)
-    existing = {e.name: e for e in ws.environments()}
-    if args.name in existing:
-        if not args.update:
+    session = ctx.session(create=True)
+    # One locked read-modify-write: two concurrent --update calls both keep their values.
+    with session.workspace.transaction():
+        existing = {e.name for e in session.workspace.environments()}
+        if args.name in existing and not args.update:
             raise AlreadyExistsError(f"The environment '{args.name}' already exists; "
                                      "add --update to change its variables.")
-        variables = {**existing[args.name].variables, **variables}
-    elif args.update:
-        ws.environment(args.name)  # raises NotFoundError naming the known ones
-    ws.save_environment(Environment(args.name, variables))
+        env = session.update_environment(args.name, set=variables, create=not args.update)
+        variables = env.variables
     say(f"{'Updated' if args.name in existing else 'Created'} environment '{args.name}' "
         f"({len(variables)} variable{'s' if len(variables) != 1 else ''}).")
     return 0

@@ -17,6 +17,7 @@ from ._common import UsageError, engine_session, say
 if TYPE_CHECKING:
     from ..core.model import Connection, Environment, Request
     from ..core.secrets import SecretStore
+    from ..core.session import Session
 
 __all__ = ["add_arguments", "send_all_pages"]
 
@@ -34,7 +35,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def send_all_pages(req: Request, conn: Connection | None, *,
                    environment: Environment | None, variables: dict[str, str],
-                   secrets: SecretStore | None, max_pages: int = 100,
+                   secrets: SecretStore | None, session: Session | None = None,
+                   max_pages: int = 100,
                    items_path: str = "", style: str = "auto",
                    output: str | None = None, silent: bool = False,
                    strict: bool = False) -> int:
@@ -54,7 +56,7 @@ def send_all_pages(req: Request, conn: Connection | None, *,
             say(page.describe())
 
     async def go() -> Any:
-        async with engine_session(secrets, history_source="cli") as engine:
+        async with engine_session(secrets, history_source="cli", session=session) as engine:
             return await fetch_all(engine, req, conn, environment=environment,
                                    variables=variables, settings=settings, on_page=on_page,
                                    strict=strict)

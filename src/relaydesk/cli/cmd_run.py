@@ -90,7 +90,8 @@ def run_run(args: argparse.Namespace, ctx: Context) -> int:
     secrets = ctx.secrets() if any(AUTH_SECRET_FIELDS.get(k) for k in kinds) else None
 
     async def go() -> Any:
-        async with engine_session(secrets, history_source="cli run") as engine:
+        async with engine_session(secrets, history_source="cli run",
+                                  session=ctx.session()) as engine:
             return await Runner(engine, ws).run(args.path, options, reporters)
 
     summary = asyncio.run(go())

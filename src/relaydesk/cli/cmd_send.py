@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ..core.model import Connection, Environment, Request
     from ..core.response import Response
     from ..core.secrets import SecretStore
+    from ..core.session import Session
     from ..core.workspace import Workspace
 
 __all__ = ["register"]
@@ -119,8 +120,10 @@ def secrets_for(ctx: Context, auth_kind: str) -> SecretStore | None:
 
 
 async def _run_engine(secrets: SecretStore | None, call: Any, *,
-                      history_source: str | None = None) -> Any:
-    async with engine_session(secrets, history_source=history_source) as engine:
+                      history_source: str | None = None,
+                      session: Session | None = None) -> Any:
+    async with engine_session(secrets, history_source=history_source,
+                              session=session) as engine:
         return await call(engine)
 
 
@@ -198,6 +201,7 @@ def run_send(args: argparse.Namespace, ctx: Context) -> int:
             raise UsageError("--all-pages prints the merged items; it cannot be combined "
                              "with -i/--include or --fail.")
         return send_all_pages(req, conn, environment=env, variables=extra, secrets=secrets,
+                              session=None if args.curl else ctx.session(),
                               max_pages=args.max_pages, items_path=args.items_path,
                               style=args.page_style, output=args.output, silent=args.silent,
                               strict=args.strict_variables)
@@ -218,7 +222,8 @@ def run_send(args: argparse.Namespace, ctx: Context) -> int:
     import asyncio
 
     # A request saved with "raise on 4xx/5xx" raises HttpStatusError: main() exits 22.
-    resp: Response = asyncio.run(_run_engine(secrets, call, history_source="cli"))
+    resp: Response = asyncio.run(_run_engine(secrets, call, history_source="cli",
+                                             session=None if args.curl else ctx.session()))
     try:
         failed = resp.status >= 400
         if not args.silent:
@@ -319,7 +324,7 @@ def run_check(args: argparse.Namespace, ctx: Context) -> int:
 
     import asyncio
 
-    result = asyncio.run(_run_engine(secrets, call))
+    result = asyncio.run(_run_engine(secrets, call, session=ctx.session()))
     message = result.message or ("Healthy" if result.ok else "Unhealthy")
     if result.error is not None:
         # The request did not complete: the message is the reason, in plain words.

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from .cache import ResponseCache
     from .check import CheckResult
     from .client_auth import ConnectionAuth
-    from .engine import Engine
+    from .engine import Engine, ExchangeObserver
     from .history import History, HistoryEntry
     from .oauth import OAuthTokenProvider
     from .oauth.flows import BrowserOpener
@@ -57,6 +57,7 @@ __all__ = [
     "DeleteReport",
     "Session",
     "auth_owner_of",
+    "one_off_engine",
     "one_segment",
     "owned_secret_fields",
 ]
@@ -200,6 +201,15 @@ class Session:
                     except RelaydeskError as exc:  # sending works without history
                         log.warning("history is not recorded: %s", exc)
         return self._history
+
+    def record_history_as(self, source: str | None) -> None:
+        """Label this session's sends in the history (None: record nothing); before the
+        engine is first used."""
+        if self._engine is not None:
+            raise RuntimeError("history must be chosen before the engine is used")
+        self._history_wanted = source is not None
+        self._history_source = source or ""
+        self._history_tried = False
 
     @property
     def engine(self) -> Engine:
@@ -492,6 +502,20 @@ class ClientConfig:
             "verify": self.verify, "timeout": self.timeout, "proxy": self.proxy,
             "trust_env": self.trust_env, "follow_redirects": True,
         }
+
+
+def one_off_engine(secrets: SecretStore | None, *,
+                   on_exchange: ExchangeObserver | None = None) -> Engine:
+    """An engine for a request that belongs to no workspace (``send --curl``): its
+    secrets come with it, OAuth 2.0 tokens from a provider over them."""
+    from .engine import Engine
+
+    provider = None
+    if secrets is not None:
+        from .oauth import OAuthTokenProvider
+
+        provider = OAuthTokenProvider(secrets)
+    return Engine(secrets, token_provider=provider, on_exchange=on_exchange)
 
 
 def auth_owner_of(ws: Workspace, path: str) -> tuple[str, AuthSettings]:
