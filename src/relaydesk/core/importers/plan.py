@@ -101,7 +101,10 @@ def guess_base_url(urls: list[str]) -> str:
     """The most common ``scheme://host[:port]`` among absolute URLs."""
     origins: Counter[str] = Counter()
     for url in urls:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # "Invalid IPv6 URL" and the like: not a base to offer
+            continue
         if parts.scheme in ("http", "https") and parts.netloc and "{{" not in parts.netloc:
             origins[f"{parts.scheme}://{parts.netloc}"] += 1
     return origins.most_common(1)[0][0] if origins else ""
