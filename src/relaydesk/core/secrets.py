@@ -23,6 +23,8 @@ from .errors import NotFoundError, SecretStoreError
 __all__ = ["SERVICE", "OwnerKey", "SecretStore", "system_keyring"]
 
 SERVICE = "relaydesk"
+# Owner paths of environments' secret variables: ``environments/<name>``.
+ENVIRONMENT_OWNER = "environments/"
 
 _NO_KEYRING = (
     "No usable system keyring was found, so secrets cannot be stored or read. Start a "
@@ -83,6 +85,8 @@ class SecretStore:
         """A store for the items of ``workspace``, keyed by their ids."""
         def key_of(path: str) -> str | None:
             try:
+                if path.startswith(ENVIRONMENT_OWNER):  # an environment's secret variable
+                    return str(workspace.environment(path[len(ENVIRONMENT_OWNER):]).id)
                 return str(workspace.id_of(path))
             except NotFoundError:
                 return None

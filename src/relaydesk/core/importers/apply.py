@@ -32,7 +32,7 @@ from ..model import (
     validate_path,
     validate_request,
 )
-from ..secrets import SecretStore
+from ..secrets import ENVIRONMENT_OWNER, SecretStore
 from ..workspace import CONNECTION_FILE, FOLDER_FILE, REQUEST_SUFFIX, Workspace
 from .plan import ImportPlan, PlannedSecret
 
@@ -148,7 +148,8 @@ def _apply(workspace: Workspace, secret_store: SecretStore | None, plan: ImportP
     try:
         # Secrets are keyed by the id of the item that owns them, which the new files
         # carry: stored first, so a failure below takes them out again.
-        for secret in plan.secrets:
+        item_secrets = [s for s in plan.secrets if not s.owner.startswith(ENVIRONMENT_OWNER)]
+        for secret in item_secrets:
             assert secret_store is not None
             owner_id = ids[secret.owner]
             secret_store.set_owned(owner_id, secret.field, secret.value)
@@ -163,8 +164,13 @@ def _apply(workspace: Workspace, secret_store: SecretStore | None, plan: ImportP
             os.replace(stage.joinpath(*split_path(conn.path)), target)
             placed.append(target)
         for env in plan.environments:
-            workspace.save_environment(env)
+            saved_env = workspace.save_environment(env)
             envs.append(env.name)
+            for secret in plan.secrets:  # secret variables, keyed by the saved id
+                if secret.owner == f"{ENVIRONMENT_OWNER}{env.name}":
+                    assert secret_store is not None
+                    secret_store.set_owned(saved_env.id, secret.field, secret.value)
+                    stored.append((saved_env.id, secret))
     except (RelaydeskError, OSError) as exc:
         for target in placed:
             shutil.rmtree(target, ignore_errors=True)
@@ -251,24 +257,24 @@ def _flush(files: list[Path]) -> None:
 
 
 def _with_ids(plan: ImportPlan) -> ImportPlan:
-    """The plan with a fresh id on every new connection, request and environment."""
+    """The plan with a fresh id on every new connection and request (the files carry
+    them, so secrets can be keyed by them before the files are in place)."""
     def fresh() -> str:
         return uuid.uuid4().hex
 
     return replace(
         plan,
         connections=[replace(c, id=c.id or fresh()) for c in plan.connections],
-        requests=[replace(r, id=r.id or fresh()) for r in plan.requests],
-        environments=[replace(e, id=e.id or fresh()) for e in plan.environments])
+        requests=[replace(r, id=r.id or fresh()) for r in plan.requests])
 
 
 def _owner_ids(workspace: Workspace, plan: ImportPlan) -> dict[str, str]:
     """The id of every item a planned secret may belong to, by its path."""
     ids = {c.path: c.id for c in plan.connections}
     ids.update((r.path, r.id) for r in plan.requests)
-    ids.update((f"environments/{e.name}", e.id) for e in plan.environments)
     for secret in plan.secrets:
-        if secret.owner not in ids:  # an item already in the workspace
+        if secret.owner not in ids and not secret.owner.startswith(ENVIRONMENT_OWNER):
+            # an item already in the workspace
             ids[secret.owner] = workspace.id_of(secret.owner)
     return ids
 
