@@ -21,6 +21,7 @@ if os.environ.get("CI"):
     _hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
     _hypothesis_settings.load_profile("ci")
 from relaydesk.core.workspace import Workspace
+from tests.oauth_server import OAuthServer, start_oauth_server
 from tests.servers import start_httpbin, start_uvicorn
 
 
@@ -91,6 +92,21 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     server = start_uvicorn(certfile=cert_path, keyfile=key_path)
     yield server.base_url, str(ca_path)
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def oauth_session() -> Iterator[OAuthServer]:
+    """The real (Authlib) authorization server of the tests, on loopback."""
+    server = start_oauth_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def oauth(oauth_session: OAuthServer) -> OAuthServer:
+    """The authorization server, its record of token requests cleared."""
+    oauth_session.reset()
+    return oauth_session
 
 
 @pytest.fixture

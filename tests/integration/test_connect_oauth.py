@@ -13,7 +13,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,22 +26,9 @@ from relaydesk.core.oauth.tokens import TOKENS_FIELD, TokenSet
 from relaydesk.core.session import Session
 from relaydesk.core.workspace import Workspace
 from tests.integration.clitools import relaydesk_command, requires_secret_service, run_cli
-from tests.oauth_server import CLIENTS, Browser, OAuthServer, start_oauth_server
+from tests.oauth_server import CLIENTS, Browser, OAuthServer
 
 PATH = "idp/api"
-
-
-@pytest.fixture(scope="module")
-def oauth_module() -> Iterator[OAuthServer]:
-    server = start_oauth_server()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def oauth(oauth_module: OAuthServer) -> OAuthServer:
-    oauth_module.reset()
-    return oauth_module
 
 
 def client_credentials(oauth: OAuthServer, token_url: str = "") -> AuthSettings:

@@ -12,7 +12,6 @@ import os
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
@@ -37,22 +36,9 @@ from tests.integration.clitools import (
     requires_secret_service,
     run_cli,
 )
-from tests.oauth_server import CLIENTS, Browser, OAuthServer, client_factory, start_oauth_server
+from tests.oauth_server import CLIENTS, Browser, OAuthServer, client_factory
 
 PATH = "api/main"
-
-
-@pytest.fixture(scope="session")
-def oauth_session() -> Iterator[OAuthServer]:
-    server = start_oauth_server()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def oauth(oauth_session: OAuthServer) -> OAuthServer:
-    oauth_session.reset()
-    return oauth_session
 
 
 def provider(secrets: SecretStore, browser: Browser | None = None, **kw: Any) -> OAuthTokenProvider:
