@@ -157,7 +157,9 @@ def plan_har(text: str, source: str = "") -> ImportPlan:
         origin, request, secrets = request_from_har(req_doc, source)
         conn = connections.get(origin)
         if conn is None:
-            name = safe_name(urlsplit(origin).netloc.replace(":", "-"), "recorded")
+            # named by host and port: a user:password@ never reaches a file name
+            host = urlsplit(origin).netloc.rpartition("@")[2]
+            name = safe_name(host.replace(":", "-"), "recorded")
             conn = Connection(path=namer.child("", name), base_url=origin)
             connections[origin] = conn
         comment = as_str(req_doc.get("comment")) or as_str(entry.get("comment"))

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from ..credentials import API_KEY_HEADERS
+from ..credentials import API_KEY_HEADERS, ONE_OFF_SCHEMES
 from ..errors import RelaydeskError
 from ..model import (
     FORBIDDEN_HEADERS,
@@ -34,6 +34,7 @@ from ..model import (
 )
 from .common import whole_variable
 from .plan import FALLBACK_BASE_URL, ImportPlan, PlannedSecret
+from .scrub import Credential, scrub_plan, variable_name
 
 __all__ = ["SECRET_FIELD_NAMES", "SECRET_QUERY_NAMES", "is_literal_secret", "sanitize_plan"]
 
@@ -48,11 +49,8 @@ SECRET_FIELD_NAMES = frozenset({
     "password", "passwd", "client_secret", "secret", "access_token", "refresh_token",
     "api_key", "apikey", "token", "id_token", "private_token", "auth_token",
 })
-_SIGNATURES = {"aws4-hmac-sha256": "AWS Signature v4", "oauth": "OAuth 1.0",
-               "hawk": "Hawk", "aws": "AWS Signature v2"}
 _CREDENTIAL_HEADERS = API_KEY_HEADERS | {"authorization", "proxy-authorization"}
 _SHOWN = 3
-_MIN_SCRUB = 6  # shorter values would blank ordinary words
 
 
 def is_literal_secret(value: str) -> bool:
@@ -84,7 +82,12 @@ class _Notes:
 class _Pass:
     plan: ImportPlan
     notes: _Notes = field(default_factory=_Notes)
-    dropped: set[str] = field(default_factory=set)  # credential values left out
+    # credential values left out: value -> (variable name, weak: only a cookie)
+    dropped: dict[str, Credential] = field(default_factory=dict)
+
+    def drop(self, value: str, where: str, weak: bool = False) -> None:
+        if is_literal_secret(value) and value.strip() not in self.dropped:
+            self.dropped[value.strip()] = (variable_name(where), weak)
 
     def owned(self, path: str) -> bool:
         return any(s.owner == path for s in self.plan.secrets)
@@ -129,15 +132,17 @@ def _clean_headers(st: _Pass, req: Request, conn: Connection | None) -> None:
             st.notes.add(f"Left out the '{name}' header ({FORBIDDEN_HEADERS[low]})", req.path)
             continue
         if low == "cookie" and is_literal_secret(value):
-            st.dropped.update(p.partition("=")[2].strip() for p in value.split(";"))
+            for part in value.split(";"):
+                st.drop(part.partition("=")[2], part.partition("=")[0], weak=True)
             st.notes.add("Left out Cookie headers (session cookies are credentials; "
                          "Relaydesk keeps no cookie values in files)", req.path)
             continue
         if low in _CREDENTIAL_HEADERS and is_literal_secret(value) and "{{" not in value:
             scheme = value.split(" ", 1)[0].split(",", 1)[0].lower()
-            st.dropped.update({value, value.partition(" ")[2].strip()})
-            if low == "authorization" and scheme in _SIGNATURES:
-                st.notes.add(f"Left out a one-off {_SIGNATURES[scheme]} signature (it is "
+            st.drop(value, name)
+            st.drop(value.partition(" ")[2], name)
+            if low == "authorization" and scheme in ONE_OFF_SCHEMES:
+                st.notes.add(f"Left out a one-off {ONE_OFF_SCHEMES[scheme]} signature (it is "
                              "computed per request; set the auth up instead)", req.path)
                 continue
             if low in API_KEY_HEADERS and st.take(req, conn, AuthSettings(
@@ -155,7 +160,7 @@ def _clean_query(st: _Pass, req: Request, conn: Connection | None) -> None:
         return kv_name.strip().lower() in SECRET_QUERY_NAMES and is_literal_secret(value)
 
     def handle(kv_name: str, value: str) -> None:
-        st.dropped.add(value)
+        st.drop(value, kv_name)
         if st.take(req, conn, AuthSettings("apikey", {"name": kv_name, "in": "query"}),
                    {"value": value}):
             return
@@ -190,7 +195,7 @@ def _clean_body(st: _Pass, req: Request) -> None:
     def blank(fields: Iterable[KeyValue]) -> None:
         for kv in fields:
             if kv.name.strip().lower() in SECRET_FIELD_NAMES and is_literal_secret(kv.value):
-                st.dropped.add(kv.value)
+                st.drop(kv.value, kv.name)
                 kv.value = ""
                 st.notes.add(f"Emptied the form field '{kv.name}' (a credential; fill it in "
                              "from a secret variable before sending)", req.path)
@@ -198,7 +203,7 @@ def _clean_body(st: _Pass, req: Request) -> None:
     blank(req.body.form)
     for part in req.body.multipart:
         if part.name.strip().lower() in SECRET_FIELD_NAMES and is_literal_secret(part.value):
-            st.dropped.add(part.value)
+            st.drop(part.value, part.name)
             part.value = ""
             st.notes.add(f"Emptied the form field '{part.name}' (a credential)", req.path)
     if req.body.kind == "raw" and "x-www-form-urlencoded" in req.body.content_type.lower():
@@ -210,7 +215,8 @@ def _clean_body(st: _Pass, req: Request) -> None:
 
 
 def _clean_cookies(st: _Pass, req: Request) -> None:
-    st.dropped.update(c.value for c in req.cookies if is_literal_secret(c.value))
+    for cookie in req.cookies:
+        st.drop(cookie.value, cookie.name, weak=True)
     if any(is_literal_secret(c.value) for c in req.cookies):
         st.notes.add("Left out recorded cookies (session cookies are credentials)", req.path)
         req.cookies = [c for c in req.cookies if not is_literal_secret(c.value)]
@@ -221,7 +227,7 @@ def _clean_url(st: _Pass, req: Request, conn: Connection | None) -> None:
     if found is None:
         return
     req.url, user, password = found
-    st.dropped.add(password)
+    st.drop(password, "password")
     if password and not st.take(req, conn, AuthSettings("basic", {"username": user}),
                                 {"password": password}):
         st.notes.add("Left out the user:password in the URL (the request already has its "
@@ -232,6 +238,7 @@ def _clean_connection(st: _Pass, conn: Connection) -> None:
     found = _userinfo(conn.base_url)
     if found is not None:
         conn.base_url, user, password = found
+        st.drop(password, "password")
         if password and conn.auth.kind == "none":
             conn.auth = AuthSettings("basic", {"username": user})
             st.plan.secrets.append(PlannedSecret(conn.path, "password", password))
@@ -252,9 +259,8 @@ def _clean_connection(st: _Pass, conn: Connection) -> None:
 
 def sanitize_plan(plan: ImportPlan) -> ImportPlan:
     st = _Pass(plan)
-    for conn in plan.connections:
-        _clean_connection(st, conn)
-    kept: list[Request] = []
+    for connection in plan.connections:
+        _clean_connection(st, connection)
     for req in plan.requests:
         conn = _connection_of(plan, req.path)
         _clean_url(st, req, conn)
@@ -263,6 +269,10 @@ def sanitize_plan(plan: ImportPlan) -> ImportPlan:
         _clean_cookies(st, req)
         _clean_body(st, req)
         req.method = req.method.strip().upper() or "GET"
+    # After every request is cleaned: a value found in the last one may recur in the first.
+    scrub_plan(plan, _credentials(st), st.notes.add)
+    kept: list[Request] = []
+    for req in plan.requests:
         try:
             validate_request(req)
         except RelaydeskError as exc:
@@ -271,26 +281,21 @@ def sanitize_plan(plan: ImportPlan) -> ImportPlan:
             continue
         kept.append(req)
     plan.requests = kept
-    _scrub_descriptions(st)
     plan.notes.extend(st.notes.lines())
     return plan
 
 
-def _scrub_descriptions(st: _Pass) -> None:
-    """Descriptions that quote a credential of the file (demo collections do:
-    "send Authorization: Basic cG9z…") lose the value: it never reaches a file."""
-    values = set(st.dropped) | {s.value for s in st.plan.secrets}
-    by_owner = {s.owner: s.value for s in st.plan.secrets if s.field == "password"}
-    for item in [*st.plan.connections, *st.plan.requests]:
-        auth = item.auth
-        if auth is not None and auth.kind == "basic" and item.path in by_owner:
-            pair = f"{auth.get('username')}:{by_owner[item.path]}".encode()
-            values.add(base64.b64encode(pair).decode())
-    values = {v for v in values if len(v.strip()) >= _MIN_SCRUB}
-    if not values:
-        return
-    pattern = re.compile("|".join(re.escape(v) for v in sorted(values, key=len, reverse=True)))
-    for item in [*st.plan.connections, *st.plan.requests]:
-        if item.description and pattern.search(item.description):
-            item.description = pattern.sub("[credential removed]", item.description)
-            st.notes.add("Removed credential values quoted in descriptions", item.path)
+def _credentials(st: _Pass) -> dict[str, Credential]:
+    """Every credential value of the import, with the variable name to refer to it by:
+    those left out, those bound for the keyring, and Basic pairs as sent (base64)."""
+    found = dict(st.dropped)
+    items: dict[str, Connection | Request] = {c.path: c for c in st.plan.connections}
+    items.update((r.path, r) for r in st.plan.requests)
+    for secret in st.plan.secrets:
+        auth = items[secret.owner].auth if secret.owner in items else None
+        hint = auth.get("name") if auth is not None and auth.kind == "apikey" else ""
+        found.setdefault(secret.value.strip(), (variable_name(hint or secret.field), False))
+        if auth is not None and auth.kind == "basic" and secret.field == "password":
+            pair = f"{auth.get('username')}:{secret.value}".encode()
+            found.setdefault(base64.b64encode(pair).decode(), ("basic_credentials", False))
+    return {k: v for k, v in found.items() if k}
