@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import FileFormatError
 from .plan import fail
+from .yaml_events import load_events
 
 __all__ = ["MAX_DEPTH", "check_depth", "load_json", "load_json_or_yaml", "load_yaml"]
 
@@ -66,9 +67,14 @@ def load_yaml(text: str, source: str) -> Any:
         raise fail(source, "is too large to import (over 200 MB)")
 
     try:
-        # safe_load builds plain data only; aliases share one object, so an alias bomb
-        # stays small here and is refused by check_depth's expanded-size count below.
-        value = yaml.load(text, Loader=_safe_loader(yaml))
+        # Plain data only, built from libyaml's events (see yaml_events); aliases share
+        # one object, so an alias bomb stays small here and is refused by check_depth's
+        # expanded-size count below.
+        built, value = load_events(text, yaml)
+        if not built:  # explicit tags and the like: PyYAML's own constructor
+            value = yaml.load(text, Loader=_safe_loader(yaml))
+            check_depth(value, source)
+            value = _plain(value, source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -79,7 +85,7 @@ def load_yaml(text: str, source: str) -> Any:
     except (ValueError, TypeError, OverflowError) as exc:
         raise fail(source, f"is not valid YAML: {exc}") from None
     check_depth(value, source)
-    return _plain(value, source)
+    return value
 
 
 def _safe_loader(yaml: Any) -> Any:
