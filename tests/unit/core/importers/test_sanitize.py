@@ -172,3 +172,16 @@ def test_ordinary_words_are_not_scrubbed_from_other_requests() -> None:
         {"url": "https://a.example/", "cookies": [{"name": "view", "value": "desktop"}]},
         {"url": "https://a.example/desktop/home"}), "a.har")
     assert plan.requests[1].url == "/desktop/home"
+
+
+def test_a_variable_holding_a_credential_value_is_left_out(written: Written) -> None:
+    text = _postman({"name": "r", "request": {"method": "GET", "url": "{{host}}/x"}},
+                    auth={"type": "bearer", "bearer": [{"key": "token",
+                                                        "value": "tok-a1b2c3d4"}]})
+    doc = json.loads(text)
+    doc["variable"] = [{"key": "host", "value": "https://a.example"},
+                       {"key": "copy", "value": "tok-a1b2c3d4"}]
+    plan = plan_import("postman", json.dumps(doc), "c.json")
+    assert plan.connections[0].variables == {"host": "https://a.example"}
+    assert "Left out the variable 'copy'" in notes_of(plan)
+    assert "tok-a1b2c3d4" not in written(plan)
