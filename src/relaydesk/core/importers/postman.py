@@ -321,6 +321,10 @@ def plan_postman(text: str, source: str = "") -> ImportPlan:
     top = (coll_auth[0], coll_auth[1], "collection") if coll_auth else None
     st.namer = Namer()
     _walk(doc["item"], conn_path, top, st)
+    left_out = [n for n in st.plan.notes if n.startswith("Left out")]
+    if not st.pending and left_out:  # every entry was unusable: say why, write nothing
+        raise fail(source, "holds no request that can be imported ("
+                   + left_out[0].removeprefix("Left out ").rstrip(".") + ")")
     _finish(st, conn_path, coll_auth, text_of(info.get("description")))
     return st.plan
 

@@ -10,6 +10,8 @@ odd request never aborts a file:
   ``client_secret`` form fields, ``user:pass@`` in URLs) become the request's auth with
   the value in the plan's secrets when the request has no auth yet, else are dropped
   with a note; one-off signatures (AWS SigV4, OAuth 1, Hawk) are always dropped;
+* every other occurrence of such a value, in any item of the import, is scrubbed
+  (``scrub``);
 * a request that still fails validation is left out with a note naming it and why.
 """
 

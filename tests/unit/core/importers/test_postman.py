@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
+from relaydesk.core.errors import FileFormatError
 from relaydesk.core.importers import plan_import
 
 from .helpers import notes_of, secrets_of
@@ -83,3 +86,8 @@ def test_a_v1_collection_in_its_own_order_with_folders_and_helpers() -> None:
     assert first.auth is not None and first.auth.kind == "basic"
     assert secrets_of(plan) == {"password": "v1-pass-77"}
     assert plan.requests[1].body.text.strip().startswith("{")
+
+
+def test_a_collection_with_no_usable_entry_is_refused_with_the_reason() -> None:
+    with pytest.raises(FileFormatError, match=r"c\.json: holds no request.*not an object"):
+        plan_import("postman", _collection(1, "x"), "c.json")
