@@ -13,11 +13,14 @@ import binascii
 
 from .model import AuthSettings, KeyValue
 
-__all__ = ["API_KEY_HEADERS", "lift_auth_header"]
+__all__ = ["API_KEY_HEADERS", "ONE_OFF_SCHEMES", "lift_auth_header"]
 
 # Header names that carry an API key in the wild; their values are secrets.
 API_KEY_HEADERS = frozenset({"x-api-key", "api-key", "apikey", "x-apikey", "x-auth-token",
                              "private-token", "x-access-token"})
+# Authorization schemes whose value signs one request: stored, it would be a dead token.
+ONE_OFF_SCHEMES = {"aws4-hmac-sha256": "AWS Signature v4", "oauth": "OAuth 1.0",
+                   "hawk": "Hawk", "aws": "AWS Signature v2"}
 
 
 def lift_auth_header(headers: list[KeyValue]) -> tuple[list[KeyValue], AuthSettings | None,
@@ -32,6 +35,9 @@ def lift_auth_header(headers: list[KeyValue]) -> tuple[list[KeyValue], AuthSetti
         if auth is None and h.enabled and low == "authorization" and value and "{{" not in value:
             scheme, _, rest = value.partition(" ")
             rest = rest.strip()
+            if scheme.lower() in ONE_OFF_SCHEMES:
+                kept.append(h)  # a signature, left as it was sent
+                continue
             if scheme.lower() == "bearer" and rest:
                 auth, secrets = AuthSettings("bearer"), {"token": rest}
                 continue

@@ -9,11 +9,12 @@ become auth settings with their values in the keyring.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from ..model import FORBIDDEN_HEADERS, Body, Connection, KeyValue, MultipartField, Request
-from .common import as_dict, as_list, as_str
+from .common import as_list, as_str
 from .loader import load_json
 from .plan import (
     ImportPlan,
@@ -29,8 +30,10 @@ __all__ = ["plan_har", "request_from_har"]
 
 
 def _pairs(raw: Any, source: str, what: str) -> list[tuple[str, str]]:
-    out = []
-    for entry in as_list(raw, source, what):
+    out: list[tuple[str, str]] = []
+    if not isinstance(raw, list):  # some recorders write {} for "none"
+        return out
+    for entry in raw:
         if isinstance(entry, dict) and entry.get("name") is not None:
             out.append((as_str(entry.get("name"), source, what),
                         as_str(entry.get("value"), source, what)))
@@ -86,6 +89,9 @@ def request_from_har(req_doc: dict[str, Any], source: str
                     cookies.append(KeyValue(key, val))
             continue
         headers.append(KeyValue(name, value))
+    for name, value in _pairs(req_doc.get("cookies"), source, "request.cookies"):
+        if all(c.name != name for c in cookies):
+            cookies.append(KeyValue(name, value))
     body = Body()
     if isinstance(req_doc.get("postData"), dict):
         body = _body(req_doc["postData"], source)
@@ -99,21 +105,61 @@ def request_from_har(req_doc: dict[str, Any], source: str
     return origin, request, secrets
 
 
-def plan_har(text: str, source: str = "") -> ImportPlan:
-    doc = load_json(text, source)
+_JSONP = re.compile(r"^\s*[A-Za-z_$][\w$.]*\s*\((.*)\)\s*;?\s*$", re.S)
+
+
+def _entries(doc: Any, source: str) -> list[Any]:
+    """The entries of a HAR log, of a HARP (a HAR wrapped in ``callback(…)``), of a
+    bare HAR entry or request object (as API docs and snippet tools write them)."""
     log = doc.get("log") if isinstance(doc, dict) else None
-    if not isinstance(log, dict) or not isinstance(log.get("entries"), list):
-        raise fail(source, "is not a HAR file (no \"log.entries\" list)")
+    if isinstance(log, dict) and isinstance(log.get("entries"), list):
+        return list(log["entries"])
+    if isinstance(doc, dict) and isinstance(doc.get("request"), dict):
+        return [doc]
+    if isinstance(doc, dict) and isinstance(doc.get("url"), str) and "method" in doc:
+        return [{"request": doc}]
+    if isinstance(doc, list) and doc and all(isinstance(d, dict) for d in doc):
+        return [e for d in doc for e in _entries(d, source)]
+    raise fail(source, "is not a HAR file (no \"log.entries\" list, and not a HAR request "
+                       "object with \"method\" and \"url\")")
+
+
+def plan_har(text: str, source: str = "") -> ImportPlan:
+    jsonp = _JSONP.match(text) if not text.lstrip().startswith(("{", "[")) else None
+    doc = load_json(jsonp.group(1) if jsonp else text, source)
     plan = ImportPlan(kind="har", source=source)
     namer = Namer()
     connections: dict[str, Connection] = {}
-    for entry in log["entries"]:
-        req_doc = as_dict(as_dict(entry, source, "a HAR entry").get("request"), source,
-                          "entry.request")
+    skipped: dict[str, int] = {}
+    entries = _entries(doc, source)
+    # Some recorders write same-site URLs as paths; they are resolved against the
+    # file's first absolute URL.
+    first = next((urlsplit(u) for e in entries if isinstance(e, dict) and isinstance(
+        e.get("request"), dict) for u in [str(e["request"].get("url") or "")]
+        if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc), None)
+    for index, entry in enumerate(entries, start=1):
+        req_doc = entry.get("request") if isinstance(entry, dict) else None
+        if not isinstance(req_doc, dict):
+            skipped["it holds no request object"] = skipped.get(
+                "it holds no request object", 0) + 1
+            continue
+        url = as_str(req_doc.get("url"), source, "request.url") if not isinstance(
+            req_doc.get("url"), dict | list) else ""
+        if url.startswith("/") and not url.startswith("//") and first is not None:
+            url = f"{first.scheme}://{first.netloc}{url}"
+            req_doc = {**req_doc, "url": url}
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            why = ("its URL is empty" if not url.strip() else
+                   f"its URL is not an absolute http(s) URL ('{url[:40]}')")
+            plan.notes.append(f"Left out entry {index} of the HAR file: {why}.")
+            continue
         origin, request, secrets = request_from_har(req_doc, source)
         conn = connections.get(origin)
         if conn is None:
-            name = safe_name(urlsplit(origin).netloc.replace(":", "-"), "recorded")
+            # named by host and port: a user:password@ never reaches a file name
+            host = urlsplit(origin).netloc.rpartition("@")[2]
+            name = safe_name(host.replace(":", "-"), "recorded")
             conn = Connection(path=namer.child("", name), base_url=origin)
             connections[origin] = conn
         comment = as_str(req_doc.get("comment")) or as_str(entry.get("comment"))
@@ -124,9 +170,14 @@ def plan_har(text: str, source: str = "") -> ImportPlan:
         if request.body.kind == "multipart" and any(p.file for p in request.body.multipart):
             plan.notes.append(f"'{request.path}' uploads files; a HAR file names them but "
                               "does not hold them, so choose the files before sending.")
+    for why, count in skipped.items():
+        plan.notes.append(f"Left out {count} HAR entr{'y' if count == 1 else 'ies'}: {why}.")
     plan.connections = list(connections.values())
     for conn in plan.connections:
         hoist_common_auth(plan, conn)
-    if not plan.requests:
+    if not entries:
         plan.notes.append("The HAR file holds no requests.")
+    elif not plan.requests:
+        raise fail(source, "holds no request that can be imported" + (
+            f" ({plan.notes[0].partition(': ')[2].rstrip('.')})" if plan.notes else ""))
     return plan

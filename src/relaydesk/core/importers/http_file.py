@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import parse_qsl
 
-from ..model import METHODS, Body, Connection, KeyValue, Request
+from ..model import METHODS, Body, Connection, KeyValue, MultipartField, Request
 from ..templating import render
 from .common import is_secret_name, relative_to, whole_variable
 from .plan import (
@@ -38,6 +39,7 @@ __all__ = ["parse_http_requests", "plan_http"]
 _VARIABLE = re.compile(r"^@([A-Za-z_][\w.\-]*)\s*=\s*(.*)$")
 _NAME = re.compile(r"^(?:#|//)\s*@name\s*[= ]?\s*(.+)$")
 _REQUEST_LINE = re.compile(r"^([A-Za-z]+)\s+(\S.*?)(?:\s+HTTP/[\d.]+)?$")
+_URL_START = re.compile(r"^(https?://|\{\{|/|localhost\b|[\w-]+(\.[\w-]+)+(:\d+)?(/|$))")
 _HEADER = re.compile(r"^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)\s*:\s?(.*)$")
 MAX_REQUESTS = 100_000
 
@@ -52,12 +54,18 @@ def _blocks(text: str) -> list[tuple[str, list[str]]]:
     return blocks
 
 
-def parse_http_requests(text: str, source: str
+def _looks_like_url(text: str) -> bool:
+    return bool(_URL_START.match(text))
+
+
+def parse_http_requests(text: str, source: str, notes: list[str] | None = None
                         ) -> tuple[dict[str, str], list[tuple[str, Request]]]:
-    """File variables and (name, request with full URL) in file order."""
+    """File variables and (name, request with full URL) in file order; blocks that
+    hold no request are reported in ``notes``."""
     variables: dict[str, str] = {}
     found: list[tuple[str, Request]] = []
-    for title, lines in _blocks(text):
+    notes = notes if notes is not None else []
+    for number, (title, lines) in enumerate(_blocks(text), start=1):
         name, request, state = title, None, "start"
         body_lines: list[str] = []
         for line in lines:
@@ -76,22 +84,35 @@ def parse_http_requests(text: str, source: str
                     variables[var.group(1)] = var.group(2).strip()
                     continue
                 m = _REQUEST_LINE.match(stripped)
-                method, url = (m.group(1).upper(), m.group(2).strip()) if m and (
-                    m.group(1).upper() in METHODS) else ("GET", stripped)
+                if m and m.group(1).isupper() and (m.group(1) in METHODS or _looks_like_url(
+                        m.group(2))):
+                    method, url = m.group(1), m.group(2).strip()
+                elif _looks_like_url(stripped.split(" HTTP/")[0]):
+                    method, url = "GET", stripped.split(" HTTP/")[0].strip()
+                else:
+                    notes.append(f"Left out request {number}"
+                                 + (f" ('{name}')" if name else "")
+                                 + f": '{stripped[:50]}' is not a request line.")
+                    state = "skip"
+                    continue
                 request = Request(path="", method=method, url=url)
                 state = "headers"
+            elif state == "skip":
+                continue
             elif state == "headers" and request is not None:
                 if not stripped:
                     state = "body"
-                elif line[:1] in (" ", "\t") and stripped[:1] in ("?", "&"):
+                elif line[:1] in (" ", "\t") and (not request.headers or stripped[:1] in (
+                        "?", "&")):  # a request target split over indented lines
                     request.url += stripped
                 elif stripped.startswith(("#", "//")):
                     continue
                 else:
                     header = _HEADER.match(stripped)
                     if header is None:
-                        raise fail(source, f"has a line that is not a header in request "
-                                           f"'{name or request.url}': '{stripped[:60]}'")
+                        notes.append(f"Left out the line '{stripped[:50]}' of request "
+                                     f"'{name or request.url}': it is not a header.")
+                        continue
                     request.headers.append(KeyValue(header.group(1), header.group(2).strip()))
             else:
                 if stripped.startswith((">", "<>")) and not body_lines:
@@ -99,11 +120,43 @@ def parse_http_requests(text: str, source: str
                 body_lines.append(line)
         if request is None:
             continue
+        _absolute(request)
         _set_body(request, body_lines)
         found.append((name, request))
         if len(found) > MAX_REQUESTS:
             raise fail(source, f"holds more than {MAX_REQUESTS} requests")
     return variables, found
+
+
+def _absolute(request: Request) -> None:
+    """``GET /path`` with a ``Host:`` header names its origin there (http by default,
+    as in the JetBrains format)."""
+    host = next((h.value.strip() for h in request.headers if h.name.lower() == "host"), "")
+    if request.url.startswith("/") and host and "/" not in host:
+        request.url = f"http://{host}{request.url}"
+        request.headers = [h for h in request.headers if h.name.lower() != "host"]
+
+
+def _multipart(text: str, ctype: str) -> Body | None:
+    """A written-out multipart body whose parts may be ``< file`` references."""
+    match = re.search(r"boundary=\"?([^\";]+)\"?", ctype)
+    if match is None:
+        return None
+    parts: list[MultipartField] = []
+    for chunk in text.split("--" + match.group(1))[1:]:
+        if chunk.startswith("--"):
+            break
+        head, _, content = chunk.strip("\r\n").partition("\n\n")
+        name = re.search(r'name="([^"]*)"', head)
+        if name is None:
+            return None
+        ptype = re.search(r"(?im)^content-type:\s*(.+)$", head)
+        content = content.rstrip("\n")
+        is_file = content.startswith("< ") and "\n" not in content
+        parts.append(MultipartField(name=name.group(1), value="" if is_file else content,
+                                    file=content[2:].strip() if is_file else "",
+                                    content_type=ptype.group(1).strip() if ptype else ""))
+    return Body(kind="multipart", multipart=parts) if parts else None
 
 
 def _set_body(request: Request, lines: list[str]) -> None:
@@ -113,7 +166,11 @@ def _set_body(request: Request, lines: list[str]) -> None:
     if not text.strip():
         return
     ctype = next((h.value for h in request.headers if h.name.lower() == "content-type"), "")
-    if text.startswith("< ") and "\n" not in text:
+    multipart = _multipart(text, ctype) if ctype.lower().startswith("multipart/") else None
+    if multipart is not None:
+        request.body = multipart
+        request.headers = [h for h in request.headers if h.name.lower() != "content-type"]
+    elif text.startswith("< ") and "\n" not in text:
         request.body = Body(kind="binary", file=text[2:].strip(), content_type=ctype)
     elif "json" in ctype.lower():
         try:
@@ -122,7 +179,9 @@ def _set_body(request: Request, lines: list[str]) -> None:
         except ValueError:
             request.body = Body(kind="raw", text=text, content_type=ctype)
     elif ctype.lower().startswith("application/x-www-form-urlencoded"):
-        request.body = Body(kind="raw", text=text.strip(), content_type=ctype)
+        pairs = parse_qsl("".join(line.strip() for line in text.splitlines()),
+                          keep_blank_values=True)
+        request.body = Body(kind="form", form=[KeyValue(k, v) for k, v in pairs])
     else:
         request.body = Body(kind="raw", text=text, content_type=ctype)
 
@@ -130,10 +189,12 @@ def _set_body(request: Request, lines: list[str]) -> None:
 def plan_http(text: str, source: str = "") -> ImportPlan:
     if "\x00" in text:
         raise fail(source, "is not a text file (it holds NUL bytes)")
-    variables, found = parse_http_requests(text, source)
+    skipped: list[str] = []
+    variables, found = parse_http_requests(text, source, skipped)
     if not found:
-        raise fail(source, "holds no request (expected a line such as 'GET https://…')")
-    plan = ImportPlan(kind="http", source=source)
+        raise fail(source, "holds no request (expected a line such as 'GET https://…')"
+                   + (f"; {skipped[0]}" if skipped else ""))
+    plan = ImportPlan(kind="http", source=source, notes=skipped)
     namer = Namer()
     stem = source.rsplit("/", 1)[-1].rsplit(".", 1)[0] if source and source != "-" else ""
     conn_path = namer.child("", stem, "HTTP requests")

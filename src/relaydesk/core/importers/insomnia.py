@@ -43,6 +43,7 @@ class _State:
     namer: Namer = field(default_factory=Namer)
     variables: dict[str, str] = field(default_factory=dict)
     tags: int = 0
+    other: dict[str, int] = field(default_factory=dict)  # websocket/grpc requests
 
 
 def _scalars(data: Any, source: str) -> dict[str, str]:
@@ -56,7 +57,9 @@ def _scalars(data: Any, source: str) -> dict[str, str]:
 
 def _auth(raw: Any, st: _State) -> tuple[AuthSettings | None, dict[str, str]]:
     auth = as_dict(raw, st.source, "an authentication block")
-    kind = as_str(auth.get("type"))
+    kind = as_str(auth.get("type") or auth.get("_type"))
+    if not kind and (auth.get("username") or auth.get("password")):
+        kind = "basic"  # format 1 writes only the pair
     if not kind or auth.get("disabled") is True or kind == "none":
         return None, {}
 
@@ -86,6 +89,9 @@ def _auth(raw: Any, st: _State) -> tuple[AuthSettings | None, dict[str, str]]:
 
 
 def _body(raw: Any, st: _State) -> Body:
+    if isinstance(raw, str):  # exports of format 1-3 keep the body as text
+        raw = {"text": raw, "mimeType": "application/json" if raw.lstrip().startswith(
+            ("{", "[")) else ""}
     body = as_dict(raw, st.source, "a request body")
     mime = as_str(body.get("mimeType"))
     text = _vars(as_str(body.get("text"), st.source, "the body text"))
@@ -148,11 +154,15 @@ def _v4(doc: dict[str, Any], st: _State) -> list[tuple[str, list[Request]]]:
     resources = [r for r in as_list(doc.get("resources"), st.source, "\"resources\"")
                  if isinstance(r, dict)]
     by_parent: dict[str, list[dict[str, Any]]] = {}
+    ids = {as_str(r.get("_id")) for r in resources}
+    workspaces = [r for r in resources if r.get("_type") == "workspace"]
     for r in resources:
-        by_parent.setdefault(as_str(r.get("parentId")), []).append(r)
+        parent = as_str(r.get("parentId"))
+        if not workspaces and parent not in ids:
+            parent = ""  # format 2-3: "__WORKSPACE_ID__" names no resource
+        by_parent.setdefault(parent, []).append(r)
     out = []
-    for ws in [r for r in resources if r.get("_type") == "workspace"] or [{"_id": "",
-                                                                            "name": "Insomnia"}]:
+    for ws in workspaces or [{"_id": "", "name": "Insomnia"}]:
         conn_path = st.namer.child("", ws.get("name"), "Insomnia")
         pending: list[Request] = []
         stack = [(as_str(ws.get("_id")), conn_path, 0)]
@@ -163,11 +173,16 @@ def _v4(doc: dict[str, Any], st: _State) -> list[tuple[str, list[Request]]]:
             for child in by_parent.get(parent_id, []):
                 kind = child.get("_type")
                 if kind == "request_group":
+                    env = child.get("environment")  # format 2-3 keep variables here
+                    if isinstance(env, dict):
+                        st.variables.update(_scalars(env, st.source))
                     folder = st.namer.child(parent_path, child.get("name"), "Folder")
                     st.plan.folders.append(folder)
                     stack.append((as_str(child.get("_id")), folder, depth + 1))
                 elif kind == "request":
                     _request(child, parent_path, st, pending)
+                elif isinstance(kind, str) and kind.endswith("request"):
+                    st.other[kind] = st.other.get(kind, 0) + 1
                 elif kind == "environment" and parent_id == ws.get("_id"):
                     st.variables.update(_scalars(child.get("data"), st.source))
                     for sub in by_parent.get(as_str(child.get("_id")), []):
@@ -207,6 +222,22 @@ def _v5(doc: dict[str, Any], st: _State) -> list[tuple[str, list[Request]]]:
     return [(conn_path, pending)]
 
 
+def _v1_resources(doc: dict[str, Any]) -> dict[str, Any]:
+    """Format 1 (Insomnia 2's Chrome app): groups with their requests inside."""
+    resources: list[dict[str, Any]] = []
+    for n, group in enumerate(g for g in doc["items"] if isinstance(g, dict)):
+        gid = as_str(group.get("_id")) or f"group-{n}"
+        envs = group.get("environments")
+        base = envs.get("base") if isinstance(envs, dict) else None
+        resources.append({"_id": gid, "_type": "request_group", "parentId": "",
+                          "name": group.get("name"), "environment": base})
+        for req in group.get("requests") or []:
+            if isinstance(req, dict):
+                resources.append({**req, "_type": "request", "parentId": gid,
+                                  "parameters": req.get("params")})
+    return {"resources": resources}
+
+
 def plan_insomnia(text: str, source: str = "") -> ImportPlan:
     doc = load_json_or_yaml(text, source)
     if not isinstance(doc, dict):
@@ -215,6 +246,8 @@ def plan_insomnia(text: str, source: str = "") -> ImportPlan:
     kind = as_str(doc.get("type"))
     if kind.startswith("collection.insomnia.rest/5"):
         groups = _v5(doc, st)
+    elif isinstance(doc.get("items"), list) and "resources" not in doc:
+        groups = _v4(_v1_resources(doc), st)
     elif doc.get("_type") == "export" or "resources" in doc:
         groups = _v4(doc, st)
     else:
@@ -243,6 +276,15 @@ def plan_insomnia(text: str, source: str = "") -> ImportPlan:
     if secret_vars:
         st.plan.notes.append("Secret variables were not written to the connection: "
                              + ", ".join(sorted(secret_vars)) + ".")
+    if not st.plan.requests:
+        held = ", ".join(f"{n} {k.replace('_', ' ')}(s)" for k, n in sorted(st.other.items()))
+        st.plan.notes.append("The export holds no HTTP request to import" + (
+            f" (it holds {held}, which Relaydesk does not send)." if held else
+            " (only a workspace, folders or environments)."))
+    elif st.other:
+        st.plan.notes.append("Left out " + ", ".join(
+            f"{n} {k.replace('_', ' ')}(s)" for k, n in sorted(st.other.items()))
+            + ", which Relaydesk does not send.")
     if st.tags:
         st.plan.notes.append(f"{st.tags} request(s) use Insomnia template tags ({{% … %}}), "
                              "which Relaydesk does not evaluate.")

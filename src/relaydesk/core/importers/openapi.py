@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -166,6 +167,29 @@ def _swagger_body(params: list[dict[str, Any]], op: dict[str, Any], doc: dict[st
                                    for p in form])
 
 
+def _shared_auth(conn_auth: AuthSettings | None,
+                 own_auths: list[tuple[Request, AuthSettings | None]],
+                 schemes: dict[str, Any], resolver: Resolver, notes: list[str],
+                 cache: dict[str, AuthSettings | None]) -> AuthSettings | None:
+    """The connection's auth: the document's global requirement, else what most
+    operations require (set once, not on each), else the one declared scheme."""
+    if conn_auth is not None:
+        return conn_auth
+    counts: Counter[str] = Counter()
+    first: dict[str, AuthSettings] = {}
+    for _, own in own_auths:
+        if own is not None and own.kind != "none":
+            key = repr(own)
+            counts[key] += 1
+            first.setdefault(key, own)
+    if counts:
+        return first[counts.most_common(1)[0][0]]
+    if len(schemes) == 1:  # declared but required nowhere
+        return auth_for_requirements([{next(iter(schemes)): []}], schemes, resolver, notes,
+                                     cache)
+    return None
+
+
 def plan_openapi(text: str, source: str = "") -> ImportPlan:
     doc = load_json_or_yaml(text, source)
     if not isinstance(doc, dict):
@@ -187,11 +211,10 @@ def plan_openapi(text: str, source: str = "") -> ImportPlan:
     auth_cache: dict[str, AuthSettings | None] = {}
     conn_auth = auth_for_requirements(doc.get("security"), schemes, resolver, plan.notes,
                                       auth_cache)
-    if conn_auth is None and len(schemes) == 1:  # declared but not required globally
-        conn_auth = auth_for_requirements([{next(iter(schemes)): []}], schemes, resolver,
-                                          plan.notes, auth_cache)
     variables: dict[str, str] = {}
     folders: set[str] = set()
+    own_auths: list[tuple[Request, AuthSettings | None]] = []
+    callbacks = 0
     for raw_path, raw_item in paths.items():
         item = resolver.deref(raw_item)
         for method in METHODS:
@@ -233,12 +256,23 @@ def plan_openapi(text: str, source: str = "") -> ImportPlan:
                 media = _media(body.get("content"), resolver)
                 if media is not None:
                     req.body = _body(media[0], media[1], resolver)
-            if "security" in op:
-                own = auth_for_requirements(op["security"], schemes, resolver, plan.notes,
-                                            auth_cache)
-                if own is not None and own != conn_auth:
-                    req.auth = own
+            own = auth_for_requirements(op["security"], schemes, resolver, plan.notes,
+                                        auth_cache) if "security" in op else None
+            own_auths.append((req, own))
+            if isinstance(op.get("callbacks"), dict):
+                callbacks += len(op["callbacks"])
             plan.requests.append(req)
+    conn_auth = _shared_auth(conn_auth, own_auths, schemes, resolver, plan.notes, auth_cache)
+    for req, own in own_auths:
+        if own is not None and own != conn_auth:
+            req.auth = own  # only what differs from the connection's
+    webhooks = doc.get("webhooks")
+    if isinstance(webhooks, dict) and webhooks:
+        plan.notes.append(f"{len(webhooks)} webhook(s) were not imported (they describe "
+                          "requests the API sends to you, not requests to send).")
+    if callbacks:
+        plan.notes.append(f"{callbacks} callback(s) were not imported (requests the API "
+                          "makes back to you).")
     if resolver.external:
         plan.notes.append(f"{len(resolver.external)} external $ref(s) were not followed "
                           "(only references inside the document are).")

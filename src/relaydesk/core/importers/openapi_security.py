@@ -91,6 +91,19 @@ def auth_for_requirements(requirements: Any, schemes: dict[str, Any], resolver: 
             if name not in cache:
                 scheme = resolver.deref(schemes.get(name))
                 cache[name] = scheme_auth(scheme, notes, str(name)) if scheme else None
-            if cache[name] is not None:
-                return cache[name]
+            found = cache[name]
+            if found is None:
+                continue
+            others = [str(n) for n in requirement if n != name]
+            if others:  # e.g. an app id and an app key, both required
+                notes.append(f"The API requires '{name}' together with "
+                             f"{', '.join(repr(o) for o in others)}; Relaydesk keeps "
+                             f"'{name}' as the auth, so add the other(s) as a header or "
+                             "query parameter with a secret variable.")
+            scopes = requirement[name]
+            if found.kind == "oauth2" and isinstance(scopes, list) and scopes:
+                # the operation's own scopes, not every scope the scheme lists
+                return AuthSettings("oauth2", {**found.params,
+                                               "scope": " ".join(str(x) for x in scopes)})
+            return found
     return None

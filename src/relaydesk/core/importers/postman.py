@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import FileFormatError
 from ..model import AuthSettings, Body, Connection, KeyValue, MultipartField, Request
 from ..templating import render
 from .common import (
@@ -34,6 +35,8 @@ __all__ = ["plan_postman", "postman_auth"]
 _LANG_TYPES = {"text": "text/plain", "xml": "application/xml", "html": "text/html",
                "javascript": "application/javascript", "json": "application/json"}
 Secrets = dict[str, str]
+_SIGNATURES = {"awsv4": "AWS Signature v4", "oauth1": "OAuth 1.0", "hawk": "Hawk",
+               "akamai": "Akamai EdgeGrid", "edgegrid": "Akamai EdgeGrid", "ntlm": "NTLM"}
 
 
 def _params(raw: Any, v20: bool, source: str) -> dict[str, Any]:
@@ -71,6 +74,15 @@ def postman_auth(raw: Any, source: str, notes: list[str]
         where = "query" if s("in") == "query" else "header"
         return (AuthSettings("apikey", {"name": s("key") or "X-API-Key", "in": where}),
                 {"value": s("value")})
+    if kind == "oauth2" and s("accessToken") and "{{" not in s("accessToken"):
+        # A token Postman already fetched: usable as it is (until it expires).
+        notes.append("An OAuth 2.0 access token saved in the collection was imported as a "
+                     "bearer token (stored in the keyring); when it expires, set up the "
+                     "OAuth flow on the connection.")
+        if s("addTokenTo") == "queryParams":
+            return AuthSettings("apikey", {"name": "access_token", "in": "query"}), {
+                "value": s("accessToken")}
+        return AuthSettings("bearer"), {"token": s("accessToken")}
     if kind == "oauth2":
         grant = s("grant_type") or "authorization_code"
         params = {"grant": "client_credentials" if grant == "client_credentials"
@@ -81,6 +93,10 @@ def postman_auth(raw: Any, source: str, notes: list[str]
             params["client_auth"] = "post"
         return (AuthSettings("oauth2", {k: v for k, v in params.items() if v}),
                 {"client_secret": s("clientSecret")})
+    if kind in _SIGNATURES:
+        notes.append(f"{_SIGNATURES[kind]} signs each request once; Relaydesk does not "
+                     "compute it, so it was left out (no key was stored).")
+        return AuthSettings("none"), {}
     notes.append(f"'{kind}' authentication is not supported by Relaydesk; it was left out.")
     return AuthSettings("none"), {}
 
@@ -93,6 +109,7 @@ class _State:
     variables: dict[str, str] = field(default_factory=dict)
     secret_vars: set[str] = field(default_factory=set)
     scripts: int = 0
+    examples: int = 0
     pending: list[tuple[Request, str]] = field(default_factory=list)  # request, raw URL
 
 
@@ -147,9 +164,12 @@ def _url(raw: Any, st: _State) -> tuple[str, list[KeyValue]]:
         path = url.get("path")
         path_text = "/".join(as_str(p) if not isinstance(p, dict) else as_str(p.get("value"))
                              for p in path) if isinstance(path, list) else as_str(path)
-        proto = as_str(url.get("protocol")) or "https"
+        proto = as_str(url.get("protocol"))
         port = f":{as_str(url.get('port'))}" if url.get("port") else ""
-        base = f"{proto}://{host_text}{port}/{path_text.lstrip('/')}"
+        # A host that is one variable ("{{baseUrl}}") holds its own scheme.
+        scheme = f"{proto}://" if proto or not host_text.startswith("{{") else ""
+        base = f"{scheme or 'https://'}{host_text}{port}/{path_text.lstrip('/')}" if (
+            scheme or not host_text) else f"{host_text}{port}/{path_text.lstrip('/')}"
     for var in as_list(url.get("variable"), st.source, "URL path variables"):
         if isinstance(var, dict) and var.get("key"):
             key, value = as_str(var.get("key")), as_str(var.get("value"))
@@ -222,7 +242,10 @@ def _walk(items: Any, parent: str, inherited: tuple[AuthSettings, Secrets, str] 
         raise fail(st.source, "has folders nested more than 64 levels deep")
     for item in as_list(items, st.source, "\"item\""):
         if not isinstance(item, dict):
-            raise fail(st.source, "every entry of \"item\" must be an object")
+            st.plan.notes.append(f"Left out an entry of '{parent}' that is not an object.")
+            continue
+        responses = item.get("response")
+        st.examples += len(responses) if isinstance(responses, list) else 0
         st.scripts += len(item.get("event") or []) if isinstance(item.get("event"), list) else 0
         own = postman_auth(item.get("auth"), st.source, st.plan.notes)
         here = (own[0], own[1], "") if own is not None else inherited
@@ -233,7 +256,10 @@ def _walk(items: Any, parent: str, inherited: tuple[AuthSettings, Secrets, str] 
             _walk(item.get("item"), path, here, st, depth + 1)
             continue
         path = st.namer.child(parent, item.get("name"), "Request")
-        _request(item, path, here, st)
+        try:
+            _request(item, path, here, st)
+        except FileFormatError as exc:  # one odd request never costs the whole file
+            st.plan.notes.append(f"Left out '{path}': {exc.reason}.")
 
 
 def _request(item: dict[str, Any], path: str,
@@ -275,7 +301,13 @@ def plan_postman(text: str, source: str = "") -> ImportPlan:
         from .postman_env import plan_postman_environment
 
         return plan_postman_environment(doc, source)
+    if "info" not in doc and isinstance(doc.get("requests"), list):
+        from .postman_v1 import v1_to_v2
+
+        doc = v1_to_v2(doc, source)
     info = doc.get("info")
+    if info is None and isinstance(doc.get("item"), list):  # newman runs these too
+        info = {"name": doc.get("name")}
     if not isinstance(info, dict):
         raise fail(source, "is not a Postman collection (no \"info\" object)")
     if not isinstance(doc.get("item"), list):
@@ -289,6 +321,10 @@ def plan_postman(text: str, source: str = "") -> ImportPlan:
     top = (coll_auth[0], coll_auth[1], "collection") if coll_auth else None
     st.namer = Namer()
     _walk(doc["item"], conn_path, top, st)
+    left_out = [n for n in st.plan.notes if n.startswith("Left out")]
+    if not st.pending and left_out:  # every entry was unusable: say why, write nothing
+        raise fail(source, "holds no request that can be imported ("
+                   + left_out[0].removeprefix("Left out ").rstrip(".") + ")")
     _finish(st, conn_path, coll_auth, text_of(info.get("description")))
     return st.plan
 
@@ -315,6 +351,9 @@ def _finish(st: _State, conn_path: str, coll_auth: tuple[AuthSettings, Secrets] 
     if hidden:
         st.plan.notes.append("Secret variables were not written to the connection: "
                              + ", ".join(hidden) + ".")
+    if st.examples:
+        st.plan.notes.append(f"{st.examples} saved example response(s) were not imported "
+                             "(Relaydesk keeps the requests, not their examples).")
     if st.scripts:
         st.plan.notes.append(f"{st.scripts} Postman script(s) were not imported "
                              "(Relaydesk runs no scripts).")
