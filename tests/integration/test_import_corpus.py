@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from relaydesk.cli.import_files import run_file_import
 from relaydesk.core.errors import RelaydeskError
 from relaydesk.core.secrets import SecretStore
 from tests.conftest import MemoryKeyring
+from tests.corpus import MISSING_REASON, corpus_dir
 from tests.integration.corpus_counts import credentials_in, expected_requests
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
@@ -31,22 +31,8 @@ MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))["f
 WHOLE_TARGET = 0.98
 
 
-def _corpus_dir() -> Path | None:
-    """The files live outside git (third-party data): $RELAYDESK_CORPUS, the checkout's
-    tests/data/corpus/files, or a shared/corpus folder beside the checkout."""
-    candidates = [os.environ.get("RELAYDESK_CORPUS", ""), str(CORPUS / "files"),
-                  str(CORPUS.parents[3] / "shared" / "corpus"),
-                  str(CORPUS.parents[3].parent / "shared" / "corpus")]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / MANIFEST[0]["file"]).is_file():
-            return Path(candidate)
-    return None
-
-
-FILES = _corpus_dir()
-pytestmark = pytest.mark.skipif(
-    FILES is None, reason="the real-file corpus is not on this machine (see "
-                          "tests/data/corpus/SOURCES.md to lay it out)")
+FILES = corpus_dir(MANIFEST[0]["file"])
+pytestmark = pytest.mark.skipif(FILES is None, reason=MISSING_REASON)
 
 
 class _Ctx(Context):
@@ -57,7 +43,7 @@ class _Ctx(Context):
         self.keyring = keyring
 
     def secrets(self) -> SecretStore:
-        return SecretStore(self.keyring, self.workspace().id)
+        return SecretStore.for_workspace(self.keyring, self.workspace())
 
 
 @dataclass
