@@ -14,6 +14,7 @@ __all__ = ["WindowActions", "make_actions"]
 @dataclass
 class WindowActions:
     send: QAction
+    send_bypassing_cache: QAction
     save: QAction
     focus_url: QAction
     quick_open: QAction
@@ -27,8 +28,7 @@ def make_actions(window: QWidget, handlers: dict[str, Callable[[], object]]) -> 
     def act(name: str, text: str, *keys: str | QKeySequence.StandardKey) -> QAction:
         action = QAction(text, window)
         # Window-wide (QAction's default context), so the shortcut works whichever
-        # child has focus. Always setShortcuts: PySide's setShortcut overloads make
-        # every Qt enum (see qt_enum_ints).
+        # child has focus.
         action.setShortcuts([QKeySequence(k) for k in keys])
         action.triggered.connect(lambda _checked=False: handlers[name]())
         window.addAction(action)
@@ -36,6 +36,8 @@ def make_actions(window: QWidget, handlers: dict[str, Callable[[], object]]) -> 
 
     return WindowActions(
         send=act("send", "Send", "Ctrl+Return", "Ctrl+Enter"),
+        send_bypassing_cache=act("send_bypassing_cache", "Send, bypassing the cache",
+                                 "Ctrl+Shift+Return", "Ctrl+Shift+Enter"),
         save=act("save", "Save", "Ctrl+S"),
         focus_url=act("focus_url", "Go to URL", "Ctrl+L"),
         quick_open=act("quick_open", "Open request…", "Ctrl+P"),

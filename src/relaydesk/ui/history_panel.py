@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -29,6 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from relaydesk.core.history import HistoryEntry, HistoryQuery
+
+from .dialogs import confirm
 
 __all__ = ["HistoryPanel", "HistorySource"]
 
@@ -148,7 +149,6 @@ class HistoryPanel(QWidget):
         self.cleared.emit()
 
     def _ask(self, question: str) -> bool:
-        answer = QMessageBox.question(self, "Clear history", question)
-        return bool(answer == QMessageBox.StandardButton.Yes)
+        return confirm(self, "Clear history", question)
 
 
