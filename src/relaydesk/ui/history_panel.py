@@ -132,9 +132,10 @@ class HistoryPanel(QWidget):
 
     def selected_entry(self) -> HistoryEntry | None:
         row = self.table.currentRow()
-        if row < 0 or self.table.item(row, 0) is None:
+        item = self.table.item(row, 0) if row >= 0 else None
+        if item is None:
             return None
-        return self._source.get(int(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)))
+        return self._source.get(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def open_selected(self) -> None:
         entry = self.selected_entry()

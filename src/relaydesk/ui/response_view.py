@@ -106,8 +106,8 @@ class ResponseView(QWidget):
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.setContentsMargins(12, 12, 12, 12)
         self.pages = QStackedWidget(self)
-        for w in (self.placeholder, self.tabs, self.error_label):
-            self.pages.addWidget(w)
+        for page in (self.placeholder, self.tabs, self.error_label):
+            self.pages.addWidget(page)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
