@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ..core.units import human_size, human_time
 from .body_panel import BodyPanel
 
-__all__ = ["ResponseView", "status_color"]
+__all__ = ["ResponseView", "cache_age", "cache_badge_text", "status_color"]
 
 _shared_executor: ThreadPoolExecutor | None = None
 
@@ -55,6 +55,43 @@ def status_color(status: int) -> str:
     return "#616161"
 
 
+def cache_age(resp: Any, now: float | None = None) -> float | None:
+    """Seconds since the origin server made a cached response, or None if unknown.
+
+    HTTP's own reckoning (RFC 9111 §4.2.3): the ``Date`` the server stamped on it,
+    plus any ``Age`` a cache on the way had already added.
+    """
+    import email.utils
+    import time
+
+    stamped = resp.header("date")
+    try:
+        when = email.utils.parsedate_to_datetime(stamped).timestamp() if stamped else None
+    except (TypeError, ValueError):
+        when = None
+    try:
+        carried = max(0.0, float(resp.header("age") or 0))
+    except ValueError:
+        carried = 0.0
+    if when is None:
+        return carried or None
+    return max(0.0, (time.time() if now is None else now) - when) + carried
+
+
+def cache_badge_text(resp: Any, now: float | None = None) -> str:
+    """"from cache · 42 s old" (or just "from cache" when the age is unknown)."""
+    age = cache_age(resp, now)
+    if age is None:
+        return "from cache"
+    if age < 60:
+        old = f"{age:.0f} s"
+    elif age < 3600:
+        old = f"{age // 60:.0f} min"
+    else:
+        old = f"{age / 3600:.1f} h"
+    return f"from cache · {old} old"
+
+
 def _badge(text: str, color: str) -> str:
     return (f"QLabel {{ background: {color}; color: white; border-radius: 3px; "
             f"padding: 2px 8px; font-weight: bold; }}")
@@ -72,8 +109,10 @@ class ResponseView(QWidget):
         self.size_label = QLabel(self)
         self.cache_label = QLabel("from cache", self)
         self.cache_label.setStyleSheet(_badge("", "#6d4c9f"))
-        self.cache_label.setToolTip("Served from the response cache; enable 'Bypass cache' "
-                                    "in the request settings to send it again.")
+        self.cache_label.setObjectName("cacheBadge")
+        self.cache_label.setToolTip("Served from the connection's response cache: the "
+                                    "server was not asked. Send, bypassing the cache "
+                                    "(Ctrl+Shift+Enter) asks it again.")
         self.progress = QProgressBar(self)
         self.progress.setMaximumWidth(260)
         self.progress.setTextVisible(True)
@@ -146,6 +185,8 @@ class ResponseView(QWidget):
         self.size_label.setToolTip(f"{resp.size:,} bytes")
         for w in (self.status_label, self.time_label, self.size_label):
             w.show()
+        if resp.from_cache:
+            self.cache_label.setText(cache_badge_text(resp))
         self.cache_label.setVisible(bool(resp.from_cache))
         self.problem_label.setText(resp.problem or "")
         self.problem_label.setVisible(bool(resp.problem))
