@@ -1,12 +1,15 @@
 """Small modal questions shared by the window, the tree and the panels.
 
-``QMessageBox`` and ``QInputDialog`` are imported on demand: their Python types are
-made the first time they are named, and nothing in the first frame asks anything.
+Qt is imported on demand: nothing in the first frame asks anything, and a module
+that imports PySide6 when it loads has its source scanned by PySide's import hook.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 __all__ = ["ask", "ask_text", "confirm"]
 

@@ -54,6 +54,12 @@ Role = Qt.ItemDataRole
 ROLE_PATH = Role.UserRole + 1
 ROLE_KIND = Role.UserRole + 2
 ROLE_METHOD = Role.UserRole + 3
+# The roles the model answers; views ask for a few more per row and paint (font,
+# colours, check state, …), which are answered at once.
+_DISPLAY, _EDIT = int(Role.DisplayRole), int(Role.EditRole)
+_TOOLTIP, _DECORATION = int(Role.ToolTipRole), int(Role.DecorationRole)
+_ANSWERED = frozenset({_DISPLAY, _EDIT, _TOOLTIP, _DECORATION,
+                       ROLE_PATH, ROLE_KIND, ROLE_METHOD})
 MIME_PATHS = "application/x-relaydesk-paths"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -244,6 +250,14 @@ class WorkspaceTreeModel(QAbstractItemModel):
         node = self._node(parent)
         return 0 if node.kind == "request" else len(self._children(node))
 
+    def hasChildren(self, parent: AnyIndex = _TOP) -> bool:
+        """Answered from the path index: a closed folder's rows are not made to draw
+        its expand arrow."""
+        node = self._node(parent)
+        if node.children is not None:
+            return bool(node.children)
+        return node.kind != "request" and node.path in self._item_index()
+
     def columnCount(self, parent: AnyIndex = _TOP) -> int:
         return 1
 
@@ -252,11 +266,11 @@ class WorkspaceTreeModel(QAbstractItemModel):
             return _Flag.ItemIsDropEnabled  # the top level takes connections
         return _FLAGS[self._node(index).kind]
 
-    def data(self, index: AnyIndex, role: int = Role.DisplayRole) -> object:
-        if not index.isValid():
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> object:
+        if role not in _ANSWERED or not index.isValid():
             return None
         node = self._node(index)
-        if role == Role.DisplayRole or role == Role.EditRole:
+        if role in (_DISPLAY, _EDIT):
             return node.name
         if node.tip is None:
             self._describe(node)
@@ -266,9 +280,9 @@ class WorkspaceTreeModel(QAbstractItemModel):
             return node.kind
         if role == ROLE_METHOD:
             return node.method
-        if role == Role.ToolTipRole:
+        if role == _TOOLTIP:
             return f"{node.path}\n{node.tip}" if node.tip else node.path
-        if role == Role.DecorationRole:
+        if role == _DECORATION:
             if node.kind != "request":
                 from .tree_icons import kind_icon
 
@@ -277,9 +291,9 @@ class WorkspaceTreeModel(QAbstractItemModel):
                 return self.request_icon(node.method)
         return None
 
-    def setData(self, index: AnyIndex, value: object, role: int = Role.EditRole) -> bool:
+    def setData(self, index: AnyIndex, value: object, role: int = _EDIT) -> bool:
         """Rename through the model; groups are path prefixes, not items."""
-        if role != Role.EditRole or not index.isValid():
+        if role != _EDIT or not index.isValid():
             return False
         node = self._node(index)
         name = str(value).strip()
