@@ -496,3 +496,26 @@ def test_ctrl_f_opens_the_response_search(window: Any, qtbot: Any) -> None:
     tab.view.body.pretty_view.setFocus()
     qtbot.keyClick(tab.view.body.pretty_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(bar.isVisible, timeout=2000)
+
+
+def test_tree_lists_rows_without_reading_files_and_keeps_expansion_across_reloads(
+        window: Any, qtbot: Any) -> None:
+    service, tree = window.service, window.tree
+    service.create_folder("local/echo", "box")
+    service.create_request("local/echo/box", "Inner", url="/echo/inner")
+    ws = service.workspace
+    ws.reload()  # every request file unread again
+    tree.reload()
+    unread = ws.pending_requests()
+    assert unread == 4
+    model = tree.model
+    box = model.index_for_path("local/echo/box")
+    assert model.rowCount(box) == 1 and model.hasChildren(box)
+    assert model.path_of(model.index(0, 0, box)) == "local/echo/box/Inner"
+    assert ws.pending_requests() == unread  # listing rows read no request file
+
+    tree.expand_path("local/echo/box")
+    tree.select_path("local/echo/box/Inner")
+    tree.reload()
+    assert tree.view.isExpanded(tree.model.index_for_path("local/echo/box"))
+    assert tree.current_path() == "local/echo/box/Inner"
