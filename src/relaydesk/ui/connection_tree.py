@@ -7,7 +7,7 @@ never shows modal error boxes itself: it emits ``errorOccurred`` with the messag
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
@@ -26,9 +26,12 @@ from relaydesk.core.model import split_path
 
 from .dialogs import ask_text, confirm
 from .service import Service
-from .tree_model import TreeFilterProxy, WorkspaceTreeModel
+from .tree_model import WorkspaceTreeModel
 from .widgets.file_drop_tree import FileDropTreeView
 from .widgets.method_badge import badge_box
+
+if TYPE_CHECKING:
+    from .tree_filter import TreeFilterProxy
 
 __all__ = ["ConnectionTree"]
 
@@ -228,6 +231,8 @@ class ConnectionTree(QWidget):
     @property
     def proxy(self) -> TreeFilterProxy:
         if self._proxy is None:
+            from .tree_filter import TreeFilterProxy
+
             self._proxy = TreeFilterProxy(self)
             self._proxy.setSourceModel(self.model)
         return self._proxy

@@ -29,7 +29,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
@@ -46,7 +45,6 @@ __all__ = [
     "ROLE_KIND",
     "ROLE_METHOD",
     "ROLE_PATH",
-    "TreeFilterProxy",
     "WorkspaceTreeModel",
 ]
 
@@ -388,17 +386,3 @@ class WorkspaceTreeModel(QAbstractItemModel):
         for src, dst in done:
             self.moved.emit(src, dst)
         return bool(done)
-
-
-class TreeFilterProxy(QSortFilterProxyModel):
-    """Filter box: an item stays if it, an ancestor or a descendant matches.
-
-    Both rules are Qt's own (recursive filtering, auto-accepted child rows), so the
-    filter runs in C++ apart from the model's own calls.
-    """
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.setRecursiveFilteringEnabled(True)
-        self.setAutoAcceptChildRows(True)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
