@@ -2,8 +2,9 @@
 
 The window composes its parts: the tree panel, the tabs, a ``SendController`` that
 owns the sends in flight, the History and Runner ``Docks``, and one
-``MessageBridge`` for status text and problems. The parts emit signals;
-``_wire`` is the one place that connects them.
+``MessageBridge`` for status text and problems. The parts emit signals and never
+call the window; ``_wire`` is the one place that connects them (``_wire_tab`` does
+the same for each request tab as it opens).
 """
 
 from __future__ import annotations
