@@ -61,7 +61,7 @@ async def run(window: Any, service: Any) -> None:
 
 
 async def _send(window: Any, tab: Any) -> None:
-    window.send(tab)
+    window.sending.send(tab)
     for _ in range(1000):
         await asyncio.sleep(0.01)
         if not tab.busy() and tab.view.body.is_loaded():

@@ -33,15 +33,15 @@ HOOK = textwrap.dedent('''
         for i in range(int(os.environ["ROUNDS"])):
             path = ["local/echo/Get echo", "local/echo/Json"][i % 2]
             tab = window.open_request(path)
-            window.send(tab)
+            window.sending.send(tab)
             await asyncio.sleep(0)
             while tab.busy():
                 await asyncio.sleep(0.005)
         # One cancelled request too: cancelling must not leave anything behind.
         tab = window.open_request("local/echo/Slow")
-        window.send(tab)
+        window.sending.send(tab)
         await asyncio.sleep(0.2)
-        window.cancel(tab)
+        window.sending.cancel(tab)
         while tab.busy():
             await asyncio.sleep(0.005)
         with open(os.environ["RESULT_FILE"], "w") as f:

@@ -82,7 +82,7 @@ def test_oauth_editor_gets_a_token_and_requests_use_it(
     assert saved.auth.kind == "oauth2" and saved.auth.get("client_id") == "basic-client"
 
     tab = window.open_request("idp/api/Me")
-    window.send(tab)
+    window.sending.send(tab)
     _wait_response(qtbot, tab)
     assert status_text(tab.view).startswith("200"), status_text(tab.view)
     assert _echoed(tab)["client_id"] == "basic-client"
@@ -91,7 +91,7 @@ def test_oauth_editor_gets_a_token_and_requests_use_it(
 
     # A revoked token: the 401 is answered by fetching a new one and sending once more.
     oauth.state.by_access(tokens.access_token).revoked = True  # type: ignore[union-attr]
-    window.send(tab)
+    window.sending.send(tab)
     _wait_response(qtbot, tab)
     assert status_text(tab.view).startswith("200"), status_text(tab.view)
     assert service.oauth.tokens("idp/api").access_token != tokens.access_token
@@ -127,7 +127,7 @@ def test_history_records_sends_and_opens_an_entry_as_a_new_tab(
     assert panel is not None and panel.table.rowCount() == 0
 
     tab = window.open_request("local/echo/Get echo")
-    window.send(tab)
+    window.sending.send(tab)
     _wait_response(qtbot, tab)
     assert panel.table.rowCount() == 1  # refreshed after the send
     assert panel.table.item(0, 4).text() == f"{echo_server}/echo/hello"
@@ -139,7 +139,7 @@ def test_history_records_sends_and_opens_an_entry_as_a_new_tab(
     assert opened is not tab and opened.path.startswith("History/")
     assert opened.edited_request().url == f"{echo_server}/echo/hello"
     assert opened.modified  # not in the workspace: closing asks to save
-    window.send(opened)
+    window.sending.send(opened)
     _wait_response(qtbot, opened)
     assert _echoed(opened)["path"] == "/echo/hello"
     assert panel.table.rowCount() == 2
@@ -149,7 +149,7 @@ def test_failed_send_is_recorded_with_its_error(window: Any, service: Any, qtbot
     service.create_connection(Connection(path="dead/port", base_url="http://127.0.0.1:9"))
     service.create_request("dead/port", "Nothing", url="/x")
     tab = window.open_request("dead/port/Nothing")
-    window.send(tab)
+    window.sending.send(tab)
     _wait_response(qtbot, tab)
     entries = service.history.search()
     assert entries[0].url == "http://127.0.0.1:9/x" and entries[0].status is None
@@ -257,7 +257,7 @@ def test_fetch_all_pages_error_is_plain(window: Any, service: Any, qtbot: Any,
     service.create_connection(Connection(path="pages/bad", base_url=paging))
     service.create_request("pages/bad", "Loop", url="/loop")
     tab = window.open_request("pages/bad/Loop")
-    window.fetch_all_pages(tab)
+    window.sending.fetch_all_pages(tab)
     _wait_response(qtbot, tab)
     assert "The request did not complete" in status_text(tab.view)
     assert "repeats a page already fetched" in status_text(tab.view) and not tab.busy()
@@ -275,7 +275,7 @@ def test_send_reaches_the_server_every_time_unless_the_connection_caches(
     tab = window.open_request("local/echo/Count")
     counts = []
     for _ in range(2):
-        window.send(tab)
+        window.sending.send(tab)
         _wait_response(qtbot, tab)
         assert not tab.view.response().from_cache and tab.view.cache_label.isHidden()
         counts.append(_echoed(tab)["count"])
@@ -283,11 +283,11 @@ def test_send_reaches_the_server_every_time_unless_the_connection_caches(
 
     service.save_connection(replace(service.connection("local/echo"), cache_ttl=300.0),
                             old_path="local/echo")
-    window.send(tab)
+    window.sending.send(tab)
     _wait_response(qtbot, tab)
     assert not tab.view.response().from_cache
     first = _echoed(tab)["count"]
-    window.send(tab)
+    window.sending.send(tab)
     _wait_response(qtbot, tab)
     assert tab.view.response().from_cache and tab.view.cache_label.isVisible()
     assert tab.view.response().cache_age >= 0 and _echoed(tab)["count"] == first
@@ -307,7 +307,7 @@ def test_pasted_bearer_token_goes_to_the_keyring_not_the_workspace(
 
     monkeypatch.setattr(QMessageBox, "question", question)
     tab = window.open_request("local/echo/Get echo")
-    window.paste_curl(tab, f"curl -H 'Authorization: Bearer canary-123' "
+    window.sending.paste_curl(tab, f"curl -H 'Authorization: Bearer canary-123' "
                            f"-H 'X-Trace: t1' {echo_server}/echo/lifted")
     assert asked and "credential" in asked[0]
     req = tab.edited_request()
@@ -321,7 +321,7 @@ def test_pasted_bearer_token_goes_to_the_keyring_not_the_workspace(
     assert service.request("local/echo/Get echo").auth.kind == "bearer"
     assert "canary-123" in memory_keyring.passwords.values()
 
-    window.send(tab)
+    window.sending.send(tab)
     _wait_response(qtbot, tab)
     echoed = _echoed(tab)
     assert echoed["path"] == "/echo/lifted"
@@ -337,10 +337,10 @@ def test_declined_credential_is_not_stored(window: Any, qtbot: Any, monkeypatch:
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.No)
     tab = window.open_request("local/echo/Get echo")
-    window.paste_curl(tab, f"curl -H 'X-API-Key: k-999' {echo_server}/echo/k")
+    window.sending.paste_curl(tab, f"curl -H 'X-API-Key: k-999' {echo_server}/echo/k")
     assert "k-999" not in memory_keyring.passwords.values()
     assert all(h.name.lower() != "x-api-key" for h in tab.edited_request().headers)
-    window.send(tab)
+    window.sending.send(tab)
     _wait_response(qtbot, tab)
     assert "not saved yet" in status_text(tab.view)
 

@@ -26,7 +26,7 @@ def _ok(dialog: Any, qtbot: Any) -> None:
 
 
 def _send_and_wait(window: Any, tab: Any, qtbot: Any, timeout: int = 10000) -> None:
-    window.send(tab)
+    window.sending.send(tab)
     assert tab.busy()
     qtbot.waitUntil(lambda: not tab.busy(), timeout=timeout)
 
@@ -60,7 +60,7 @@ def test_create_connection_add_request_send(window: Any, qtbot: Any, echo_server
 
 def test_cancel_slow_request(window: Any, qtbot: Any) -> None:
     tab = window.open_request("local/echo/Slow")
-    window.send(tab)
+    window.sending.send(tab)
     qtbot.wait(300)
     assert tab.busy()
     started = time.monotonic()
@@ -87,7 +87,7 @@ def test_paste_curl_fills_the_request(window: Any, qtbot: Any, monkeypatch: Any,
     QApplication.clipboard().setText(
         "curl -X PUT 'https://api.example.com/v1/items?id=7' -H 'X-Trace: abc' "
         "-u alice:s3cret --data-raw '{\"a\": 1}'")
-    window.actions.focus_url.trigger()  # Ctrl+L
+    window.window_actions.focus_url.trigger()  # Ctrl+L
     assert tab.editor.url_bar.hasFocus()
     qtbot.keyClick(tab.editor.url_bar, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     req = tab.editor.request()
@@ -225,12 +225,16 @@ def test_move_by_drag_and_drop(window: Any, qtbot: Any, gui_workspace: Workspace
 
 
 def test_groups_do_not_move_or_rename(window: Any, qtbot: Any) -> None:
-    # Items keep Qt's default flags (see tree_model); the model refuses a group's drag
-    # and rename itself.
+    from relaydesk.ui.tree_model import MIME_PATHS
+
+    # A group is a path prefix: it takes drops but cannot be dragged or renamed.
     model = window.tree.model
     group = model.index_for_path("local")
     assert model.kind_of(group) == "group"
-    assert model.mimeData([group]) is None  # no drag starts
+    assert not model.flags(group) & Qt.ItemFlag.ItemIsDragEnabled
+    assert model.flags(group) & Qt.ItemFlag.ItemIsDropEnabled
+    assert model.flags(model.index_for_path("local/echo")) & Qt.ItemFlag.ItemIsDragEnabled
+    assert not model.mimeData([group]).hasFormat(MIME_PATHS)  # carries nothing to move
     assert not model.setData(group, "elsewhere", Qt.ItemDataRole.EditRole)
     assert model.index_for_path("local").isValid()
     # F2 on a group (Rename… is off for it) opens no editor in the tree either.
@@ -244,17 +248,18 @@ def test_groups_do_not_move_or_rename(window: Any, qtbot: Any) -> None:
     assert tree.view.state() != QAbstractItemView.State.EditingState
 
 
-def test_tree_model_keeps_no_wrapper_of_a_qt_made_item(window: Any, qtbot: Any) -> None:
-    # PySide is not told when Qt frees an object Qt made (the model's root item); a
-    # wrapper kept past its life was once handed out for a new selection model that
-    # Qt put at the same address ("'QStandardItem' object has no attribute …").
-    import shiboken6
-
+def test_tree_index_kept_past_a_reload_finds_no_stale_node(window: Any, qtbot: Any) -> None:
+    # Indexes carry a node's serial number: one kept past a reload (as Qt's internals
+    # sometimes do) answers as the root instead of reaching a node that is gone.
     model = window.tree.model
+    old = model.index_for_path("local/echo/Get echo")
+    assert model.path_of(old) == "local/echo/Get echo"
     model.reload()
-    items = [node.item for node in model._by_path.values() if node.item is not None]
-    assert len(items) == len(model._by_path) - 1  # every node but the root
-    assert all(shiboken6.createdByPython(item) for item in items)
+    assert model.path_of(old) == ""
+    assert not model.parent(old).isValid()
+    fresh = model.index_for_path("local/echo/Get echo")
+    assert model.path_of(fresh) == "local/echo/Get echo"
+    assert model.path_of(model.parent(fresh)) == "local/echo"
 
 
 def test_tree_context_menu_and_shortcut_scope(window: Any, qtbot: Any) -> None:
@@ -449,7 +454,7 @@ def test_save_shortcut_and_state_restored(window: Any, qtbot: Any, service: Any,
     tab = window.open_request("local/echo/Slow")
     tab.editor.set_request(Request(path=tab.path, method="PATCH", url="/echo/p"))
     tab.set_modified(True)
-    window.actions.save.trigger()
+    window.window_actions.save.trigger()
     assert not tab.modified
     doc = json.loads((gui_workspace.root / "connections/local/echo/Slow.request.json")
                      .read_text())
@@ -492,3 +497,26 @@ def test_ctrl_f_opens_the_response_search(window: Any, qtbot: Any) -> None:
     tab.view.body.pretty_view.setFocus()
     qtbot.keyClick(tab.view.body.pretty_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(bar.isVisible, timeout=2000)
+
+
+def test_tree_lists_rows_without_reading_files_and_keeps_expansion_across_reloads(
+        window: Any, qtbot: Any) -> None:
+    service, tree = window.service, window.tree
+    service.create_folder("local/echo", "box")
+    service.create_request("local/echo/box", "Inner", url="/echo/inner")
+    ws = service.workspace
+    ws.reload()  # every request file unread again
+    tree.reload()
+    unread = ws.pending_requests()
+    assert unread == 4
+    model = tree.model
+    box = model.index_for_path("local/echo/box")
+    assert model.rowCount(box) == 1 and model.hasChildren(box)
+    assert model.path_of(model.index(0, 0, box)) == "local/echo/box/Inner"
+    assert ws.pending_requests() == unread  # listing rows read no request file
+
+    tree.expand_path("local/echo/box")
+    tree.select_path("local/echo/box/Inner")
+    tree.reload()
+    assert tree.view.isExpanded(tree.model.index_for_path("local/echo/box"))
+    assert tree.current_path() == "local/echo/box/Inner"

@@ -209,8 +209,8 @@ class BodyLoader(QObject):
         kind = classify(ctype, head)
         put = self._put
         if kind in ("image", "binary"):
-            data = b"".join([head, *chunks]) if kind == "image" else head[:HEX_LIMIT]
-            image = QImage.fromData(data) if kind == "image" else QImage()
+            whole = b"".join([head, *chunks]) if kind == "image" else head[:HEX_LIMIT]
+            image = QImage.fromData(whole) if kind == "image" else QImage()
             if kind == "image" and not image.isNull():
                 put(gen, cancel, "info", BodyInfo("image", ctype))
                 put(gen, cancel, "image", image)
@@ -231,10 +231,10 @@ class BodyLoader(QObject):
         decoder = codecs.getincrementaldecoder(_charset(ctype))(errors="replace")
         fmt = JsonReformatter() if kind == "json" else None
         raw_len = pretty_len = 0
-        data = head
+        data: bytes | None = head
         while True:
             final = data is None
-            text = decoder.decode(b"" if final else data, final=final)
+            text = decoder.decode(data or b"", final=final)
             if text:
                 piece = index_piece(text, raw_len)
                 raw_len += len(text)

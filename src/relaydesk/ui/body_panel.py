@@ -52,8 +52,11 @@ class BodyPanel(QWidget):
         self._hit_index = -1
         self._hit_count = 0
 
-        self.pretty_button = QPushButton("Pretty", self, checkable=True, checked=True)
-        self.raw_button = QPushButton("Raw", self, checkable=True)
+        self.pretty_button = QPushButton("Pretty", self)
+        self.raw_button = QPushButton("Raw", self)
+        for b in (self.pretty_button, self.raw_button):
+            b.setCheckable(True)
+        self.pretty_button.setChecked(True)
         group = QButtonGroup(self)
         group.setExclusive(True)
         for b in (self.pretty_button, self.raw_button):
@@ -61,7 +64,8 @@ class BodyPanel(QWidget):
             b.setFlat(False)
         self.status_label = QLabel("", self)
         self.status_label.setEnabled(False)
-        self.copy_button = QPushButton("Copy", self, toolTip="Copy the whole body")
+        self.copy_button = QPushButton("Copy", self)
+        self.copy_button.setToolTip("Copy the whole body")
         self.save_button = QPushButton("Save to file…", self)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
@@ -81,8 +85,8 @@ class BodyPanel(QWidget):
         image_area = QScrollArea(self, widgetResizable=True)
         image_area.setWidget(self.image_label)
         self.stack = QStackedWidget(self)
-        for w in (self.pretty_view, self.raw_view, image_area):
-            self.stack.addWidget(w)
+        for page in (self.pretty_view, self.raw_view, image_area):
+            self.stack.addWidget(page)
         self.search_bar = SearchBar(self)
         self.search_bar.hide()
 

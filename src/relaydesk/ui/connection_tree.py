@@ -6,11 +6,13 @@ never shows modal error boxes itself: it emits ``errorOccurred`` with the messag
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QInputDialog,
     QLineEdit,
     QMenu,
     QToolBar,
@@ -22,13 +24,18 @@ from PySide6.QtWidgets import (
 from relaydesk.core.errors import RelaydeskError
 from relaydesk.core.model import split_path
 
-from .qt_enum_ints import WIDGET_WITH_CHILDREN_SHORTCUT
+from .dialogs import ask_text, confirm
 from .service import Service
-from .tree_model import TreeFilterProxy, WorkspaceTreeModel
+from .tree_model import WorkspaceTreeModel
 from .widgets.file_drop_tree import FileDropTreeView
 from .widgets.method_badge import badge_box
 
+if TYPE_CHECKING:
+    from .tree_filter import TreeFilterProxy
+
 __all__ = ["ConnectionTree"]
+
+T = TypeVar("T")
 
 
 class ConnectionTree(QWidget):
@@ -96,13 +103,12 @@ class ConnectionTree(QWidget):
     # -- actions -----------------------------------------------------------------------
 
     def _make_actions(self) -> None:
-        def act(text: str, slot: object, shortcut: str | None = None) -> QAction:
+        def act(text: str, slot: Callable[[], object], shortcut: str | None = None) -> QAction:
             action = QAction(text, self)
-            action.triggered.connect(slot)
-            if shortcut:
-                # setShortcuts, and the context as a property: see qt_enum_ints.
-                action.setShortcuts([QKeySequence(shortcut)])
-                action.setProperty("shortcutContext", WIDGET_WITH_CHILDREN_SHORTCUT)
+            action.triggered.connect(lambda _checked=False: slot())
+            if shortcut:  # only while the tree has focus (F2, Del)
+                action.setShortcut(QKeySequence(shortcut))
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 self.view.addAction(action)
             return action
 
@@ -174,7 +180,7 @@ class ConnectionTree(QWidget):
             self.view.setCurrentIndex(index)
             self.view.scrollTo(index)
 
-    def _badge(self, method: str) -> object:
+    def _badge(self, method: str) -> QIcon:
         from .widgets.method_badge import badge_icon
 
         view = self.view
@@ -225,6 +231,8 @@ class ConnectionTree(QWidget):
     @property
     def proxy(self) -> TreeFilterProxy:
         if self._proxy is None:
+            from .tree_filter import TreeFilterProxy
+
             self._proxy = TreeFilterProxy(self)
             self._proxy.setSourceModel(self.model)
         return self._proxy
@@ -284,16 +292,17 @@ class ConnectionTree(QWidget):
 
     # -- operations (non-interactive; the ask_* wrappers prompt first) ----------------
 
-    def _run(self, fn: object, *args: object) -> object:
+    def _run(self, fn: Callable[[], T]) -> T | None:
+        """``fn()``, or None after reporting its error."""
         try:
-            return fn(*args)  # type: ignore[operator]
+            return fn()
         except RelaydeskError as exc:
             self.errorOccurred.emit(str(exc))
             return None
 
     def new_folder(self, parent: str, name: str) -> str | None:
-        path = self._run(self._service.create_folder, parent, name)
-        if isinstance(path, str):
+        path = self._run(lambda: self._service.create_folder(parent, name))
+        if path is not None:
             self.reload()
             self.expand_path(parent)
             self.select_path(path)
@@ -301,10 +310,10 @@ class ConnectionTree(QWidget):
         return None
 
     def new_request(self, parent: str, name: str) -> str | None:
-        req = self._run(self._service.create_request, parent, name)
+        req = self._run(lambda: self._service.create_request(parent, name))
         if req is None:
             return None
-        path: str = req.path  # type: ignore[attr-defined]
+        path = req.path
         self.reload()
         self.expand_path(parent)
         self.select_path(path)
@@ -312,8 +321,8 @@ class ConnectionTree(QWidget):
         return path
 
     def rename(self, path: str, name: str) -> str | None:
-        new_path = self._run(self._service.rename, path, name)
-        if isinstance(new_path, str):
+        new_path = self._run(lambda: self._service.rename(path, name))
+        if new_path is not None:
             self.reload()
             self.select_path(new_path)
             self.moved.emit(path, new_path)
@@ -321,8 +330,8 @@ class ConnectionTree(QWidget):
         return None
 
     def duplicate(self, path: str) -> str | None:
-        new_path = self._run(self._service.duplicate, path)
-        if isinstance(new_path, str):
+        new_path = self._run(lambda: self._service.duplicate(path))
+        if new_path is not None:
             self.reload()
             self.select_path(new_path)
             return new_path
@@ -342,8 +351,8 @@ class ConnectionTree(QWidget):
         conn = self._service.connection_for(self.current_path())
         if conn is None:
             return
-        line = self._run(self._service.import_line, conn.path)
-        if isinstance(line, str):
+        line = self._run(lambda: self._service.import_line(conn.path))
+        if line is not None:
             QGuiApplication.clipboard().setText(line)
             self.statusMessage.emit(f"Copied: {line}")
 
@@ -353,7 +362,7 @@ class ConnectionTree(QWidget):
             return
         text = self._run(lambda: self._service.curl_for(self._service.request(path),
                                                         self._environment))
-        if isinstance(text, str):
+        if text is not None:
             QGuiApplication.clipboard().setText(text)
             self.statusMessage.emit("Copied the request as a curl command.")
 
@@ -364,16 +373,12 @@ class ConnectionTree(QWidget):
         text = self._run(lambda: self._service.snippet(
             kind, self._service.request(path), self._environment,
             include_secrets=include_secrets))
-        if isinstance(text, str):
+        if text is not None:
             QGuiApplication.clipboard().setText(text)
             self.statusMessage.emit(f"Copied the request as {kind}"
                                     + (" (with secrets)." if include_secrets else "."))
 
     # -- interactive wrappers ------------------------------------------------------------
-
-    def _ask(self, title: str, label: str, text: str = "") -> str | None:
-        value, ok = QInputDialog.getText(self, title, label, QLineEdit.EchoMode.Normal, text)
-        return value.strip() if ok and value.strip() else None
 
     def ask_new_connection(self) -> QWidget:
         return self.edit_connection(None)
@@ -402,18 +407,18 @@ class ConnectionTree(QWidget):
 
     def ask_new_folder(self) -> None:
         parent = self._container()
-        if parent and (name := self._ask("New folder", f"Folder name inside {parent}:")):
+        if parent and (name := ask_text(self, "New folder", f"Folder name inside {parent}:")):
             self.new_folder(parent, name)
 
     def ask_new_request(self) -> None:
         parent = self._container()
-        if parent and (name := self._ask("New request", f"Request name inside {parent}:")):
+        if parent and (name := ask_text(self, "New request", f"Request name inside {parent}:")):
             self.new_request(parent, name)
 
     def ask_rename(self) -> None:
         path = self.current_path()
         if path and self._service.kind_of(path):
-            name = self._ask("Rename", f"New name for {path}:", split_path(path)[-1])
+            name = ask_text(self, "Rename", f"New name for {path}:", split_path(path)[-1])
             if name:
                 self.rename(path, name)
 
@@ -432,12 +437,6 @@ class ConnectionTree(QWidget):
         if not kind:
             return
         extra = "" if kind == "request" else " and everything inside it"
-        from PySide6.QtWidgets import QMessageBox  # on demand: costly type at start-up
-
-        answer = QMessageBox.question(
-            self, "Delete", f"Delete the {kind} '{path}'{extra}? This cannot be undone.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        if confirm(self, "Delete",
+                   f"Delete the {kind} '{path}'{extra}? This cannot be undone."):
             self.delete(path)

@@ -3,27 +3,27 @@
 Their panels load the HTTP stack and open the history database, so each is built the
 first time its dock is shown (or a run starts), never before the window's first paint.
 A dock joins the window's bottom area when it is first shown, unless the window's
-saved state already placed it: ``addDockWidget`` takes a Qt enum, and the first frame
-makes none (see ``qt_enum_ints``). The View menu's entries are this module's actions,
+saved state already placed it. The View menu's entries are this module's actions,
 because a dock's own ``toggleViewAction`` would show an unplaced dock floating.
+
+The docks know their host only as a ``QMainWindow`` (to place themselves); what the
+panels ask of the app (open a request, report a problem) leaves as signals, which
+the window wires in one place.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6 import QtCore
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QLabel, QWidget
-
-from .qt_enum_ints import BOTTOM_OR_RIGHT_DOCK
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
 if TYPE_CHECKING:
     import asyncio
 
     from .history_panel import HistoryPanel
-    from .main_window import MainWindow
     from .runner_panel import RunnerPanel
     from .service import Service
 
@@ -33,7 +33,12 @@ DOCK_HEIGHT = 220  # first-show height: the editor keeps most of the window
 
 
 class Docks(QObject):
-    def __init__(self, window: MainWindow, service: Service) -> None:
+    requestActivated = Signal(str)  # a runner row: open the saved request
+    historyOpened = Signal(object)  # a History entry as a core Request: open it unsaved
+    errorOccurred = Signal(str)
+    statusMessage = Signal(str)
+
+    def __init__(self, window: QMainWindow, service: Service) -> None:
         super().__init__(window)
         self._window = window
         self._service = service
@@ -53,7 +58,8 @@ class Docks(QObject):
     def _dock(self, title: str, name: str) -> QDockWidget:
         dock = QDockWidget(title, self._window)
         dock.setObjectName(name)  # saveState/restoreState key
-        dock.setProperty("allowedAreas", BOTTOM_OR_RIGHT_DOCK)
+        dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea
+                             | Qt.DockWidgetArea.RightDockWidgetArea)
         dock.setWidget(QLabel("Loading…", dock))
         dock.hide()
         return dock
@@ -67,7 +73,7 @@ class Docks(QObject):
         return action
 
     def _place(self, dock: QDockWidget) -> None:
-        area = QtCore.Qt.DockWidgetArea
+        area = Qt.DockWidgetArea
         window = self._window
         if window.dockWidgetArea(dock) != area.NoDockWidgetArea:
             return  # placed before, or by the window's saved state
@@ -76,8 +82,8 @@ class Docks(QObject):
         if window.dockWidgetArea(other) == area.BottomDockWidgetArea:
             window.tabifyDockWidget(other, dock)
 
-    def _shown(self, shown: bool, build: object) -> None:
-        if shown and callable(build):
+    def _shown(self, shown: bool, build: Callable[[], object]) -> None:
+        if shown:
             build()
 
     def show(self, dock: QDockWidget) -> None:
@@ -86,7 +92,7 @@ class Docks(QObject):
         dock.raise_()
         if not self._sized:  # docks must not eat the editor
             self._sized = True
-            self._window.resizeDocks([dock], [DOCK_HEIGHT], QtCore.Qt.Orientation.Vertical)
+            self._window.resizeDocks([dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
 
     # -- panels (built on first use) ----------------------------------------------------
 
@@ -103,7 +109,7 @@ class Docks(QObject):
             from .history_panel import HistoryPanel
 
             self._history = HistoryPanel(history, parent=self.history_dock)
-            self._history.openRequested.connect(self._window.open_unsaved)
+            self._history.openRequested.connect(self.historyOpened)
             self._set(self.history_dock, self._history)
         return self._history
 
@@ -112,8 +118,8 @@ class Docks(QObject):
             from .runner_panel import RunnerPanel
 
             self._runner = RunnerPanel(self._service.runner, self.runner_dock)
-            self._runner.requestActivated.connect(self._window.open_request)
-            self._runner.failed.connect(self._window.show_problem)
+            self._runner.requestActivated.connect(self.requestActivated)
+            self._runner.failed.connect(self.errorOccurred)
             self._runner.runFinished.connect(lambda _s: self.refresh_history())
             self._set(self.runner_dock, self._runner)
         return self._runner
@@ -138,8 +144,7 @@ class Docks(QObject):
         panel = self.runner_panel()
         self.show(self.runner_dock)
         if panel.running:
-            self._window.statusBar().showMessage(
-                "A run is in progress: cancel it first.", 5000)
+            self.statusMessage.emit("A run is in progress: cancel it first.")
             return False
         self._run_task = panel.start(
             path, RunOptions(environment=self._service.environment(environment_name)))

@@ -81,7 +81,7 @@ def lexer_for(content_type: str) -> Lexer | None:
     if mime.endswith("+xml"):
         mime = "application/xml"
     try:
-        return get_lexer_for_mimetype(mime)  # type: ignore[no-any-return]
+        return get_lexer_for_mimetype(mime)
     except ClassNotFound:
         return None
 

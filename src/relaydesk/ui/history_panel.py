@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -29,6 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from relaydesk.core.history import HistoryEntry, HistoryQuery
+
+from .dialogs import confirm
 
 __all__ = ["HistoryPanel", "HistorySource"]
 
@@ -131,9 +132,10 @@ class HistoryPanel(QWidget):
 
     def selected_entry(self) -> HistoryEntry | None:
         row = self.table.currentRow()
-        if row < 0 or self.table.item(row, 0) is None:
+        item = self.table.item(row, 0) if row >= 0 else None
+        if item is None:
             return None
-        return self._source.get(int(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)))
+        return self._source.get(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def open_selected(self) -> None:
         entry = self.selected_entry()
@@ -148,7 +150,6 @@ class HistoryPanel(QWidget):
         self.cleared.emit()
 
     def _ask(self, question: str) -> bool:
-        answer = QMessageBox.question(self, "Clear history", question)
-        return bool(answer == QMessageBox.StandardButton.Yes)
+        return confirm(self, "Clear history", question)
 
 

@@ -1,15 +1,18 @@
 """The main window: connection tree | tabs of request editors over response views.
 
-Sending lives in ``window_send.SendMixin``; the History and Runner docks in
-``docks.Docks``.
+The window composes its parts: the tree panel, the tabs, a ``SendController`` that
+owns the sends in flight, the History and Runner ``Docks``, and one
+``MessageBridge`` for status text and problems. The parts emit signals and never
+call the window; ``_wire`` is the one place that connects them (``_wire_tab`` does
+the same for each request tab as it opens).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,14 +29,15 @@ from relaydesk.core.errors import RelaydeskError
 
 from .actions import make_actions
 from .connection_tree import ConnectionTree
+from .dialogs import ask
 from .docks import Docks
-from .qt_enum_ints import ALIGN_CENTER
+from .messages import PROBLEM_MS, MessageBridge
+from .send_controller import SendController
 from .service import Service
 from .settings import make_settings
-from .window_send import SendMixin, _ask
 
 if TYPE_CHECKING:
-    import asyncio
+    from relaydesk.core.model import Request
 
     from .request_tab import RequestTab  # imported on first use: editors are not needed
     # for the first frame
@@ -45,7 +49,7 @@ NO_ENVIRONMENT = "No environment"
 READ_STEP = 100  # request files read per event-loop turn after start (~2 ms)
 
 
-class MainWindow(SendMixin, QMainWindow):
+class MainWindow(QMainWindow):
     closed = Signal()  # after the window accepted a close (the app then shuts down)
 
     def __init__(self, service: Service, settings: QSettings | None = None,
@@ -53,7 +57,8 @@ class MainWindow(SendMixin, QMainWindow):
         super().__init__(parent)
         self.service = service
         self.settings = settings or make_settings()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.messages = MessageBridge(self)
+        self.sending = SendController(service, self.messages, self.environment_name, self)
         # Qt appends the application display name ("— Relaydesk") itself.
         self.setWindowTitle(str(service.workspace.root))
 
@@ -62,46 +67,72 @@ class MainWindow(SendMixin, QMainWindow):
         self.tabs.setTabsClosable(True)
         self.tabs.setMovable(True)
         self.tabs.setDocumentMode(True)
-        self.tabs.tabCloseRequested.connect(lambda i: self.close_tab(self._tab_at(i)))
-        self.tabs.currentChanged.connect(lambda _i: self._tabs_changed())
         self.empty = QLabel("Open a request from the tree, or press Ctrl+P.", self)
-        self.empty.setProperty("alignment", ALIGN_CENTER)  # see qt_enum_ints
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setEnabled(False)
         self.right = QStackedWidget(self)
         self.right.addWidget(self.empty)
         self.right.addWidget(self.tabs)
 
-        # Horizontal by default; QSplitter(parent) would make every Qt enum (the
-        # overload taking an orientation is tried first). setCentralWidget adopts it.
-        self.splitter = QSplitter()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([280, 920])
         self.setCentralWidget(self.splitter)
 
-        self.actions = make_actions(self, {
-            "send": self.send_current, "save": self.save_current,
+        self.window_actions = make_actions(self, {
+            "send": self.send_current,
+            "send_bypassing_cache": lambda: self.send_current(bypass_cache=True),
+            "save": self.save_current,
             "focus_url": self.focus_url, "quick_open": self.quick_open,
             "close_tab": lambda: self.close_tab(self.current_tab()),
             "find": self.find_in_response, "new_connection": self.tree.ask_new_connection,
             "quit": self.close,
         })
         self._make_toolbar()
-
-        self.tree.requestActivated.connect(self.open_request)
-        self.tree.connectionActivated.connect(self.tree.edit_connection)
-        self.tree.moved.connect(self._path_moved)
-        self.tree.deleted.connect(self._path_deleted)
-        self.tree.errorOccurred.connect(self.show_problem)
-        self.tree.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 5000))
-        self.tree.fileDropped.connect(self.open_import)
-        self.tree.runRequested.connect(self.run_path)
         self.docks = Docks(self, service)
         self._make_file_menu()
         self._make_run_menu()
+        self._wire()
         self.resize(1200, 780)
         self.restore_state()
+
+    def _wire(self) -> None:
+        """Every connection between the window's parts, in one place."""
+        bar = self.statusBar()
+        self.messages.statusShown.connect(bar.showMessage)
+        self.messages.problemShown.connect(lambda m: bar.showMessage(m, PROBLEM_MS))
+
+        self.tabs.tabCloseRequested.connect(lambda i: self.close_tab(self._tab_at(i)))
+        self.tabs.currentChanged.connect(lambda _i: self._tabs_changed())
+
+        tree = self.tree
+        tree.requestActivated.connect(self.open_request)
+        tree.connectionActivated.connect(tree.edit_connection)
+        tree.moved.connect(self._path_moved)
+        tree.deleted.connect(self._path_deleted)
+        tree.errorOccurred.connect(self.messages.problem)
+        tree.statusMessage.connect(self.messages.status)
+        tree.fileDropped.connect(self.open_import)
+        tree.runRequested.connect(self.run_path)
+
+        docks = self.docks
+        docks.requestActivated.connect(self.open_request)
+        docks.historyOpened.connect(self.open_unsaved)
+        docks.errorOccurred.connect(self.messages.problem)
+        docks.statusMessage.connect(self.messages.status)
+
+        self.sending.finished.connect(docks.refresh_history)
+
+    def _wire_tab(self, tab: RequestTab) -> None:
+        """A new tab's signals (each tab is wired once, when it is added)."""
+        tab.titleChanged.connect(lambda: self._update_title(tab))
+        tab.editor.sendRequested.connect(lambda: self.sending.send(tab))
+        tab.editor.cancelRequested.connect(lambda: self.sending.cancel(tab))
+        tab.editor.curlPasted.connect(lambda text: self.sending.paste_curl(tab, text))
+        tab.fetchAllRequested.connect(lambda: self.sending.fetch_all_pages(tab))
+        tab.bypassCacheRequested.connect(lambda: self.sending.send(tab, bypass_cache=True))
 
     def read_workspace(self, step: int = READ_STEP) -> None:
         """Read the request files the first frame did not need, a few per event-loop turn.
@@ -115,7 +146,7 @@ class MainWindow(SendMixin, QMainWindow):
             QTimer.singleShot(0, self, lambda: self.read_workspace(step))
             return
         if problems := workspace.problems:
-            self.show_problem("Some workspace files could not be read: "
+            self.messages.problem("Some workspace files could not be read: "
                               + "; ".join(str(p) for p in problems[:3]))
             self.tree.model.reload()
 
@@ -123,8 +154,8 @@ class MainWindow(SendMixin, QMainWindow):
         bar = self.addToolBar("Main")
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
-        bar.addAction(self.actions.new_connection)
-        bar.addAction(self.actions.save)
+        bar.addAction(self.window_actions.new_connection)
+        bar.addAction(self.window_actions.save)
         bar.addSeparator()
         bar.addWidget(QLabel(" Environment: ", bar))
         self.env_picker = QComboBox(bar)
@@ -144,9 +175,9 @@ class MainWindow(SendMixin, QMainWindow):
         self.act_import = QAction("Import…", self)
         self.act_import.setShortcuts([QKeySequence("Ctrl+I")])  # see actions.py
         self.act_import.triggered.connect(lambda _checked=False: self.open_import())
-        file_menu.addActions([self.actions.new_connection, self.act_import])
+        file_menu.addActions([self.window_actions.new_connection, self.act_import])
         file_menu.addSeparator()
-        file_menu.addAction(self.actions.quit)
+        file_menu.addAction(self.window_actions.quit)
         # "Copy as" for the request in the current tab, as edited (unsaved edits too).
         from .copy_as import build_copy_as_menu
 
@@ -172,7 +203,9 @@ class MainWindow(SendMixin, QMainWindow):
         self.act_run.triggered.connect(lambda _c=False: self.run_selected())
         self.act_fetch_all = QAction("Fetch all pages", self)
         self.act_fetch_all.triggered.connect(lambda _c=False: self.fetch_all_current())
-        menu.addActions([self.actions.send, self.act_fetch_all, self.act_run])
+        actions = self.window_actions
+        menu.addActions([actions.send, actions.send_bypassing_cache, self.act_fetch_all,
+                         self.act_run])
         view = self.menuBar().addMenu("&View")
         view.addActions([self.docks.history_action, self.docks.runner_action])
         toolbar = self.findChild(QToolBar, "mainToolbar")
@@ -187,7 +220,7 @@ class MainWindow(SendMixin, QMainWindow):
             conn = self.service.connection_for(tab.path) if tab is not None else None
             path = conn.path if conn is not None else ""
         if not path:
-            self.statusBar().showMessage("Select a connection or folder to run.", 5000)
+            self.messages.status("Select a connection or folder to run.")
             return
         self.run_path(path)
 
@@ -199,20 +232,19 @@ class MainWindow(SendMixin, QMainWindow):
 
         tab = self.current_tab()
         if tab is None:
-            self.statusBar().showMessage("Open a request first.", 4000)
+            self.messages.status("Open a request first.", 4000)
             return
         try:
             text = self.service.snippet(kind, tab.edited_request(), self.environment_name(),
                                         include_secrets=include_secrets)
         except RelaydeskError as exc:
-            self.show_problem(str(exc))
+            self.messages.problem(str(exc))
             return
         QGuiApplication.clipboard().setText(text)
-        self.statusBar().showMessage(f"Copied the request as {kind}.", 4000)
+        self.messages.status(f"Copied the request as {kind}.", 4000)
 
     def open_import(self, path: str | None = None) -> QWidget | None:
         """File → Import… (or a dropped file): the preview dialog, writing on Import."""
-        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QFileDialog
 
         from .import_dialog import ImportDialog
@@ -240,7 +272,7 @@ class MainWindow(SendMixin, QMainWindow):
         message = f"Imported '{path}'." if path else "Imported."
         if notes:
             message += " " + " ".join(notes[:3])
-        self.statusBar().showMessage(message, 10000)
+        self.messages.status(message, 10000)
 
     # -- tabs --------------------------------------------------------------------------
 
@@ -267,7 +299,7 @@ class MainWindow(SendMixin, QMainWindow):
             try:
                 request = self.service.request(path)
             except RelaydeskError as exc:
-                self.show_problem(str(exc))
+                self.messages.problem(str(exc))
                 return None
             tab = self._add_tab(request)
         self.tabs.setCurrentWidget(tab)
@@ -275,7 +307,7 @@ class MainWindow(SendMixin, QMainWindow):
         self.tree.select_path(path)
         return tab
 
-    def open_unsaved(self, request: Any) -> RequestTab:
+    def open_unsaved(self, request: Request) -> RequestTab:
         """A new tab for a request that is not in the workspace (e.g. from History)."""
         tab = self.tab_for(request.path)
         if tab is None:
@@ -285,15 +317,11 @@ class MainWindow(SendMixin, QMainWindow):
         self._refresh_variables()
         return tab
 
-    def _add_tab(self, request: Any) -> RequestTab:
+    def _add_tab(self, request: Request) -> RequestTab:
         from .request_tab import RequestTab
 
         tab = RequestTab(request, self.tabs)
-        tab.titleChanged.connect(lambda t=tab: self._update_title(t))
-        tab.editor.sendRequested.connect(lambda t=tab: self.send(t))
-        tab.editor.cancelRequested.connect(lambda t=tab: self.cancel(t))
-        tab.editor.curlPasted.connect(lambda text, t=tab: self.paste_curl(t, text))
-        tab.fetchAllRequested.connect(lambda t=tab: self.fetch_all_pages(t))
+        self._wire_tab(tab)
         splitter_state = self.settings.value("window/requestSplitter")
         if isinstance(splitter_state, QByteArray):
             tab.splitter.restoreState(splitter_state)
@@ -310,7 +338,7 @@ class MainWindow(SendMixin, QMainWindow):
     def close_tab(self, tab: RequestTab | None) -> bool:
         if tab is None or not self._confirm_discard(tab):
             return False
-        self.cancel(tab)
+        self.sending.cancel(tab)
         self.settings.setValue("window/requestSplitter", tab.splitter.saveState())
         self.tabs.removeTab(self.tabs.indexOf(tab))
         tab.deleteLater()
@@ -321,7 +349,7 @@ class MainWindow(SendMixin, QMainWindow):
         if not tab.modified:
             return True
         self.tabs.setCurrentWidget(tab)
-        answer = _ask(self, "Unsaved changes", f"'{tab.path}' has changes that are not saved.",
+        answer = ask(self, "Unsaved changes", f"'{tab.path}' has changes that are not saved.",
                       ("Save", "Discard", "Cancel"), "Save")
         if answer == "Save":
             return self.save_tab(tab)
@@ -348,15 +376,25 @@ class MainWindow(SendMixin, QMainWindow):
         try:
             saved = self.service.save_request(tab.edited_request())
         except RelaydeskError as exc:
-            self.show_problem(str(exc))
+            self.messages.problem(str(exc))
             return False
         tab.mark_saved()
         self.tree.reload()
         self.tree.select_path(saved.path)
-        self.statusBar().showMessage(f"Saved {saved.path}", 4000)
+        self.messages.status(f"Saved {saved.path}", 4000)
         return True
 
-    # -- send / cancel -------------------------------------------------------------------
+    # -- send ----------------------------------------------------------------------------
+
+    def send_current(self, *, bypass_cache: bool = False) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            self.sending.send(tab, bypass_cache=bypass_cache)
+
+    def fetch_all_current(self) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            self.sending.fetch_all_pages(tab)
 
     def environment_name(self) -> str | None:
         data = self.env_picker.currentData()
@@ -385,8 +423,6 @@ class MainWindow(SendMixin, QMainWindow):
             tab.open_search()
 
     def quick_open(self) -> QWidget:
-        from PySide6.QtCore import Qt
-
         from .quick_open import QuickOpenDialog
 
         dialog = QuickOpenDialog(self.service.request_paths(), self)
@@ -408,9 +444,6 @@ class MainWindow(SendMixin, QMainWindow):
         if tab is not None:
             tab.editor.set_variables(self.service.variable_names(tab.path,
                                                                  self.environment_name()))
-
-    def show_problem(self, message: str) -> None:
-        self.statusBar().showMessage(message, 10000)
 
     # -- state -------------------------------------------------------------------------
 
@@ -454,8 +487,7 @@ class MainWindow(SendMixin, QMainWindow):
                 event.ignore()
                 return
         self.save_state()
-        for task in list(self._tasks):
-            task.cancel()
+        self.sending.shutdown()
         self.docks.shutdown()
         event.accept()
         self.closed.emit()

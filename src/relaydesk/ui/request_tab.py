@@ -2,8 +2,9 @@
 
 The tab keeps the path it edits, its unsaved-changes flag and the task of the
 request in flight (one at a time), so the window can route signals to it. A small
-menu button beside Send offers "Fetch all pages" (every page merged into one JSON
-array, shown as the response).
+menu button beside Send offers "Send, bypassing the cache" (when the connection's
+response cache is on) and "Fetch all pages" (every page merged into one JSON array,
+shown as the response).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ __all__ = ["RequestTab", "merged_response"]
 class RequestTab(QWidget):
     titleChanged = Signal()
     fetchAllRequested = Signal()
+    bypassCacheRequested = Signal()  # "Send, bypassing the cache"
 
     def __init__(self, request: Request, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +62,11 @@ class RequestTab(QWidget):
         self.send_menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.send_menu_button.setToolTip("More ways to send")
         menu = QMenu(self.send_menu_button)
+        self.bypass_cache_action = menu.addAction("Send, bypassing the cache")
+        self.bypass_cache_action.setToolTip("Send to the server even if the response "
+                                            "cache holds an answer (Ctrl+Shift+Enter)")
+        self.bypass_cache_action.triggered.connect(
+            lambda _c=False: self.bypassCacheRequested.emit())
         self.fetch_all_action = menu.addAction("Fetch all pages")
         self.fetch_all_action.setToolTip("Follow the pagination and show every page's "
                                          "items merged into one list")

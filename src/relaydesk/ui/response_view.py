@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ..core.units import human_size, human_time
 from .body_panel import BodyPanel
 
-__all__ = ["ResponseView", "status_color"]
+__all__ = ["ResponseView", "cache_badge_text", "status_color"]
 
 _shared_executor: ThreadPoolExecutor | None = None
 
@@ -55,6 +55,19 @@ def status_color(status: int) -> str:
     return "#616161"
 
 
+def cache_badge_text(resp: Any) -> str:
+    """"from cache · 42 s old": how long the answer had been in the connection's cache
+    when it was served (the cache keeps the time it stored it)."""
+    age = float(resp.cache_age)
+    if age < 60:
+        old = f"{age:.0f} s"
+    elif age < 3600:
+        old = f"{age // 60:.0f} min"
+    else:
+        old = f"{age / 3600:.1f} h"
+    return f"from cache · {old} old"
+
+
 def _badge(text: str, color: str) -> str:
     return (f"QLabel {{ background: {color}; color: white; border-radius: 3px; "
             f"padding: 2px 8px; font-weight: bold; }}")
@@ -72,8 +85,10 @@ class ResponseView(QWidget):
         self.size_label = QLabel(self)
         self.cache_label = QLabel("from cache", self)
         self.cache_label.setStyleSheet(_badge("", "#6d4c9f"))
-        self.cache_label.setToolTip("Served from the response cache; enable 'Bypass cache' "
-                                    "in the request settings to send it again.")
+        self.cache_label.setObjectName("cacheBadge")
+        self.cache_label.setToolTip("Served from the connection's response cache: the "
+                                    "server was not asked. Send, bypassing the cache "
+                                    "(Ctrl+Shift+Enter) asks it again.")
         self.progress = QProgressBar(self)
         self.progress.setMaximumWidth(260)
         self.progress.setTextVisible(True)
@@ -106,8 +121,8 @@ class ResponseView(QWidget):
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.setContentsMargins(12, 12, 12, 12)
         self.pages = QStackedWidget(self)
-        for w in (self.placeholder, self.tabs, self.error_label):
-            self.pages.addWidget(w)
+        for page in (self.placeholder, self.tabs, self.error_label):
+            self.pages.addWidget(page)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -146,6 +161,8 @@ class ResponseView(QWidget):
         self.size_label.setToolTip(f"{resp.size:,} bytes")
         for w in (self.status_label, self.time_label, self.size_label):
             w.show()
+        if resp.from_cache:
+            self.cache_label.setText(cache_badge_text(resp))
         self.cache_label.setVisible(bool(resp.from_cache))
         self.problem_label.setText(resp.problem or "")
         self.problem_label.setVisible(bool(resp.problem))

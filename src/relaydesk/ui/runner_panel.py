@@ -149,8 +149,8 @@ class RunnerPanel(QWidget):
         self.runFinished.emit(summary)
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
-        while item.parent() is not None:
-            item = item.parent()
+        while (parent := item.parent()) is not None:
+            item = parent
         path = item.data(0, Qt.ItemDataRole.UserRole)
         if path:
             self.requestActivated.emit(str(path))

@@ -16,7 +16,7 @@ __all__ = ["MAX_POSITIONS", "find_all"]
 MAX_POSITIONS = 1_000_000  # positions kept for next/previous; the count goes on
 
 
-def find_all(pieces: Sequence[str], starts: Sequence[int], term: str) -> tuple[int, array]:
+def find_all(pieces: Sequence[str], starts: Sequence[int], term: str) -> tuple[int, array[int]]:
     """(number of matches, global start offsets of the first ``MAX_POSITIONS``)."""
     positions = array("q")
     if not term:

@@ -1,95 +1,108 @@
 """The connection tree as a Qt item model over the workspace.
 
 Connection paths are split into grouping nodes (``jira`` › ``cloud``); inside a
-connection come its folders, then its requests. The model is rebuilt from the
-in-memory workspace after each change (cheap: no disk access), and the tree panel
-restores expansion and selection, so there is only one code path to keep right.
+connection come its folders, then its requests. The model is an ordinary
+``QAbstractItemModel`` over nodes of its own. Groups and connections are made on
+(re)load; a connection's or folder's rows are listed the first time a view asks
+for them, from a per-parent index of the workspace's paths (no file is read to
+list rows). A request's file is read the first time its row shows more than its
+name (method badge, tooltip), and a file found broken then leaves the tree.
 
-The rows are ``QStandardItem``s, so Qt answers for structure and item flags in C++;
-Python answers ``data`` from its own nodes. A Python ``flags()`` would be called
-while the first frame is painted and has to return a ``Qt.ItemFlag``, and making that
-one enum makes PySide create every enum of Qt's namespace (about 13 ms). So items
-keep Qt's default flags, and the model itself refuses what a group cannot do (be
-dragged or renamed). For the same reason roles are compared as plain ints here.
+Indexes carry a node's serial number, not a pointer: an index kept past a reload
+finds no node (and answers as the root) instead of reaching freed memory.
+
+After each change the model is rebuilt from the in-memory workspace (cheap: no disk
+access) inside one reset, and the tree panel restores expansion and selection, so
+there is one code path to keep right.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+import itertools
+from collections.abc import Callable, Sequence
+from typing import overload
 
-from PySide6 import QtCore
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QByteArray,
     QMimeData,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
+    Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QIcon
 
 from relaydesk.core.errors import RelaydeskError
 from relaydesk.core.model import join_path, split_path
 
 from .service import Service
 
-if TYPE_CHECKING:
-    from PySide6.QtCore import Qt
-
 __all__ = [
     "MIME_PATHS",
     "ROLE_KIND",
     "ROLE_METHOD",
     "ROLE_PATH",
-    "TreeFilterProxy",
     "WorkspaceTreeModel",
 ]
 
-# Qt.ItemDataRole values (stable in Qt's API), as ints: see the module docstring.
-DISPLAY_ROLE, DECORATION_ROLE, EDIT_ROLE, TOOLTIP_ROLE, USER_ROLE = 0, 1, 2, 3, 0x100
-ROLE_PATH = USER_ROLE + 1
-ROLE_KIND = USER_ROLE + 2
-ROLE_METHOD = USER_ROLE + 3
+Role = Qt.ItemDataRole
+ROLE_PATH = Role.UserRole + 1
+ROLE_KIND = Role.UserRole + 2
+ROLE_METHOD = Role.UserRole + 3
+# The roles the model answers; views ask for a few more per row and paint (font,
+# colours, check state, …), which are answered at once.
+_DISPLAY, _EDIT = int(Role.DisplayRole), int(Role.EditRole)
+_TOOLTIP, _DECORATION = int(Role.ToolTipRole), int(Role.DecorationRole)
+_ANSWERED = frozenset({_DISPLAY, _EDIT, _TOOLTIP, _DECORATION,
+                       ROLE_PATH, ROLE_KIND, ROLE_METHOD})
 MIME_PATHS = "application/x-relaydesk-paths"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
+_Flag = Qt.ItemFlag
+_BASE_FLAGS = _Flag.ItemIsEnabled | _Flag.ItemIsSelectable | _Flag.ItemIsDropEnabled
+# A group is a path prefix, not an item: it takes drops but does not move.
+_FLAGS = {"group": _BASE_FLAGS, "connection": _BASE_FLAGS | _Flag.ItemIsDragEnabled,
+          "folder": _BASE_FLAGS | _Flag.ItemIsDragEnabled,
+          "request": _BASE_FLAGS | _Flag.ItemIsDragEnabled}
+_ORDER = {"group": 0, "connection": 0, "folder": 0, "request": 1}
+_serials = itertools.count(1)
+_TOP = QModelIndex()  # the invisible root, as a default argument
+
 
 class _Node:
-    __slots__ = ("children", "item", "kind", "method", "name", "parent", "path", "tip")
+    __slots__ = ("children", "kind", "method", "name", "parent", "path", "row", "serial",
+                 "tip")
 
     def __init__(self, kind: str, path: str, name: str, parent: _Node | None) -> None:
         self.kind = kind  # root | group | connection | folder | request
         self.path = path
         self.name = name
         self.parent = parent
+        self.row = 0
+        self.serial = next(_serials)
         self.method = ""
         # A request's method and tip come from its file, read when the row is first
         # shown (None until then): the tree paints without reading every request.
         self.tip: str | None = None if kind == "request" else ""
-        self.children: list[_Node] = []
-        self.item: QStandardItem | None = None  # made here, so PySide tracks its life
+        # Listed on first use for connections and folders (None until then).
+        self.children: list[_Node] | None = [] if kind in ("root", "group") else None
 
 
-_ORDER = {"group": 0, "connection": 0, "folder": 0, "request": 1}
-
-
-class WorkspaceTreeModel(QStandardItemModel):
+class WorkspaceTreeModel(QAbstractItemModel):
     """Connections, folders and requests; drag and drop moves items on disk."""
 
     moved = Signal(str, str)  # old path, new path
     failed = Signal(str)  # a user message (e.g. a refused move)
 
-    def __init__(self, service: Service, parent: object | None = None) -> None:
-        super().__init__(parent)  # type: ignore[arg-type]
+    def __init__(self, service: Service, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._service = service
-        self._root = _Node("root", "", "", None)
-        self._by_path: dict[str, _Node] = {}
-        self._by_item: dict[int, _Node] = {}  # id of a row's item -> its node
         # A request row's icon, from its method (the tree panel draws method badges).
-        self.request_icon: Callable[[str], object] | None = None
+        self.request_icon: Callable[[str], QIcon] | None = None
         self._reload_pending = False
         self._build()
 
@@ -98,61 +111,67 @@ class WorkspaceTreeModel(QStandardItemModel):
     def reload(self) -> None:
         self._reload_pending = False
         self.beginResetModel()
-        # The rows are replaced inside one reset: views see the reset, not every row.
-        self.blockSignals(True)
-        try:
-            self._build()
-        finally:
-            self.blockSignals(False)
+        self._build()
         self.endResetModel()
 
     def _build(self) -> None:
-        ws = self._service.workspace
+        """Groups and connections; the rest is listed when a view first asks for it."""
         root = _Node("root", "", "", None)
-        by_path: dict[str, _Node] = {"": root}
+        self._root = root
+        self._nodes: dict[int, _Node] = {}
+        self._by_path: dict[str, _Node] = {"": root}
+        self._items: dict[str, tuple[list[str], list[str]]] | None = None
 
         def ensure(path: str, kind: str) -> _Node:  # workspace paths are normalised
-            node = by_path.get(path)
+            node = self._by_path.get(path)
             if node is None:
                 parent_path, _, name = path.rpartition("/")
-                parent = ensure(parent_path, "group")
-                node = _Node(kind, path, name, parent)
-                parent.children.append(node)
-                by_path[path] = node
+                node = self._adopt(ensure(parent_path, "group"), kind, path, name)
             return node
 
-        for conn in ws.connections():
+        for conn in self._service.workspace.connections():
             ensure(conn.path, "connection").tip = conn.base_url
-        for folder in ws.folders():
-            ensure(folder, "folder")
-        for path in ws.request_paths():
-            ensure(path, "request")
+        self._sort(root)
 
-        # Items are made parent first and filled before they join the model, so
-        # building costs two calls into Qt per row and no signals.
-        by_item: dict[int, _Node] = {}
+    def _adopt(self, parent: _Node, kind: str, path: str, name: str) -> _Node:
+        node = _Node(kind, path, name, parent)
+        assert parent.children is not None
+        parent.children.append(node)
+        self._nodes[node.serial] = node
+        self._by_path[path] = node
+        return node
 
-        def make_items(node: _Node) -> list[QStandardItem]:
+    @staticmethod
+    def _sort(node: _Node) -> None:
+        if node.children:
             node.children.sort(key=lambda n: (_ORDER[n.kind], n.name.casefold()))
-            items = []
-            for child in node.children:
-                child.item = item = QStandardItem()
-                by_item[id(item)] = child
-                if child.children:
-                    item.appendRows(make_items(child))
-                items.append(item)
-            return items
+            for row, child in enumerate(node.children):
+                child.row = row
+                if child.kind == "group":
+                    WorkspaceTreeModel._sort(child)
 
-        top = make_items(root)
-        # Only a local name for the root item: it is made by Qt, so PySide is not told
-        # when it is freed, and a wrapper kept past the model's life would be handed
-        # out again for whatever Qt later puts at the same address.
-        root_item = self.invisibleRootItem()
-        root_item.removeRows(0, root_item.rowCount())
-        if top:
-            root_item.appendRows(top)
-        del root_item
-        self._root, self._by_path, self._by_item = root, by_path, by_item
+    def _item_index(self) -> dict[str, tuple[list[str], list[str]]]:
+        """Folder and request paths by parent path, from one pass over the workspace."""
+        if self._items is None:
+            ws = self._service.workspace
+            items: dict[str, tuple[list[str], list[str]]] = {}
+            for folder in ws.folders():
+                items.setdefault(folder.rpartition("/")[0], ([], []))[0].append(folder)
+            for request in ws.request_paths():
+                items.setdefault(request.rpartition("/")[0], ([], []))[1].append(request)
+            self._items = items
+        return self._items
+
+    def _children(self, node: _Node) -> list[_Node]:
+        if node.children is None:
+            node.children = []
+            if node.kind in ("connection", "folder"):
+                folders, requests = self._item_index().get(node.path, ([], []))
+                for kind, paths in (("folder", folders), ("request", requests)):
+                    for path in paths:
+                        self._adopt(node, kind, path, path.rpartition("/")[2])
+                self._sort(node)
+        return node.children
 
     def _describe(self, node: _Node) -> None:
         """Fill a request row's method and tip from its file (read on first use).
@@ -177,15 +196,26 @@ class WorkspaceTreeModel(QStandardItemModel):
     def _node(self, index: AnyIndex) -> _Node:
         if not index.isValid():
             return self._root
-        if isinstance(index, QPersistentModelIndex):
-            index = self.index(index.row(), index.column(), index.parent())
-        return self._by_item[id(self.itemFromIndex(index))]
+        return self._nodes.get(index.internalId(), self._root)
+
+    def _find(self, path: str) -> _Node | None:
+        """The node at ``path``, listing its ancestors' rows on the way."""
+        node = self._by_path.get(path)
+        if node is None and path:
+            parent = self._find(path.rpartition("/")[0])
+            if parent is not None:
+                self._children(parent)
+                node = self._by_path.get(path)
+        return node
+
+    def _index_of(self, node: _Node) -> QModelIndex:
+        if node is self._root:
+            return QModelIndex()
+        return self.createIndex(node.row, 0, node.serial)
 
     def index_for_path(self, path: str) -> QModelIndex:
-        node = self._by_path.get(join_path(path))
-        if node is None or node is self._root or node.item is None:
-            return QModelIndex()
-        return node.item.index()
+        node = self._find(join_path(path))
+        return self._index_of(node) if node is not None else QModelIndex()
 
     def path_of(self, index: AnyIndex) -> str:
         return self._node(index).path
@@ -195,11 +225,50 @@ class WorkspaceTreeModel(QStandardItemModel):
 
     # -- QAbstractItemModel ----------------------------------------------------------
 
-    def data(self, index: AnyIndex, role: int = DISPLAY_ROLE) -> object:
+    def index(self, row: int, column: int, parent: AnyIndex = _TOP) -> QModelIndex:
+        children = self._children(self._node(parent))
+        if column != 0 or not 0 <= row < len(children):
+            return QModelIndex()
+        return self.createIndex(row, 0, children[row].serial)
+
+    @overload
+    def parent(self) -> QObject | None: ...
+    @overload
+    def parent(self, child: AnyIndex) -> QModelIndex: ...
+
+    def parent(self, child: AnyIndex | None = None) -> QObject | QModelIndex | None:
+        if child is None:  # QObject.parent()
+            return super().parent()
+        node = self._node(child)
+        return self._index_of(node.parent) if node.parent is not None else QModelIndex()
+
+    def rowCount(self, parent: AnyIndex = _TOP) -> int:
+        if parent.column() > 0:
+            return 0
+        node = self._node(parent)
+        return 0 if node.kind == "request" else len(self._children(node))
+
+    def hasChildren(self, parent: AnyIndex = _TOP) -> bool:
+        """Answered from the path index: a closed folder's rows are not made to draw
+        its expand arrow."""
+        node = self._node(parent)
+        if node.children is not None:
+            return bool(node.children)
+        return node.kind != "request" and node.path in self._item_index()
+
+    def columnCount(self, parent: AnyIndex = _TOP) -> int:
+        return 1
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
+            return _Flag.ItemIsDropEnabled  # the top level takes connections
+        return _FLAGS[self._node(index).kind]
+
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> object:
+        if role not in _ANSWERED or not index.isValid():
             return None
         node = self._node(index)
-        if role in (DISPLAY_ROLE, EDIT_ROLE):
+        if role in (_DISPLAY, _EDIT):
             return node.name
         if node.tip is None:
             self._describe(node)
@@ -209,23 +278,20 @@ class WorkspaceTreeModel(QStandardItemModel):
             return node.kind
         if role == ROLE_METHOD:
             return node.method
-        if role == TOOLTIP_ROLE:
+        if role == _TOOLTIP:
             return f"{node.path}\n{node.tip}" if node.tip else node.path
-        if role == DECORATION_ROLE:
+        if role == _DECORATION:
             if node.kind != "request":
-                return self._icon(node.kind)
+                from .tree_icons import kind_icon
+
+                return kind_icon(node.kind)
             if node.method and self.request_icon is not None:
                 return self.request_icon(node.method)
         return None
 
-    def _icon(self, kind: str) -> object:
-        from .tree_icons import kind_icon
-
-        return kind_icon(kind)
-
-    def setData(self, index: AnyIndex, value: object, role: int = EDIT_ROLE) -> bool:
-        """Rename through the model (an item editor's commit); groups are not items."""
-        if role != EDIT_ROLE or not index.isValid():
+    def setData(self, index: AnyIndex, value: object, role: int = _EDIT) -> bool:
+        """Rename through the model; groups are path prefixes, not items."""
+        if role != _EDIT or not index.isValid():
             return False
         node = self._node(index)
         name = str(value).strip()
@@ -244,23 +310,24 @@ class WorkspaceTreeModel(QStandardItemModel):
     # -- drag and drop -----------------------------------------------------------------
 
     def supportedDropActions(self) -> Qt.DropAction:
-        return QtCore.Qt.DropAction.MoveAction
+        return Qt.DropAction.MoveAction
 
     def supportedDragActions(self) -> Qt.DropAction:
-        return QtCore.Qt.DropAction.MoveAction
+        return Qt.DropAction.MoveAction
 
     def mimeTypes(self) -> list[str]:
         return [MIME_PATHS]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData | None:  # type: ignore[override]
-        """The dragged paths; groups are path prefixes, not items, so they do not move."""
-        nodes = [self._node(i) for i in indexes if i.isValid()]
-        paths = [n.path for n in nodes if n.kind != "group"]
-        if not paths:
-            return None  # no drag starts
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """The dragged paths; groups are path prefixes, not items, so they do not move.
+
+        Qt starts no drag for empty data (the stubs do not allow returning None).
+        """
+        paths = [n.path for n in map(self._node, indexes) if n.kind not in ("group", "root")]
         mime = QMimeData()
-        mime.setData(MIME_PATHS, QByteArray("\n".join(paths).encode("utf-8")))
-        mime.setText("\n".join(paths))
+        if paths:
+            mime.setData(MIME_PATHS, QByteArray("\n".join(paths).encode("utf-8")))
+            mime.setText("\n".join(paths))
         return mime
 
     @staticmethod
@@ -270,8 +337,7 @@ class WorkspaceTreeModel(QStandardItemModel):
         raw = bytes(data.data(MIME_PATHS).data()).decode("utf-8")
         return [p for p in raw.split("\n") if p]
 
-    def drop_destination(self, src: str, target: _Node) -> str | None:
-        """Where ``src`` lands when dropped on ``target``, or None if it cannot go there."""
+    def _destination(self, src: str, target: _Node) -> str | None:
         kind = self._service.kind_of(src)
         if target.kind == "request":
             target = target.parent or self._root
@@ -286,20 +352,25 @@ class WorkspaceTreeModel(QStandardItemModel):
             return None
         return dst
 
+    def drop_destination(self, src: str, target_path: str) -> str | None:
+        """Where ``src`` lands when dropped on the row at ``target_path``, or None."""
+        target = self._find(join_path(target_path))
+        return self._destination(src, target) if target is not None else None
+
     def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
                         parent: AnyIndex) -> bool:
         paths = self._paths_from(data)
         target = self._node(parent)
-        return bool(paths) and all(self.drop_destination(p, target) for p in paths)
+        return bool(paths) and all(self._destination(p, target) for p in paths)
 
     def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
                      parent: AnyIndex) -> bool:
-        if action == QtCore.Qt.DropAction.IgnoreAction:
+        if action == Qt.DropAction.IgnoreAction:
             return True
         target = self._node(parent)
         moves: list[tuple[str, str]] = []
         for src in self._paths_from(data):
-            dst = self.drop_destination(src, target)
+            dst = self._destination(src, target)
             if dst is None:
                 where = target.path or "the top level"
                 self.failed.emit(f"'{src}' cannot be moved into '{where}'.")
@@ -315,17 +386,3 @@ class WorkspaceTreeModel(QStandardItemModel):
         for src, dst in done:
             self.moved.emit(src, dst)
         return bool(done)
-
-
-class TreeFilterProxy(QSortFilterProxyModel):
-    """Filter box: an item stays if it, an ancestor or a descendant matches.
-
-    Both rules are Qt's own (recursive filtering, auto-accepted child rows), so the
-    filter runs in C++ and the unfiltered tree costs no Python calls per row.
-    """
-
-    def __init__(self, parent: object | None = None) -> None:
-        super().__init__(parent)  # type: ignore[arg-type]
-        self.setRecursiveFilteringEnabled(True)
-        self.setAutoAcceptChildRows(True)
-        self.setFilterCaseSensitivity(QtCore.Qt.CaseSensitivity.CaseInsensitive)

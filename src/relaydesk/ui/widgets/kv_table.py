@@ -202,7 +202,8 @@ class MultipartTable(KvTable):
         self.view.horizontalHeader().setSectionResizeMode(
             col, QHeaderView.ResizeMode.ResizeToContents)
         for r in range(self.model.rowCount()):
-            button = QToolButton(self.view, text="Choose file…")
+            button = QToolButton(self.view)
+            button.setText("Choose file…")
             button.clicked.connect(lambda _=False, row=r: self._pick(row))
             self.view.setIndexWidget(self.model.index(r, col), button)
 

@@ -9,6 +9,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidg
 __all__ = ["SearchBar"]
 
 
+def _tool_button(parent: QWidget, text: str, tip: str) -> QToolButton:
+    button = QToolButton(parent)
+    button.setText(text)
+    button.setToolTip(tip)
+    return button
+
+
 class SearchBar(QWidget):
     searchChanged = Signal(str)  # debounced
     nextRequested = Signal()
@@ -22,9 +29,9 @@ class SearchBar(QWidget):
         self.field.setClearButtonEnabled(True)
         self.count_label = QLabel("", self)
         self.count_label.setMinimumWidth(110)
-        self._prev = QToolButton(self, text="▲", toolTip="Previous match (Shift+Enter)")
-        self._next = QToolButton(self, text="▼", toolTip="Next match (Enter)")
-        close = QToolButton(self, text="✕", toolTip="Close (Esc)")
+        self._prev = _tool_button(self, "▲", "Previous match (Shift+Enter)")
+        self._next = _tool_button(self, "▼", "Next match (Enter)")
+        close = _tool_button(self, "✕", "Close (Esc)")
         close.setAutoRaise(True)
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 4, 6, 4)

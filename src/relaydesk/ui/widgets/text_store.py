@@ -22,7 +22,7 @@ class IndexedPiece:
 
     __slots__ = ("base", "line_starts", "longest", "text")
 
-    def __init__(self, text: str, base: int, line_starts: array, longest: int) -> None:
+    def __init__(self, text: str, base: int, line_starts: array[int], longest: int) -> None:
         self.text = text
         self.base = base
         self.line_starts = line_starts
@@ -81,7 +81,7 @@ class TextStore:
         return self._pieces
 
     @property
-    def piece_starts(self) -> array:
+    def piece_starts(self) -> array[int]:
         return self._piece_starts
 
     def line_count(self) -> int:

@@ -1,0 +1,26 @@
+"""One bridge for what the user is told: status text and problems.
+
+Controllers and panels emit here (or emit signals the window forwards here); the
+window connects the bridge to its status bar once. Nothing below the window calls
+the window to show a message.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+__all__ = ["PROBLEM_MS", "STATUS_MS", "MessageBridge"]
+
+STATUS_MS = 5000  # how long a status line stays
+PROBLEM_MS = 10000  # problems stay longer: they are read, not glanced at
+
+
+class MessageBridge(QObject):
+    statusShown = Signal(str, int)  # text, milliseconds (0: until replaced)
+    problemShown = Signal(str)  # a user message about something that failed
+
+    def status(self, text: str, msecs: int = STATUS_MS) -> None:
+        self.statusShown.emit(text, msecs)
+
+    def problem(self, text: str) -> None:
+        self.problemShown.emit(text)
