@@ -84,17 +84,17 @@ class _ErrorReporter:
             self._showing = False
 
 
-def _secret_store(workspace_id: str) -> Any:
+def _system_keyring() -> Any:
+    """The OS keyring, or None (logged) when there is none: every dialog that needs it
+    then explains what to do."""
     from relaydesk.core.errors import SecretStoreError
-    from relaydesk.core.secrets import SecretStore, system_keyring
+    from relaydesk.core.secrets import system_keyring
 
     try:
-        backend = system_keyring()
+        return system_keyring()
     except SecretStoreError as exc:
-        # Keep going: every dialog that needs the keyring explains this message.
         log.warning("%s", exc)
-        backend = None
-    return SecretStore(backend, workspace_id)
+        return None
 
 
 def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None) -> int:
@@ -102,7 +102,6 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None) ->
     from PySide6.QtWidgets import QApplication
 
     from relaydesk.core.errors import RelaydeskError
-    from relaydesk.core.secrets import SecretStore
     from relaydesk.core.workspace import Workspace, resolve_workspace_dir
 
     logging.basicConfig(level=os.environ.get("RELAYDESK_LOG", "WARNING"))
@@ -124,14 +123,19 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None) ->
         except RelaydeskError as exc:
             print(f"relaydesk: {exc}", file=sys.stderr)
             return 2
+        from relaydesk.core.cache import ResponseCache
+        from relaydesk.core.session import Session
         from relaydesk.ui.main_window import MainWindow
         from relaydesk.ui.service import Service
 
         # Paint first, then do what the first frame does not need: the window icon,
         # reading the rest of the request files (in steps), probing the keyring (D-Bus)
         # and importing asyncio/qasync. No user input is handled before all but the
-        # stepped reading is done.
-        service = Service(workspace, SecretStore(None, workspace.id))
+        # stepped reading is done. The session is the app's one core session (the CLI
+        # and scripts build the same); its keyring is attached after the first frame.
+        session = Session(workspace, keyring=None, cache=ResponseCache(),
+                          history_source="app")
+        service = Service(session)
         window = MainWindow(service)
         reporter.window = window
         window.show()
@@ -139,7 +143,7 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None) ->
         if (icon := _icon_path()) is not None:  # loads the SVG plugin: after first paint
             app.setWindowIcon(QIcon(str(icon)))
         window.read_workspace()
-        service.set_secrets(_secret_store(workspace.id))
+        session.set_keyring(_system_keyring())
         return _run_loop(app, window, service, reporter)
     finally:
         sys.excepthook = previous_hook

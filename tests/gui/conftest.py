@@ -22,7 +22,6 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 import pytest
 
 from relaydesk.core.model import Connection, Request
-from relaydesk.core.secrets import SecretStore
 from relaydesk.core.workspace import Workspace
 
 
@@ -83,9 +82,13 @@ def gui_workspace(tmp_path: Path, echo_server: str) -> Workspace:
 
 @pytest.fixture
 def service(gui_workspace: Workspace, memory_keyring: Any, qloop: Any, run: Any) -> Iterator[Any]:
+    from relaydesk.core.cache import ResponseCache
+    from relaydesk.core.session import Session
     from relaydesk.ui.service import Service
 
-    svc = Service(gui_workspace, SecretStore.for_workspace(memory_keyring, gui_workspace))
+    # As the app builds it (app.py), with an in-memory keyring.
+    svc = Service(Session(gui_workspace, keyring=memory_keyring, cache=ResponseCache(),
+                          history_source="app"))
     yield svc
     run(svc.aclose())
 

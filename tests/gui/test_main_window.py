@@ -128,11 +128,11 @@ def test_basic_password_goes_to_keyring_and_is_never_shown(
 
 
 def test_missing_keyring_is_explained(gui_workspace: Workspace, qtbot: Any, qloop: Any) -> None:
-    from relaydesk.core.secrets import SecretStore
+    from relaydesk.core.session import Session
     from relaydesk.ui.connection_editor import ConnectionEditor
     from relaydesk.ui.service import Service
 
-    service = Service(gui_workspace, SecretStore(None, gui_workspace.id))
+    service = Service(Session(gui_workspace, keyring=None))  # no keyring at all
     dialog = ConnectionEditor(service, gui_workspace.connection("local/echo"))
     qtbot.addWidget(dialog)
     dialog.show()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from relaydesk.core.model import Connection, Environment, Request, join_path
 from relaydesk.core.secrets import SecretStore
@@ -39,16 +39,8 @@ ProgressCallback = Callable[[int, int | None], None]
 class Service:
     """The app's face over the core ``Session``: small methods the UI calls."""
 
-    def __init__(self, workspace: Workspace | Session, secrets: SecretStore | None = None
-                 ) -> None:
-        if isinstance(workspace, Session):
-            self.session = workspace
-        else:
-            from relaydesk.core.cache import ResponseCache
-
-            # The app offers the opt-in response cache of connections that turn it on.
-            self.session = Session(workspace, keyring=_backend_of(secrets),
-                                   cache=ResponseCache(), history_source="app")
+    def __init__(self, session: Session) -> None:
+        self.session = session
 
     @property
     def workspace(self) -> Workspace:
@@ -57,10 +49,6 @@ class Service:
     @property
     def secrets(self) -> SecretStore:
         return self.session.secrets
-
-    def set_secrets(self, secrets: SecretStore) -> None:
-        """Swap the keyring (the app resolves the system keyring after first paint)."""
-        self.session.set_keyring(_backend_of(secrets))
 
     # -- engine, OAuth tokens, history ---------------------------------------------------
 
@@ -246,10 +234,3 @@ class Service:
         imported = curl.parse_curl(text)
         lift = getattr(curl, "lift_credentials", None)
         return lift(imported) if lift is not None else imported
-
-
-def _backend_of(secrets: SecretStore | None) -> Any:
-    """The keyring backend behind a store the app was handed (None: no keyring)."""
-    if secrets is None or not secrets.available:
-        return None
-    return secrets.backend
