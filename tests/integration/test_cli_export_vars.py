@@ -31,7 +31,11 @@ def test_var_alone_and_the_same_errors_as_send(tmp_path: Path) -> None:
                      "--var", "id=7", "--var", "lang=fr")
     assert result.code == 0, result
     assert "/items/7" in result.text and "fr" in result.text
+    # As in send: an undefined {{name}} goes out as written, a near miss is a typo.
     missing = run_cli(ws, "export", "svc/Get item", "--to", "curl", "--var", "id=7")
-    assert_one_line_error(missing, "{{lang}}", "--var lang=VALUE")
+    assert missing.code == 0 and "lang={{lang}}" in missing.text, missing
+    typo = run_cli(ws, "export", "svc/Get item", "--to", "curl", "--var", "id=7",
+                   "--var", "Lang=fr")
+    assert_one_line_error(typo, "{{lang}}", "did you mean {{Lang}}")
     bad = run_cli(ws, "export", "svc/Get item", "--to", "curl", "--var", "novalue")
     assert_one_line_error(bad, "--var expects NAME=VALUE", code=2)

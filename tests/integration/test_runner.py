@@ -215,7 +215,7 @@ async def test_bail_stops_at_first_failure(ws: Workspace, engine: Engine) -> Non
 
 
 async def test_request_errors_are_results_not_crashes(ws: Workspace, engine: Engine) -> None:
-    add(ws, "echo/unknown-var", "/echo/{{nope}}")
+    add(ws, "echo/unknown-var", "/echo/{{$nope}}")  # unknown built-in
     out = Collect()
     summary = await Runner(engine, ws).run("echo", RunOptions(), [out])
     assert out.results[0].error is not None and "nope" in out.results[0].error
@@ -256,7 +256,7 @@ async def test_junit_report_is_valid_against_the_jenkins_schema(
 
     add(ws, "echo/folder/ok", "/json", PASSING[:2])
     add(ws, "echo/folder/bad &amp; ugly's", "/json", [{"kind": "status_equals", "value": 418}])
-    add(ws, "echo/broken", "/echo/{{missing}}")
+    add(ws, "echo/broken", "/echo/{{$missing}}")  # an unknown built-in: an error
     report = tmp_path / "out" / "junit.xml"
     await Runner(engine, ws).run("echo", RunOptions(), [JUnitReporter(report)])
     schema = xmlschema.XMLSchema(str(SCHEMA))
@@ -343,8 +343,8 @@ async def test_raise_on_status_is_a_failed_check_not_an_error(ws: Workspace,
 
 
 async def test_an_error_result_keeps_the_template_url(ws: Workspace, engine: Engine) -> None:
-    add(ws, "echo/bad", "/echo/{{nope}}")
+    add(ws, "echo/bad", "/echo/{{$nope}}")  # an unknown built-in is an error
     out = Collect()
     await Runner(engine, ws).run("echo/bad", RunOptions(), [out])
     (result,) = out.results
-    assert result.url == "/echo/{{nope}}" and result.error and "nope" in result.error
+    assert result.url == "/echo/{{$nope}}" and result.error and "nope" in result.error

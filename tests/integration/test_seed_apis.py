@@ -165,7 +165,7 @@ def test_paginate_error_message_redacts_an_api_key_sent_in_the_query(
     workspace.save_connection(Connection(
         "keyed", echo_server, auth=AuthSettings("apikey", {"name": "key", "in": "query"})),
         create=True)
-    SecretStore(memory_keyring, workspace.id).set("keyed", "value", key)
+    SecretStore.for_workspace(memory_keyring, workspace).set("keyed", "value", key)
     with relaydesk.connect("keyed", workspace=workspace, keyring=memory_keyring) as client, \
             pytest.raises(PaginationError) as info:
         list(client.paginate("/status/500"))
