@@ -20,9 +20,18 @@ from typing import Any
 
 from .errors import NotFoundError, SecretStoreError
 
-__all__ = ["SERVICE", "OwnerKey", "SecretStore", "system_keyring"]
+__all__ = [
+    "ENVIRONMENT_OWNER",
+    "OAUTH_TOKENS_FIELD",
+    "SERVICE",
+    "OwnerKey",
+    "SecretStore",
+    "system_keyring",
+]
 
 SERVICE = "relaydesk"
+# The keyring field holding an OAuth 2.0 owner's token set (one JSON blob).
+OAUTH_TOKENS_FIELD = "oauth_tokens"
 # Owner paths of environments' secret variables: ``environments/<name>``.
 ENVIRONMENT_OWNER = "environments/"
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import webbrowser
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -34,7 +33,7 @@ from .model import (
     join_path,
     split_path,
 )
-from .secrets import SecretStore
+from .secrets import OAUTH_TOKENS_FIELD, SecretStore
 from .workspace import Workspace, resolve_workspace_dir
 
 if TYPE_CHECKING:
@@ -71,11 +70,7 @@ SYSTEM_KEYRING: Any = "system"
 def owned_secret_fields(kind: str) -> tuple[str, ...]:
     """Keyring fields an auth kind owns: its secrets, plus saved OAuth tokens."""
     fields = AUTH_SECRET_FIELDS.get(kind, ())
-    if kind == "oauth2":
-        from .oauth.tokens import TOKENS_FIELD
-
-        fields = (*fields, TOKENS_FIELD)
-    return fields
+    return (*fields, OAUTH_TOKENS_FIELD) if kind == "oauth2" else fields
 
 
 _ALL_OWNED_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(
@@ -104,7 +99,7 @@ class Session:
         cache: ResponseCache | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         oauth_client_factory: Callable[[], httpx.AsyncClient] | None = None,
-        browser: BrowserOpener | None = webbrowser.open,
+        browser: BrowserOpener | None = None,
     ) -> None:
         self.workspace = workspace
         self._history_wanted = history
@@ -183,7 +178,7 @@ class Session:
             from .oauth import OAuthTokenProvider
 
             self._oauth = OAuthTokenProvider(self.secrets, self._oauth_client_factory,
-                                             opener=self._browser)
+                                             opener=self._browser or _system_browser)
         return self._oauth
 
     @property
@@ -502,6 +497,12 @@ class ClientConfig:
             "verify": self.verify, "timeout": self.timeout, "proxy": self.proxy,
             "trust_env": self.trust_env, "follow_redirects": True,
         }
+
+
+def _system_browser(url: str) -> object:
+    import webbrowser  # on first use: it costs ~10 ms to import
+
+    return webbrowser.open(url)
 
 
 def one_off_engine(secrets: SecretStore | None, *,

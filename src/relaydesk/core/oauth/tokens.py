@@ -13,11 +13,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import AuthError
-from ..secrets import SecretStore
+from ..secrets import OAUTH_TOKENS_FIELD, SecretStore
 
 __all__ = ["TOKENS_FIELD", "TokenSet", "TokenStore", "describe_tokens", "mask_token"]
 
-TOKENS_FIELD = "oauth_tokens"
+TOKENS_FIELD = OAUTH_TOKENS_FIELD
 
 
 @dataclass
