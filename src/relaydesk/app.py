@@ -123,7 +123,6 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None) ->
         except RelaydeskError as exc:
             print(f"relaydesk: {exc}", file=sys.stderr)
             return 2
-        from relaydesk.core.cache import ResponseCache
         from relaydesk.core.session import Session
         from relaydesk.ui.main_window import MainWindow
         from relaydesk.ui.service import Service
@@ -133,7 +132,7 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None) ->
         # and importing asyncio/qasync. No user input is handled before all but the
         # stepped reading is done. The session is the app's one core session (the CLI
         # and scripts build the same); its keyring is attached after the first frame.
-        session = Session(workspace, keyring=None, cache=ResponseCache(),
+        session = Session(workspace, keyring=None, cache=True,
                           history_source="app")
         service = Service(session)
         window = MainWindow(service)

@@ -96,7 +96,7 @@ class Session:
         keyring: Any = SYSTEM_KEYRING,
         history: bool = True,
         history_source: str = "",
-        cache: ResponseCache | None = None,
+        cache: ResponseCache | bool = False,
         transport: httpx.AsyncBaseTransport | None = None,
         oauth_client_factory: Callable[[], httpx.AsyncClient] | None = None,
         browser: BrowserOpener | None = None,
@@ -212,8 +212,13 @@ class Session:
             from .engine import Engine
 
             history = self.history
+            cache = self._cache
+            if cache is True:  # made with the engine: it loads httpx, after the first frame
+                from .cache import ResponseCache
+
+                cache = ResponseCache()
             self._engine = Engine(
-                self.secrets, cache=self._cache, transport=self._transport,
+                self.secrets, cache=cache or None, transport=self._transport,
                 token_provider=self.oauth,
                 on_exchange=history.observer(self._history_source, self._owner_id)
                 if history else None)
