@@ -12,7 +12,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from relaydesk.core.model import AuthSettings
-from tests.unit.test_importers import DATA, SWAGGER_2
+from tests.unit.core.test_importers import DATA, SWAGGER_2
 
 
 def _with_bearer(window: Any) -> None:

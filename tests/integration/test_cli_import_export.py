@@ -13,7 +13,7 @@ from tests.integration.clitools import (
     run_cli,
     snapshot,
 )
-from tests.unit.test_importers import DATA, HAR, SWAGGER_2
+from tests.unit.core.test_importers import DATA, HAR, SWAGGER_2
 
 
 def test_import_openapi_then_export_snippets_and_collections(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from relaydesk.core.importers import IMPORT_KINDS, apply_plan, plan_import
 from relaydesk.core.secrets import SecretStore
 from relaydesk.core.workspace import Workspace
 from tests.conftest import MemoryKeyring
-from tests.unit.test_importers import (
+from tests.unit.core.test_importers import (
     DATA,
     HAR,
     HTTP_FILE,

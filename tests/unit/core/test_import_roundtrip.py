@@ -12,7 +12,7 @@ from relaydesk.core.exporters import export_collection
 from relaydesk.core.importers import apply_plan, plan_import
 from relaydesk.core.secrets import SecretStore
 from relaydesk.core.workspace import Workspace
-from tests.unit.test_importers import DATA, HAR, HTTP_FILE
+from tests.unit.core.test_importers import DATA, HAR, HTTP_FILE
 
 
 def _requests(ws: Workspace, store: SecretStore, root: str) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from relaydesk.core.importers import apply_plan, detect_kind, plan_import
 from relaydesk.core.secrets import SecretStore
 from relaydesk.core.workspace import Workspace
 
-DATA = Path(__file__).parent.parent / "data" / "imports"
+DATA = Path(__file__).resolve().parents[2] / "data" / "imports"
 
 
 def _files(ws: Workspace) -> dict[str, bytes]:
