@@ -30,6 +30,7 @@ from relaydesk.core.engine import Engine
 from relaydesk.core.importers import apply_plan, plan_import
 from relaydesk.core.secrets import SecretStore
 from relaydesk.core.workspace import Workspace
+from tests.integration.clitools import requires_secret_service
 from tests.integration.newman_tools import find_newman
 from tests.integration.snippet_harness import normalise
 
@@ -86,3 +87,38 @@ async def test_imported_collection_sends_what_newman_sends(
     finally:
         await engine.aclose()
     assert compared == len(by_newman) == 10
+
+
+@requires_secret_service
+@pytest.mark.keyring
+def test_relaydesk_run_follows_the_collections_order_as_newman_does(
+    tmp_path: Path, echo_server: str,
+) -> None:
+    """`relaydesk import postman` then `relaydesk run`: the same requests, one by one in
+    the collection's order (folders included), as `newman run` of the same file."""
+    from tests.integration.clitools import run_cli
+
+    newman = find_newman()
+    if newman is None:
+        pytest.skip("newman is not installed (npm install --prefix ~/.cache/relaydesk-node "
+                    "newman@6)")
+    text = DATA.read_text().replace("http://127.0.0.1:1", echo_server)
+    collection = tmp_path / "collection.json"
+    collection.write_text(text)
+    proc = subprocess.run([newman, "run", str(collection), "--reporters", "json",
+                           "--reporter-json-export", str(tmp_path / "newman.json")],
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    executions = json.loads((tmp_path / "newman.json").read_text())["run"]["executions"]
+    by_newman = [(e["item"]["name"], e["request"]["method"]) for e in executions]
+
+    ws = tmp_path / "ws"  # the collection's secrets go to the real Secret Service
+    imported = run_cli(ws, "import", "postman", str(collection), "--into", "echo")
+    assert imported.code == 0, imported
+    report = tmp_path / "run.json"
+    ran = run_cli(ws, "run", "echo", "--reporter", f"json={report}")
+    assert ran.code == 0, ran
+    results = json.loads(report.read_text())["results"]
+    ours = [(r["path"].rsplit("/", 1)[-1], r["method"]) for r in results]
+    assert ours == by_newman
+    assert len(ours) == 10
