@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from relaydesk.cli.main import main
+from tests.corpus import MISSING_REASON
 from tests.integration.clitools import requires_secret_service
 from tests.integration.test_curl_corpus import CORPUS, expected
 
@@ -86,6 +87,7 @@ def test_query_token_becomes_api_key_auth_in_the_keyring(
     assert "Stored the value of 'c/X'" in err and "became the request's API-key auth" in err
 
 
+@pytest.mark.skipif(not CORPUS, reason=MISSING_REASON)
 def test_no_corpus_command_leaves_a_credential_in_the_workspace(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -241,7 +241,10 @@ def validate_base_url(url: str, *, https_only: bool = False, what: str = "base U
     url = url.strip()
     if not url:
         raise ValidationError(f"The {what} is mandatory, e.g. https://api.example.com/v2.")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL" for an unclosed '['
+        raise ValidationError(f"The {what} '{url}' is not a valid URL ({exc}).") from None
     if parts.scheme not in ("http", "https"):
         raise ValidationError(
             f"The {what} '{url}' must start with https:// or http://."

@@ -212,13 +212,15 @@ class Session:
             from .engine import Engine
 
             history = self.history
-            cache = self._cache
-            if cache is True:  # made with the engine: it loads httpx, after the first frame
+            cache: ResponseCache | None = None
+            if self._cache is True:  # made here: it loads httpx, after the app's first frame
                 from .cache import ResponseCache
 
                 cache = ResponseCache()
+            elif self._cache is not False:  # an empty cache is falsy: test identity
+                cache = self._cache
             self._engine = Engine(
-                self.secrets, cache=cache or None, transport=self._transport,
+                self.secrets, cache=cache, transport=self._transport,
                 token_provider=self.oauth,
                 on_exchange=history.observer(self._history_source, self._owner_id)
                 if history else None)
