@@ -29,6 +29,10 @@ class WindowActions:
         self.send = act("send", "Send", "Ctrl+Return", "Ctrl+Enter")
         self.send_bypassing_cache = act("send_bypassing_cache", "Send, bypassing the cache",
                                         "Ctrl+Shift+Return", "Ctrl+Shift+Enter")
+        # Enabled only while the current tab has a request in flight, so Escape stays
+        # free for the widgets that use it (the response search bar, popups).
+        self.cancel = act("cancel", "Cancel the request", "Escape")
+        self.cancel.setEnabled(False)
         self.save = act("save", "Save", "Ctrl+S")
         self.focus_url = act("focus_url", "Go to URL", "Ctrl+L")
         self.quick_open = act("quick_open", "Open request…", "Ctrl+P")

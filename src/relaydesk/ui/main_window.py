@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self.window_actions = make_actions(self, {
-            "send": self.send_current,
+            "send": self.send_current, "cancel": self.cancel_current,
             "send_bypassing_cache": lambda: self.send_current(bypass_cache=True),
             "save": self.save_current,
             "focus_url": self.focus_url, "quick_open": self.quick_open,
@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
     def _wire_tab(self, tab: RequestTab) -> None:
         """A new tab's signals (each tab is wired once, when it is added)."""
         tab.titleChanged.connect(lambda: self._update_title(tab))
+        tab.busyChanged.connect(lambda _busy: self._update_cancel())
         tab.editor.sendRequested.connect(lambda: self.sending.send(tab))
         tab.editor.cancelRequested.connect(lambda: self.sending.cancel(tab))
         tab.editor.curlPasted.connect(lambda text: self.sending.paste_curl(tab, text))
@@ -387,9 +388,22 @@ class MainWindow(QMainWindow):
     # -- send ----------------------------------------------------------------------------
 
     def send_current(self, *, bypass_cache: bool = False) -> None:
+        """Send the current tab's request; a second Ctrl+Enter while it is in flight
+        cancels it (as the Send button, which reads "Cancel" meanwhile)."""
         tab = self.current_tab()
-        if tab is not None:
+        if tab is None:
+            return
+        if tab.busy():
+            self.sending.cancel(tab)
+        else:
             self.sending.send(tab, bypass_cache=bypass_cache)
+
+    def cancel_current(self) -> None:
+        self.sending.cancel(self.current_tab())
+
+    def _update_cancel(self) -> None:
+        tab = self.current_tab()
+        self.window_actions.cancel.setEnabled(tab is not None and tab.editor.is_busy())
 
     def fetch_all_current(self) -> None:
         tab = self.current_tab()
@@ -438,6 +452,7 @@ class MainWindow(QMainWindow):
     def _tabs_changed(self) -> None:
         self.right.setCurrentWidget(self.tabs if self.tabs.count() else self.empty)
         self._refresh_variables()
+        self._update_cancel()
 
     def _refresh_variables(self) -> None:
         tab = self.current_tab()

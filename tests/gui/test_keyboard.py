@@ -1,0 +1,57 @@
+"""The keyboard as a daily user drives it (issue 14): cancel, new request, tab switching."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.servers import SLOW_HANGUPS
+
+from .helpers import status_text
+
+
+def _start_slow(window: Any, qtbot: Any) -> Any:
+    tab = window.open_request("local/echo/Slow")  # /slow?delay=10
+    tab.editor.focus_url()
+    qtbot.keyClick(tab.editor.url_bar, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(tab.busy, timeout=2000)
+    qtbot.wait(300)  # the request reaches the server
+    return tab
+
+
+@pytest.mark.parametrize("how", ["escape", "second ctrl+enter"])
+def test_escape_or_second_ctrl_enter_cancels_and_the_server_sees_the_hangup(
+        window: Any, qtbot: Any, how: str) -> None:
+    hangups = SLOW_HANGUPS[0]
+    tab = _start_slow(window, qtbot)
+    assert tab.busy() and window.window_actions.cancel.isEnabled()
+    if how == "escape":
+        qtbot.keyClick(tab.editor.url_bar, Qt.Key.Key_Escape)
+    else:
+        qtbot.keyClick(tab.editor.url_bar, Qt.Key.Key_Return,
+                       Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=3000)
+    assert status_text(tab.view).startswith("<b>Cancelled</b>")
+    qtbot.waitUntil(lambda: SLOW_HANGUPS[0] == hangups + 1, timeout=3000)
+    assert not window.window_actions.cancel.isEnabled()  # Escape is free again
+
+
+def test_escape_in_the_response_search_closes_the_bar_not_the_request(
+        window: Any, qtbot: Any) -> None:
+    tab = window.open_request("local/echo/Json")
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(tab.editor.url_bar, Qt.Key.Key_Return, ctrl)
+    qtbot.waitUntil(lambda: tab.task is None and "200" in status_text(tab.view), timeout=5000)
+    tab.editor.url_bar.setText("/slow?delay=10")
+    qtbot.keyClick(tab.editor.url_bar, Qt.Key.Key_Return, ctrl)
+    qtbot.waitUntil(tab.busy, timeout=2000)
+    tab.open_search()
+    bar = tab.view.body.search_bar
+    qtbot.waitUntil(bar.isVisible, timeout=2000)
+    qtbot.keyClick(bar.field, Qt.Key.Key_Escape)
+    assert not bar.isVisible()
+    assert tab.busy()  # still in flight
+    qtbot.keyClick(tab.editor.url_bar, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=3000)
