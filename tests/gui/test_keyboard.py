@@ -55,3 +55,37 @@ def test_escape_in_the_response_search_closes_the_bar_not_the_request(
     assert tab.busy()  # still in flight
     qtbot.keyClick(tab.editor.url_bar, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not tab.busy(), timeout=3000)
+
+
+def _answer_next_prompt(qtbot: Any, text: str) -> None:
+    """Type ``text`` into the next modal input dialog and press Enter, as a user does."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(20, answer)
+            return
+        field = dialog.findChild(QLineEdit)
+        qtbot.keyClicks(field, text)
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, answer)
+
+
+def test_ctrl_n_creates_a_request_in_the_selected_folder_and_focuses_the_url(
+        window: Any, qtbot: Any, gui_workspace: Any) -> None:
+    window.tree.select_path("local/echo/Json")  # a request: the new one goes beside it
+    window.activateWindow()
+    window.tree.view.setFocus()
+    _answer_next_prompt(qtbot, "Created")
+    qtbot.keyClick(window.tree.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    tab = window.current_tab()
+    assert tab is not None and tab.path == "local/echo/Created"
+    assert (gui_workspace.root / "connections/local/echo/Created.request.json").is_file()
+    # The offscreen platform leaves no window active once the dialog closes: the focus
+    # is where the window will give it back.
+    assert window.focusWidget() is tab.editor.url_bar
+    window.activateWindow()
+    qtbot.waitUntil(tab.editor.url_bar.hasFocus, timeout=2000)

@@ -38,6 +38,7 @@ class WindowActions:
         self.quick_open = act("quick_open", "Open request…", "Ctrl+P")
         self.close_tab = act("close_tab", "Close tab", "Ctrl+W")
         self.find = act("find", "Find in response", "Ctrl+F")
+        self.new_request = act("new_request", "New request…", "Ctrl+N")
         self.new_connection = act("new_connection", "New connection…", "Ctrl+Shift+N")
         self.quit = act("quit", "Quit", "Ctrl+Q")
 

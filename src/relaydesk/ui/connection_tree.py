@@ -410,10 +410,16 @@ class ConnectionTree(QWidget):
         if parent and (name := ask_text(self, "New folder", f"Folder name inside {parent}:")):
             self.new_folder(parent, name)
 
-    def ask_new_request(self) -> None:
+    def ask_new_request(self) -> str | None:
+        """Ask a name and create the request in the selected connection or folder; its
+        path (it opens in a tab), or None."""
         parent = self._container()
-        if parent and (name := ask_text(self, "New request", f"Request name inside {parent}:")):
-            self.new_request(parent, name)
+        if not parent:
+            self.statusMessage.emit("Select a connection or folder for the new request.")
+            return None
+        if name := ask_text(self, "New request", f"Request name inside {parent}:"):
+            return self.new_request(parent, name)
+        return None
 
     def ask_rename(self) -> None:
         path = self.current_path()

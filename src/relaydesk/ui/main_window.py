@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
             "focus_url": self.focus_url, "quick_open": self.quick_open,
             "close_tab": lambda: self.close_tab(self.current_tab()),
             "find": self.find_in_response, "new_connection": self.tree.ask_new_connection,
+            "new_request": self.new_request,
             "quit": self.close,
         })
         self._make_toolbar()
@@ -176,7 +177,8 @@ class MainWindow(QMainWindow):
         self.act_import = QAction("Import…", self)
         self.act_import.setShortcuts([QKeySequence("Ctrl+I")])  # see actions.py
         self.act_import.triggered.connect(lambda _checked=False: self.open_import())
-        file_menu.addActions([self.window_actions.new_connection, self.act_import])
+        file_menu.addActions([self.window_actions.new_request, self.window_actions.new_connection,
+                              self.act_import])
         file_menu.addSeparator()
         file_menu.addAction(self.window_actions.quit)
         # "Copy as" for the request in the current tab, as edited (unsaved edits too).
@@ -415,6 +417,12 @@ class MainWindow(QMainWindow):
         return str(data) if data else None
 
     # -- keyboard helpers ---------------------------------------------------------------
+
+    def new_request(self) -> None:
+        """Ctrl+N: a new request in the tree's selected connection or folder (the name is
+        asked), opened in a tab with the focus in the URL bar."""
+        if self.tree.ask_new_request() is not None:
+            self.focus_url()
 
     def focus_url(self) -> None:
         tab = self.current_tab()
