@@ -89,3 +89,24 @@ def test_ctrl_n_creates_a_request_in_the_selected_folder_and_focuses_the_url(
     assert window.focusWidget() is tab.editor.url_bar
     window.activateWindow()
     qtbot.waitUntil(tab.editor.url_bar.hasFocus, timeout=2000)
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Tab, Qt.Key.Key_PageDown])
+def test_ctrl_tab_lands_on_the_url_bar_so_page_keys_never_change_the_method(
+        window: Any, qtbot: Any, key: Any) -> None:
+    first = window.open_request("local/echo/Get echo")
+    second = window.open_request("local/echo/Json")
+    third = window.open_request("local/echo/Slow")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    window.tabs.setCurrentWidget(first)
+    first.editor.focus_url()
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    for expected in (second, third, first):
+        qtbot.keyClick(window.focusWidget(), key, ctrl)
+        assert window.current_tab() is expected
+        assert window.focusWidget() is expected.editor.url_bar
+        for nudge in (Qt.Key.Key_PageDown, Qt.Key.Key_Down, Qt.Key.Key_Up):
+            qtbot.keyClick(window.focusWidget(), nudge)
+    assert [t.editor.request().method for t in (first, second, third)] == ["GET"] * 3
+    assert not any(t.modified for t in (first, second, third))

@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
             "close_tab": lambda: self.close_tab(self.current_tab()),
             "find": self.find_in_response, "new_connection": self.tree.ask_new_connection,
             "new_request": self.new_request,
+            "next_tab": lambda: self._step_tab(1), "previous_tab": lambda: self._step_tab(-1),
             "quit": self.close,
         })
         self._make_toolbar()
@@ -457,8 +458,21 @@ class MainWindow(QMainWindow):
         self.tree.set_environment(self.environment_name())
         self._refresh_variables()
 
+    def _step_tab(self, step: int) -> None:
+        if count := self.tabs.count():
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
+
     def _tabs_changed(self) -> None:
         self.right.setCurrentWidget(self.tabs if self.tabs.count() else self.empty)
+        # Ctrl+Tab / Ctrl+PageDown move the focus into the new page, where Qt picks its
+        # first editor: the method box, which the next PageDown or arrow would change.
+        # Focus inside the pages goes to the URL bar instead (the tree and the tab bar
+        # keep theirs).
+        focus = self.focusWidget()
+        tab = self.current_tab()
+        if tab is not None and focus is not None and focus is not self.tabs.tabBar() \
+                and self.tabs.isAncestorOf(focus):
+            tab.editor.focus_url()
         self._refresh_variables()
         self._update_cancel()
 
