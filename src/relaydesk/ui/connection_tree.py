@@ -351,10 +351,10 @@ class ConnectionTree(QWidget):
         conn = self._service.connection_for(self.current_path())
         if conn is None:
             return
-        line = self._run(lambda: self._service.import_line(conn.path))
-        if line is not None:
-            QGuiApplication.clipboard().setText(line)
-            self.statusMessage.emit(f"Copied: {line}")
+        snippet = self._run(lambda: self._service.import_snippet(conn.path))
+        if snippet is not None:
+            QGuiApplication.clipboard().setText(snippet)
+            self.statusMessage.emit(f"Copied: {snippet.splitlines()[-1]}")
 
     def copy_curl(self) -> None:
         path = self.current_path()
