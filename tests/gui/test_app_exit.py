@@ -63,21 +63,26 @@ def _workspace(root: Path, echo_server: str) -> Path:
     return root
 
 
+def _app_env(tmp_path: Path, hook: str, **extra: str) -> dict[str, str]:
+    """The app's environment: offscreen, the hook module from ``tmp_path``, its own
+    settings file."""
+    return {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
+        "RELAYDESK_TEST_HOOK": hook,
+        "RELAYDESK_SETTINGS": str(tmp_path / "settings.ini"),
+        # No keyring probing over D-Bus: the app must also start without one.
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        **extra,
+    }
+
+
 def test_app_sends_real_requests_and_exits_zero(tmp_path: Path, echo_server: str) -> None:
     root = _workspace(tmp_path / "ws", echo_server)
     (tmp_path / "exit_hook.py").write_text(HOOK)
     result_file = tmp_path / "result.json"
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
-        "RELAYDESK_TEST_HOOK": "exit_hook:run",
-        "RELAYDESK_SETTINGS": str(tmp_path / "settings.ini"),
-        "RESULT_FILE": str(result_file),
-        "ROUNDS": "40",
-        # No keyring probing over D-Bus: the app must also start without one.
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-    }
+    env = _app_env(tmp_path, "exit_hook:run", RESULT_FILE=str(result_file), ROUNDS="40")
     # Started as a user starts it: the command with no subcommand opens the app.
     proc = subprocess.run([sys.executable, "-m", "relaydesk", "--workspace", str(root)],
                           env=env, capture_output=True, text=True, timeout=120)
@@ -104,15 +109,7 @@ def test_sigint_and_sigterm_quit_cleanly(tmp_path: Path, echo_server: str, signu
     root = _workspace(tmp_path / "ws", echo_server)
     (tmp_path / "ready_hook.py").write_text(READY_HOOK)
     ready = tmp_path / "ready"
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
-        "RELAYDESK_TEST_HOOK": "ready_hook:ready",
-        "RELAYDESK_SETTINGS": str(tmp_path / "settings.ini"),
-        "READY_FILE": str(ready),
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-    }
+    env = _app_env(tmp_path, "ready_hook:ready", READY_FILE=str(ready))
     proc = subprocess.Popen([sys.executable, "-m", "relaydesk", "--workspace", str(root)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
