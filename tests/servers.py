@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 __all__ = [
+    "SLOW_HANGUPS",
     "RunningServer",
     "closed_port",
     "echo_app",
@@ -68,6 +69,7 @@ async def _send_json(send: Any, status: int, value: Any,
 
 
 _COUNTER = [0]  # /counter: how many times it was really called (per process)
+SLOW_HANGUPS = [0]  # /slow: how many clients closed the connection before the answer
 
 
 async def echo_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -108,6 +110,8 @@ async def echo_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         delay = float(query.get("delay", "1"))
         if await _client_stayed(receive, delay):
             await _send_json(send, 200, {"slept": delay})
+        else:
+            SLOW_HANGUPS[0] += 1
     elif path == "/bytes":
         await _stream_bytes(send, int(query.get("n", "1024")))
     elif path == "/drip":

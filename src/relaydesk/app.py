@@ -84,6 +84,58 @@ class _ErrorReporter:
             self._showing = False
 
 
+class _QuitOnSignals:
+    """SIGINT (Ctrl+C in the terminal) and SIGTERM close the window the normal way
+    (unsaved tabs are asked about; the engine closes; exit 0) instead of raising
+    KeyboardInterrupt inside some Qt callback.
+
+    Python runs signal handlers only between bytecodes, and Qt's event loop waits in
+    C++: the handler writes a byte to a socket Qt watches (``set_wakeup_fd``), so the
+    handler runs as soon as the signal arrives, and the close is queued for the loop.
+    """
+
+    SIGNALS = ("SIGINT", "SIGTERM")
+
+    def __init__(self, close: Any) -> None:
+        import signal
+        import socket
+
+        from PySide6.QtCore import QSocketNotifier, QTimer
+
+        self._reader, self._writer = socket.socketpair()
+        for sock in (self._reader, self._writer):
+            sock.setblocking(False)
+        self._previous_fd = signal.set_wakeup_fd(self._writer.fileno())
+        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read)
+        self._notifier.activated.connect(self._drain)
+        self._previous: dict[int, Any] = {}
+
+        def handler(signum: int, _frame: object) -> None:
+            log.info("signal %d: closing the window", signum)
+            QTimer.singleShot(0, close)
+
+        for name in self.SIGNALS:
+            number = getattr(signal, name)
+            self._previous[number] = signal.signal(number, handler)
+
+    def _drain(self) -> None:
+        try:
+            while self._reader.recv(64):
+                pass
+        except OSError:  # empty (would block)
+            pass
+
+    def stop(self) -> None:
+        import signal
+
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)
+        signal.set_wakeup_fd(self._previous_fd)
+        self._notifier.setEnabled(False)
+        self._reader.close()
+        self._writer.close()
+
+
 def _system_keyring() -> Any:
     """The OS keyring, or None (logged) when there is none: every dialog that needs it
     then explains what to do."""
@@ -137,13 +189,17 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None) ->
         service = Service(session)
         window = MainWindow(service)
         reporter.window = window
+        quit_on_signals = _QuitOnSignals(window.close)
         window.show()
         app.processEvents()
         if (icon := _icon_path()) is not None:  # loads the SVG plugin: after first paint
             app.setWindowIcon(QIcon(str(icon)))
         window.read_workspace()
         session.set_keyring(_system_keyring())
-        return _run_loop(app, window, service, reporter)
+        try:
+            return _run_loop(app, window, service, reporter)
+        finally:
+            quit_on_signals.stop()
     finally:
         sys.excepthook = previous_hook
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
+
+import pytest
 
 from relaydesk.core.model import Connection, Request
 from relaydesk.core.workspace import Workspace
@@ -59,21 +63,26 @@ def _workspace(root: Path, echo_server: str) -> Path:
     return root
 
 
+def _app_env(tmp_path: Path, hook: str, **extra: str) -> dict[str, str]:
+    """The app's environment: offscreen, the hook module from ``tmp_path``, its own
+    settings file."""
+    return {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
+        "RELAYDESK_TEST_HOOK": hook,
+        "RELAYDESK_SETTINGS": str(tmp_path / "settings.ini"),
+        # No keyring probing over D-Bus: the app must also start without one.
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        **extra,
+    }
+
+
 def test_app_sends_real_requests_and_exits_zero(tmp_path: Path, echo_server: str) -> None:
     root = _workspace(tmp_path / "ws", echo_server)
     (tmp_path / "exit_hook.py").write_text(HOOK)
     result_file = tmp_path / "result.json"
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
-        "RELAYDESK_TEST_HOOK": "exit_hook:run",
-        "RELAYDESK_SETTINGS": str(tmp_path / "settings.ini"),
-        "RESULT_FILE": str(result_file),
-        "ROUNDS": "40",
-        # No keyring probing over D-Bus: the app must also start without one.
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-    }
+    env = _app_env(tmp_path, "exit_hook:run", RESULT_FILE=str(result_file), ROUNDS="40")
     # Started as a user starts it: the command with no subcommand opens the app.
     proc = subprocess.run([sys.executable, "-m", "relaydesk", "--workspace", str(root)],
                           env=env, capture_output=True, text=True, timeout=120)
@@ -82,3 +91,39 @@ def test_app_sends_real_requests_and_exits_zero(tmp_path: Path, echo_server: str
     assert json.loads(result_file.read_text()) == [200] * 40
     # The window saved its state on the way out.
     assert "local/echo/Slow" in (tmp_path / "settings.ini").read_text()
+
+
+READY_HOOK = textwrap.dedent('''
+    import os
+
+    def ready(window, service):
+        window.open_request("local/echo/Json")
+        open(os.environ["READY_FILE"], "w").close()
+''')
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_sigint_and_sigterm_quit_cleanly(tmp_path: Path, echo_server: str, signum: int) -> None:
+    """Ctrl+C in the terminal (or a SIGTERM) closes the window the normal way: exit 0,
+    no KeyboardInterrupt, no "Something went wrong", the window's state saved."""
+    root = _workspace(tmp_path / "ws", echo_server)
+    (tmp_path / "ready_hook.py").write_text(READY_HOOK)
+    ready = tmp_path / "ready"
+    env = _app_env(tmp_path, "ready_hook:ready", READY_FILE=str(ready))
+    proc = subprocess.Popen([sys.executable, "-m", "relaydesk", "--workspace", str(root)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ready.exists(), "the app did not start"
+        proc.send_signal(signum)
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert "unexpected error" not in err, err  # what the "Something went wrong" box logs
+    assert "local/echo/Json" in (tmp_path / "settings.ini").read_text()

@@ -35,6 +35,56 @@ def test_copy_as_references_secrets_by_default(window: Any, qtbot: Any) -> None:
     assert "gui-secret-token" in QApplication.clipboard().text()
 
 
+def _click_menu_entry(qtbot: Any, menu: Any, pick: Any) -> None:
+    """Open ``menu`` and click the entry ``pick(actions)`` chooses, as a user does."""
+    menu.popup(QPoint(0, 0))
+    qtbot.waitUntil(menu.isVisible, timeout=2000)
+    action = pick(menu.actions())
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
+    qtbot.waitUntil(lambda: not menu.isVisible(), timeout=2000)
+
+
+def test_include_secrets_is_for_one_copy_only(window: Any, qtbot: Any) -> None:
+    _with_bearer(window)
+    window.open_request("local/echo/Get echo")
+    menu = window.copy_as_menu
+    secrets = "gui-secret-token"
+
+    def curl(actions: list[Any]) -> Any:
+        return next(a for a in actions if a.data() == "curl")
+
+    def tick(actions: list[Any]) -> Any:
+        return next(a for a in actions if a.objectName() == "includeSecrets")
+
+    _click_menu_entry(qtbot, menu, tick)
+    assert tick(menu.actions()).isChecked()
+    _click_menu_entry(qtbot, menu, curl)
+    assert secrets in QApplication.clipboard().text()
+    assert not tick(menu.actions()).isChecked()  # reset after the copy
+    _click_menu_entry(qtbot, menu, curl)
+    text = QApplication.clipboard().text()
+    assert secrets not in text and "${LOCAL_ECHO_TOKEN}" in text
+
+
+def test_copy_import_snippet_runs_as_pasted(window: Any, qtbot: Any, monkeypatch: Any,
+                                            gui_workspace: Any) -> None:
+    """The tree's "Copy import snippet" button: two lines, named after the connection,
+    that give a working client when run."""
+    from PySide6.QtWidgets import QToolBar
+
+    window.tree.select_path("local/echo/Json")
+    toolbar = window.tree.findChild(QToolBar)
+    button = toolbar.widgetForAction(window.tree.act_import_line)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    snippet = QApplication.clipboard().text()
+    assert snippet == 'import relaydesk\necho = relaydesk.connect("local/echo")\n'
+    monkeypatch.setenv("RELAYDESK_WORKSPACE", str(gui_workspace.root))
+    names: dict[str, Any] = {}
+    exec(compile(snippet, "<snippet>", "exec"), names)  # nothing imported beforehand
+    with names["echo"] as client:
+        assert client.get("/json").json()["name"] == "relaydesk"
+
+
 def test_copy_as_menu_lists_every_kind(window: Any, qtbot: Any) -> None:
     from relaydesk.core.exporters.snippets import SNIPPET_KINDS
 

@@ -395,7 +395,8 @@ def test_broken_request_file_found_while_drawing_leaves_the_tree_keeping_the_sel
 def test_copy_import_snippet_and_curl(window: Any, qtbot: Any, echo_server: str) -> None:
     window.tree.select_path("local/echo/Get echo")
     window.tree.copy_import_line()
-    assert QApplication.clipboard().text() == 'local = relaydesk.connect("local/echo")'
+    assert QApplication.clipboard().text() == \
+        'import relaydesk\necho = relaydesk.connect("local/echo")\n'
     window.tree.copy_curl()
     text = QApplication.clipboard().text()
     assert text.startswith("curl") and f"{echo_server}/echo/hello" in text

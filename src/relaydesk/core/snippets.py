@@ -8,7 +8,8 @@ import unicodedata
 
 from .model import split_path
 
-__all__ = ["SNIPPET_KINDS", "SNIPPET_LABELS", "connection_import_line", "python_identifier"]
+__all__ = ["SNIPPET_KINDS", "SNIPPET_LABELS", "connection_import_line",
+           "connection_import_snippet", "python_identifier"]
 
 # The kinds of "Copy as" (renderers in core/exporters/snippets); here, apart from the
 # renderers, so a menu can list them without loading the HTTP stack.
@@ -39,14 +40,20 @@ def python_identifier(text: str, default: str = "api") -> str:
 
 
 def connection_import_line(path: str, var_name: str | None = None) -> str:
-    """``jira = relaydesk.connect("jira/cloud")``: a script's ready client for a connection.
+    """``bearer = relaydesk.connect("modes/bearer")``: a script's ready client for a
+    connection.
 
-    The variable is ``var_name`` if given, else the first path segment (the service, as in
-    ``jira/cloud``, ``jira/server``) made a Python name.
+    The variable is ``var_name`` if given, else the connection's own name (its last path
+    segment; the ones before it are folders) made a Python name.
     """
     segments = split_path(path)
     clean = "/".join(segments)
     name = python_identifier(var_name) if var_name else python_identifier(
-        segments[0] if segments else "")
+        segments[-1] if segments else "")
     literal = '"' + clean.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return f"{name} = relaydesk.connect({literal})"
+
+
+def connection_import_snippet(path: str) -> str:
+    """The import line with its ``import``: two lines that run as pasted."""
+    return f"import relaydesk\n{connection_import_line(path)}\n"

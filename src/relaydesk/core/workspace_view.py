@@ -137,6 +137,13 @@ class WorkspaceView:
         return [p for k, p in self._tree() if k == "request" and p in self._requests
                 and (not prefix or is_under(p, prefix))]
 
+    def items(self, under: str = "") -> list[tuple[ItemKind, str]]:
+        """Folders and requests at or under ``under`` in tree order (the user's), without
+        reading request files: what a lazily filled tree lists."""
+        prefix = join_path(under)
+        return [(k, p) for k, p in self._tree() if (k == "folder" or p in self._requests)
+                and (not prefix or is_under(p, prefix))]
+
     def folders(self, under: str = "") -> list[str]:
         prefix = join_path(under)
         return [p for k, p in self._tree()

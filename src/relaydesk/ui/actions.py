@@ -29,11 +29,20 @@ class WindowActions:
         self.send = act("send", "Send", "Ctrl+Return", "Ctrl+Enter")
         self.send_bypassing_cache = act("send_bypassing_cache", "Send, bypassing the cache",
                                         "Ctrl+Shift+Return", "Ctrl+Shift+Enter")
+        # Enabled only while the current tab has a request in flight, so Escape stays
+        # free for the widgets that use it (the response search bar, popups).
+        self.cancel = act("cancel", "Cancel the request", "Escape")
+        self.cancel.setEnabled(False)
         self.save = act("save", "Save", "Ctrl+S")
         self.focus_url = act("focus_url", "Go to URL", "Ctrl+L")
         self.quick_open = act("quick_open", "Open request…", "Ctrl+P")
         self.close_tab = act("close_tab", "Close tab", "Ctrl+W")
+        # Ctrl+Tab is QTabWidget's own; these make Ctrl+PageDown/Up switch tabs too,
+        # wherever the focus is (the method box would otherwise take them).
+        self.next_tab = act("next_tab", "Next tab", "Ctrl+PgDown")
+        self.previous_tab = act("previous_tab", "Previous tab", "Ctrl+PgUp")
         self.find = act("find", "Find in response", "Ctrl+F")
+        self.new_request = act("new_request", "New request…", "Ctrl+N")
         self.new_connection = act("new_connection", "New connection…", "Ctrl+Shift+N")
         self.quit = act("quit", "Quit", "Ctrl+Q")
 

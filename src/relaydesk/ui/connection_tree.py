@@ -351,10 +351,10 @@ class ConnectionTree(QWidget):
         conn = self._service.connection_for(self.current_path())
         if conn is None:
             return
-        line = self._run(lambda: self._service.import_line(conn.path))
-        if line is not None:
-            QGuiApplication.clipboard().setText(line)
-            self.statusMessage.emit(f"Copied: {line}")
+        snippet = self._run(lambda: self._service.import_snippet(conn.path))
+        if snippet is not None:
+            QGuiApplication.clipboard().setText(snippet)
+            self.statusMessage.emit(f"Copied: {snippet.splitlines()[-1]}")
 
     def copy_curl(self) -> None:
         path = self.current_path()
@@ -410,10 +410,16 @@ class ConnectionTree(QWidget):
         if parent and (name := ask_text(self, "New folder", f"Folder name inside {parent}:")):
             self.new_folder(parent, name)
 
-    def ask_new_request(self) -> None:
+    def ask_new_request(self) -> str | None:
+        """Ask a name and create the request in the selected connection or folder; its
+        path (it opens in a tab), or None."""
         parent = self._container()
-        if parent and (name := ask_text(self, "New request", f"Request name inside {parent}:")):
-            self.new_request(parent, name)
+        if not parent:
+            self.statusMessage.emit("Select a connection or folder for the new request.")
+            return None
+        if name := ask_text(self, "New request", f"Request name inside {parent}:"):
+            return self.new_request(parent, name)
+        return None
 
     def ask_rename(self) -> None:
         path = self.current_path()

@@ -1,7 +1,7 @@
 """The "Copy as" submenu: one entry per snippet kind, plus "Include secrets".
 
 By default snippets reference secrets as environment variables; the checkable
-"Include secrets" entry (off every time the menu is built) puts real values in.
+"Include secrets" entry puts real values in, for the next copy only.
 The entries are added when the menu first opens: the snippet module stays out of
 start-up.
 """
@@ -36,10 +36,14 @@ def _add_entries(menu: QMenu, on_pick: Callable[[str, bool], None]) -> None:
     secrets = QAction("Include secrets (real values)", menu)
     secrets.setCheckable(True)
     secrets.setObjectName("includeSecrets")
+
+    def pick(kind: str) -> None:
+        include = secrets.isChecked()
+        secrets.setChecked(False)  # one copy with real values, never the next ones too
+        on_pick(kind, include)
     for kind, label in SNIPPET_LABELS.items():
         action = menu.addAction(label)
         action.setData(kind)
-        action.triggered.connect(
-            lambda _checked=False, k=kind: on_pick(k, secrets.isChecked()))
+        action.triggered.connect(lambda _checked=False, k=kind: pick(k))
     menu.addSeparator()
     menu.addAction(secrets)

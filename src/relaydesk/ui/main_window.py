@@ -82,12 +82,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self.window_actions = make_actions(self, {
-            "send": self.send_current,
+            "send": self.send_current, "cancel": self.cancel_current,
             "send_bypassing_cache": lambda: self.send_current(bypass_cache=True),
             "save": self.save_current,
             "focus_url": self.focus_url, "quick_open": self.quick_open,
             "close_tab": lambda: self.close_tab(self.current_tab()),
             "find": self.find_in_response, "new_connection": self.tree.ask_new_connection,
+            "new_request": self.new_request,
+            "next_tab": lambda: self._step_tab(1), "previous_tab": lambda: self._step_tab(-1),
             "quit": self.close,
         })
         self._make_toolbar()
@@ -128,6 +130,7 @@ class MainWindow(QMainWindow):
     def _wire_tab(self, tab: RequestTab) -> None:
         """A new tab's signals (each tab is wired once, when it is added)."""
         tab.titleChanged.connect(lambda: self._update_title(tab))
+        tab.busyChanged.connect(lambda _busy: self._update_cancel())
         tab.editor.sendRequested.connect(lambda: self.sending.send(tab))
         tab.editor.cancelRequested.connect(lambda: self.sending.cancel(tab))
         tab.editor.curlPasted.connect(lambda text: self.sending.paste_curl(tab, text))
@@ -175,7 +178,8 @@ class MainWindow(QMainWindow):
         self.act_import = QAction("Import…", self)
         self.act_import.setShortcuts([QKeySequence("Ctrl+I")])  # see actions.py
         self.act_import.triggered.connect(lambda _checked=False: self.open_import())
-        file_menu.addActions([self.window_actions.new_connection, self.act_import])
+        file_menu.addActions([self.window_actions.new_request, self.window_actions.new_connection,
+                              self.act_import])
         file_menu.addSeparator()
         file_menu.addAction(self.window_actions.quit)
         # "Copy as" for the request in the current tab, as edited (unsaved edits too).
@@ -387,9 +391,22 @@ class MainWindow(QMainWindow):
     # -- send ----------------------------------------------------------------------------
 
     def send_current(self, *, bypass_cache: bool = False) -> None:
+        """Send the current tab's request; a second Ctrl+Enter while it is in flight
+        cancels it (as the Send button, which reads "Cancel" meanwhile)."""
         tab = self.current_tab()
-        if tab is not None:
+        if tab is None:
+            return
+        if tab.busy():
+            self.sending.cancel(tab)
+        else:
             self.sending.send(tab, bypass_cache=bypass_cache)
+
+    def cancel_current(self) -> None:
+        self.sending.cancel(self.current_tab())
+
+    def _update_cancel(self) -> None:
+        tab = self.current_tab()
+        self.window_actions.cancel.setEnabled(tab is not None and tab.editor.is_busy())
 
     def fetch_all_current(self) -> None:
         tab = self.current_tab()
@@ -401,6 +418,12 @@ class MainWindow(QMainWindow):
         return str(data) if data else None
 
     # -- keyboard helpers ---------------------------------------------------------------
+
+    def new_request(self) -> None:
+        """Ctrl+N: a new request in the tree's selected connection or folder (the name is
+        asked), opened in a tab with the focus in the URL bar."""
+        if self.tree.ask_new_request() is not None:
+            self.focus_url()
 
     def focus_url(self) -> None:
         tab = self.current_tab()
@@ -435,9 +458,23 @@ class MainWindow(QMainWindow):
         self.tree.set_environment(self.environment_name())
         self._refresh_variables()
 
+    def _step_tab(self, step: int) -> None:
+        if count := self.tabs.count():
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
+
     def _tabs_changed(self) -> None:
         self.right.setCurrentWidget(self.tabs if self.tabs.count() else self.empty)
+        # Ctrl+Tab / Ctrl+PageDown move the focus into the new page, where Qt picks its
+        # first editor: the method box, which the next PageDown or arrow would change.
+        # Focus inside the pages goes to the URL bar instead (the tree and the tab bar
+        # keep theirs).
+        focus = self.focusWidget()
+        tab = self.current_tab()
+        if tab is not None and focus is not None and focus is not self.tabs.tabBar() \
+                and self.tabs.isAncestorOf(focus):
+            tab.editor.focus_url()
         self._refresh_variables()
+        self._update_cancel()
 
     def _refresh_variables(self) -> None:
         tab = self.current_tab()

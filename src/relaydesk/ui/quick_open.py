@@ -33,7 +33,7 @@ def fuzzy_score(query: str, text: str) -> int | None:
 
 def fuzzy_filter(query: str, items: list[str], limit: int = 200) -> list[str]:
     scored = [(s, item) for item in items if (s := fuzzy_score(query, item)) is not None]
-    scored.sort()
+    scored.sort(key=lambda pair: pair[0])  # stable: ties keep the tree's (user's) order
     return [item for _s, item in scored[:limit]]
 
 

@@ -32,6 +32,7 @@ class RequestTab(QWidget):
     titleChanged = Signal()
     fetchAllRequested = Signal()
     bypassCacheRequested = Signal()  # "Send, bypassing the cache"
+    busyChanged = Signal(bool)  # a request started or ended in this tab
 
     def __init__(self, request: Request, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +84,7 @@ class RequestTab(QWidget):
     def set_busy(self, busy: bool) -> None:
         self.editor.set_busy(busy)
         self.send_menu_button.setEnabled(not busy)
+        self.busyChanged.emit(busy)
 
     def _yield_find_shortcut(self) -> None:
         """The window's Ctrl+F action forwards to the response search; a second live

@@ -173,11 +173,12 @@ class ResponseView(QWidget):
         self.pages.setCurrentWidget(self.tabs)
         self.body.show_body(resp)
 
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str,
+                   heading: str = "The request did not complete.") -> None:
         self._response = None
         self.body.clear()
         self._hide_summary()
-        self.error_label.setText(f"<b>The request did not complete.</b><br><br>{_html(message)}")
+        self.error_label.setText(f"<b>{_html(heading)}</b><br><br>{_html(message)}")
         self.pages.setCurrentWidget(self.error_label)
 
     def show_progress(self, received: int, total: int | None) -> None:

@@ -122,8 +122,9 @@ class SendController(QObject):
         try:
             response = await work()
         except asyncio.CancelledError:
-            tab.view.show_error("Cancelled: the request was stopped before a response "
-                                "arrived.")
+            tab.view.show_error("The request was stopped before a response arrived; "
+                                "the connection to the server was closed.",
+                                heading="Cancelled")
         except Exception as exc:  # every failure is shown in the core's words
             log.debug("send failed", exc_info=True)
             tab.view.show_error(user_message(exc))

@@ -222,10 +222,11 @@ class Service:
         own = Workspace.open(self.workspace.root, create=False)
         return apply_plan(own, self.secrets if plan.secrets else None, plan, into=into)
 
-    def import_line(self, conn_path: str) -> str:
-        from relaydesk.core.snippets import connection_import_line
+    def import_snippet(self, conn_path: str) -> str:
+        """``import relaydesk`` and the connection's import line."""
+        from relaydesk.core.snippets import connection_import_snippet
 
-        return connection_import_line(self.workspace.connection(conn_path).path)
+        return connection_import_snippet(self.workspace.connection(conn_path).path)
 
     def parse_curl(self, text: str) -> CurlImport:
         """A pasted curl command; credentials in headers move to auth + ``secrets``."""

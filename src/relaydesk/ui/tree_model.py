@@ -37,6 +37,7 @@ from PySide6.QtGui import QIcon
 
 from relaydesk.core.errors import RelaydeskError
 from relaydesk.core.model import join_path, split_path
+from relaydesk.core.ordering import natural_key
 
 from .service import Service
 
@@ -120,7 +121,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
         self._root = root
         self._nodes: dict[int, _Node] = {}
         self._by_path: dict[str, _Node] = {"": root}
-        self._items: dict[str, tuple[list[str], list[str]]] | None = None
+        self._items: dict[str, list[tuple[str, str]]] | None = None
 
         def ensure(path: str, kind: str) -> _Node:  # workspace paths are normalised
             node = self._by_path.get(path)
@@ -143,22 +144,22 @@ class WorkspaceTreeModel(QAbstractItemModel):
 
     @staticmethod
     def _sort(node: _Node) -> None:
+        """Groups and connections in natural order (``api2`` before ``api10``); what is
+        inside a connection keeps the workspace's (the user's) order."""
         if node.children:
-            node.children.sort(key=lambda n: (_ORDER[n.kind], n.name.casefold()))
+            node.children.sort(key=lambda n: (_ORDER[n.kind], natural_key(n.name)))
             for row, child in enumerate(node.children):
                 child.row = row
                 if child.kind == "group":
                     WorkspaceTreeModel._sort(child)
 
-    def _item_index(self) -> dict[str, tuple[list[str], list[str]]]:
-        """Folder and request paths by parent path, from one pass over the workspace."""
+    def _item_index(self) -> dict[str, list[tuple[str, str]]]:
+        """``(kind, path)`` of folders and requests by parent path, in the workspace's
+        order, from one pass over it."""
         if self._items is None:
-            ws = self._service.workspace
-            items: dict[str, tuple[list[str], list[str]]] = {}
-            for folder in ws.folders():
-                items.setdefault(folder.rpartition("/")[0], ([], []))[0].append(folder)
-            for request in ws.request_paths():
-                items.setdefault(request.rpartition("/")[0], ([], []))[1].append(request)
+            items: dict[str, list[tuple[str, str]]] = {}
+            for kind, path in self._service.workspace.items():
+                items.setdefault(path.rpartition("/")[0], []).append((kind, path))
             self._items = items
         return self._items
 
@@ -166,11 +167,8 @@ class WorkspaceTreeModel(QAbstractItemModel):
         if node.children is None:
             node.children = []
             if node.kind in ("connection", "folder"):
-                folders, requests = self._item_index().get(node.path, ([], []))
-                for kind, paths in (("folder", folders), ("request", requests)):
-                    for path in paths:
-                        self._adopt(node, kind, path, path.rpartition("/")[2])
-                self._sort(node)
+                for row, (kind, path) in enumerate(self._item_index().get(node.path, [])):
+                    self._adopt(node, kind, path, path.rpartition("/")[2]).row = row
         return node.children
 
     def _describe(self, node: _Node) -> None:

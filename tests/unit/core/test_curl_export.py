@@ -178,13 +178,15 @@ def test_body_without_type_tells_curl_not_to_add_one() -> None:
 
 @pytest.mark.parametrize(("path", "var", "line"), [
     ("jira/cloud", "jira", 'jira = relaydesk.connect("jira/cloud")'),
-    ("jira/cloud", None, 'jira = relaydesk.connect("jira/cloud")'),
+    # Named after the connection (the last segment), not the folders above it.
+    ("jira/cloud", None, 'cloud = relaydesk.connect("jira/cloud")'),
+    ("modes/bearer", None, 'bearer = relaydesk.connect("modes/bearer")'),
     ("github", None, 'github = relaydesk.connect("github")'),
-    ("Service Desk-2/ops", None, 'service_desk_2 = relaydesk.connect("Service Desk-2/ops")'),
-    ("2fa/apis", None, 'api_2fa = relaydesk.connect("2fa/apis")'),
-    ("class/x", None, 'class_ = relaydesk.connect("class/x")'),
-    ("Zürich API/x", None, 'zurich_api = relaydesk.connect("Zürich API/x")'),
-    ("/a/b/", None, 'a = relaydesk.connect("a/b")'),
+    ("ops/Service Desk-2", None, 'service_desk_2 = relaydesk.connect("ops/Service Desk-2")'),
+    ("apis/2fa", None, 'api_2fa = relaydesk.connect("apis/2fa")'),
+    ("x/class", None, 'class_ = relaydesk.connect("x/class")'),
+    ("x/Zürich API", None, 'zurich_api = relaydesk.connect("x/Zürich API")'),
+    ("/a/b/", None, 'b = relaydesk.connect("a/b")'),
     ("x/y", "my client", 'my_client = relaydesk.connect("x/y")'),
 ])
 def test_connection_import_line(path: str, var: str | None, line: str) -> None:

@@ -82,6 +82,10 @@ class SearchBar(QWidget):
 
     def eventFilter(self, obj: object, event: object) -> bool:
         if obj is self.field and isinstance(event, QKeyEvent) and event.type() == \
+                QKeyEvent.Type.ShortcutOverride and event.key() == Qt.Key.Key_Escape:
+            event.accept()  # Escape closes this bar before any window shortcut (Cancel)
+            return True
+        if obj is self.field and isinstance(event, QKeyEvent) and event.type() == \
                 QKeyEvent.Type.KeyPress:
             if event.key() == Qt.Key.Key_Escape:
                 self.close_bar()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ...model import split_path
 from ...snippets import connection_import_line
 from .spec import EnvRef, SnippetSpec, Text, is_text, relative_url
 
@@ -167,7 +166,8 @@ def render_relaydesk(spec: SnippetSpec, *, base_url: str = "",
                      client_headers: Sequence[tuple[str, str]] = ()) -> str:
     """The import line plus the call; the connection supplies base URL, headers and auth."""
     path = spec.connection_path
-    line = connection_import_line(path, split_path(path)[0] if split_path(path) else None)
+    line = connection_import_line(path)  # named after the connection, as "Copy import
+    # snippet" names it
     var = line.split(" = ", 1)[0]
     given = {(n.lower(), v) for n, v in client_headers}
     headers = [(n, v) for n, v in _headers(spec, True)
