@@ -14,6 +14,7 @@ import pytest
 __all__ = [
     "CliResult",
     "assert_one_line_error",
+    "login_in_browser",
     "relaydesk_command",
     "requires_secret_service",
     "run_cli",
@@ -98,3 +99,35 @@ requires_secret_service = pytest.mark.skipif(
     reason="no Secret Service on the D-Bus session bus; run the suite with scripts/test, "
     "which starts dbus-run-session + gnome-keyring-daemon",
 )
+
+
+def login_in_browser(workspace: Path, path: str) -> tuple[CliResult, str]:
+    """`relaydesk auth login PATH --no-browser`, with the test's scripted browser
+    (tests/oauth_server.Browser) following the printed address: the result, and the
+    authorization URL it printed."""
+    from tests.oauth_server import Browser
+
+    argv = [*relaydesk_command(), "--workspace", str(workspace), "auth", "login", path,
+            "--no-browser", "--timeout", "20"]
+    env = {k: v for k, v in os.environ.items() if k != "RELAYDESK_WORKSPACE"}
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, text=True)
+    err_lines: list[str] = []
+    url = ""
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            err_lines.append(line)
+            if line.startswith("  http"):
+                url = line.strip()
+                break
+        assert url, "".join(err_lines)
+        browser = Browser()
+        browser(url)
+        assert browser.finished().status_code == 200
+        out, rest = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return CliResult(proc.returncode, out.encode(), "".join(err_lines) + rest), url

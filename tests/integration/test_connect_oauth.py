@@ -25,7 +25,7 @@ from relaydesk.core.model import AuthSettings, Connection, Request, TlsSettings
 from relaydesk.core.oauth.tokens import TOKENS_FIELD, TokenSet
 from relaydesk.core.session import Session
 from relaydesk.core.workspace import Workspace
-from tests.integration.clitools import relaydesk_command, requires_secret_service, run_cli
+from tests.integration.clitools import login_in_browser, requires_secret_service, run_cli
 from tests.oauth_server import CLIENTS, Browser, OAuthServer
 
 PATH = "idp/api"
@@ -188,22 +188,8 @@ def test_a_script_with_only_the_import_line_gets_accepted_tokens(
                    "--set", "scope=read").code == 0
     assert run_cli(ws, "secret", "set", "idp/code", "client_secret",
                    input=CLIENTS["app-client"]["secret"]).code == 0
-    argv = [*relaydesk_command(), "--workspace", str(ws), "auth", "login", "idp/code",
-            "--no-browser", "--timeout", "20"]
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stderr is not None
-        url = next(line.strip() for line in proc.stderr if line.startswith("  http"))
-        browser = Browser()
-        browser(url)
-        assert browser.finished().status_code == 200
-        _out, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 0, err
+    login, _url = login_in_browser(ws, "idp/code")
+    assert login.code == 0, login.err
     before = len(oauth.state.token_requests)
     ran = _script("idp/code", ws)
     assert ran.returncode == 0 and ran.stdout.strip() == "200", ran.stderr

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import base64
 import inspect
-import os
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -32,7 +30,7 @@ from relaydesk.core.secrets import SecretStore
 from relaydesk.core.workspace import Workspace
 from tests.integration.clitools import (
     assert_one_line_error,
-    relaydesk_command,
+    login_in_browser,
     requires_secret_service,
     run_cli,
 )
@@ -400,33 +398,12 @@ def test_cli_login_no_browser_status_clear(oauth: OAuthServer, tmp_path: Path) -
     assert made.code == 0, made.err
     assert run_cli(ws, "secret", "set", PATH, "client_secret", input=secret).code == 0
 
-    argv = [*relaydesk_command(), "--workspace", str(ws), "auth", "login", PATH,
-            "--no-browser", "--timeout", "20"]
-    env = {k: v for k, v in os.environ.items() if k != "RELAYDESK_WORKSPACE"}
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env, text=True)
-    try:
-        assert proc.stderr is not None
-        err_lines: list[str] = []
-        url = ""
-        for line in proc.stderr:
-            err_lines.append(line)
-            if line.startswith("  http"):
-                url = line.strip()
-                break
-        assert url.startswith(f"{oauth.base_url}/authorize?"), "".join(err_lines)
-        browser = Browser()
-        browser(url)
-        assert browser.finished().status_code == 200
-        out, rest = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 0, "".join(err_lines) + rest
-    assert "Logged in to 'api/main'" in rest and "Traceback" not in rest
+    login, url = login_in_browser(ws, PATH)
+    assert url.startswith(f"{oauth.base_url}/authorize?"), login.err
+    assert login.code == 0, login.err
+    assert "Logged in to 'api/main'" in login.err and "Traceback" not in login.err
     issued = oauth.state.tokens[-1]
-    assert issued.access_token not in rest + out
+    assert issued.access_token not in login.err + login.text
 
     status = run_cli(ws, "auth", "status", PATH)
     assert status.code == 0, status.err

@@ -48,17 +48,20 @@ def _semantic(echo: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _run_newman(newman: str, collection: Path, out: Path) -> dict[str, dict[str, Any]]:
+def _newman_executions(newman: str, collection: Path, out: Path) -> list[dict[str, Any]]:
+    """What `newman run` did, request by request in its order (its JSON report)."""
     proc = subprocess.run([newman, "run", str(collection), "--reporters", "json",
                            "--reporter-json-export", str(out)], capture_output=True,
                           text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    report = json.loads(out.read_text())
-    seen = {}
-    for execution in report["run"]["executions"]:
-        body = bytes(execution["response"]["stream"]["data"])
-        seen[execution["item"]["name"]] = json.loads(body)
-    return seen
+    executions: list[dict[str, Any]] = json.loads(out.read_text())["run"]["executions"]
+    return executions
+
+
+def _run_newman(newman: str, collection: Path, out: Path) -> dict[str, dict[str, Any]]:
+    """What the echo server answered newman, by request name."""
+    return {e["item"]["name"]: json.loads(bytes(e["response"]["stream"]["data"]))
+            for e in _newman_executions(newman, collection, out)}
 
 
 async def test_imported_collection_sends_what_newman_sends(
@@ -105,11 +108,7 @@ def test_relaydesk_run_follows_the_collections_order_as_newman_does(
     text = DATA.read_text().replace("http://127.0.0.1:1", echo_server)
     collection = tmp_path / "collection.json"
     collection.write_text(text)
-    proc = subprocess.run([newman, "run", str(collection), "--reporters", "json",
-                           "--reporter-json-export", str(tmp_path / "newman.json")],
-                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    executions = json.loads((tmp_path / "newman.json").read_text())["run"]["executions"]
+    executions = _newman_executions(newman, collection, tmp_path / "newman.json")
     by_newman = [(e["item"]["name"], e["request"]["method"]) for e in executions]
 
     ws = tmp_path / "ws"  # the collection's secrets go to the real Secret Service
