@@ -87,7 +87,15 @@ class DeleteReport:
 
 
 class Session:
-    """A workspace and its keyring, engine, OAuth tokens and history."""
+    """A workspace and its keyring, engine, OAuth tokens and history.
+
+    ``keyring``: a keyring backend, None for none, or (default) the system's, opened on
+    first use. ``history``/``history_source``: record sends, under that label.
+    ``cache``: a ``ResponseCache``, or True to make one with the engine (the app; the
+    connections' opt-in cache), False for none. ``transport`` and
+    ``oauth_client_factory`` replace the network (tests); ``browser`` opens login pages
+    (default: the system browser).
+    """
 
     def __init__(
         self,
