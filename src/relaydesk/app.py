@@ -189,9 +189,10 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None) ->
         service = Service(session)
         window = MainWindow(service)
         reporter.window = window
-        quit_on_signals = _QuitOnSignals(window.close)
         window.show()
         app.processEvents()
+        # After the first frame: it loads socket and a QSocketNotifier.
+        quit_on_signals = _QuitOnSignals(window.close)
         if (icon := _icon_path()) is not None:  # loads the SVG plugin: after first paint
             app.setWindowIcon(QIcon(str(icon)))
         window.read_workspace()
