@@ -91,6 +91,11 @@ def plan_import(kind: str, text: str, source: str = "") -> ImportPlan:
         raise
     except RecursionError:
         raise FileFormatError(source or "the imported file", "is nested too deeply") from None
+    except ValueError as exc:  # a value the standard parsers refuse (e.g. urllib's
+        # "Invalid IPv6 URL") that no importer step turned into a note: the file is
+        # refused with the reason, never with a traceback.
+        raise FileFormatError(source or "the imported file",
+                              f"holds a value that cannot be read ({exc})") from None
 
 
 def detect_kind(text: str, filename: str = "") -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 from ..model import FORBIDDEN_HEADERS, Body, Connection, KeyValue, MultipartField, Request
 from .common import as_list, as_str
@@ -124,6 +124,14 @@ def _entries(doc: Any, source: str) -> list[Any]:
                        "object with \"method\" and \"url\")")
 
 
+def _split(url: str) -> SplitResult | None:
+    """``urlsplit``, or None for a URL it refuses (an unclosed '[' host)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def plan_har(text: str, source: str = "") -> ImportPlan:
     jsonp = _JSONP.match(text) if not text.lstrip().startswith(("{", "[")) else None
     doc = load_json(jsonp.group(1) if jsonp else text, source)
@@ -134,9 +142,9 @@ def plan_har(text: str, source: str = "") -> ImportPlan:
     entries = _entries(doc, source)
     # Some recorders write same-site URLs as paths; they are resolved against the
     # file's first absolute URL.
-    first = next((urlsplit(u) for e in entries if isinstance(e, dict) and isinstance(
-        e.get("request"), dict) for u in [str(e["request"].get("url") or "")]
-        if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc), None)
+    first = next((parts for e in entries if isinstance(e, dict) and isinstance(
+        e.get("request"), dict) for parts in [_split(str(e["request"].get("url") or ""))]
+        if parts is not None and parts.scheme in ("http", "https") and parts.netloc), None)
     for index, entry in enumerate(entries, start=1):
         req_doc = entry.get("request") if isinstance(entry, dict) else None
         if not isinstance(req_doc, dict):

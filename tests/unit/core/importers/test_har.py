@@ -73,3 +73,15 @@ def test_recorded_cookies_are_read_and_then_kept_out_of_files() -> None:
                                         {"name": "sid", "value": "abc123456"}]))), "a.har")
     assert [c.name for c in plan.requests[0].cookies] == ["pref"]
     assert "recorded cookies" in notes_of(plan)
+
+
+def test_a_url_urllib_cannot_split_is_no_crash() -> None:
+    """An unclosed '[' host (found by the fuzz test): never a traceback, the rest imports
+    or the file is refused with its reason."""
+    doc = _log(_get("http://[broken/x"), _get("https://api.example.com/v1/ok"))
+    try:
+        plan = plan_import("har", json.dumps(doc), "f.har")
+    except FileFormatError as exc:
+        assert "f.har" in str(exc)
+    else:
+        assert [r.url for r in plan.requests][-1].endswith("/v1/ok")
