@@ -64,9 +64,9 @@ def _run_newman(newman: str, collection: Path, out: Path) -> dict[str, dict[str,
             for e in _newman_executions(newman, collection, out)}
 
 
-async def test_imported_collection_sends_what_newman_sends(
-    tmp_path: Path, echo_server: str, memory_keyring: Any,
-) -> None:
+@pytest.fixture
+def newman_collection(tmp_path: Path, echo_server: str) -> tuple[str, Path, str]:
+    """newman, and the test collection pointed at the echo server (its path and text)."""
     newman = find_newman()
     if newman is None:
         pytest.skip("newman is not installed (npm install --prefix ~/.cache/relaydesk-node "
@@ -74,6 +74,13 @@ async def test_imported_collection_sends_what_newman_sends(
     text = DATA.read_text().replace("http://127.0.0.1:1", echo_server)
     collection = tmp_path / "collection.json"
     collection.write_text(text)
+    return newman, collection, text
+
+
+async def test_imported_collection_sends_what_newman_sends(
+    tmp_path: Path, memory_keyring: Any, newman_collection: tuple[str, Path, str],
+) -> None:
+    newman, collection, text = newman_collection
     by_newman = _run_newman(newman, collection, tmp_path / "report.json")
 
     ws = Workspace.open(tmp_path / "ws")
@@ -95,19 +102,13 @@ async def test_imported_collection_sends_what_newman_sends(
 @requires_secret_service
 @pytest.mark.keyring
 def test_relaydesk_run_follows_the_collections_order_as_newman_does(
-    tmp_path: Path, echo_server: str,
+    tmp_path: Path, newman_collection: tuple[str, Path, str],
 ) -> None:
     """`relaydesk import postman` then `relaydesk run`: the same requests, one by one in
     the collection's order (folders included), as `newman run` of the same file."""
     from tests.integration.clitools import run_cli
 
-    newman = find_newman()
-    if newman is None:
-        pytest.skip("newman is not installed (npm install --prefix ~/.cache/relaydesk-node "
-                    "newman@6)")
-    text = DATA.read_text().replace("http://127.0.0.1:1", echo_server)
-    collection = tmp_path / "collection.json"
-    collection.write_text(text)
+    newman, collection, _text = newman_collection
     executions = _newman_executions(newman, collection, tmp_path / "newman.json")
     by_newman = [(e["item"]["name"], e["request"]["method"]) for e in executions]
 
