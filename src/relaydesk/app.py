@@ -149,7 +149,10 @@ def _system_keyring() -> Any:
         return None
 
 
-def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None) -> int:
+def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None,
+            theme: str | None = None) -> int:
+    """``argv``: Qt's own options (``-style fusion``…); ``theme``: light, dark or system
+    for this run (else the saved choice)."""
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -157,7 +160,8 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None) ->
     from relaydesk.core.workspace import Workspace, resolve_workspace_dir
 
     logging.basicConfig(level=os.environ.get("RELAYDESK_LOG", "WARNING"))
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    qt_args = [sys.argv[0] if sys.argv else "relaydesk", *(argv or [])]
+    app = QApplication.instance() or QApplication(qt_args)
     assert isinstance(app, QApplication)
     app.setApplicationName("Relaydesk")
     app.setApplicationDisplayName("Relaydesk")
@@ -178,6 +182,12 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None) ->
         from relaydesk.core.session import Session
         from relaydesk.ui.main_window import MainWindow
         from relaydesk.ui.service import Service
+        from relaydesk.ui.settings import make_settings
+        from relaydesk.ui.theme import apply_theme, saved_mode
+
+        settings = make_settings()
+        apply_theme(app, theme or saved_mode(settings),
+                    keep_style=any(a == "-style" or a.startswith("-style=") for a in qt_args))
 
         # Paint first, then do what the first frame does not need: the window icon,
         # reading the rest of the request files (in steps), probing the keyring (D-Bus)
@@ -187,7 +197,7 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None) ->
         session = Session(workspace, keyring=None, cache=True,
                           history_source="app")
         service = Service(session)
-        window = MainWindow(service)
+        window = MainWindow(service, settings)
         reporter.window = window
         window.show()
         app.processEvents()
@@ -195,6 +205,7 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None) ->
         quit_on_signals = _QuitOnSignals(window.close)
         if (icon := _icon_path()) is not None:  # loads the SVG plugin: after first paint
             app.setWindowIcon(QIcon(str(icon)))
+        window.apply_icons()
         window.read_workspace()
         session.set_keyring(_system_keyring())
         try:

@@ -317,7 +317,7 @@ def test_tree_filter_and_badges(window: Any, qtbot: Any) -> None:
     # the method's colour, and the same when the row is selected (no selection tint).
     from PySide6.QtGui import QColor, QIcon
 
-    from relaydesk.ui.widgets.method_badge import METHOD_COLOURS
+    from relaydesk.ui.widgets.method_badge import method_colour
 
     badge = index.data(Qt.ItemDataRole.DecorationRole)
     assert isinstance(badge, QIcon)
@@ -327,7 +327,7 @@ def test_tree_filter_and_badges(window: Any, qtbot: Any) -> None:
     assert normal.width() > 2 * normal.height()  # a badge, not a square icon
     assert badge.pixmap(size, QIcon.Mode.Selected).toImage() == normal
     middle_left = normal.pixelColor(2, normal.height() // 2)
-    assert middle_left.name() == QColor(METHOD_COLOURS["GET"]).name()
+    assert middle_left.name() == QColor(method_colour("GET")).name()
     # Connection icons come from the package's PNG files, at small-icon size.
     conn_icon = tree.model.index_for_path("local/echo").data(Qt.ItemDataRole.DecorationRole)
     assert not conn_icon.isNull()

@@ -62,7 +62,7 @@ def test_real_window_screenshot(tmp_path: Path, echo_server: str) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb",
            "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
            "RELAYDESK_TEST_HOOK": "tests.gui.screenshot_hook:run",
-           "RELAYDESK_SETTINGS": str(tmp_path / "settings.ini"),
+           "RELAYDESK_SETTINGS": str(tmp_path / "settings.ini"), "RELAYDESK_THEME": "light",
            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
            "SHOT_DIR": str(ARTIFACTS), "SHOT_REQUEST": "local/echo/Create item"}
     code = "import sys; from relaydesk.app import run_app; sys.exit(run_app(sys.argv[1]))"

@@ -392,21 +392,26 @@ def test_cli_startup_imports_no_gui_and_no_http_stack() -> None:
 
 
 @pytest.mark.parametrize(("argv", "expected"), [
-    ([], (True, None)),
-    (["--workspace", "/w"], (True, "/w")),
-    (["--workspace=/w"], (True, "/w")),
-    (["--workspace="], (True, None)),
-    (["--workspace"], (False, None)),  # the full parser says what is missing
-    (["--workspace", "--help"], (False, None)),
-    (["--help"], (False, None)),
-    (["ls"], (False, None)),
-    (["--workspace", "/w", "ls"], (False, None)),
+    ([], (None, None, [])),
+    (["--workspace", "/w"], ("/w", None, [])),
+    (["--workspace=/w"], ("/w", None, [])),
+    (["--workspace="], (None, None, [])),
+    (["--theme", "dark", "-style", "fusion"], (None, "dark", ["-style", "fusion"])),
+    (["-style=windows", "--workspace", "/w"], ("/w", None, ["-style", "windows"])),
+    (["--workspace"], None),  # the full parser says what is missing
+    (["--workspace", "--help"], None),
+    (["--theme", "pink"], None),  # the full parser names the choices
+    (["--help"], None),
+    (["ls"], None),
+    (["--workspace", "/w", "ls"], None),
 ])
 def test_only_a_bare_command_line_takes_the_app_fast_path(
-        argv: list[str], expected: tuple[bool, str | None]) -> None:
+        argv: list[str], expected: tuple[str | None, str | None, list[str]] | None) -> None:
     from relaydesk.cli.main import _app_launch
 
-    assert _app_launch(argv) == expected
+    launch = _app_launch(argv)
+    got = None if launch is None else (launch.workspace, launch.theme, launch.qt_args)
+    assert got == expected
 
 
 def test_a_workspace_option_without_a_value_is_still_a_usage_error(

@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_workspace_option(parser, top=True)
     parser.add_argument("--version", action=_VersionAction)
+    parser.add_argument("--theme", choices=THEMES, default=None,
+                        help="the app's theme for this run (default: the one chosen in "
+                        "View → Theme, else the system's); Qt's own options such as "
+                        "-style NAME are passed to Qt")
     parent = _Parser(add_help=False)
     add_workspace_option(parent, top=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -82,21 +86,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _app_launch(args: list[str]) -> tuple[bool, str | None]:
-    """Whether a command line only opens the app, and its ``--workspace`` if given.
-
-    Anything else (a command, ``--help``, an abbreviated option…) goes to the full parser.
-    """
-    if not args:
-        return True, None
-    if len(args) == 2 and args[0] == "--workspace" and not args[1].startswith("-"):
-        return True, args[1]
-    if len(args) == 1 and args[0].startswith("--workspace="):
-        return True, args[0].partition("=")[2] or None
-    return False, None
+THEMES = ("system", "light", "dark")
+# Qt's own command-line options that take a value, passed through to QApplication.
+_QT_OPTIONS = ("-style", "-platform", "-platformtheme", "-stylesheet")
 
 
-def _open_app(ctx: Context) -> int:
+class AppLaunch:
+    """A command line that only opens the app: its workspace, theme and Qt options."""
+
+    def __init__(self) -> None:
+        self.workspace: str | None = None
+        self.theme: str | None = None
+        self.qt_args: list[str] = []
+
+
+def _app_launch(args: list[str]) -> AppLaunch | None:
+    """The app launch a command line asks for, or None for anything else (a command,
+    ``--help``, an abbreviated option…), which goes to the full parser."""
+    launch = AppLaunch()
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        name, equals, value = arg.partition("=")
+        if not equals and name in ("--workspace", "--theme", *_QT_OPTIONS):
+            if not rest or rest[0].startswith("-"):
+                return None
+            value = rest.pop(0)
+        if name == "--workspace":
+            launch.workspace = value or None
+        elif name == "--theme" and value in THEMES:
+            launch.theme = value
+        elif name in _QT_OPTIONS:
+            launch.qt_args += [name, value]
+        else:
+            return None
+    return launch
+
+
+def _open_app(ctx: Context, launch: AppLaunch | None = None) -> int:
     try:
         from ..app import run_app
     except ModuleNotFoundError as exc:
@@ -111,7 +138,8 @@ def _open_app(ctx: Context) -> int:
                 "`pip install 'relaydesk[gui]'`."
             ) from None
         raise
-    return int(run_app(ctx.workspace_dir))
+    launch = launch or AppLaunch()
+    return int(run_app(ctx.workspace_dir, launch.qt_args, launch.theme))
 
 
 def _message(exc: BaseException) -> str:
@@ -137,13 +165,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         # The app's own start does not wait for ten subcommand modules and their parsers.
-        opens_app, workspace = _app_launch(argv)
-        if opens_app:
-            return _open_app(Context(workspace_arg=workspace))
+        if (launch := _app_launch(argv)) is not None:
+            return _open_app(Context(workspace_arg=launch.workspace), launch)
         args = build_parser().parse_args(argv)
         ctx = Context(workspace_arg=args.workspace)
         if args.command is None:
-            return _open_app(ctx)
+            launch = AppLaunch()
+            launch.theme = args.theme
+            return _open_app(ctx, launch)
         return int(args.func(args, ctx))
     except _USAGE_ERRORS as exc:
         _fail(_message(exc))

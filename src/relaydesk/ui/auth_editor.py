@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 from relaydesk.core.errors import SecretStoreError
 from relaydesk.core.model import AUTH_PUBLIC_FIELDS, AUTH_SECRET_FIELDS, AuthSettings
 
+from .theme import problem_style
+
 if TYPE_CHECKING:
     from .oauth_editor import OAuthEditor, OAuthService
 
@@ -109,7 +111,7 @@ class AuthEditor(QWidget):
             self.stack.addWidget(self._page(kind))
         self.problem = QLabel(self)
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #c0392b;")
+        self.problem.setStyleSheet(problem_style())
         self.problem.hide()
         self.mode.currentIndexChanged.connect(self._mode_changed)
 

@@ -42,10 +42,13 @@ from relaydesk.core.model import (
 from .auth_editor import AuthEditor
 from .pair_table import PairTable
 from .service import Service
+from .theme import problem_style, success_style, tokens
 
 __all__ = ["ConnectionEditor"]
 
-_ERROR_STYLE = "color: #c0392b;"
+
+def _problem_border() -> str:
+    return f"border: 1px solid {tokens().error};"
 
 
 def _header_problem(name: str, rows: int) -> str | None:
@@ -87,7 +90,7 @@ class ConnectionEditor(QDialog):
 
         self.error = QLabel(self)
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(_ERROR_STYLE)
+        self.error.setStyleSheet(problem_style())
         self.error.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
@@ -175,7 +178,7 @@ class ConnectionEditor(QDialog):
     def _problem_label(parent: QWidget) -> QLabel:
         label = QLabel(parent)
         label.setWordWrap(True)
-        label.setStyleSheet(_ERROR_STYLE)
+        label.setStyleSheet(problem_style())
         label.hide()
         return label
 
@@ -237,7 +240,7 @@ class ConnectionEditor(QDialog):
         except ValidationError as exc:
             problem = str(exc)
         self._show(self.path_problem, problem)
-        self.path_edit.setStyleSheet("border: 1px solid #c0392b;" if problem else "")
+        self.path_edit.setStyleSheet(_problem_border() if problem else "")
         return problem
 
     def _check_base_url(self) -> str | None:
@@ -247,7 +250,7 @@ class ConnectionEditor(QDialog):
         except ValidationError as exc:
             problem = str(exc)
         self._show(self.base_url_problem, problem)
-        self.base_url.setStyleSheet("border: 1px solid #c0392b;" if problem else "")
+        self.base_url.setStyleSheet(_problem_border() if problem else "")
         return problem
 
     # -- buttons -------------------------------------------------------------------------
@@ -267,7 +270,7 @@ class ConnectionEditor(QDialog):
         """Call the test URL (saved secrets are used) and show the outcome inline."""
         if problem := self._check_base_url():
             self.test_result.setText(problem)
-            self.test_result.setStyleSheet(_ERROR_STYLE)
+            self.test_result.setStyleSheet(problem_style())
             return
         self.test_button.setEnabled(False)
         self.test_result.setStyleSheet("")
@@ -286,7 +289,7 @@ class ConnectionEditor(QDialog):
         else:
             ok, text = bool(result.ok), str(result.message)
         self.test_result.setText(("✓ " if ok else "✗ ") + text)
-        self.test_result.setStyleSheet("color: #2e9d5b;" if ok else _ERROR_STYLE)
+        self.test_result.setStyleSheet(success_style() if ok else problem_style())
         self.test_button.setEnabled(True)
 
     def accept(self) -> None:

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 __all__ = ["DOCK_HEIGHT", "Docks"]
 
 DOCK_HEIGHT = 220  # first-show height: the editor keeps most of the window
+DOCK_WIDTH = 340  # first-show width beside a short window
+SHORT_WINDOW = 820  # below this height the docks go to the right: the response keeps
+# its height (at 1000×700 a bottom dock left it four lines)
 
 
 class Docks(QObject):
@@ -77,9 +80,14 @@ class Docks(QObject):
         window = self._window
         if window.dockWidgetArea(dock) != area.NoDockWidgetArea:
             return  # placed before, or by the window's saved state
-        window.addDockWidget(area.BottomDockWidgetArea, dock)
         other = self.runner_dock if dock is self.history_dock else self.history_dock
-        if window.dockWidgetArea(other) == area.BottomDockWidgetArea:
+        if window.dockWidgetArea(other) != area.NoDockWidgetArea and not other.isHidden():
+            target = window.dockWidgetArea(other)
+        else:
+            target = (area.RightDockWidgetArea if window.height() < SHORT_WINDOW
+                      else area.BottomDockWidgetArea)
+        window.addDockWidget(target, dock)
+        if window.dockWidgetArea(other) == target:
             window.tabifyDockWidget(other, dock)
 
     def _shown(self, shown: bool, build: Callable[[], object]) -> None:
@@ -92,7 +100,10 @@ class Docks(QObject):
         dock.raise_()
         if not self._sized:  # docks must not eat the editor
             self._sized = True
-            self._window.resizeDocks([dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
+            if self._window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea:
+                self._window.resizeDocks([dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+            else:
+                self._window.resizeDocks([dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
 
     # -- panels (built on first use) ----------------------------------------------------
 

@@ -57,18 +57,12 @@ _CATEGORIES: tuple[tuple[_TokenType, str], ...] = (
     (Operator, "punct"),
     (Error, "error"),
 )
-_LIGHT = {"tag": "#0451a5", "attr": "#c50000", "string": "#a31515", "number": "#098658",
-          "keyword": "#0000c0", "comment": "#3b7d23", "name": "#795e26", "punct": "#555555",
-          "error": "#e00000"}
-_DARK = {"tag": "#8cc8ff", "attr": "#9cdcfe", "string": "#e0a27c", "number": "#b5cea8",
-         "keyword": "#6aa8ff", "comment": "#7fae6e", "name": "#dcdcaa", "punct": "#a8a8a8",
-         "error": "#ff6b6b"}
-
-
 def theme_for(palette: QPalette) -> dict[str, QColor]:
-    """Token colours that read well on the palette's base colour (light or dark)."""
-    dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
-    return {k: QColor(v) for k, v in (_DARK if dark else _LIGHT).items()}
+    """Token colours that read well on the palette's base colour (light or dark): the
+    theme's syntax colours (AA contrast on its surfaces)."""
+    from .theme import tokens
+
+    return {k: QColor(v) for k, v in tokens(palette).syntax.items()}
 
 
 def lexer_for(content_type: str) -> Lexer | None:

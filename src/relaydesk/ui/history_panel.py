@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -76,6 +77,13 @@ class HistoryPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.empty_note = QLabel(self)
+        self.empty_note.setObjectName("historyEmpty")
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        from .theme import tokens
+
+        self.empty_note.setStyleSheet(f"color: {tokens().text_muted}; padding: 16px;")
         filters = QHBoxLayout()
         for w in (self.search_edit, self.method_combo, self.status_edit, self.since_check,
                   self.since_edit):
@@ -87,6 +95,7 @@ class HistoryPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_note, 1)
         layout.addLayout(buttons)
         # Typing refreshes after a pause, not per key press.
         self._debounce = QTimer(self, singleShot=True, interval=200)
@@ -115,7 +124,16 @@ class HistoryPanel(QWidget):
         )
 
     def refresh(self) -> None:
-        entries = self._source.search(self.query())
+        query = self.query()
+        entries = self._source.search(query)
+        filtered = bool(query.text or query.method or query.status is not None or query.since)
+        self.empty_note.setText(
+            "No entries match these filters." if filtered else
+            "Every request you send appears here, from the app, the `relaydesk` command "
+            "and scripts alike: method, status, time and URL, with secrets masked. "
+            "Double-click one to open it again.")
+        self.empty_note.setVisible(not entries)
+        self.table.setVisible(bool(entries))
         self.table.setRowCount(len(entries))
         for row, e in enumerate(entries):
             when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(e.ts))

@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -31,6 +31,7 @@ from .actions import make_actions
 from .connection_tree import ConnectionTree
 from .dialogs import ask
 from .docks import Docks
+from .empty_state import EmptyState
 from .messages import PROBLEM_MS, MessageBridge
 from .send_controller import SendController
 from .service import Service
@@ -59,17 +60,16 @@ class MainWindow(QMainWindow):
         self.settings = settings or make_settings()
         self.messages = MessageBridge(self)
         self.sending = SendController(service, self.messages, self.environment_name, self)
-        # Qt appends the application display name ("— Relaydesk") itself.
-        self.setWindowTitle(str(service.workspace.root))
+        # "workspace name — Relaydesk": Qt appends the application display name itself;
+        # the full path is in the tooltip-like status of File → Import's dialogs.
+        self.setWindowTitle(service.workspace.root.name or str(service.workspace.root))
 
         self.tree = ConnectionTree(service, self)
         self.tabs = QTabWidget(self)
         self.tabs.setTabsClosable(True)
         self.tabs.setMovable(True)
         self.tabs.setDocumentMode(True)
-        self.empty = QLabel("Open a request from the tree, or press Ctrl+P.", self)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setEnabled(False)
+        self.empty = EmptyState(self)
         self.right = QStackedWidget(self)
         self.right.addWidget(self.empty)
         self.right.addWidget(self.tabs)
@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([280, 920])
+        self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
         self.window_actions = make_actions(self, {
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self.resize(1200, 780)
         self.restore_state()
+        self._update_empty()
 
     def _wire(self) -> None:
         """Every connection between the window's parts, in one place."""
@@ -118,6 +120,14 @@ class MainWindow(QMainWindow):
         tree.statusMessage.connect(self.messages.status)
         tree.fileDropped.connect(self.open_import)
         tree.runRequested.connect(self.run_path)
+
+        self.empty.newConnectionRequested.connect(tree.ask_new_connection)
+        self.empty.importRequested.connect(lambda: self.open_import())
+        self.empty.pasteCurlRequested.connect(self.paste_curl_request)
+        tree_model = tree.view.model()  # the empty state follows the workspace's top level
+        for changed in (tree_model.rowsInserted, tree_model.rowsRemoved):
+            changed.connect(self._top_level_changed)
+        tree_model.modelReset.connect(self._update_empty)
 
         docks = self.docks
         docks.requestActivated.connect(self.open_request)
@@ -157,6 +167,8 @@ class MainWindow(QMainWindow):
         bar = self.addToolBar("Main")
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.setIconSize(QSize(18, 18))
         bar.addAction(self.window_actions.new_connection)
         bar.addAction(self.window_actions.save)
         bar.addSeparator()
@@ -212,10 +224,37 @@ class MainWindow(QMainWindow):
                          self.act_run])
         view = self.menuBar().addMenu("&View")
         view.addActions([self.docks.history_action, self.docks.runner_action])
+        view.addSeparator()
+        from .theme_menu import ThemeChooser
+
+        self.theme_chooser = ThemeChooser(view, self.settings)
         toolbar = self.findChild(QToolBar, "mainToolbar")
         if toolbar is not None:
             toolbar.addAction(self.act_run)
             toolbar.addAction(self.docks.history_action)
+
+    def apply_icons(self) -> None:
+        """Icons for the toolbars and menus (after the first frame: they load QtSvg)."""
+        from .icons import icon
+
+        actions = self.window_actions
+        for action, name in ((actions.new_connection, "plug"), (actions.save, "save"),
+                             (actions.send, "send"), (actions.new_request, "plus"),
+                             (actions.quick_open, "search"), (self.act_import, "import"),
+                             (self.act_run, "play"), (self.docks.history_action, "history"),
+                             (self.docks.runner_action, "list-checks")):
+            action.setIcon(icon(name))
+        self.copy_as_button.setIcon(icon("copy"))
+        self.copy_as_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tree = self.tree
+        for name, attribute in (("plus", "act_new_request"), ("plug", "act_new_connection"),
+                                ("trash-2", "act_delete"), ("terminal", "act_import_line"),
+                                ("copy", "act_duplicate"), ("play", "act_run")):
+            if isinstance(tree_action := getattr(tree, attribute, None), QAction):
+                tree_action.setIcon(icon(name))
+        self.empty.new_button.setIcon(icon("plug"))
+        self.empty.import_button.setIcon(icon("import"))
+        self.empty.curl_button.setIcon(icon("clipboard-paste"))
 
     def run_selected(self) -> None:
         path = self.tree.current_path()
@@ -328,7 +367,7 @@ class MainWindow(QMainWindow):
         self._wire_tab(tab)
         splitter_state = self.settings.value("window/requestSplitter")
         if isinstance(splitter_state, QByteArray):
-            tab.splitter.restoreState(splitter_state)
+            tab.split_restored = tab.splitter.restoreState(splitter_state)
         self.tabs.addTab(tab, tab.title())
         self.tabs.setTabToolTip(self.tabs.indexOf(tab), request.path)
         return tab
@@ -417,6 +456,33 @@ class MainWindow(QMainWindow):
         data = self.env_picker.currentData()
         return str(data) if data else None
 
+    def paste_curl_request(self) -> QWidget:
+        """The empty state's "Paste a curl command…": a scratch tab filled from it (the
+        clipboard's command is offered when it holds one)."""
+        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtWidgets import QInputDialog
+
+        from relaydesk.core.model import Request
+
+        dialog = QInputDialog(self)
+        dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
+        dialog.setWindowTitle("Paste a curl command")
+        dialog.setLabelText("A curl command (from documentation, a browser's "
+                            "\u201cCopy as cURL\u201d, a terminal):")
+        clip = QGuiApplication.clipboard().text()
+        dialog.setTextValue(clip if clip.lstrip().startswith("curl") else "")
+        dialog.resize(640, 320)
+
+        def chosen(text: str) -> None:
+            if text.strip():
+                tab = self.open_unsaved(Request(path="Scratch/Pasted request"))
+                self.sending.paste_curl(tab, text)
+
+        dialog.textValueSelected.connect(chosen)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     # -- keyboard helpers ---------------------------------------------------------------
 
     def new_request(self) -> None:
@@ -462,7 +528,16 @@ class MainWindow(QMainWindow):
         if count := self.tabs.count():
             self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
 
+    def _top_level_changed(self, parent: QModelIndex, *_rows: int) -> None:
+        if not parent.isValid():
+            self._update_empty()
+
+    def _update_empty(self) -> None:
+        if not self.tabs.count():
+            self.empty.set_workspace_empty(not self.service.workspace.children(""))
+
     def _tabs_changed(self) -> None:
+        self._update_empty()
         self.right.setCurrentWidget(self.tabs if self.tabs.count() else self.empty)
         # Ctrl+Tab / Ctrl+PageDown move the focus into the new page, where Qt picks its
         # first editor: the method box, which the next PageDown or arrow would change.

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .theme import problem_style, tokens
+
 __all__ = ["PairTable"]
 
 Validator = Callable[[str, int], str | None]  # (name, row count) -> problem or None
@@ -45,7 +47,7 @@ class PairTable(QWidget):
         self.remove_button.clicked.connect(self._remove_current)
         self.problem = QLabel(self)
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #c0392b;")
+        self.problem.setStyleSheet(problem_style())
         self.problem.hide()
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -114,7 +116,7 @@ class PairTable(QWidget):
                 continue
             reason = (self._validator(item.text().strip(), self.table.rowCount())
                       if self._validator and item.text().strip() else None)
-            item.setForeground(QBrush(QColor("#c0392b")) if reason else QBrush())
+            item.setForeground(QBrush(QColor(tokens().error)) if reason else QBrush())
             item.setToolTip(reason or "")
             first = first or reason
         self.table.blockSignals(False)

@@ -58,8 +58,6 @@ def _row_hint(tag: object) -> str:
         return "In the URL's query string"
     return "A separate parameter: sent after the URL's query string"
 
-_METHOD_COLORS = {"GET": "#2e7d32", "POST": "#b26a00", "PUT": "#1565c0", "PATCH": "#6a1b9a",
-                  "DELETE": "#c62828"}
 
 
 class RequestEditor(QWidget):
@@ -193,10 +191,10 @@ class RequestEditor(QWidget):
             self.sendRequested.emit()
 
     def _on_method(self, method: str) -> None:
-        color = _METHOD_COLORS.get(method.strip().upper(), "")
-        self.method_combo.setStyleSheet(
-            f"QComboBox {{ color: {color}; font-weight: bold; }}" if color else
-            "QComboBox { font-weight: bold; }")
+        from .theme import method_text_colour
+
+        color = method_text_colour(method.strip(), self.palette())
+        self.method_combo.setStyleSheet(f"QComboBox {{ color: {color}; font-weight: bold; }}")
         self._edited()
 
     def _on_url_changed(self, text: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QBoxLayout, QMenu, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from relaydesk.core.model import Request
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = ["RequestTab", "merged_response"]
 
+
+EDITOR_SHARE = 36  # % of the tab's height for the request editor at first
 
 class RequestTab(QWidget):
     titleChanged = Signal()
@@ -44,9 +47,12 @@ class RequestTab(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(self.editor)
         self.splitter.addWidget(self.view)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        # The response gets the room by default (about two thirds); the user's own
+        # split is remembered by the window.
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
+        self.split_restored = False  # the window restored the user's own split
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
@@ -54,6 +60,16 @@ class RequestTab(QWidget):
         self.editor.modifiedChanged.connect(self.set_modified)
         self._yield_find_shortcut()
         self._add_send_menu()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The first split is made once the tab has its height (the editor's size hint
+        # would otherwise win); a split the user made and the window restored is kept.
+        if not self.split_restored:
+            self.split_restored = True
+            height = max(self.splitter.height(), 200)
+            editor = max(self.editor.minimumSizeHint().height(), height * EDITOR_SHARE // 100)
+            self.splitter.setSizes([editor, height - editor])
+        super().showEvent(event)
 
     def _add_send_menu(self) -> None:
         """A drop-down beside Send, in the editor's top row (Send itself stays one click)."""

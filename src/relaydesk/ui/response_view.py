@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ..core.units import human_size, human_time
 from .body_panel import BodyPanel
+from .theme import status_colour, tokens
 
 __all__ = ["ResponseView", "cache_badge_text", "status_color"]
 
@@ -42,17 +43,13 @@ def _executor() -> ThreadPoolExecutor:
     return _shared_executor
 
 
+EMPTY_TEXT = ("No response yet. Press Ctrl+Enter (or Send) to send the request; "
+              "Escape cancels it while it runs.")
+
+
 def status_color(status: int) -> str:
-    """2xx green, 3xx blue, 4xx orange, 5xx red (readable with white text, light or dark)."""
-    if 200 <= status < 300:
-        return "#2e7d32"
-    if 300 <= status < 400:
-        return "#1565c0"
-    if 400 <= status < 500:
-        return "#d35400"
-    if status >= 500:
-        return "#c62828"
-    return "#616161"
+    """2xx green, 3xx blue, 4xx amber, 5xx red: the theme's pills (white text, AA)."""
+    return status_colour(status)
 
 
 def cache_badge_text(resp: Any) -> str:
@@ -103,7 +100,8 @@ class ResponseView(QWidget):
         self.problem_label = QLabel(self, wordWrap=True)
         self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problem_label.setStyleSheet(
-            "QLabel { border: 1px solid #d35400; border-radius: 4px; padding: 6px; }")
+            f"QLabel {{ border: 1px solid {tokens().warning}; border-radius: 4px; "
+            "padding: 6px; }")
 
         self.body = BodyPanel(executor or _executor(), self)
         self.headers_table = self._table()
@@ -113,7 +111,7 @@ class ResponseView(QWidget):
         self.tabs.addTab(self.headers_table, "Headers")
         self.tabs.addTab(self.cookies_table, "Cookies")
 
-        self.placeholder = QLabel("Send a request to see its response here.", self,
+        self.placeholder = QLabel(EMPTY_TEXT, self,
                                   alignment=Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setEnabled(False)
         self.error_label = QLabel(self, wordWrap=True,
@@ -198,7 +196,7 @@ class ResponseView(QWidget):
         self._response = None
         self.body.clear()
         self._hide_summary()
-        self.placeholder.setText("Send a request to see its response here.")
+        self.placeholder.setText(EMPTY_TEXT)
         self.pages.setCurrentWidget(self.placeholder)
 
     # -- queries (tests, status bar) ----------------------------------------------------

@@ -28,7 +28,13 @@ from relaydesk.core.runner import RequestResult, Runner, RunOptions, RunPlan, Ru
 
 __all__ = ["RunnerPanel"]
 
-_PASS, _FAIL = QColor("#2e7d32"), QColor("#c62828")
+
+def _verdict_brush(passed: bool) -> QBrush:
+    from .theme import tokens
+
+    theme = tokens()
+    return QBrush(QColor(theme.success if passed else theme.error))
+
 MAX_ROWS = 10_000  # beyond this only the counters move: a tree of millions helps nobody
 
 
@@ -123,7 +129,7 @@ class RunnerPanel(QWidget):
         verdict = "passed" if result.passed else ("error" if result.error else "failed")
         row = QTreeWidgetItem([name, status, f"{result.elapsed_ms:.0f} ms", verdict])
         row.setData(0, Qt.ItemDataRole.UserRole, result.path)
-        row.setForeground(3, QBrush(_PASS if result.passed else _FAIL))
+        row.setForeground(3, _verdict_brush(result.passed))
         if result.error:
             row.addChild(QTreeWidgetItem([result.error, "", "", "error"]))
         for check in result.checks:
@@ -131,7 +137,7 @@ class RunnerPanel(QWidget):
             if check.message:
                 child.setToolTip(0, check.message)
                 child.setText(0, f"{check.name} — {check.message}")
-            child.setForeground(3, QBrush(_PASS if check.passed else _FAIL))
+            child.setForeground(3, _verdict_brush(check.passed))
             row.addChild(child)
         self.tree.addTopLevelItem(row)
         if not result.passed:

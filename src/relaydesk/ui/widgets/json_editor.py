@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..highlight import lex_lines, theme_for
+from ..theme import problem_style
 
 __all__ = ["JsonEditor", "json_problem"]
 
@@ -75,7 +76,7 @@ class JsonEditor(QWidget):
         self.editor.setPlaceholderText('{\n  "name": "value"\n}')
         self.editor.setTabStopDistance(self.editor.fontMetrics().horizontalAdvance(" ") * 2)
         self.error_label = QLabel(self)
-        self.error_label.setStyleSheet("QLabel { color: #d32f2f; }")
+        self.error_label.setStyleSheet(problem_style())
         self.error_label.setWordWrap(True)
         self.pretty_button = QPushButton("Pretty-print", self)
         row = QHBoxLayout()

@@ -19,21 +19,19 @@ from PySide6.QtCore import QSize
 if TYPE_CHECKING:
     from PySide6.QtGui import QFont, QFontMetrics, QIcon
 
-__all__ = ["METHOD_COLOURS", "badge_box", "badge_icon"]
+__all__ = ["badge_box", "badge_icon", "method_colour"]
 
-# Conventional colours (the ones API-client users expect), readable on light and dark.
-METHOD_COLOURS: dict[str, str] = {
-    "GET": "#2e9d5b",
-    "POST": "#c97d00",
-    "PUT": "#2f74c0",
-    "PATCH": "#8a55c9",
-    "DELETE": "#d0433a",
-    "HEAD": "#6b7785",
-    "OPTIONS": "#6b7785",
-}
 _SHORT = {"DELETE": "DEL", "OPTIONS": "OPT"}
-_OTHER = "#6b7785"
-_cache: dict[tuple[str, str, int, int, float], QIcon] = {}
+_cache: dict[tuple[str, str, int, int, float, str], QIcon] = {}
+
+
+def method_colour(method: str) -> str:
+    """A method's badge colour in the current theme (conventional hues; white text on
+    them meets WCAG AA)."""
+    from ..theme import tokens
+
+    methods = tokens().methods
+    return methods.get(method, methods["other"])
 
 
 def badge_box(metrics: QFontMetrics) -> QSize:
@@ -47,14 +45,15 @@ def badge_box(metrics: QFontMetrics) -> QSize:
 
 def badge_icon(method: str, font: QFont, box: QSize, ratio: float = 1.0) -> QIcon:
     """A rounded badge with the method's name, as wide as ``box`` (one per method)."""
-    key = (method, font.key(), box.width(), box.height(), ratio)
+    colour = method_colour(method)
+    key = (method, font.key(), box.width(), box.height(), ratio, colour)
     icon = _cache.get(key)
     if icon is None:
-        icon = _cache[key] = _paint(method, font, box, ratio)
+        icon = _cache[key] = _paint(method, font, box, ratio, colour)
     return icon
 
 
-def _paint(method: str, font: QFont, box: QSize, ratio: float) -> QIcon:
+def _paint(method: str, font: QFont, box: QSize, ratio: float, colour: str) -> QIcon:
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPixmap
 
@@ -68,9 +67,11 @@ def _paint(method: str, font: QFont, box: QSize, ratio: float) -> QIcon:
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(QColor(0, 0, 0, 0))
-    painter.setBrush(QColor(METHOD_COLOURS.get(method, _OTHER)))
+    painter.setBrush(QColor(colour))
     painter.drawRoundedRect(QRectF(0, 0, width, height), 3, 3)
-    painter.setPen(QColor("white"))
+    from ..theme import tokens
+
+    painter.setPen(QColor(tokens().on_badge))
     painter.setFont(small)
     painter.drawText(QRectF(0, 0, width, height), 0x84, _SHORT.get(method, method))  # centred
     painter.end()

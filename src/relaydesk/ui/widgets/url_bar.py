@@ -17,7 +17,6 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
-    QPalette,
     QTextCharFormat,
 )
 from PySide6.QtWidgets import QLineEdit, QWidget
@@ -56,8 +55,10 @@ class UrlBar(QLineEdit):
     # -- styling -------------------------------------------------------------------------
 
     def _formats(self) -> list[tuple[int, int, QTextCharFormat]]:
-        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
-        known_color = QColor("#6aa8ff" if dark else "#1a56c4")
+        from ..theme import tokens
+
+        theme = tokens(self.palette())
+        known_color = QColor(theme.variable)
         out = []
         for start, end, _name, known in self.variable_spans():
             fmt = QTextCharFormat()
@@ -65,9 +66,9 @@ class UrlBar(QLineEdit):
                 fmt.setForeground(known_color)
                 fmt.setFontWeight(600)
             else:
-                fmt.setForeground(QColor("#ff6b6b" if dark else "#c62828"))
+                fmt.setForeground(QColor(theme.error))
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-                fmt.setUnderlineColor(QColor("#e53935"))
+                fmt.setUnderlineColor(QColor(theme.error))
             out.append((start, end - start, fmt))
         return out
 
