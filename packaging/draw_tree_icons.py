@@ -33,13 +33,22 @@ def draw(kind: str) -> object:
         p.drawRect(QRectF(11, 4, 3, 9))
         p.drawRect(QRectF(18, 4, 3, 9))
         p.drawRect(QRectF(14.5, 25, 3, 5))
-    else:
-        # A folder; groups (path segments) are drawn lighter than real folders.
-        colour = QColor("#d9a62e" if kind == "folder" else "#9aa5b1")
+    elif kind == "folder":
+        # A folder inside a connection: a filled amber folder.
+        colour = QColor("#d9a62e")
         p.setBrush(colour.darker(115))
         p.drawRoundedRect(QRectF(3, 6, 12, 8), 2, 2)
         p.setBrush(colour)
         p.drawRoundedRect(QRectF(3, 9, 26, 18), 3, 3)
+    else:
+        # A group (a path segment above connections): the same amber folder, drawn as
+        # an outline, so both read as folders and a group still looks lighter.
+        from PySide6.QtGui import QPen
+
+        p.setPen(QPen(QColor("#c8921f"), 2.5))
+        p.setBrush(QColor(217, 166, 46, 60))
+        p.drawRoundedRect(QRectF(4, 6.5, 10, 6), 2, 2)
+        p.drawRoundedRect(QRectF(4, 10, 24, 16), 3, 3)
     p.end()
     return pixmap
 

@@ -68,8 +68,12 @@ def test_summary_tables_and_problem(view: ResponseView, qtbot: Any) -> None:
 
 
 def test_status_colours_and_sizes() -> None:
-    assert {status_color(s) for s in (200, 301, 404, 500)} == {
-        "#2e7d32", "#1565c0", "#d35400", "#c62828"}
+    from relaydesk.ui.theme import tokens
+
+    pills = tokens().statuses
+    assert [status_color(s) for s in (200, 301, 404, 500)] == [
+        pills["2xx"], pills["3xx"], pills["4xx"], pills["5xx"]]
+    assert len(set(pills.values())) >= 5  # 2xx…5xx each their own colour
     assert human_size(1536) == "1.5 KB" and human_size(50 * 1048576) == "50.0 MB"
 
 

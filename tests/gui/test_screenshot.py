@@ -13,36 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from relaydesk.core.model import Body, Connection, KeyValue, Request
-from relaydesk.core.workspace import Workspace
+from tests.gui.sample_workspace import sample_workspace
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts"
-
-
-def sample_workspace(root: Path, echo_server: str) -> Workspace:
-    ws = Workspace.open(root)
-    ws.save_connection(Connection(path="jira/cloud",
-                                  base_url="https://example.atlassian.net/rest/api/3",
-                                  docs_url="https://developer.atlassian.com/cloud/jira"),
-                       create=True)
-    for name, method, url in (("issues/Get issue", "GET", "/issue/{{key}}"),
-                              ("issues/Create issue", "POST", "/issue"),
-                              ("issues/Delete issue", "DELETE", "/issue/{{key}}"),
-                              ("Search", "GET", "/search?jql={{jql}}")):
-        ws.save_request(Request(path=f"jira/cloud/{name}", method=method, url=url), create=True)
-    ws.save_connection(Connection(path="github", base_url="https://api.github.com"),
-                       create=True)
-    ws.save_request(Request(path="github/Get user", url="/user"), create=True)
-    ws.save_request(Request(path="github/Update repo", method="PATCH", url="/repos/{{repo}}"),
-                    create=True)
-    ws.save_connection(Connection(path="local/echo", base_url=echo_server), create=True)
-    ws.save_request(Request(
-        path="local/echo/Create item", method="POST", url="/echo/items?notify=true",
-        headers=[KeyValue("X-Request-Id", "rd-42")],
-        body=Body.from_json({"name": "Relaydesk", "tags": ["api", "desktop"], "count": 3})),
-        create=True)
-    return ws
 
 
 def _display_command() -> list[str]:
@@ -75,3 +49,28 @@ def test_real_window_screenshot(tmp_path: Path, echo_server: str) -> None:
         colours = {image.pixel(x, y) for x in range(0, image.width(), 37)
                    for y in range(0, image.height(), 29)}
         assert len(colours) > 20, f"{name} looks blank"
+
+
+@pytest.mark.xvfb
+def test_the_screenshot_script_photographs_every_main_screen(tmp_path: Path) -> None:
+    """scripts/screenshots.py, at one theme and size: each screen is a real picture of
+    the right size, and the dark one is dark."""
+    from PySide6.QtGui import QImage
+
+    if not os.environ.get("DISPLAY") and not shutil.which("xvfb-run"):
+        pytest.skip("no X display and no xvfb-run (install xvfb, or run scripts/test)")
+    out = tmp_path / "shots"
+    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "screenshots.py"),
+                           "--out", str(out), "--themes", "dark", "--sizes", "1000x700"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    from tests.gui.screenshot_tour import SCREENS
+
+    for screen in SCREENS:
+        image = QImage(str(out / f"dark-1000x700-{screen}.png"))
+        assert (image.width(), image.height()) >= (1000, 700), screen
+        samples = [image.pixelColor(x, y) for x in range(0, image.width(), 41)
+                   for y in range(0, image.height(), 31)]
+        assert len({c.name() for c in samples}) > 8, f"{screen} looks blank"
+        dark = sum(c.lightness() < 100 for c in samples)
+        assert dark > len(samples) * 0.6, f"{screen} is not dark"

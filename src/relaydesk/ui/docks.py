@@ -31,7 +31,7 @@ __all__ = ["DOCK_HEIGHT", "Docks"]
 
 DOCK_HEIGHT = 220  # first-show height: the editor keeps most of the window
 DOCK_WIDTH = 340  # first-show width beside a short window
-SHORT_WINDOW = 820  # below this height the docks go to the right: the response keeps
+SHORT_WINDOW = 760  # below this height the docks go to the right: the response keeps
 # its height (at 1000×700 a bottom dock left it four lines)
 
 

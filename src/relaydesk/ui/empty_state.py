@@ -36,7 +36,7 @@ class EmptyState(QWidget):
         self.hint = QLabel(self)
         self.hint.setObjectName("emptyHint")
         self.hint.setWordWrap(True)
-        self.hint.setMaximumWidth(600)
+        self.hint.setFixedWidth(560)  # a wrapped label needs its width to know its height
         self.new_button = QPushButton("New connection…", self)
         self.import_button = QPushButton("Import…", self)
         self.import_button.setToolTip(IMPORT_FORMATS)

@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
         self.empty.newConnectionRequested.connect(tree.ask_new_connection)
         self.empty.importRequested.connect(lambda: self.open_import())
         self.empty.pasteCurlRequested.connect(self.paste_curl_request)
-        tree_model = tree.view.model()  # the empty state follows the workspace's top level
+        tree_model = tree.model  # the empty state follows the workspace's top level
         for changed in (tree_model.rowsInserted, tree_model.rowsRemoved):
             changed.connect(self._top_level_changed)
         tree_model.modelReset.connect(self._update_empty)
@@ -534,7 +534,7 @@ class MainWindow(QMainWindow):
 
     def _update_empty(self) -> None:
         if not self.tabs.count():
-            self.empty.set_workspace_empty(not self.service.workspace.children(""))
+            self.empty.set_workspace_empty(not self.service.workspace.connections())
 
     def _tabs_changed(self) -> None:
         self._update_empty()

@@ -20,7 +20,7 @@ class ThemeChooser(QObject):
         self.mode = saved_mode(settings)
         self.menu = menu.addMenu("&Theme")
         self.group = QActionGroup(self)
-        self.actions: dict[str, QAction] = {}
+        self.choices: dict[str, QAction] = {}
         for mode in MODES:
             action = QAction(_LABELS[mode], self.group)
             action.setCheckable(True)
@@ -28,7 +28,7 @@ class ThemeChooser(QObject):
             action.setObjectName(f"theme-{mode}")
             action.triggered.connect(lambda _checked=False, m=mode: self.choose(m))
             self.menu.addAction(action)
-            self.actions[mode] = action
+            self.choices[mode] = action
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_changed)
 
     def choose(self, mode: str) -> None:

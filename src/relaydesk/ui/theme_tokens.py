@@ -8,8 +8,6 @@ on (WCAG AA, 4.5:1), for both variants, from ``text_pairs`` below.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 __all__ = ["DARK", "LIGHT", "SPACING", "THEMES", "TYPE_SCALE", "ThemeTokens",
            "contrast_ratio", "text_pairs"]
 
@@ -18,29 +16,40 @@ SPACING = {"xs": 4, "s": 8, "m": 12, "l": 16, "xl": 24}
 TYPE_SCALE = {"small": 0.9, "body": 1.0, "title": 1.25, "display": 1.6}
 
 
-@dataclass(frozen=True)
 class ThemeTokens:
-    name: str
-    window: str          # the window's background (panels, toolbars)
-    surface: str         # editors, tables, the response
-    surface_alt: str     # alternate rows, tab strips, buttons
-    border: str
-    text: str
-    text_muted: str      # secondary text: hints, empty states, counts
-    accent: str          # primary buttons, focus, selection marks
-    on_accent: str       # text on the accent colour
-    selection: str
-    on_selection: str
-    error: str
-    success: str
-    warning: str
-    variable: str        # a known {{variable}} in the URL bar
-    link: str            # links and accent-coloured text on surfaces
-    on_badge: str        # text on method badges and status pills
-    methods: dict[str, str] = field(default_factory=dict)  # badge backgrounds
-    method_text: dict[str, str] = field(default_factory=dict)  # method names on surfaces
-    statuses: dict[str, str] = field(default_factory=dict)  # "2xx" … "5xx", "other"
-    syntax: dict[str, str] = field(default_factory=dict)
+    """One variant's colours ("#rrggbb"). A plain class: a dataclass would generate and
+    compile its methods at start-up, before the first frame."""
+
+    def __init__(self, *, name: str, window: str, surface: str, surface_alt: str,
+                 border: str, text: str, text_muted: str, accent: str, on_accent: str,
+                 selection: str, on_selection: str, error: str, success: str, warning: str,
+                 variable: str, link: str, on_badge: str, methods: dict[str, str],
+                 method_text: dict[str, str], statuses: dict[str, str],
+                 syntax: dict[str, str]) -> None:
+        self.name = name
+        self.window = window            # the window's background (panels, toolbars)
+        self.surface = surface          # editors, tables, the response
+        self.surface_alt = surface_alt  # alternate rows, tab strips, buttons
+        self.border = border
+        self.text = text
+        self.text_muted = text_muted    # secondary text: hints, empty states, counts
+        self.accent = accent            # primary buttons, focus, selection marks
+        self.on_accent = on_accent      # text on the accent colour
+        self.selection = selection
+        self.on_selection = on_selection
+        self.error = error
+        self.success = success
+        self.warning = warning
+        self.variable = variable        # a known {{variable}} in the URL bar
+        self.link = link                # links and accent-coloured text on surfaces
+        self.on_badge = on_badge        # text on method badges and status pills
+        self.methods = methods          # badge backgrounds
+        self.method_text = method_text  # method names on surfaces
+        self.statuses = statuses        # "1xx" … "5xx", "other"
+        self.syntax = syntax
+
+    def replace(self, **changes: object) -> ThemeTokens:
+        return ThemeTokens(**{**self.__dict__, **changes})
 
 
 _SYNTAX_KEYS = ("tag", "attr", "string", "number", "keyword", "comment", "name", "punct",

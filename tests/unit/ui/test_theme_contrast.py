@@ -33,5 +33,6 @@ def test_the_contrast_formula_matches_wcag_reference_values() -> None:
 
 def test_a_colour_below_aa_is_caught() -> None:
     light = THEMES["light"]
-    broken = ThemeTokens(**{**light.__dict__, "text_muted": "#9aa0a6"})
+    broken = light.replace(text_muted="#9aa0a6")
+    assert isinstance(broken, ThemeTokens)
     assert any(contrast_ratio(fg, bg) < AA_TEXT for _w, fg, bg in text_pairs(broken))
