@@ -126,3 +126,48 @@ def test_tab_close_buttons_are_a_quiet_cross_not_a_red_box(window: Any) -> None:
     assert all(abs(c.red() - c.green()) < 40 and abs(c.green() - c.blue()) < 40
                for c in opaque), "a grey cross, not a coloured box"
     assert len(opaque) < 16 * 16 * 0.5  # a cross, not a filled square
+
+
+def _unnamed_controls(root: Any) -> list[str]:
+    """Focusable, visible controls a screen reader could not name."""
+    from PySide6.QtWidgets import QAbstractButton, QLineEdit, QTabBar, QTabWidget, QWidget
+
+    unnamed = []
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisible() or widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            continue
+        if widget.accessibleName():
+            continue
+        if isinstance(widget, QAbstractButton) and (widget.text() or widget.toolTip()):
+            continue
+        if isinstance(widget, QLineEdit) and widget.placeholderText():
+            continue
+        if isinstance(widget, QTabBar) and isinstance(widget.parent(), QTabWidget) \
+                and widget.parent().accessibleName():
+            continue  # its tabs have their texts; the tab widget names the whole
+        unnamed.append(f"{type(widget).__name__} {widget.objectName()!r}")
+    return unnamed
+
+
+def test_every_control_has_a_name_for_screen_readers(window: Any, qtbot: Any) -> None:
+    assert _unnamed_controls(window) == []
+    window.open_request("local/echo/Json")
+    qtbot.wait(20)
+    assert _unnamed_controls(window) == []
+
+
+def test_tab_moves_through_the_window_in_reading_order(window: Any, qtbot: Any) -> None:
+    tab = window.open_request("local/echo/Json")
+    window.tree.filter.setFocus()
+    order = []
+    for _ in range(6):
+        order.append(QApplication.focusWidget())
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    # Filter → tree → the request's method and URL: left to right, top to bottom.
+    assert order[0] is window.tree.filter
+    assert order[1] is window.tree.view
+    later = order[2:]
+    assert tab.editor.url_bar in later
+    assert later.index(tab.editor.url_bar) > next(
+        i for i, w in enumerate(later) if w is tab.editor.method_combo
+        or w is tab.editor.method_combo.lineEdit())

@@ -68,6 +68,7 @@ class ConnectionTree(QWidget):
 
         self.view = FileDropTreeView(self)
         self.view.setObjectName("connectionTree")
+        self.view.setAccessibleName("Connections and requests")
         self.view.setModel(self.model)
         self.view.setHeaderHidden(True)
         self.view.setUniformRowHeights(True)

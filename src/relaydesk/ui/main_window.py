@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabsClosable(True)
         self.tabs.setMovable(True)
         self.tabs.setDocumentMode(True)
+        self.tabs.setAccessibleName("Open requests")
         self.empty = EmptyState(self)
         self.right = QStackedWidget(self)
         self.right.addWidget(self.empty)
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self._make_file_menu()
         self._make_run_menu()
         self._wire()
+        self._order_focus()
         self.resize(1200, 780)
         self.restore_state()
         self._update_empty()
@@ -137,6 +139,16 @@ class MainWindow(QMainWindow):
 
         self.sending.finished.connect(docks.refresh_history)
 
+    def _order_focus(self) -> None:
+        """Tab moves top to bottom, left to right: the toolbar's controls, the tree's
+        filter and tree, the tab bar, then the open requests. Qt puts widgets made
+        later (each tab's page) at the end of the chain, after the toolbar's: so the
+        tree and the tab bar are moved behind the toolbar again when a page is added."""
+        chain = [self.env_picker, self.copy_as_button, self.tree.filter, self.tree.view,
+                 self.tabs.tabBar()]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
     def _wire_tab(self, tab: RequestTab) -> None:
         """A new tab's signals (each tab is wired once, when it is added)."""
         tab.titleChanged.connect(lambda: self._update_title(tab))
@@ -175,6 +187,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(QLabel(" Environment: ", bar))
         self.env_picker = QComboBox(bar)
         self.env_picker.setObjectName("environmentPicker")
+        self.env_picker.setAccessibleName("Environment")
         self.env_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.env_picker.addItem(NO_ENVIRONMENT, None)
         for name in self.service.environment_names():
@@ -370,6 +383,7 @@ class MainWindow(QMainWindow):
             tab.split_restored = tab.splitter.restoreState(splitter_state)
         self.tabs.addTab(tab, tab.title())
         self.tabs.setTabToolTip(self.tabs.indexOf(tab), request.path)
+        self._order_focus()  # the new page's controls follow the tab bar
         return tab
 
     def _update_title(self, tab: RequestTab) -> None:

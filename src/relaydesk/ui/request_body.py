@@ -47,6 +47,7 @@ class BodyEditor(QWidget):
         none.setEnabled(False)
         self.json_editor = JsonEditor(self)
         self.form_table = KvTable(self)
+        self.form_table.view.setAccessibleName("Form fields")
         self.multipart_table = MultipartTable(self)
         raw = QWidget(self)
         self.raw_type = QComboBox(raw, editable=True)

@@ -95,6 +95,15 @@ class RequestEditor(QWidget):
                               (self.cookies_table, "Cookies"), (self.body_editor, "Body"),
                               (self.auth_editor, "Auth"), (self.settings_panel, "Settings")):
             self.tabs.addTab(widget, label)
+        # Names a screen reader says for controls without a visible label of their own.
+        for widget, name in ((self.method_combo, "HTTP method"), (self.url_bar, "Request URL"),
+                             (self.tabs, "Request parts"),
+                             (self.params_table.view, "Query parameters"),
+                             (self.headers_table.view, "Request headers"),
+                             (self.cookies_table.view, "Request cookies")):
+            widget.setAccessibleName(name)
+        if (method_text := self.method_combo.lineEdit()) is not None:
+            method_text.setAccessibleName("HTTP method")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)

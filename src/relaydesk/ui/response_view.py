@@ -110,6 +110,7 @@ class ResponseView(QWidget):
         self.tabs.addTab(self.body, "Body")
         self.tabs.addTab(self.headers_table, "Headers")
         self.tabs.addTab(self.cookies_table, "Cookies")
+        self.tabs.setAccessibleName("Response parts")
 
         self.placeholder = QLabel(EMPTY_TEXT, self,
                                   alignment=Qt.AlignmentFlag.AlignCenter)
