@@ -115,17 +115,21 @@ def test_docks_beside_a_short_window_leave_the_response_its_height(window: Any,
     assert panel.empty_note.isVisible() and "Every request you send" in panel.empty_note.text()
 
 
-def test_tab_close_buttons_are_a_quiet_cross_not_a_red_box(window: Any) -> None:
-    from PySide6.QtWidgets import QStyle
+def test_tab_close_buttons_are_a_quiet_cross_not_a_red_box(window: Any, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QTabBar
 
-    icon = window.style().standardIcon(QStyle.StandardPixmap.SP_TabCloseButton)
-    image = icon.pixmap(16, 16).toImage()
+    tab = window.open_request("local/echo/Json")
+    button = window.tabs.tabBar().tabButton(window.tabs.indexOf(tab),
+                                            QTabBar.ButtonPosition.RightSide)
+    image = button.icon().pixmap(16, 16).toImage()
     colours = [image.pixelColor(x, y) for x in range(16) for y in range(16)]
     opaque = [c for c in colours if c.alpha() > 200]
     assert opaque, "the icon draws something"
     assert all(abs(c.red() - c.green()) < 40 and abs(c.green() - c.blue()) < 40
                for c in opaque), "a grey cross, not a coloured box"
     assert len(opaque) < 16 * 16 * 0.5  # a cross, not a filled square
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.tab_for("local/echo/Json") is None
 
 
 def _unnamed_controls(root: Any) -> list[str]:

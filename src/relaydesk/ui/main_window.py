@@ -9,6 +9,7 @@ the same for each request tab as it opens).
 
 from __future__ import annotations
 
+import itertools
 import logging
 from typing import TYPE_CHECKING
 
@@ -139,6 +140,22 @@ class MainWindow(QMainWindow):
 
         self.sending.finished.connect(docks.refresh_history)
 
+    def _add_close_button(self, tab: RequestTab, index: int) -> None:
+        """A quiet grey cross (the style's own is a red box that reads as an error)."""
+        from PySide6.QtWidgets import QTabBar, QToolButton
+
+        from .icons import icon
+
+        button = QToolButton(self.tabs)
+        button.setObjectName("tabCloseButton")
+        button.setAutoRaise(True)
+        button.setIcon(icon("x", muted=True))
+        button.setIconSize(QSize(14, 14))
+        button.setToolTip("Close tab (Ctrl+W)")
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.clicked.connect(lambda _checked=False: self.close_tab(tab))
+        self.tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, button)
+
     def _order_focus(self) -> None:
         """Tab moves top to bottom, left to right: the toolbar's controls, the tree's
         filter and tree, the tab bar, then the open requests. Qt puts widgets made
@@ -146,7 +163,7 @@ class MainWindow(QMainWindow):
         tree and the tab bar are moved behind the toolbar again when a page is added."""
         chain = [self.env_picker, self.copy_as_button, self.tree.filter, self.tree.view,
                  self.tabs.tabBar()]
-        for first, second in zip(chain, chain[1:], strict=False):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     def _wire_tab(self, tab: RequestTab) -> None:
@@ -381,8 +398,9 @@ class MainWindow(QMainWindow):
         splitter_state = self.settings.value("window/requestSplitter")
         if isinstance(splitter_state, QByteArray):
             tab.split_restored = tab.splitter.restoreState(splitter_state)
-        self.tabs.addTab(tab, tab.title())
-        self.tabs.setTabToolTip(self.tabs.indexOf(tab), request.path)
+        index = self.tabs.addTab(tab, tab.title())
+        self.tabs.setTabToolTip(index, request.path)
+        self._add_close_button(tab, index)
         self._order_focus()  # the new page's controls follow the tab bar
         return tab
 

@@ -96,12 +96,13 @@ class RequestEditor(QWidget):
                               (self.auth_editor, "Auth"), (self.settings_panel, "Settings")):
             self.tabs.addTab(widget, label)
         # Names a screen reader says for controls without a visible label of their own.
-        for widget, name in ((self.method_combo, "HTTP method"), (self.url_bar, "Request URL"),
-                             (self.tabs, "Request parts"),
-                             (self.params_table.view, "Query parameters"),
-                             (self.headers_table.view, "Request headers"),
-                             (self.cookies_table.view, "Request cookies")):
-            widget.setAccessibleName(name)
+        named: tuple[tuple[QWidget, str], ...] = (
+            (self.method_combo, "HTTP method"), (self.url_bar, "Request URL"),
+            (self.tabs, "Request parts"), (self.params_table.view, "Query parameters"),
+            (self.headers_table.view, "Request headers"),
+            (self.cookies_table.view, "Request cookies"))
+        for named_widget, name in named:
+            named_widget.setAccessibleName(name)
         if (method_text := self.method_combo.lineEdit()) is not None:
             method_text.setAccessibleName("HTTP method")
 

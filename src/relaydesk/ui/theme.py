@@ -1,8 +1,7 @@
 """Relaydesk's look: the light and dark variants applied through Qt's own mechanisms.
 
 The Fusion style with a palette built from ``theme_tokens`` (so native widgets, item
-views and the highlighter follow it), and a proxy style for the few standard icons
-that clash (the tab close button). The variant follows the system colour scheme unless
+views and the highlighter follow it). The variant follows the system colour scheme unless
 the user picked one (View → Theme, kept in the settings; ``--theme`` or
 ``RELAYDESK_THEME`` for one run). Qt's own ``-style`` option still wins over Fusion.
 
@@ -15,8 +14,8 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
 
 from .theme_tokens import DARK, LIGHT, ThemeTokens
 
@@ -110,19 +109,6 @@ def _palette(t: ThemeTokens) -> QPalette:
     return palette
 
 
-class _RelaydeskStyle(QProxyStyle):
-    """Fusion, with a quiet close cross on tabs instead of a red box (reads as an error)."""
-
-    def standardIcon(self, standard_icon: QStyle.StandardPixmap,
-                     option: QStyleOption | None = None,
-                     widget: QWidget | None = None) -> QIcon:
-        if standard_icon == QStyle.StandardPixmap.SP_TabCloseButton:
-            from .icons import icon
-
-            return icon("x", muted=True)
-        return super().standardIcon(standard_icon, option, widget)
-
-
 def apply_theme(app: QApplication, mode: str = "system", keep_style: bool | None = None) -> str:
     """Apply a variant to the whole app; returns "light" or "dark".
 
@@ -133,8 +119,11 @@ def apply_theme(app: QApplication, mode: str = "system", keep_style: bool | None
     if keep_style is not None:
         _keep_style = keep_style
     dark = _system_is_dark() if mode == "system" else mode == "dark"
-    if not _keep_style and not isinstance(app.style(), _RelaydeskStyle):
-        app.setStyle(_RelaydeskStyle("Fusion"))
+    # Fusion draws with the palette everywhere. A Python subclass of the style (to
+    # swap one icon) would put a Python override check on every style call: the tab
+    # close cross is the window's own button instead.
+    if not _keep_style and app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
     variant = DARK if dark else LIGHT
     app.setPalette(_palette(variant))  # icons and pills read the colours when they paint
     return variant.name
