@@ -230,7 +230,14 @@ def http2_server(tmp: Path) -> tuple[RunningServer, Path]:
         started.set()
         await serve(app, config, shutdown_trigger=event.wait)  # type: ignore[arg-type]
 
-    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
+    def run() -> None:
+        try:
+            loop.run_until_complete(main())
+        finally:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     started.wait(10)
     deadline = time.monotonic() + 10
