@@ -17,13 +17,10 @@ from pathlib import Path
 import pytest
 
 from relaydesk.core.workspace import Workspace
+from tests.hostile_client import signal_mid_body
+from tests.hostile_client import spooled as spool_files
 from tests.hostile_servers import Hostile, chunked_forever, drip, gzip_bomb, start_raw
-from tests.integration.clitools import (
-    CliResult,
-    assert_one_line_error,
-    relaydesk_command,
-    run_cli,
-)
+from tests.integration.clitools import CliResult, assert_one_line_error, run_cli
 from tests.servers import RunningServer
 
 MB = 1024 * 1024
@@ -37,8 +34,7 @@ def tmpdir_env(tmp_path: Path) -> dict[str, str]:
 
 
 def spooled(env: dict[str, str]) -> list[Path]:
-    folder = Path(env["TMPDIR"]) / f"relaydesk-{os.getuid()}"
-    return sorted(folder.glob("*.body")) if folder.exists() else []
+    return spool_files(Path(env["TMPDIR"]))
 
 
 @pytest.fixture
@@ -148,30 +144,13 @@ def test_a_signal_removes_the_spooled_body(
     # Fast enough to pass the 8 MB spool threshold, slow enough to still be running.
     serve.append(start_raw(chunked_forever(Hostile(), chunk=256 * 1024, pause=0.02)))
     out = tmp_path / "body.bin"
-    environ = {**os.environ, **tmpdir_env, "RELAYDESK_HISTORY": "off"}
-    environ.pop("RELAYDESK_WORKSPACE", None)
-    errors = tmp_path / "stderr.txt"
-    with errors.open("wb") as err:
-        proc = subprocess.Popen(
-            [*relaydesk_command(), "send", "--curl", f"curl {serve[0].base_url}",
-             "-o", str(out)], env=environ, stdout=subprocess.DEVNULL, stderr=err)
-    try:
-        deadline = time.monotonic() + 30
-        while not spooled(tmpdir_env):
-            assert proc.poll() is None, errors.read_text()
-            assert time.monotonic() < deadline, "no spool file appeared"
-            time.sleep(0.05)
-        proc.send_signal(getattr(signal, signame))
-        code = proc.wait(timeout=15)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert code == -getattr(signal, signame)  # died of the signal, as the sender expects
-    assert spooled(tmpdir_env) == []
+    signum = getattr(signal, signame)
+    outcome = signal_mid_body(Path(tmpdir_env["TMPDIR"]), serve[0].base_url, signum, out)
+    assert outcome.code == -signum  # died of the signal, as the sender expects
+    assert outcome.left == []
     assert not out.exists()
     assert list(tmp_path.glob(".body.bin.*")) == []
-    assert "Traceback" not in errors.read_text()
+    assert "Traceback" not in outcome.stderr
 
 
 def test_stale_spool_files_of_dead_processes_are_swept(
