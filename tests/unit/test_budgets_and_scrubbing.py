@@ -19,8 +19,8 @@ from relaydesk.core.redirect_policy import carry_credential_params, display_url
 
 
 @pytest.mark.parametrize(("text", "size"), [
-    ("4096", 4096), ("500M", 500 * 1024 ** 2), ("2G", 2 * 1024 ** 3), ("1.5gib", 3 * 1024 ** 3 // 2),
-    ("64 KB", 64 * 1024), (7, 7),
+    ("4096", 4096), ("500M", 500 * 1024 ** 2), ("2G", 2 * 1024 ** 3),
+    ("1.5gib", 3 * 1024 ** 3 // 2), ("64 KB", 64 * 1024), (7, 7),
 ])
 def test_sizes_read_as_curl_counts_them(text: str | int, size: int) -> None:
     assert parse_size(text) == size
