@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -169,3 +170,23 @@ def test_stale_spool_files_of_dead_processes_are_swept(
     assert result.code == 0, result
     assert not stale.exists()
     assert alive.exists() and other.exists()
+
+
+def test_a_process_leaves_no_spooled_body_behind_at_exit(
+        echo_server: str, tmpdir_env: dict[str, str]) -> None:
+    # A script (or the app) that never discards its big responses.
+    script = (
+        "import asyncio, sys\n"
+        "from relaydesk.core.engine import Engine\n"
+        "from relaydesk.core.model import Request\n"
+        "async def main():\n"
+        "    engine = Engine(None, spool_threshold=1024)\n"
+        "    r = await engine.send(Request('r', url=sys.argv[1]), None)\n"
+        "    await engine.aclose()\n"
+        "    print(r.body_file is not None and r.body_file.exists())\n"
+        "asyncio.run(main())\n")
+    done = subprocess.run([sys.executable, "-c", script, f"{echo_server}/bytes?n=100000"],
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, **tmpdir_env})
+    assert done.stdout.strip() == "True", done  # it was spooled and kept while running
+    assert spooled(tmpdir_env) == []

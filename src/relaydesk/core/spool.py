@@ -9,6 +9,7 @@ a power cut leaves behind is swept by the next process that spools, or by
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
@@ -18,12 +19,13 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
-__all__ = ["install_signal_cleanup", "new_spool_file", "release", "remove_all",
-           "spool_dir", "sweep", "track"]
+__all__ = ["install_signal_cleanup", "new_spool_file", "new_spool_name", "release",
+           "remove_all", "spool_dir", "sweep", "track"]
 
 _live: set[str] = set()
 _lock = threading.Lock()
 _swept = [False]
+_exit_hook = [False]
 
 
 def spool_dir() -> Path:
@@ -45,9 +47,22 @@ def new_spool_file() -> IO[bytes]:
 
 
 def track(path: str | os.PathLike[str]) -> None:
-    """Remove ``path`` too on SIGTERM/SIGHUP (e.g. a half-written ``-o`` file)."""
+    """Remove ``path`` too on SIGTERM/SIGHUP or at exit (e.g. a half-written ``-o``
+    file): nothing a process spooled outlives it."""
     with _lock:
+        if not _exit_hook[0]:
+            atexit.register(remove_all)
+            _exit_hook[0] = True
         _live.add(os.fspath(path))
+
+
+def new_spool_name() -> Path:
+    """A free, remembered name in the spool folder, for a file made by other means
+    (a hard link to a spooled body)."""
+    handle = new_spool_file()
+    handle.close()
+    os.unlink(handle.name)
+    return Path(handle.name)
 
 
 def release(path: str | os.PathLike[str]) -> None:
