@@ -7,16 +7,49 @@ tests/integration/test_hostile_*.py and benchmarks/hostile_cases/network.py.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.integration.clitools import CliResult, relaydesk_command, run_cli
+from tests.servers import RunningServer
 
-__all__ = ["SignalOutcome", "send_curl", "signal_mid_body", "spooled"]
+__all__ = ["SignalOutcome", "engine_send", "send_curl", "servers", "signal_mid_body",
+           "spooled"]
+
+
+@pytest.fixture
+def servers() -> Iterator[list[RunningServer]]:
+    """Servers a test starts (append them); all stopped afterwards."""
+    started: list[RunningServer] = []
+    yield started
+    for server in started:
+        server.stop()
+
+
+def engine_send(workspace: Any, keyring: Any, url: str, connection: str = "svc") -> Any:
+    """Send ``url`` through the saved ``connection`` with the engine the app uses."""
+    from relaydesk.core.engine import Engine
+    from relaydesk.core.model import Request
+    from relaydesk.core.secrets import SecretStore
+
+    async def go() -> Any:
+        engine = Engine(SecretStore.for_workspace(keyring, workspace))
+        try:
+            return await engine.send(Request(f"{connection}/r", url=url),
+                                     workspace.connection(connection))
+        finally:
+            await engine.aclose()
+
+    return asyncio.run(go())
 
 
 def spooled(tmpdir: Path) -> list[Path]:

@@ -25,7 +25,13 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # tests/hostile_servers.py, tests/hostile_client.py
 
-from tests.hostile_client import send_curl, signal_mid_body, spooled  # noqa: E402
+from tests.conftest import MemoryKeyring  # noqa: E402
+from tests.hostile_client import (  # noqa: E402
+    engine_send,
+    send_curl,
+    signal_mid_body,
+    spooled,
+)
 from tests.hostile_servers import (  # noqa: E402
     Hostile,
     chunked_forever,
@@ -115,20 +121,6 @@ def sigterm_leaves_the_spool_file() -> None:
 # -- no secret and no escape code in messages --------------------------------------------
 
 
-class _Keyring:
-    def __init__(self) -> None:
-        self.values: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.values.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.values[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.values.pop((service, username), None)
-
-
 def _keyed_connection(tmp: Path, base_url: str, *, https_only: bool = False) -> tuple[Any, Any]:
     """A workspace with an API-key-in-the-query connection 'svc'; (workspace, keyring)."""
     from relaydesk.core.model import AuthSettings, Connection, TlsSettings
@@ -136,27 +128,12 @@ def _keyed_connection(tmp: Path, base_url: str, *, https_only: bool = False) -> 
     from relaydesk.core.workspace import Workspace
 
     ws = Workspace.open(tmp / "ws")
-    keyring = _Keyring()
+    keyring = MemoryKeyring()
     ws.save_connection(Connection(
         "svc", base_url, auth=AuthSettings("apikey", {"name": "api_key", "in": "query"}),
         tls=TlsSettings(https_only=https_only)), create=True)
     SecretStore.for_workspace(keyring, ws).set("svc", "value", SECRET)
     return ws, keyring
-
-
-def _engine_send(ws: Any, keyring: Any, url: str) -> Any:
-    from relaydesk.core.engine import Engine
-    from relaydesk.core.model import Request
-    from relaydesk.core.secrets import SecretStore
-
-    async def go() -> Any:
-        engine = Engine(SecretStore.for_workspace(keyring, ws))
-        try:
-            return await engine.send(Request("svc/r", url=url), ws.connection("svc"))
-        finally:
-            await engine.aclose()
-
-    return asyncio.run(go())
 
 
 def https_only_refusal_prints_api_key() -> None:
@@ -166,7 +143,7 @@ def https_only_refusal_prints_api_key() -> None:
     with scratch() as tmp:
         ws, keyring = _keyed_connection(tmp, "https://127.0.0.1:9", https_only=True)
         try:
-            _engine_send(ws, keyring, "http://127.0.0.1:9/items")
+            engine_send(ws, keyring, "http://127.0.0.1:9/items")
         except HttpsOnlyError as exc:
             no_secret(user_message(exc))
             assert "api_key" not in user_message(exc), user_message(exc)
@@ -204,7 +181,7 @@ def api_key_lost_after_same_origin_redirect() -> None:
 
     with running(redirect_then_echo(Hostile(), "/final")) as server, scratch() as tmp:
         ws, keyring = _keyed_connection(tmp, server.base_url)
-        target = _engine_send(ws, keyring, "/start").json()["target"]
+        target = engine_send(ws, keyring, "/start").json()["target"]
         assert ("api_key", SECRET) in parse_qsl(target.partition("?")[2]), target
         with relaydesk.connect("svc", workspace=ws, keyring=keyring) as client:
             target = client.get("/start").json()["target"]
@@ -216,7 +193,7 @@ def api_key_crossing_origins_on_redirect() -> None:
     with running(redirect_then_echo(other)) as foreign, scratch() as tmp, \
             running(redirect_then_echo(Hostile(), f"{foreign.base_url}/final")) as server:
         ws, keyring = _keyed_connection(tmp, server.base_url)
-        assert _engine_send(ws, keyring, "/start").json()["target"] == "/final"
+        assert engine_send(ws, keyring, "/start").json()["target"] == "/final"
         assert all("api_key" not in head for head in other.requests), other.requests
 
 

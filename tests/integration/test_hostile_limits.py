@@ -12,13 +12,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from relaydesk.core.workspace import Workspace
-from tests.hostile_client import signal_mid_body
+from tests.hostile_client import servers, signal_mid_body
 from tests.hostile_client import spooled as spool_files
 from tests.hostile_servers import Hostile, chunked_forever, drip, gzip_bomb, start_raw
 from tests.integration.clitools import CliResult, assert_one_line_error, run_cli
@@ -38,12 +37,7 @@ def spooled(env: dict[str, str]) -> list[Path]:
     return spool_files(Path(env["TMPDIR"]))
 
 
-@pytest.fixture
-def serve() -> Iterator[list[RunningServer]]:
-    started: list[RunningServer] = []
-    yield started
-    for server in started:
-        server.stop()
+serve = servers  # the servers a test starts, stopped afterwards
 
 
 def send(env: dict[str, str], url: str, *options: str) -> CliResult:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus
@@ -26,6 +25,7 @@ from relaydesk.core.messages import user_message
 from relaydesk.core.model import AuthSettings, Connection, Request, RequestOptions, TlsSettings
 from relaydesk.core.secrets import SecretStore
 from relaydesk.core.workspace import Workspace
+from tests.hostile_client import engine_send, servers
 from tests.hostile_servers import Hostile, raw_answer, redirect_then_echo, start_raw
 from tests.integration.clitools import (
     assert_one_line_error,
@@ -59,12 +59,7 @@ def echo_422(secret: str = SECRET) -> bytes:
     return json.dumps({"errors": errors}).encode()
 
 
-@pytest.fixture
-def serve() -> Iterator[list[RunningServer]]:
-    started: list[RunningServer] = []
-    yield started
-    for server in started:
-        server.stop()
+serve = servers  # the servers a test starts, stopped afterwards
 
 
 # -- CLI -----------------------------------------------------------------------------------
@@ -196,16 +191,8 @@ def test_an_api_key_in_the_query_survives_a_same_origin_redirect(
         serve: list[RunningServer], workspace: Workspace, memory_keyring: Any) -> None:
     stats = Hostile()
     serve.append(start_raw(redirect_then_echo(stats, "/final?page=2")))
-    conn = keyed(workspace, memory_keyring, serve[0].base_url)
-
-    async def go() -> Any:
-        engine = Engine(SecretStore.for_workspace(memory_keyring, workspace))
-        try:
-            return await engine.send(Request("svc/r", url="/start"), conn)
-        finally:
-            await engine.aclose()
-
-    response = asyncio.run(go())
+    keyed(workspace, memory_keyring, serve[0].base_url)
+    response = engine_send(workspace, memory_keyring, "/start")
     assert response.status == 200
     assert query_of(response.json()["target"]) == ("/final", [("page", "2"), ("api_key", SECRET)])
     assert response.redirects and SECRET not in response.url  # still masked for display
@@ -220,16 +207,8 @@ def test_an_api_key_in_the_query_never_crosses_origins(
     other = Hostile()
     serve.append(start_raw(redirect_then_echo(other)))
     serve.append(start_raw(redirect_then_echo(Hostile(), f"{serve[0].base_url}/final")))
-    conn = keyed(workspace, memory_keyring, serve[1].base_url)
-
-    async def go() -> Any:
-        engine = Engine(SecretStore.for_workspace(memory_keyring, workspace))
-        try:
-            return await engine.send(Request("svc/r", url="/start"), conn)
-        finally:
-            await engine.aclose()
-
-    assert asyncio.run(go()).json()["target"] == "/final"
+    keyed(workspace, memory_keyring, serve[1].base_url)
+    assert engine_send(workspace, memory_keyring, "/start").json()["target"] == "/final"
     with relaydesk.connect("svc", workspace=workspace, keyring=memory_keyring) as client:
         assert client.get("/start").json()["target"] == "/final"
     assert all("api_key" not in head for head in other.requests)
