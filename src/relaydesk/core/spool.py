@@ -85,6 +85,8 @@ def remove_all() -> None:
 
 
 def _alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would send CTRL_C there: never judge
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
