@@ -26,13 +26,22 @@ _live: set[str] = set()
 _lock = threading.Lock()
 _swept = [False]
 _exit_hook = [False]
+_private: list[Path] = []  # the fallback folder, when the usual one is not safe
 
 
 def spool_dir() -> Path:
-    """The per-user spool folder (private: bodies may hold personal data)."""
+    """The per-user spool folder (private: bodies may hold personal data). One that
+    someone else made or opened up in a shared temporary folder is not used: a fresh
+    private folder is made instead."""
     uid = os.getuid() if hasattr(os, "getuid") else 0
     path = Path(tempfile.gettempdir()) / f"relaydesk-{uid}"
     path.mkdir(mode=0o700, exist_ok=True)
+    if hasattr(os, "getuid"):
+        info = path.lstat()
+        if info.st_uid != uid or info.st_mode & 0o077 or not path.is_dir() or path.is_symlink():
+            if not _private:
+                _private.append(Path(tempfile.mkdtemp(prefix=f"relaydesk-{uid}-")))
+            return _private[0]
     return path
 
 
