@@ -113,8 +113,9 @@ def with_budgets(req: Request, args: argparse.Namespace) -> Request:
         return req
     options = replace(
         req.options,
-        max_size=parse_size(size, "--max-size") if size is not None else req.options.max_size,
-        max_time=(parse_duration(seconds, "--max-time") if seconds is not None
+        max_size=(parse_size(size, "--max-size value") if size is not None
+                  else req.options.max_size),
+        max_time=(parse_duration(seconds, "--max-time value") if seconds is not None
                   else req.options.max_time))
     return replace(req, options=options)
 

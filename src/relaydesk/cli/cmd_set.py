@@ -197,9 +197,9 @@ def _set_budgets(args: argparse.Namespace, conn: Any) -> Any:
     from ..core.limits import parse_duration, parse_size
 
     if hasattr(args, "max_size"):
-        conn = replace(conn, max_size=parse_size(args.max_size, "--max-size"))
+        conn = replace(conn, max_size=parse_size(args.max_size, "--max-size value"))
     if hasattr(args, "max_time"):
-        conn = replace(conn, max_time=parse_duration(args.max_time, "--max-time"))
+        conn = replace(conn, max_time=parse_duration(args.max_time, "--max-time value"))
     if hasattr(args, "http"):
         conn = replace(conn, http_version=args.http)
     return conn

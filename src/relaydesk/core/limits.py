@@ -39,8 +39,8 @@ def parse_size(text: str | int, what: str = "size limit") -> int:
         match = _SIZE.match(str(text))
         if match is None:
             raise ValidationError(
-                f"'{text}' is not a size for the {what}: give bytes or a number with K, M, G "
-                "or T (e.g. 500M, 2G).")
+                f"'{text}' is not a valid {what}: give bytes or a number with K, M, G or T "
+                "(e.g. 500M, 2G).")
         value = int(float(match.group(1)) * _UNITS[match.group(2).lower()])
     if value <= 0:
         raise ValidationError(f"The {what} must be more than 0 bytes.")
@@ -53,7 +53,7 @@ def parse_duration(text: str | float, what: str = "time limit") -> float:
         value = float(text)
     except (TypeError, ValueError):
         raise ValidationError(
-            f"'{text}' is not a number of seconds for the {what}.") from None
+            f"'{text}' is not a valid {what}: give a number of seconds.") from None
     if not value > 0 or value == float("inf"):
         raise ValidationError(f"The {what} must be a positive number of seconds.")
     return value
