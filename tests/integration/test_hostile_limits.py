@@ -129,7 +129,7 @@ def test_the_connection_settings_bound_a_saved_request(
     assert_one_line_error(result, "total time limit of 1.5 seconds", code=1)
     # The per-send option beats the connection's setting.
     result = run_cli(ws, "send", "drip/get", "--max-time", "1", env=tmpdir_env)
-    assert_one_line_error(result, "total time limit of 1 seconds", code=1)
+    assert_one_line_error(result, "total time limit of 1 second ", code=1)
 
 
 @pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])

@@ -180,7 +180,8 @@ def _past_deadline(prepared: PreparedRequest, received: int) -> RequestTimeout:
     got = f"{human_size(received)} of the body received" if received else "no body yet"
     return RequestTimeout(
         f"The exchange with '{where}' did not finish within the total time limit of "
-        f"{prepared.max_time:g} seconds ({got}; the server may be sending very slowly). "
+        f"{prepared.max_time:g} second{'' if prepared.max_time == 1 else 's'} ({got}; the "
+        "server may be sending very slowly). "
         "Raise it with --max-time or the connection's max_time setting.",
         phase="total", limit=prepared.max_time, url=prepared.url, host=parts.hostname or "")
 
