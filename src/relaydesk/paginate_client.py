@@ -15,11 +15,14 @@ were consumed. A failing page's message has its credentials redacted.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from .core.pagination import NextPage, PaginationSettings, Paginator
+
+if TYPE_CHECKING:
+    from .core.redact import Redactor
 
 __all__ = ["AsyncPaginatingClient", "PaginatingClient", "apaginate", "paginate"]
 
@@ -36,8 +39,9 @@ def _settings(settings: PaginationSettings | None, max_pages: int | None,
     return s
 
 
-def _shown(client: httpx.Client | httpx.AsyncClient, request: httpx.Request) -> str:
-    """The page URL for messages, credentials redacted as the CLI and the app do."""
+def _redactor(client: httpx.Client | httpx.AsyncClient, request: httpx.Request) -> Redactor:
+    """For the page's URL and the server's words in messages: credentials redacted as
+    the CLI and the app do."""
     from .core.auth import AppliedAuth
     from .core.client_auth import ConnectionAuth
     from .core.redact import Redactor
@@ -49,20 +53,24 @@ def _shown(client: httpx.Client | httpx.AsyncClient, request: httpx.Request) -> 
         str(request.url), request.headers.multi_items(),
         secret_values=applied.secret_values, sensitive_headers=applied.sensitive_headers,
         sensitive_params=applied.sensitive_params)
-    return redactor.url(str(request.url))
+    return redactor
 
 
 def _page_items(client: httpx.Client | httpx.AsyncClient, paginator: Paginator,
                 response: httpx.Response) -> tuple[list[Any], NextPage | None]:
     from .core.messages import explain_status
+    from .core.printable import printable
 
     request = response.request  # as sent: auth applied, API-key params included
+    redactor = _redactor(client, request)
     problem = (explain_status(response.status_code, response.headers, response.content)
                if response.status_code >= 400 else None)
+    if problem is not None:  # a server may echo the credential or send escape codes
+        problem = redactor.text(printable(problem))
     headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
-    return paginator.read_page(str(request.url), _shown(client, request),
-                               response.status_code, response.reason_phrase, problem,
-                               headers, response.json)
+    return paginator.read_page(str(request.url), redactor.url(str(request.url)),
+                               response.status_code, printable(response.reason_phrase),
+                               problem, headers, response.json)
 
 
 def _next_url(first: httpx.URL, nxt: NextPage) -> httpx.URL:

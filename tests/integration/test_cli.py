@@ -109,7 +109,7 @@ def test_a_large_body_spooled_to_disk_is_copied_whole(ws: Path, tmp_path: Path) 
     result = run_cli(ws, "send", "local/echo/big", "-s", env=env)
     assert result.code == 0 and result.err == ""
     assert len(result.out) == n and result.out[-1000:] == expected_bytes(n)[-1000:]
-    assert list(spool.iterdir()) == []  # the spooled body was removed
+    assert list(spool.rglob("*.body")) == []  # the spooled body was removed
 
 
 def test_http_errors_exit_0_or_22_with_fail_and_explain_on_stderr(ws: Path) -> None:

@@ -11,7 +11,7 @@ import argparse
 from typing import Any
 
 from ._common import Context, UsageError, engine_session, parse_pairs
-from .cmd_send import add_strict_argument
+from .cmd_send import add_strict_argument, guard_spool
 
 __all__ = ["EXIT_CHECKS_FAILED", "register", "run_run"]
 
@@ -94,5 +94,6 @@ def run_run(args: argparse.Namespace, ctx: Context) -> int:
                                   session=ctx.session()) as engine:
             return await Runner(engine, ws).run(args.path, options, reporters)
 
+    guard_spool()  # a CI timeout's SIGTERM leaves no spooled body behind
     summary = asyncio.run(go())
     return 0 if summary.ok else EXIT_CHECKS_FAILED

@@ -59,6 +59,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p.add_argument("-s", "--silent", action="store_true",
                    help="no status line on stderr (errors are still reported)")
     add_strict_argument(p)
+    add_budget_arguments(p)
     try:
         from .cmd_paginate import add_arguments as add_paging_arguments
     except ImportError:  # pragma: no cover - pagination not shipped
@@ -88,6 +89,43 @@ def add_strict_argument(p: argparse.ArgumentParser) -> None:
                    ("1", "true", "yes", "on"),
                    help="refuse a {{name}} that is not a defined variable instead of "
                    f"sending it as written (also: {STRICT_ENV}=1)")
+
+
+def add_budget_arguments(p: argparse.ArgumentParser) -> None:
+    """``--max-size`` and ``--max-time``: this send's limits instead of the connection's."""
+    p.add_argument("--max-size", metavar="SIZE",
+                   help="stop reading a response body past SIZE after decompression, "
+                   "e.g. 500M or 2G (default: the connection's, 1G)")
+    p.add_argument("--max-time", metavar="SECONDS",
+                   help="give up when the whole exchange takes longer than this (default: "
+                   "the connection's, 1800), besides the idle timeout")
+
+
+def with_budgets(req: Request, args: argparse.Namespace) -> Request:
+    """``req`` carrying ``--max-size``/``--max-time`` when given."""
+    from dataclasses import replace
+
+    from ..core.limits import parse_duration, parse_size
+
+    size = getattr(args, "max_size", None)
+    seconds = getattr(args, "max_time", None)
+    if size is None and seconds is None:
+        return req
+    options = replace(
+        req.options,
+        max_size=(parse_size(size, "--max-size value") if size is not None
+                  else req.options.max_size),
+        max_time=(parse_duration(seconds, "--max-time value") if seconds is not None
+                  else req.options.max_time))
+    return replace(req, options=options)
+
+
+def guard_spool() -> None:
+    """Bodies spooled by this process go on SIGTERM/SIGHUP; dead processes' are swept."""
+    from ..core import spool
+
+    spool.install_signal_cleanup()
+    spool.sweep()
 
 
 def warn_unresolved(unresolved: Any) -> None:
@@ -192,6 +230,8 @@ def run_send(args: argparse.Namespace, ctx: Context) -> int:
         conn = ws.connection_of(req.path)
         env = ws.environment(args.env) if args.env else None
         secrets = secrets_for(ctx, (req.auth or conn.auth).kind)
+    req = with_budgets(req, args)
+    guard_spool()
     if args.output:
         _check_output_target(args.output)
     if getattr(args, "all_pages", False):
@@ -258,8 +298,11 @@ def _check_output_target(output: str) -> None:
 
 
 def _head(resp: Response) -> bytes:
+    from ..core.printable import printable
+
     lines = [f"{resp.http_version} {resp.status} {resp.reason}".rstrip()]
-    lines += [f"{name}: {value}" for name, value in resp.headers]
+    # A header value may carry C1 controls (obs-text): none reach the terminal.
+    lines += [f"{name}: {printable(value)}" for name, value in resp.headers]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
 
 
@@ -288,7 +331,10 @@ def _write_atomically(target: Path, resp: Response) -> None:
 
         atomic_write_bytes(target, resp.content())
         return
+    from ..core.spool import track
+
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    track(tmp)  # a SIGTERM mid-copy leaves no half-written file beside the target
     try:
         with os.fdopen(fd, "wb") as dst, open(resp.body_file, "rb") as src:
             shutil.copyfileobj(src, dst, 1 << 20)

@@ -21,7 +21,7 @@ __all__ = ["register"]
 AUTH_CHOICES = ("none", "basic", "bearer", "token", "apikey", "digest", "oauth2")
 _CONNECTION_ONLY = ("base_url", "auth", "auth_set", "docs_url", "test_url", "timeout",
                     "cache_ttl", "verify", "https_only", "ca_bundle", "client_cert",
-                    "client_key", "proxy")
+                    "client_key", "proxy", "max_size", "max_time", "http")
 _REQUEST_ONLY = ("method", "url", "param", "cookie", "json", "data", "form",
                  "content_type", "fail_on_error")
 
@@ -62,6 +62,12 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     c.add_argument("--client-cert", metavar="FILE")
     c.add_argument("--client-key", metavar="FILE")
     c.add_argument("--proxy", metavar="URL")
+    c.add_argument("--max-size", metavar="SIZE",
+                   help="largest response body after decompression, e.g. 500M, 2G (default 1G)")
+    c.add_argument("--max-time", metavar="SECONDS",
+                   help="longest a whole exchange may take (default 1800)")
+    c.add_argument("--http", choices=("auto", "1.1"),
+                   help="auto: HTTP/2 when the server offers it (default); 1.1: HTTP/1.1 only")
     r = s.add_argument_group("requests")
     r.add_argument("--method", "-X", metavar="M")
     r.add_argument("--url", metavar="PATH_OR_URL")
@@ -165,6 +171,7 @@ def _set_connection(args: argparse.Namespace, ctx: Context) -> str:
     for option in ("verify", "https_only", "ca_bundle", "client_cert", "client_key"):
         if hasattr(args, option):
             tls = replace(tls, **{option: getattr(args, option)})
+    conn = _set_budgets(args, conn)
     conn = replace(conn, tls=tls, headers=_headers(args, conn.headers),
                    variables=_variables(args, conn.variables))
     if hasattr(args, "auth") or hasattr(args, "auth_set"):
@@ -183,6 +190,19 @@ def _set_connection(args: argparse.Namespace, ctx: Context) -> str:
         for field in gone:
             session.secrets.delete(conn.path, field)
     return _describe(old, conn)
+
+
+def _set_budgets(args: argparse.Namespace, conn: Any) -> Any:
+    """``--max-size``, ``--max-time`` and ``--http`` of a connection."""
+    from ..core.limits import parse_duration, parse_size
+
+    if hasattr(args, "max_size"):
+        conn = replace(conn, max_size=parse_size(args.max_size, "--max-size value"))
+    if hasattr(args, "max_time"):
+        conn = replace(conn, max_time=parse_duration(args.max_time, "--max-time value"))
+    if hasattr(args, "http"):
+        conn = replace(conn, http_version=args.http)
+    return conn
 
 
 def _set_request(args: argparse.Namespace, ctx: Context) -> str:

@@ -155,8 +155,10 @@ def _message(exc: BaseException) -> str:
 
 
 def _fail(text: str) -> None:
-    # One line, whatever the message contains.
-    line = " ".join(text.split())
+    # One line, whatever the message contains (no control characters from a server).
+    from ..core.printable import printable
+
+    line = " ".join(printable(text).split())
     print(f"{PROG}: error: {line}", file=sys.stderr, flush=True)
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -129,9 +128,9 @@ def _link_copy(path: Path | None) -> Path | None:
     """A second name for a spooled body file that can be deleted independently."""
     if path is None:
         return None
-    fd, name = tempfile.mkstemp(prefix="relaydesk-", suffix=".body")
-    os.close(fd)
-    os.unlink(name)
+    from .spool import new_spool_name
+
+    name = str(new_spool_name())  # in the spool folder: swept like any spooled body
     try:
         os.link(path, name)
     except OSError:

@@ -133,9 +133,13 @@ class ConnectionAuth(httpx.Auth):
     def strip_foreign(self, request: httpx.Request) -> None:
         """The request hook for every hop: HTTPS-only, and no credentials off-origin."""
         check_https_only(str(request.url), self.https_only)
-        if same_origin(str(request.url), self.origin_url):
-            return
         applied = self._last
+        if same_origin(str(request.url), self.origin_url):
+            # A same-origin redirect whose Location left out the API key gets it back.
+            missing = [(k, v) for k, v in applied.params if k not in request.url.params]
+            if missing:
+                request.url = request.url.copy_merge_params(dict(missing))
+            return
         kept_url, kept_headers = strip_credentials(
             str(request.url), list(request.headers.multi_items()),
             applied.sensitive_headers, applied.sensitive_params)

@@ -6,13 +6,14 @@ exactly the same servers and go through the same proxy.
 
 from __future__ import annotations
 
+import importlib.util
 import ssl
 from typing import Any
 
 from .errors import TlsError
 from .model import Connection, TlsSettings
 
-__all__ = ["ssl_context", "transport_settings"]
+__all__ = ["http2_wanted", "ssl_context", "transport_settings"]
 
 
 def ssl_context(tls: TlsSettings) -> ssl.SSLContext | bool:
@@ -43,8 +44,17 @@ def ssl_context(tls: TlsSettings) -> ssl.SSLContext | bool:
     return ctx
 
 
+def http2_wanted(connection: Connection | None) -> bool:
+    """Offer HTTP/2 through ALPN (setting ``auto``) when the ``h2`` package is there;
+    a server that does not pick it gets HTTP/1.1 as before."""
+    if connection is not None and connection.http_version != "auto":
+        return False
+    return importlib.util.find_spec("h2") is not None
+
+
 def transport_settings(connection: Connection | None) -> dict[str, Any]:
-    """``verify``, ``proxy`` and ``trust_env`` for an httpx client of ``connection``.
+    """``verify``, ``proxy``, ``trust_env`` and ``http2`` for an httpx client of
+    ``connection``.
 
     An empty proxy means a direct connection (``HTTP_PROXY`` and friends ignored, so a
     request goes where the connection says); ``env``/``system`` honours them.
@@ -53,4 +63,4 @@ def transport_settings(connection: Connection | None) -> dict[str, Any]:
     proxy = connection.proxy.strip() if connection else ""
     use_env = proxy.lower() in ("env", "system")
     return {"verify": ssl_context(tls), "proxy": None if use_env or not proxy else proxy,
-            "trust_env": use_env}
+            "trust_env": use_env, "http2": http2_wanted(connection)}

@@ -48,7 +48,7 @@ FORMAT_VERSION = 2
 _COMMON_KEYS = frozenset({"format", "kind", "id"})
 _CONNECTION_KEYS = _COMMON_KEYS | {
     "base_url", "docs_url", "test_url", "description", "proxy", "headers", "auth", "tls",
-    "timeout", "cache_ttl", "variables", "order"}
+    "timeout", "cache_ttl", "variables", "order", "max_size", "max_time", "http_version"}
 _REQUEST_KEYS = _COMMON_KEYS | {
     "method", "url", "description", "params", "headers", "cookies", "body", "auth",
     "options", "checks"}
@@ -223,6 +223,7 @@ def connection_to_doc(conn: Connection, order: list[str] | None = None) -> dict[
         doc["timeout"] = conn.timeout
     if conn.cache_ttl != 0.0:
         doc["cache_ttl"] = conn.cache_ttl
+    _budgets_to_doc(conn, doc)
     if conn.variables:
         doc["variables"] = {k: conn.variables[k] for k in sorted(conn.variables)}
     return _finish(doc, conn.extra, order)
@@ -249,10 +250,30 @@ def connection_from_doc(path: str, doc: Any) -> Connection:
         ),
         timeout=_num(doc, "timeout", 60.0),
         cache_ttl=_num(doc, "cache_ttl", 0.0),
+        **_budgets_from_doc(doc),
         variables=_str_map(doc, "variables"),
         id=_id(doc),
         extra=_extra(doc, _CONNECTION_KEYS),
     )
+
+
+def _budgets_to_doc(conn: Connection, doc: dict[str, Any]) -> None:
+    """The size/time limits and HTTP version, written only when not the defaults."""
+    default = Connection(path="", base_url="")
+    for key in ("max_size", "max_time", "http_version"):
+        if getattr(conn, key) != getattr(default, key):
+            doc[key] = getattr(conn, key)
+
+
+def _budgets_from_doc(doc: dict[str, Any]) -> dict[str, Any]:
+    from .limits import parse_size
+
+    default = Connection(path="", base_url="")
+    size = doc.get("max_size", default.max_size)
+    return {"max_size": parse_size(size if isinstance(size, str) else
+                                   int(_num(doc, "max_size", default.max_size))),
+            "max_time": _num(doc, "max_time", default.max_time),
+            "http_version": _str(doc, "http_version", default.http_version)}
 
 
 # -- requests ----------------------------------------------------------------------------

@@ -28,9 +28,11 @@ from .errors import HttpStatusError, RelaydeskError, ValidationError
 from .messages import explain_status, status_error, to_request_error
 from .model import Connection, Environment, Request
 from .prepare import PreparedRequest, prepare, resolve_variables
+from .printable import printable
+from .redact import message_scrubber, redact_error
 from .response import Response, parse_set_cookies
 from .secrets import SecretStore
-from .transfer import MAX_REDIRECTS, ProgressCallback, open_exchange, read_body, request_body
+from .transfer import MAX_REDIRECTS, ProgressCallback, fetch, request_body
 
 __all__ = ["DEFAULT_SPOOL_THRESHOLD", "Engine", "ExchangeObserver", "raise_for_request"]
 
@@ -46,14 +48,15 @@ _USER_AGENT = "relaydesk/0.1"
 _DEFAULT_HEADERS = (("User-Agent", _USER_AGENT), ("Accept", "*/*"),
                     ("Accept-Encoding", "gzip, deflate"))
 _PROBLEM_PEEK = 256 * 1024  # how much of a spooled error body explain_status reads
-_ClientKey = tuple[bool, str, str, str, str]
+_ClientKey = tuple[bool, str, str, str, str, str]
 
 
 def _client_key(connection: Connection | None) -> _ClientKey:
     if connection is None:
-        return (True, "", "", "", "")
+        return (True, "", "", "", "", "auto")
     tls = connection.tls
-    return (tls.verify, tls.ca_bundle, tls.client_cert, tls.client_key, connection.proxy.strip())
+    return (tls.verify, tls.ca_bundle, tls.client_cert, tls.client_key, connection.proxy.strip(),
+            connection.http_version)
 
 
 def _mask(text: str, secrets: frozenset[str]) -> str:
@@ -194,6 +197,7 @@ class Engine:
         try:
             response = await self._transmit(prepared, connection, bypass_cache, on_progress)
         except RelaydeskError as exc:
+            redact_error(exc, message_scrubber(prepared))
             self._observe(request_path, prepared, None, exc)
             raise
         self._observe(request_path, prepared, response, None)
@@ -232,11 +236,11 @@ class Engine:
 
         client = await self._client(connection)
         try:
-            opened = await open_exchange(client, prepared, headers, content,
-                                         max_redirects=self._max_redirects)
-            raw = opened.response
-            body, body_file, size = await read_body(
-                raw, spool_threshold=self._spool_threshold, on_progress=on_progress)
+            got = await fetch(client, prepared, headers, content,
+                              max_redirects=self._max_redirects,
+                              spool_threshold=self._spool_threshold, on_progress=on_progress)
+            opened, raw = got.exchange, got.exchange.response
+            body, body_file, size = got.body, got.body_file, got.size
         except httpx.HTTPError as exc:
             raise to_request_error(exc, timeout=prepared.timeout) from exc
         except httpx.InvalidURL as exc:
@@ -249,7 +253,8 @@ class Engine:
 
         resp_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw.headers.raw]
         response = Response(
-            status=raw.status_code, reason=raw.reason_phrase, http_version=raw.http_version,
+            status=raw.status_code, reason=printable(raw.reason_phrase),
+            http_version=raw.http_version,
             method=prepared.method, url=_mask(str(raw.url), prepared.secret_values),
             headers=resp_headers,
             cookies=parse_set_cookies([v for k, v in resp_headers if k.lower() == "set-cookie"]),
@@ -257,7 +262,9 @@ class Engine:
             redirects=[_mask(u, prepared.secret_values) for u in opened.redirects],
         )
         if response.status >= 400:
-            response.problem = explain_status(response.status, resp_headers, _peek(response))
+            response.scrub = message_scrubber(prepared)
+            response.problem = response.scrub(
+                explain_status(response.status, resp_headers, _peek(response)) or "")
         elif key is not None and self._cache is not None and connection is not None:
             self._cache.put(key, response, connection.cache_ttl,
                             connection_path=connection.path)
@@ -292,4 +299,6 @@ def _status_error(response: Response) -> HttpStatusError:
     """The ``HttpStatusError`` for a 4xx/5xx answer; the response is discarded."""
     peek = _peek(response)
     response.discard()
-    return status_error(response.status, response.headers, peek, response.url)
+    error = status_error(response.status, response.headers, peek, response.url)
+    redact_error(error, response.scrub)
+    return error

@@ -30,6 +30,7 @@ status and headers of an answer.
     │   ├── TlsError                   handshake failure, unusable CA bundle / client cert
     │   │   └── CertificateError       the server's certificate could not be verified
     │   ├── RequestTimeout             no answer in time                   (phase, limit)
+    │   ├── ResponseTooLarge           the body passed the size limit      (limit)
     │   ├── RequestCancelled
     │   ├── ProtocolError              the peer broke HTTP
     │   ├── UnsupportedScheme          not http:// or https://
@@ -65,6 +66,7 @@ __all__ = [
     "RequestCancelled",
     "RequestError",
     "RequestTimeout",
+    "ResponseTooLarge",
     "SecretStoreError",
     "TemplateError",
     "TlsError",
@@ -243,3 +245,13 @@ class InvalidValuesError(HttpStatusError):
                  url: str = "", host: str = "") -> None:
         super().__init__(message, status, url=url, host=host)
         self.fields = list(fields)
+
+
+class ResponseTooLarge(RequestError):
+    """The body (counted after decompression) passed ``limit`` bytes; reading stopped."""
+
+    kind = "too-large"
+
+    def __init__(self, message: str, *, limit: int = 0, url: str = "", host: str = "") -> None:
+        super().__init__(message, url=url, host=host)
+        self.limit = limit

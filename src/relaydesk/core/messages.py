@@ -37,6 +37,7 @@ from .errors import (
     TlsError,
     UnsupportedScheme,
 )
+from .printable import printable
 
 __all__ = ["explain_status", "status_error", "to_request_error", "user_message"]
 
@@ -44,6 +45,11 @@ _E = TypeVar("_E", bound=BaseException)
 
 
 def user_message(exc: BaseException) -> str:
+    """One line for a person, never carrying a server's control characters."""
+    return printable(_user_message(exc))
+
+
+def _user_message(exc: BaseException) -> str:
     if isinstance(exc, RelaydeskError):
         return str(exc)
     if isinstance(exc, httpx.HTTPError):

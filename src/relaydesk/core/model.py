@@ -146,6 +146,10 @@ class Connection:
     variables: dict[str, str] = field(default_factory=dict)
     id: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # Budgets of one exchange (see core/limits.py) and the HTTP versions offered.
+    max_size: int = 1024 ** 3  # body bytes after decoding (limits.DEFAULT_MAX_SIZE)
+    max_time: float = 1800.0  # seconds for the whole exchange (limits.DEFAULT_MAX_TIME)
+    http_version: str = "auto"  # "auto": HTTP/2 when offered through ALPN; "1.1" only
 
     @property
     def name(self) -> str:
@@ -175,6 +179,8 @@ class RequestOptions:
     follow_redirects: bool = True
     timeout: float | None = None  # None: the connection's timeout
     bypass_cache: bool = False
+    max_size: int | None = None  # None: the connection's (`send --max-size`)
+    max_time: float | None = None  # None: the connection's (`send --max-time`)
 
 
 @dataclass
@@ -293,6 +299,17 @@ def validate_connection(conn: Connection) -> None:
         raise ValidationError("The timeout must be a positive number of seconds.")
     if conn.cache_ttl < 0:
         raise ValidationError("The cache time cannot be negative (0 turns the cache off).")
+    _validate_budgets(conn)
+
+
+def _validate_budgets(conn: Connection) -> None:
+    if conn.max_size <= 0:
+        raise ValidationError("The response size limit must be more than 0 bytes.")
+    if not conn.max_time > 0:
+        raise ValidationError("The total time limit must be a positive number of seconds.")
+    if conn.http_version not in ("auto", "1.1"):
+        raise ValidationError(
+            f"Unknown HTTP version setting '{conn.http_version}'; choose auto or 1.1.")
 
 
 def _validate_auth(auth: AuthSettings) -> None:

@@ -17,8 +17,10 @@ import httpx
 
 from .auth import apply_auth, auth_owner
 from .errors import HttpsOnlyError, ValidationError
+from .limits import DEFAULT_MAX_SIZE, DEFAULT_MAX_TIME
 from .model import Connection, Environment, KeyValue, Request
 from .multipart import MultipartFiles
+from .redirect_policy import display_url
 from .secrets import SecretStore
 from .templating import Unresolved, merge_variables, render
 from .urls import build_url
@@ -48,6 +50,10 @@ class PreparedRequest:
     base_url: str = ""  # the connection's base URL, rendered ("" without a connection)
     # ``{{name}}`` tokens sent as written because nothing defines them (see templating).
     unresolved: list[Unresolved] = field(default_factory=list)
+    # Budgets of the exchange (core/limits.py): body bytes after decoding, total seconds.
+    max_size: int = DEFAULT_MAX_SIZE
+    max_time: float = DEFAULT_MAX_TIME
+    http_version: str = "auto"
 
     @property
     def is_multipart(self) -> bool:
@@ -139,7 +145,8 @@ def prepare(
     https_only = bool(connection and connection.tls.https_only)
     if https_only and scheme != "https":
         raise HttpsOnlyError(
-            f"'{url}' uses plain http://, but the connection '{owner}' is HTTPS-only."
+            f"'{display_url(url)}' uses plain http://, but the connection '{owner}' is "
+            "HTTPS-only."
         )
 
     headers = list(applied.headers)
@@ -166,6 +173,7 @@ def prepare(
         owner_path=connection.path if connection else request.path,
         base_url=base,
     )
+    _apply_budgets(prepared, request, connection)
     _encode_body(prepared, request, variables, found)
     prepared.unresolved = _distinct(found or [])
     return prepared
@@ -179,6 +187,18 @@ def _distinct(found: list[Unresolved]) -> list[Unresolved]:
 def _default_type(prepared: PreparedRequest, content_type: str) -> None:
     if prepared.header("content-type") is None:
         prepared.headers.append(("Content-Type", content_type))
+
+
+def _apply_budgets(prepared: PreparedRequest, request: Request,
+                   connection: Connection | None) -> None:
+    """The request's own limits (`send --max-size/--max-time`) beat the connection's."""
+    if connection is not None:
+        prepared.max_size, prepared.max_time = connection.max_size, connection.max_time
+        prepared.http_version = connection.http_version
+    if request.options.max_size is not None:
+        prepared.max_size = request.options.max_size
+    if request.options.max_time is not None:
+        prepared.max_time = request.options.max_time
 
 
 def _encode_body(prepared: PreparedRequest, request: Request,

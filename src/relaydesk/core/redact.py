@@ -3,20 +3,27 @@
 Two layers: headers and query parameters that carry credentials by name
 (Authorization, Cookie, the API-key header/param of the auth settings…) are
 replaced whole, and every secret value that went into the request is replaced
-wherever it appears — URL, any header, either body — in its raw, percent-encoded
-and JSON-escaped forms. What remains is safe to keep in history.
+wherever it appears — URL, any header, either body — in its raw, percent-encoded,
+JSON-escaped and base64 forms. What remains is safe to keep in history.
+
+Messages go through the same step: ``redact_error`` rewrites an exception raised while
+sending (its text, field messages and redirect target), so whichever face shows it —
+CLI, app, Python API — never shows a credential or a server's echo of one, nor the
+escape codes a server put in its words (``printable``).
 """
 
 from __future__ import annotations
 
+import base64
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 from .prepare import PreparedRequest
+from .printable import printable
 
-__all__ = ["REDACTED", "SENSITIVE_HEADERS", "Redactor"]
+__all__ = ["REDACTED", "SENSITIVE_HEADERS", "Redactor", "message_scrubber", "redact_error"]
 
 REDACTED = "[redacted]"
 SENSITIVE_HEADERS = frozenset({
@@ -25,6 +32,7 @@ SENSITIVE_HEADERS = frozenset({
 })
 _SENSITIVE_PARAMS = frozenset({"access_token", "api_key", "apikey", "token", "client_secret"})
 _MIN_SECRET = 3  # shorter values would redact ordinary text everywhere
+_MIN_BASE64 = 6
 
 
 # Percent-encoders differ in what they leave alone; a secret is looked for under each.
@@ -34,6 +42,10 @@ _SAFE_SETS = ("", "/", "-._~", "/:@!$'()*,;", "/:@!$'()*,;=&+", "!$'()*,;:@/?")
 def _forms(value: str) -> set[str]:
     forms = {value, quote_plus(value), json.dumps(value)[1:-1]}
     forms |= {quote(value, safe=safe) for safe in _SAFE_SETS}
+    raw = value.encode("utf-8", "surrogatepass")
+    if len(raw) >= _MIN_BASE64:  # shorter ones would match ordinary words
+        for encoded in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
+            forms |= {encoded.decode(), encoded.decode().rstrip("=")}
     return {f for f in forms if len(f) >= _MIN_SECRET}
 
 
@@ -104,3 +116,27 @@ class Redactor:
 
     def header_list(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         return [(k, REDACTED if k.lower() in self.headers else self.text(v)) for k, v in headers]
+
+
+def message_scrubber(prepared: PreparedRequest) -> Callable[[str], str]:
+    """Text of a message about ``prepared`` → without its credentials (in any of their
+    encodings, echoed by the server or not) and without control characters."""
+    redactor = Redactor.for_request(prepared)
+
+    def scrub(text: str) -> str:
+        return redactor.text(printable(text))
+
+    return scrub
+
+
+def redact_error(exc: BaseException, scrub: Callable[[str], str] = printable) -> None:
+    """Rewrite ``exc`` in place with ``scrub`` (see ``message_scrubber``): its message,
+    ``fields`` and ``location``; its type and other fields are kept."""
+    if exc.args and isinstance(exc.args[0], str):
+        exc.args = (scrub(exc.args[0]), *exc.args[1:])
+    fields = getattr(exc, "fields", None)
+    if isinstance(fields, list):
+        exc.fields = [scrub(str(f)) for f in fields]  # type: ignore[attr-defined]
+    location = getattr(exc, "location", None)
+    if isinstance(location, str) and location:
+        exc.location = scrub(location)  # type: ignore[attr-defined]

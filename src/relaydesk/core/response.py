@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from typing import Any
+
+from .printable import printable
 
 __all__ = ["Response", "Timings", "parse_set_cookies"]
 
@@ -46,6 +47,9 @@ class Response:
     problem: str | None = None  # plain words about a 4xx/5xx
     body: bytes = b""  # the body when it is held in memory
     redirects: list[str] = field(default_factory=list)  # URLs that redirected here
+    # Makes server text safe for a message (credentials, control characters): the
+    # engine sets the request's own for a 4xx/5xx.
+    scrub: Callable[[str], str] = field(default=printable, repr=False, compare=False)
 
     def content(self) -> bytes:
         if self.body_file is not None:
@@ -93,8 +97,9 @@ class Response:
     def discard(self) -> None:
         """Delete the spooled body file, if any (call when done with a big response)."""
         if self.body_file is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self.body_file)
+            from .spool import release
+
+            release(self.body_file)
 
 
 def parse_set_cookies(values: list[str]) -> list[tuple[str, str]]:

@@ -486,7 +486,7 @@ class Session:
             connection=conn, base_url=base_url, headers=headers,
             auth=ConnectionAuth(base_url, source, https_only=conn.tls.https_only),
             verify=transport["verify"], timeout=conn.timeout, proxy=transport["proxy"],
-            trust_env=transport["trust_env"])
+            trust_env=transport["trust_env"], http2=transport["http2"])
 
     async def check(self, conn: str | Connection) -> CheckResult:
         connection = self.workspace.connection(conn) if isinstance(conn, str) else conn
@@ -505,12 +505,13 @@ class ClientConfig:
     timeout: float
     proxy: str | None
     trust_env: bool
+    http2: bool = False  # offered through ALPN (the connection's http_version "auto")
 
     def kwargs(self) -> dict[str, Any]:
         return {
             "base_url": self.base_url, "headers": self.headers, "auth": self.auth,
             "verify": self.verify, "timeout": self.timeout, "proxy": self.proxy,
-            "trust_env": self.trust_env, "follow_redirects": True,
+            "trust_env": self.trust_env, "follow_redirects": True, "http2": self.http2,
         }
 
 

@@ -8,26 +8,28 @@ parameter and header-less auth (Digest) are all dropped for the rest of the chai
 
 from __future__ import annotations
 
-import os
-import tempfile
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from anyio.lowlevel import checkpoint
 
-from .errors import TooManyRedirects
+from .errors import RequestTimeout, ResponseTooLarge, TooManyRedirects
 from .multipart import encode_multipart
 from .prepare import PreparedRequest
-from .redirect_policy import check_https_only, strip_credentials
+from .redirect_policy import carry_credential_params, check_https_only, strip_credentials
 from .response import Timings
+from .spool import new_spool_file, release
+from .units import human_size
 from .urls import same_origin
 
-__all__ = ["MAX_REDIRECTS", "Exchange", "ProgressCallback", "open_exchange", "read_body",
-           "request_body"]
+__all__ = ["MAX_REDIRECTS", "Exchange", "ProgressCallback", "Received", "fetch",
+           "open_exchange", "read_body", "request_body", "too_large"]
 
 MAX_REDIRECTS = 20
 # The longest a body read keeps the event loop before letting other work run (s).
@@ -122,7 +124,66 @@ async def open_exchange(
             next_url, headers = strip_credentials(next_url, headers, prepared.sensitive_headers,
                                                   prepared.sensitive_params)
             auth = None
+        else:
+            next_url = carry_credential_params(url, next_url, prepared.sensitive_params)
         url = next_url
+
+
+@dataclass
+class Received:
+    """An exchange read whole: the open-then-closed response, its body and size."""
+
+    exchange: Exchange
+    body: bytes
+    body_file: Path | None
+    size: int
+
+
+async def fetch(
+    client: httpx.AsyncClient,
+    prepared: PreparedRequest,
+    headers: list[tuple[str, str]],
+    content: bytes | None,
+    *,
+    max_redirects: int = MAX_REDIRECTS,
+    spool_threshold: int,
+    on_progress: ProgressCallback | None = None,
+) -> Received:
+    """``open_exchange`` then ``read_body``, all within ``prepared.max_time`` seconds
+    and ``prepared.max_size`` body bytes (``RequestTimeout`` with phase ``total`` /
+    ``ResponseTooLarge`` past them)."""
+    received = [0]
+
+    def progress(size: int, total: int | None) -> None:
+        received[0] = size
+        if on_progress is not None:
+            on_progress(size, total)
+
+    deadline = asyncio.timeout(prepared.max_time)
+    try:
+        async with deadline:
+            opened = await open_exchange(client, prepared, headers, content,
+                                         max_redirects=max_redirects)
+            body, body_file, size = await read_body(
+                opened.response, spool_threshold=spool_threshold, on_progress=progress,
+                max_size=prepared.max_size)
+    except TimeoutError:
+        if not deadline.expired():
+            raise
+        raise _past_deadline(prepared, received[0]) from None
+    return Received(opened, body, body_file, size)
+
+
+def _past_deadline(prepared: PreparedRequest, received: int) -> RequestTimeout:
+    parts = urlsplit(prepared.url)
+    where = parts.netloc.rpartition("@")[2]
+    got = f"{human_size(received)} of the body received" if received else "no body yet"
+    return RequestTimeout(
+        f"The exchange with '{where}' did not finish within the total time limit of "
+        f"{prepared.max_time:g} second{'' if prepared.max_time == 1 else 's'} ({got}; the "
+        "server may be sending very slowly). "
+        "Raise it with --max-time or the connection's max_time setting.",
+        phase="total", limit=prepared.max_time, url=prepared.url, host=parts.hostname or "")
 
 
 async def read_body(
@@ -130,10 +191,12 @@ async def read_body(
     *,
     spool_threshold: int,
     on_progress: ProgressCallback | None = None,
+    max_size: int | None = None,
 ) -> tuple[bytes, Path | None, int]:
     """Read the body: in memory up to ``spool_threshold`` bytes, then into a temporary
     file. Returns ``(in-memory bytes, spooled file or None, size)``; a failure or a
-    cancellation removes the partial file and closes the response."""
+    cancellation removes the partial file and closes the response. Past ``max_size``
+    decoded bytes, reading stops with ``ResponseTooLarge``."""
     encoded = "content-encoding" in response.headers
     length = response.headers.get("content-length")
     total = int(length) if length and length.isdigit() and not encoded else None
@@ -142,6 +205,8 @@ async def read_body(
     size = 0
     turn_started = time.perf_counter()
     try:
+        if max_size is not None and total is not None and total > max_size:
+            raise too_large(response, max_size, announced=total)
         async for chunk in response.aiter_bytes():
             # On a fast link the socket is never empty, so the reads complete without
             # ever giving the event loop back; in the app that loop is the GUI's.
@@ -149,13 +214,15 @@ async def read_body(
                 await checkpoint()
                 turn_started = time.perf_counter()
             size += len(chunk)
+            if max_size is not None and size > max_size:
+                # Counted after decoding: a small gzip body cannot fill the disk.
+                raise too_large(response, max_size)
             if spool is not None:
                 spool.write(chunk)
             else:
                 buffer += chunk
                 if len(buffer) > spool_threshold:
-                    spool = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept past this call
-                        prefix="relaydesk-", suffix=".body", delete=False)
+                    spool = new_spool_file()
                     spool.write(buffer)
                     buffer = bytearray()
             if on_progress is not None:
@@ -163,7 +230,7 @@ async def read_body(
     except BaseException:
         if spool is not None:
             spool.close()
-            os.unlink(spool.name)
+            release(spool.name)
         raise
     finally:
         await response.aclose()
@@ -172,3 +239,20 @@ async def read_body(
         return b"", Path(spool.name), size
     return bytes(buffer), None, size
 
+
+def too_large(response: httpx.Response, limit: int, *, announced: int | None = None
+              ) -> ResponseTooLarge:
+    """The one line for a body past the size limit (announced, or counted so far)."""
+    url = response.request.url
+    where = f"{url.host}:{url.port}" if url.port else url.host
+    if announced is not None:
+        seen = f"it announces {human_size(announced)}"
+    elif "content-encoding" in response.headers:
+        seen = (f"it decompressed past that from {human_size(response.num_bytes_downloaded)}"
+                " received")
+    else:
+        seen = "reading stopped there"
+    return ResponseTooLarge(
+        f"The response from '{where}' is larger than the size limit of {human_size(limit)} "
+        f"({seen}). If you expect that much, raise the limit with --max-size or the "
+        "connection's max_size setting.", limit=limit, url=str(url), host=url.host)

@@ -40,6 +40,7 @@ from relaydesk.core.model import (
 )
 
 from .auth_editor import AuthEditor
+from .connection_limits import LimitFields
 from .pair_table import PairTable
 from .service import Service
 from .theme import problem_style, success_style, tokens
@@ -172,6 +173,8 @@ class ConnectionEditor(QDialog):
         form.addRow("Timeout", self.timeout)
         form.addRow("Cache time", self.cache_ttl)
         form.addRow("Proxy", self.proxy)
+        self.limits = LimitFields(page)
+        self.limits.add_rows(form)
         return page
 
     @staticmethod
@@ -202,12 +205,13 @@ class ConnectionEditor(QDialog):
         self.cache_ttl.setValue(c.cache_ttl)
         self.proxy.setText(c.proxy)
         self.auth_editor.set_auth(c.auth, c.path)
+        self.limits.load(c)
         self.base_url_problem.hide()  # an empty new form is not an error yet
         self.path_problem.hide()
 
     def connection(self) -> Connection:
         """The connection as currently filled in (not validated)."""
-        base = self._original or Connection(path="", base_url="")
+        base = self.limits.apply(self._original or Connection(path="", base_url=""))
         return replace(
             base,
             path=self.path_edit.text().strip(),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from relaydesk.core.printable import printable
+
 __all__ = ["PROBLEM_MS", "STATUS_MS", "MessageBridge"]
 
 STATUS_MS = 5000  # how long a status line stays
@@ -19,8 +21,10 @@ class MessageBridge(QObject):
     statusShown = Signal(str, int)  # text, milliseconds (0: until replaced)
     problemShown = Signal(str)  # a user message about something that failed
 
+    # A server's words may reach here (a reason phrase, an error body): no control
+    # characters get to the window.
     def status(self, text: str, msecs: int = STATUS_MS) -> None:
-        self.statusShown.emit(text, msecs)
+        self.statusShown.emit(printable(text), msecs)
 
     def problem(self, text: str) -> None:
-        self.problemShown.emit(text)
+        self.problemShown.emit(printable(text))
