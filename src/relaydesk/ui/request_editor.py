@@ -6,13 +6,14 @@ Contract (shared brief): ``set_request``, ``request``, ``set_variables``, ``set_
 ``curlPasted(str)``. "Modified" means ``request()`` differs from the request as it was
 after the last ``set_request`` / ``mark_saved`` — so undoing an edit clears the mark.
 
-Params and the URL bar stay in sync. The table shows the URL's query items (tagged
-with their ``QueryPiece``) followed by the request's own ``params`` rows (tag ``None``,
-sent after the URL's query by the engine). Editing the bar rebuilds the URL rows;
-editing, adding, removing or toggling a URL row rewrites the bar's query, re-encoding
-only the edited items so everything else keeps its exact bytes. ``request()`` puts the
-bar's text in ``url`` and every row that is not in that text (the request's own params,
-disabled or nameless URL rows) in ``params``, so an unedited request round-trips exactly.
+Params and the URL bar stay in sync. A loaded request's enabled ``params`` are folded
+into its URL (``fold_params``: same bytes on the wire), so the bar holds the whole query.
+The table shows the URL's query items (tagged with their ``QueryPiece``) followed by the
+request's remaining ``params`` rows (disabled ones; tag ``None``). Editing the bar
+rebuilds the URL rows; editing, adding, removing or toggling a URL row rewrites the
+bar's query, re-encoding only the edited items so everything else keeps its exact
+bytes. ``request()`` puts the bar's text in ``url`` and every row that is not in that
+text (disabled or nameless rows) in ``params``, so an unedited request round-trips.
 """
 
 from __future__ import annotations
@@ -31,7 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.model import METHODS, KeyValue, Request
-from ..core.query_text import QueryPiece, encode_piece, query_pieces, replace_query
+from ..core.query_text import (
+    QueryPiece,
+    encode_piece,
+    fold_params,
+    query_pieces,
+    replace_query,
+)
 from .request_body import BodyEditor
 from .request_options import AuthOverride, SettingsPanel
 from .widgets.kv_table import KvTable
@@ -124,6 +131,10 @@ class RequestEditor(QWidget):
     # -- contract ------------------------------------------------------------------------
 
     def set_request(self, req: Request) -> None:
+        # The query in one place: enabled separate params (a pasted curl command's,
+        # an import's) join the URL, so the bar and the table always show the same query.
+        url, params = fold_params(req.url, req.params)
+        req = dataclasses.replace(req, url=url, params=params)
         self._loading = True
         try:
             self._request = copy.deepcopy(req)
