@@ -1,0 +1,93 @@
+"""What a response view shows while a request is in flight: a running elapsed time, and
+the previous response dimmed with its status marked "previous" (never taken for the
+answer to the request just sent).
+
+Composed by the request tab: ``start()`` when a send begins, ``stop()`` when it ends
+(after the new response or error is shown, which replaces the dimmed one).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer
+from PySide6.QtWidgets import QGraphicsOpacityEffect, QHBoxLayout, QLabel
+
+from .response_view import ResponseView
+
+__all__ = ["DIM_OPACITY", "InFlight", "waiting_text"]
+
+DIM_OPACITY = 0.35
+_TICK_MS = 100
+
+
+def waiting_text(seconds: float, has_previous: bool) -> str:
+    """"Waiting… 3.2 s": whole seconds past a minute, as a stopwatch shows them."""
+    shown = f"{seconds:.1f} s" if seconds < 60 else \
+        f"{int(seconds // 60)} min {int(seconds % 60)} s"
+    return f"Waiting… {shown}" + (" — below: the previous response" if has_previous else "")
+
+
+class InFlight(QObject):
+    def __init__(self, view: ResponseView) -> None:
+        super().__init__(view)
+        self._view = view
+        self.elapsed_label = QLabel(view)
+        self.elapsed_label.setObjectName("elapsedLabel")
+        self.elapsed_label.setStyleSheet("QLabel { font-weight: bold; }")
+        self.elapsed_label.hide()
+        summary = view.layout().itemAt(0).layout() if view.layout() is not None else None
+        if isinstance(summary, QHBoxLayout):
+            summary.insertWidget(0, self.elapsed_label)
+        self._clock = QElapsedTimer()
+        self._timer = QTimer(self)
+        self._timer.setInterval(_TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        self._previous: Any = None  # the response on screen when the send began
+        self._status: tuple[str, str, str] | None = None  # its status label, to restore
+
+    def active(self) -> bool:
+        return self._timer.isActive()
+
+    def elapsed(self) -> float:
+        return self._clock.elapsed() / 1000 if self._clock.isValid() else 0.0
+
+    def start(self) -> None:
+        view = self._view
+        self._previous = view.response()
+        self._clock.start()
+        self._timer.start()
+        if self._previous is not None:
+            label = view.status_label
+            self._status = (label.text(), label.styleSheet(), label.toolTip())
+            label.setText(f"previous: {label.text()}")
+            label.setStyleSheet("QLabel { background: palette(mid); color: palette(text); "
+                                "border-radius: 3px; padding: 2px 8px; font-style: italic; }")
+            label.setToolTip("The status of the previous send; the new request has not "
+                             "been answered yet.")
+            effect = QGraphicsOpacityEffect(view.pages)
+            effect.setOpacity(DIM_OPACITY)
+            view.pages.setGraphicsEffect(effect)
+            for w in (view.problem_label, view.time_label, view.size_label):
+                w.setEnabled(False)  # greyed: they describe the previous answer
+        self._tick()
+        self.elapsed_label.show()
+
+    def stop(self) -> None:
+        view = self._view
+        self._timer.stop()
+        self.elapsed_label.hide()
+        view.pages.setGraphicsEffect(None)  # type: ignore[arg-type]  # None removes it
+        for w in (view.problem_label, view.time_label, view.size_label):
+            w.setEnabled(True)
+        if self._status is not None and view.response() is self._previous:
+            # Nothing new was shown (the send was refused before it started): the
+            # response on screen is current again.
+            text, style, tip = self._status
+            view.status_label.setText(text)
+            view.status_label.setStyleSheet(style)
+            view.status_label.setToolTip(tip)
+        self._previous, self._status = None, None
+
+    def _tick(self) -> None:
+        self.elapsed_label.setText(waiting_text(self.elapsed(), self._previous is not None))
