@@ -36,8 +36,10 @@ class InFlight(QObject):
         self.elapsed_label.setObjectName("elapsedLabel")
         self.elapsed_label.setStyleSheet("QLabel { font-weight: bold; }")
         self.elapsed_label.hide()
-        summary = view.layout().itemAt(0).layout() if view.layout() is not None else None
-        if isinstance(summary, QHBoxLayout):
+        outer = view.layout()
+        first = outer.itemAt(0) if outer is not None else None
+        summary = first.layout() if first is not None else None
+        if isinstance(summary, QHBoxLayout):  # the status line: the timer goes first
             summary.insertWidget(0, self.elapsed_label)
         self._clock = QElapsedTimer()
         self._timer = QTimer(self)
