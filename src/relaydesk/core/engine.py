@@ -30,6 +30,7 @@ from .model import Connection, Environment, Request
 from .prepare import PreparedRequest, prepare, resolve_variables
 from .response import Response, parse_set_cookies
 from .secrets import SecretStore
+from .timeline import exchange_timeline
 from .transfer import MAX_REDIRECTS, ProgressCallback, open_exchange, read_body, request_body
 
 __all__ = ["DEFAULT_SPOOL_THRESHOLD", "Engine", "ExchangeObserver", "raise_for_request"]
@@ -256,6 +257,7 @@ class Engine:
             size=size, timings=opened.trace.timings(), body_file=body_file, body=body,
             redirects=[_mask(u, prepared.secret_values) for u in opened.redirects],
         )
+        response.timeline = exchange_timeline(prepared, opened)
         if response.status >= 400:
             response.problem = explain_status(response.status, resp_headers, _peek(response))
         elif key is not None and self._cache is not None and connection is not None:

@@ -8,7 +8,10 @@ import os
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .timeline import Timeline
 
 __all__ = ["Response", "Timings", "parse_set_cookies"]
 
@@ -46,6 +49,8 @@ class Response:
     problem: str | None = None  # plain words about a 4xx/5xx
     body: bytes = b""  # the body when it is held in memory
     redirects: list[str] = field(default_factory=list)  # URLs that redirected here
+    timeline: Timeline | None = None  # as sent, each hop, phase times (core/timeline.py)
+    restored_at: float | None = None  # epoch: kept from an earlier session, not just sent
 
     def content(self) -> bytes:
         if self.body_file is not None:

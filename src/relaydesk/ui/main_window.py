@@ -306,6 +306,9 @@ class MainWindow(QMainWindow):
                 self.messages.problem(str(exc))
                 return None
             tab = self._add_tab(request)
+            from .last_response import show_last_response
+
+            show_last_response(tab, self.service)
         self.tabs.setCurrentWidget(tab)
         self._refresh_variables()
         self.tree.select_path(path)

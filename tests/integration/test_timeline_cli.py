@@ -1,0 +1,34 @@
+"""``relaydesk send -v`` prints the timeline (issue 14): each redirect hop, the phase
+times and the request headers as sent, with credentials masked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from relaydesk.core.model import Connection, KeyValue, Request
+from relaydesk.core.workspace import Workspace
+from tests.integration.clitools import run_cli
+
+
+def test_send_verbose_prints_hops_times_and_masked_headers(tmp_path: Path,
+                                                            echo_server: str) -> None:
+    ws = Workspace.open(tmp_path / "ws")
+    ws.save_connection(Connection(path="local/echo", base_url=echo_server), create=True)
+    ws.save_request(Request(path="local/echo/Hop", url="/redirect?to=/echo/landed&code=302",
+                            headers=[KeyValue("Authorization", "Bearer hunter2-cli-token"),
+                                     KeyValue("X-Trace", "t-1")]), create=True)
+    result = run_cli(ws.root, "send", "local/echo/Hop", "-v")
+    assert result.code == 0, result.err
+    err = result.err
+    assert f"* Hop 1: GET {echo_server}/redirect?to=/echo/landed&code=302 → 302 → " \
+           "/echo/landed" in err
+    assert f"* Hop 2: GET {echo_server}/echo/landed → 200" in err
+    for phase in ("DNS", "Connect", "First byte (waiting)", "Download", "Total"):
+        assert f"*   {phase}" in err
+    assert f"> GET {echo_server}/echo/landed" in err
+    assert "> X-Trace: t-1" in err and "> Host: 127.0.0.1:" in err
+    assert "> Authorization: [redacted]" in err
+    assert "hunter2-cli-token" not in err
+    # Without -v: the status line only.
+    quiet = run_cli(ws.root, "send", "local/echo/Hop")
+    assert quiet.code == 0 and "* Hop" not in quiet.err and "200 OK" in quiet.err
