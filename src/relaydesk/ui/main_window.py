@@ -99,6 +99,9 @@ class MainWindow(QMainWindow):
         self._wire()
         self.resize(1200, 780)
         self.restore_state()
+        from .focus_ring import install_focus_ring
+
+        self.focus_ring = install_focus_ring(self)  # focus visible on every widget
 
     def _wire(self) -> None:
         """Every connection between the window's parts, in one place."""
