@@ -39,6 +39,7 @@ from ..core.query_text import (
     query_pieces,
     replace_query,
 )
+from .checks_editor import ChecksEditor
 from .request_body import BodyEditor
 from .request_options import AuthOverride, SettingsPanel
 from .widgets.kv_table import KvTable
@@ -99,10 +100,12 @@ class RequestEditor(QWidget):
         self.body_editor = BodyEditor(self)
         self.auth_editor = AuthOverride(self)
         self.settings_panel = SettingsPanel(self)
+        self.checks_editor = ChecksEditor(self)  # what the runner judges the answer by
         self.tabs = QTabWidget(self)
         for widget, label in ((self.params_table, "Params"), (self.headers_table, "Headers"),
                               (self.cookies_table, "Cookies"), (self.body_editor, "Body"),
-                              (self.auth_editor, "Auth"), (self.settings_panel, "Settings")):
+                              (self.auth_editor, "Auth"), (self.settings_panel, "Settings"),
+                              (self.checks_editor, "Checks")):
             self.tabs.addTab(widget, label)
 
         layout = QVBoxLayout(self)
@@ -123,8 +126,8 @@ class RequestEditor(QWidget):
         self.method_combo.currentTextChanged.connect(self._on_method)
         self.url_bar.textChanged.connect(self._on_url_changed)
         self.params_table.changed.connect(self._on_params_changed)
-        for panel in (self.headers_table, self.cookies_table,
-                      self.body_editor, self.auth_editor, self.settings_panel):
+        for panel in (self.headers_table, self.cookies_table, self.body_editor,
+                      self.auth_editor, self.settings_panel, self.checks_editor):
             panel.changed.connect(self._edited)
         self._on_method(self.method_combo.currentText())
 
@@ -149,6 +152,7 @@ class RequestEditor(QWidget):
             self.body_editor.set_body(req.body)
             self.auth_editor.set_auth(req.auth)
             self.settings_panel.set_options(req.options)
+            self.checks_editor.set_checks(req.checks)
         finally:
             self._loading = False
         self._update_tab_titles()
@@ -170,6 +174,7 @@ class RequestEditor(QWidget):
             body=self.body_editor.body(),
             auth=self.auth_editor.auth(),
             options=self.settings_panel.options(),
+            checks=self.checks_editor.checks(),
         )
 
     def set_variables(self, names: set[str]) -> None:
@@ -262,3 +267,6 @@ class RequestEditor(QWidget):
             self.tabs.setTabText(index, f"{label} ({n})" if n else label)
         kind = self.body_editor.kind()
         self.tabs.setTabText(3, "Body" if kind == "none" else f"Body · {kind}")
+        count = self.checks_editor.table.rowCount()
+        self.tabs.setTabText(self.tabs.indexOf(self.checks_editor),
+                             f"Checks ({count})" if count else "Checks")
