@@ -442,7 +442,8 @@ class Session:
     def client_config(self, path: str, environment: str | Environment | None = None,
                       variables: Mapping[str, str] | None = None) -> ClientConfig:
         """Settings of an httpx client for the connection of ``path`` (the Python API):
-        base URL, headers, TLS, proxy, timeout and auth exactly as ``send`` uses them."""
+        base URL, headers, TLS, proxy, timeout and auth exactly as ``send`` uses them.
+        A request ``path`` with its own authentication gets that authentication."""
         from .auth import apply_auth
         from .client_auth import AuthSource, ConnectionAuth
         from .client_settings import transport_settings
@@ -466,6 +467,10 @@ class Session:
                     render(h.value, values, where=f"the header '{h.name}'"))
                    for h in conn.headers if h.enabled and h.name]
         settings, owner = conn.auth, conn.path
+        if ws.kind_of(path) == "request":  # a request with its own auth: that auth
+            own = ws.request(path)
+            if own.auth is not None:
+                settings, owner = own.auth, own.path
         if settings.kind == "oauth2":
             oauth = self.oauth
 
