@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from relaydesk.ui.in_flight import DIM_OPACITY, waiting_text
+from relaydesk.ui.in_flight import waiting_text
 
 from .helpers import status_text
 
@@ -41,14 +41,14 @@ def test_timer_runs_and_the_previous_response_is_dimmed_and_marked(
     # The old answer is still there to read, but dimmed and marked as the previous one.
     assert tab.view.response() is first
     assert status_text(tab.view) == "previous: 200 OK"
-    effect = tab.view.pages.graphicsEffect()
-    assert effect is not None and effect.opacity() == DIM_OPACITY
+    veil = tab.in_flight.dimmer
+    assert veil.isVisible() and veil.geometry() == tab.view.pages.rect()
     assert not tab.view.time_label.isEnabled()
 
     qtbot.waitUntil(lambda: not tab.busy(), timeout=10000)
     assert tab.view.response() is not first
     assert status_text(tab.view) == "200 OK"
-    assert tab.view.pages.graphicsEffect() is None
+    assert not tab.in_flight.dimmer.isVisible()
     assert tab.view.time_label.isEnabled() and not label.isVisible()
 
 
@@ -63,7 +63,7 @@ def test_cancelled_send_leaves_no_dimming_and_no_stale_status(window: Any, qtbot
     qtbot.waitUntil(lambda: status_text(tab.view).startswith("<b>Cancelled</b>"),
                     timeout=3000)
     assert not tab.busy() and tab.editor.send_button.text() == "Send"
-    assert tab.view.pages.graphicsEffect() is None
+    assert not tab.in_flight.dimmer.isVisible()
     assert not tab.in_flight.elapsed_label.isVisible()
 
 
@@ -73,7 +73,7 @@ def test_first_send_has_a_timer_and_nothing_to_dim(window: Any, qtbot: Any) -> N
     qtbot.waitUntil(lambda: tab.in_flight.elapsed_label.isVisible(), timeout=2000)
     assert tab.in_flight.elapsed_label.text().startswith("Waiting… ")
     assert "previous" not in tab.in_flight.elapsed_label.text()
-    assert tab.view.pages.graphicsEffect() is None
+    assert not tab.in_flight.dimmer.isVisible()
     qtbot.keyClick(tab.editor.url_bar, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not tab.busy(), timeout=3000)
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QObject, QTimer
-from PySide6.QtWidgets import QGraphicsOpacityEffect, QHBoxLayout, QLabel
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from .response_view import ResponseView
 
-__all__ = ["DIM_OPACITY", "InFlight", "waiting_text"]
+__all__ = ["DIM_ALPHA", "Dimmer", "InFlight", "waiting_text"]
 
-DIM_OPACITY = 0.35
+DIM_ALPHA = 165  # of 255: how much of the window colour veils the previous answer
 _TICK_MS = 100
 
 
@@ -26,6 +27,37 @@ def waiting_text(seconds: float, has_previous: bool) -> str:
     shown = f"{seconds:.1f} s" if seconds < 60 else \
         f"{int(seconds // 60)} min {int(seconds % 60)} s"
     return f"Waiting… {shown}" + (" — below: the previous response" if has_previous else "")
+
+
+class Dimmer(QWidget):
+    """A veil of the window colour over a widget: what is under it stays readable and
+    scrollable (the veil takes no mouse input), but clearly not current. A veil, not a
+    QGraphicsOpacityEffect, which smears a scrolled text view."""
+
+    def __init__(self, over: QWidget) -> None:
+        super().__init__(over)
+        self.setObjectName("previousResponseVeil")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.hide()
+        over.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
+            self.setGeometry(watched.rect())
+        return False
+
+    def cover(self, on: bool) -> None:
+        parent = self.parentWidget()
+        if on and parent is not None:
+            self.setGeometry(parent.rect())
+            self.raise_()
+        self.setVisible(on)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        colour = QColor(self.palette().color(QPalette.ColorRole.Window))
+        colour.setAlpha(DIM_ALPHA)
+        QPainter(self).fillRect(self.rect(), colour)
 
 
 class InFlight(QObject):
@@ -41,6 +73,7 @@ class InFlight(QObject):
         summary = first.layout() if first is not None else None
         if isinstance(summary, QHBoxLayout):  # the status line: the timer goes first
             summary.insertWidget(0, self.elapsed_label)
+        self.dimmer = Dimmer(view.pages)
         self._clock = QElapsedTimer()
         self._timer = QTimer(self)
         self._timer.setInterval(_TICK_MS)
@@ -67,9 +100,7 @@ class InFlight(QObject):
                                 "border-radius: 3px; padding: 2px 8px; font-style: italic; }")
             label.setToolTip("The status of the previous send; the new request has not "
                              "been answered yet.")
-            effect = QGraphicsOpacityEffect(view.pages)
-            effect.setOpacity(DIM_OPACITY)
-            view.pages.setGraphicsEffect(effect)
+            self.dimmer.cover(True)
             for w in (view.problem_label, view.time_label, view.size_label):
                 w.setEnabled(False)  # greyed: they describe the previous answer
         self._tick()
@@ -79,7 +110,7 @@ class InFlight(QObject):
         view = self._view
         self._timer.stop()
         self.elapsed_label.hide()
-        view.pages.setGraphicsEffect(None)  # type: ignore[arg-type]  # None removes it
+        self.dimmer.cover(False)
         for w in (view.problem_label, view.time_label, view.size_label):
             w.setEnabled(True)
         if self._status is not None and view.response() is self._previous:

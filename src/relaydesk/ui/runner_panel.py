@@ -64,6 +64,8 @@ class RunnerPanel(QWidget):
         self.tree.setHeaderLabels(["Request", "Status", "Time", "Result"])
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
+        # Room for a request and its check reasons even when the dock opens small.
+        self.tree.setMinimumHeight(self.tree.fontMetrics().height() * 9)
         self.tree.itemDoubleClicked.connect(self._activated)
         # The request column takes the width; the short ones fit their text. A check's
         # reason spans the whole row, so it is readable without dragging a column.
