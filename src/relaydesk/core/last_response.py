@@ -17,15 +17,16 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .engine import ExchangeObserver
-from .errors import RelaydeskError
 from .fileio import atomic_write_text
-from .prepare import PreparedRequest
-from .redact import Redactor
 from .response import Response, Timings
 from .timeline import Timeline
+
+if TYPE_CHECKING:  # reading a kept response (opening a tab) loads no HTTP stack
+    from .engine import ExchangeObserver
+    from .errors import RelaydeskError
+    from .prepare import PreparedRequest
 
 __all__ = ["LastResponses"]
 
@@ -44,6 +45,8 @@ class LastResponses:
         return self.folder / f"{item_id}.json" if _SAFE_ID.match(item_id) else None
 
     def record(self, item_id: str, prepared: PreparedRequest, response: Response) -> None:
+        from .redact import Redactor
+
         target = self._file(item_id)
         if target is None:
             return

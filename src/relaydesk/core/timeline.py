@@ -10,7 +10,6 @@ when the URL names an IP address (then there was no lookup: zero).
 
 from __future__ import annotations
 
-import ipaddress
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -114,6 +113,8 @@ def _phases(events: list[tuple[str, float]], started: float, ended: float,
     body_from = marks.get("http11.receive_response_body.started")
     body_to = _first(marks, "http11.response_closed.complete",
                      "http11.receive_response_body.complete")
+    import ipaddress
+
     host = urlsplit(url).hostname or ""
     try:
         ipaddress.ip_address(host)
