@@ -8,6 +8,7 @@ query.png       a pasted curl command: its query in the URL bar and the Params t
 checks.png      the Checks tab with a refused row marked
 runner.png      the Runner dock with a failed check's reason across the row
 focus.png       the focus ring on the method box
+*-dark.png      the in-flight and timeline screens with a dark palette
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tests.gui.screenshot_hook import _grab
+from tests.gui.screenshot_hook import _grab, dark_palette
 
 
 async def _until(test: Any, timeout: float = 15.0) -> None:
@@ -106,6 +107,19 @@ async def run(window: Any, service: Any) -> None:
     await asyncio.sleep(0.4)
     QApplication.processEvents()
     _grab(window, out / "focus.png")
+
+    # Dark palette: the timeline, then the veil over a previous answer.
+    QApplication.instance().setPalette(dark_palette())
+    window.tabs.setCurrentWidget(again)
+    again.view.tabs.setCurrentWidget(again.view.timeline_view)
+    await asyncio.sleep(0.4)
+    _grab(window, out / "timeline-dark.png")
+    window.tabs.setCurrentWidget(tab)
+    tab.editor.url_bar.setText("/slow?delay=2")
+    window.sending.send(tab)
+    await asyncio.sleep(1.0)
+    _grab(window, out / "in-flight-dark.png")
+    await _until(lambda: not tab.busy())
     for t in window.tab_list():
         t.set_modified(False)
     window.close()

@@ -15,7 +15,8 @@ from relaydesk.core.workspace import Workspace
 
 from .test_screenshot import ARTIFACTS, REPO, _display_command
 
-SHOTS = ("in-flight", "timeline", "restored", "query", "checks", "runner", "focus")
+SHOTS = ("in-flight", "timeline", "restored", "query", "checks", "runner", "focus",
+         "timeline-dark", "in-flight-dark")
 
 
 @pytest.mark.xvfb

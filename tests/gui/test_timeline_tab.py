@@ -121,13 +121,13 @@ def test_last_response_survives_a_restart_outside_the_workspace(
         view = reopened.view
         assert status_text(view) == "200 OK"
         assert view.restored_label.isVisible() and view.restored_label.text().startswith(
-            "from ")
+            "received ")
         restored = view.response().content()
         assert b"/echo/tell" in restored and SECRET.encode() not in restored
         assert b"[redacted]" in restored
         _click_tab(qtbot, view.tabs, "Timeline")
         assert _shown(view)["hops"] == [f"1. GET {echo_server}/echo/tell?x=1 → 200"]
-        # Sending again replaces it with a current answer (no "from …" badge).
+        # Sending again replaces it with a current answer (no "received …" badge).
         _send(reopened, qtbot)
         qtbot.waitUntil(lambda: not view.restored_label.isVisible(), timeout=5000)
     finally:

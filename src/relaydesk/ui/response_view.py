@@ -70,10 +70,10 @@ def cache_badge_text(resp: Any) -> str:
 
 
 def restored_badge_text(saved_at: float) -> str:
-    """"from 30 Nov 08:12": when a response kept across restarts arrived."""
+    """"received 30 Nov 08:12": when a response kept across restarts arrived."""
     import time
 
-    return "from " + time.strftime("%d %b %H:%M", time.localtime(saved_at))
+    return "received " + time.strftime("%d %b %H:%M", time.localtime(saved_at))
 
 
 def _badge(text: str, color: str) -> str:
