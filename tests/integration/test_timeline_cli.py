@@ -32,3 +32,26 @@ def test_send_verbose_prints_hops_times_and_masked_headers(tmp_path: Path,
     # Without -v: the status line only.
     quiet = run_cli(ws.root, "send", "local/echo/Hop")
     assert quiet.code == 0 and "* Hop" not in quiet.err and "200 OK" in quiet.err
+
+
+async def test_https_timeline_has_connect_and_tls_then_reuses_the_connection(
+        tls_server: tuple[str, str]) -> None:
+    from relaydesk.core.engine import Engine
+    from relaydesk.core.model import TlsSettings
+    from relaydesk.core.timeline import phase_rows
+
+    url, ca = tls_server
+    conn = Connection(path="secure", base_url=url, tls=TlsSettings(ca_bundle=ca))
+    engine = Engine(None)
+    try:
+        first = await engine.send(Request(path="secure/a", url="/echo/a"), conn)
+        again = await engine.send(Request(path="secure/a", url="/echo/b"), conn)
+    finally:
+        await engine.aclose()
+    assert first.timeline is not None and again.timeline is not None
+    phases = first.timeline.phases
+    assert phases.connect is not None and phases.tls is not None and phases.tls > 0
+    assert phases.wait is not None and phases.download is not None
+    assert phases.total >= phases.connect + phases.tls + phases.wait
+    reused = dict(phase_rows(again.timeline.phases, again.timeline.url))
+    assert reused["Connect"] == reused["TLS"] == "reused connection"
