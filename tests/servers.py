@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 __all__ = [
+    "SLOW_ARRIVALS",
     "SLOW_HANGUPS",
     "RunningServer",
     "closed_port",
@@ -70,6 +71,7 @@ async def _send_json(send: Any, status: int, value: Any,
 
 _COUNTER = [0]  # /counter: how many times it was really called (per process)
 SLOW_HANGUPS = [0]  # /slow: how many clients closed the connection before the answer
+SLOW_ARRIVALS = [0]  # /slow: how many requests reached the server
 
 
 async def echo_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -108,6 +110,7 @@ async def echo_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
             await _send_json(send, code, {"status": code}, extra)
     elif path == "/slow":
         delay = float(query.get("delay", "1"))
+        SLOW_ARRIVALS[0] += 1
         if await _client_stayed(receive, delay):
             await _send_json(send, 200, {"slept": delay})
         else:

@@ -102,14 +102,10 @@ READY_HOOK = textwrap.dedent('''
 ''')
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_sigint_and_sigterm_quit_cleanly(tmp_path: Path, echo_server: str, signum: int) -> None:
-    """Ctrl+C in the terminal (or a SIGTERM) closes the window the normal way: exit 0,
-    no KeyboardInterrupt, no "Something went wrong", the window's state saved."""
-    root = _workspace(tmp_path / "ws", echo_server)
-    (tmp_path / "ready_hook.py").write_text(READY_HOOK)
-    ready = tmp_path / "ready"
-    env = _app_env(tmp_path, "ready_hook:ready", READY_FILE=str(ready))
+def _signal_when_ready(root: Path, env: dict[str, str], ready: Path,
+                       signum: int) -> tuple[int, str]:
+    """Start the app as a user does, send ``signum`` once the hook wrote ``ready``;
+    the exit code and stderr."""
     proc = subprocess.Popen([sys.executable, "-m", "relaydesk", "--workspace", str(root)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -123,7 +119,59 @@ def test_sigint_and_sigterm_quit_cleanly(tmp_path: Path, echo_server: str, signu
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
-    assert proc.returncode == 0, err
+    return proc.returncode, err
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_sigint_and_sigterm_quit_cleanly(tmp_path: Path, echo_server: str, signum: int) -> None:
+    """Ctrl+C in the terminal (or a SIGTERM) closes the window the normal way: exit 0,
+    no KeyboardInterrupt, no "Something went wrong", the window's state saved."""
+    root = _workspace(tmp_path / "ws", echo_server)
+    (tmp_path / "ready_hook.py").write_text(READY_HOOK)
+    ready = tmp_path / "ready"
+    env = _app_env(tmp_path, "ready_hook:ready", READY_FILE=str(ready))
+    code, err = _signal_when_ready(root, env, ready, signum)
+    assert code == 0, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert "unexpected error" not in err, err  # what the "Something went wrong" box logs
     assert "local/echo/Json" in (tmp_path / "settings.ini").read_text()
+
+
+UNSAVED_HOOK = textwrap.dedent('''
+    import os
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def ready(window, service):
+        tab = window.open_request("local/echo/Json")
+        tab.editor.url_bar.setText("/json?edited=1")  # unsaved work
+
+        def answer():
+            box = QApplication.activeModalWidget()
+            if not isinstance(box, QMessageBox):
+                QTimer.singleShot(20, answer)
+                return
+            with open(os.environ["ASKED_FILE"], "w") as f:
+                f.write(box.text())
+            box.button(QMessageBox.StandardButton.Save).click()
+
+        QTimer.singleShot(0, answer)
+        open(os.environ["READY_FILE"], "w").close()
+''')
+
+
+def test_sigint_with_unsaved_work_asks_and_saves_then_exits_zero(
+        tmp_path: Path, echo_server: str) -> None:
+    """Ctrl+C in the terminal never loses an edit: the window asks Save / Discard /
+    Cancel as any close does; answered Save, the edit is on disk and the exit is 0."""
+    root = _workspace(tmp_path / "ws", echo_server)
+    (tmp_path / "unsaved_hook.py").write_text(UNSAVED_HOOK)
+    ready, asked = tmp_path / "ready", tmp_path / "asked"
+    env = _app_env(tmp_path, "unsaved_hook:ready", READY_FILE=str(ready),
+                   ASKED_FILE=str(asked))
+    code, err = _signal_when_ready(root, env, ready, signal.SIGINT)
+    assert code == 0, err
+    assert "KeyboardInterrupt" not in err and "Traceback" not in err, err
+    assert "has changes that are not saved" in asked.read_text()
+    saved = Workspace.open(root).request("local/echo/Json")
+    assert saved.url == "/json?edited=1"

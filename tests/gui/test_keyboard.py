@@ -7,17 +7,19 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.servers import SLOW_HANGUPS
+from tests.servers import SLOW_ARRIVALS, SLOW_HANGUPS
 
 from .helpers import status_text
 
 
 def _start_slow(window: Any, qtbot: Any) -> Any:
+    arrived = SLOW_ARRIVALS[0]
     tab = window.open_request("local/echo/Slow")  # /slow?delay=10
     tab.editor.focus_url()
     qtbot.keyClick(tab.editor.url_bar, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(tab.busy, timeout=2000)
-    qtbot.wait(300)  # the request reaches the server
+    # The request reached the server (on a loaded machine that can take a while).
+    qtbot.waitUntil(lambda: SLOW_ARRIVALS[0] > arrived, timeout=10000)
     return tab
 
 

@@ -3,6 +3,7 @@ only what was edited, and the request that is finally sent is the one shown."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from relaydesk.core.model import Connection, KeyValue, Request
 from relaydesk.core.prepare import prepare
+from relaydesk.core.query_text import fold_params
 from relaydesk.ui.request_editor import RequestEditor
 
 CONNECTION = Connection(path="local/echo", base_url="http://127.0.0.1:8080")
@@ -71,12 +73,19 @@ def test_unedited_request_round_trips_exactly(editor: RequestEditor, url: str,
     req = Request(path="local/echo/Tricky", method="POST", url=url, params=params,
                   description="keep")
     editor.set_request(req)
-    assert editor.url_bar.text() == url
-    assert editor.request() == req
+    # The query in one place: enabled params join the URL, the others stay params.
+    folded, rest = fold_params(url, params)
+    assert editor.url_bar.text() == folded
+    assert editor.request() == replace(req, url=folded, params=rest)
     assert not editor.is_modified()
-    # The separate params rows come after the URL's items, untouched.
-    assert editor.params_table.items()[len(editor.params_table.items()) - len(params):] \
-        == params
+    if not params:
+        assert folded == url  # a URL alone is kept byte for byte
+    # What goes on the wire is the same either way.
+    assert prepare(editor.request(), CONNECTION, None, {}).url == \
+        prepare(req, CONNECTION, None, {}).url
+    # The remaining params rows come after the URL's items, untouched.
+    items = editor.params_table.items()
+    assert items[len(items) - len(rest):] == rest
 
 
 def test_url_items_show_decoded(editor: RequestEditor) -> None:
@@ -178,23 +187,24 @@ def test_removing_a_row_removes_it_from_the_url(editor: RequestEditor) -> None:
     assert editor.request().params == []
 
 
-def test_separate_params_are_shown_and_kept(editor: RequestEditor) -> None:
+def test_separate_params_join_the_url_and_disabled_ones_stay_separate(
+        editor: RequestEditor) -> None:
     editor.set_request(Request(path="p", url="/echo/items?a=1",
                                params=[KeyValue("b", "x y"), KeyValue("c", "3", False)]))
+    assert editor.url_bar.text() == "/echo/items?a=1&b=x%20y"
     assert rows(editor) == [("a", "1", True), ("b", "x y", True), ("c", "3", False)]
-    editor.url_bar.setText("/echo/items?a=1&z=9")
-    assert rows(editor) == [("a", "1", True), ("z", "9", True), ("b", "x y", True),
+    editor.url_bar.setText("/echo/items?a=1&b=x%20y&z=9")
+    assert rows(editor) == [("a", "1", True), ("b", "x y", True), ("z", "9", True),
                             ("c", "3", False)]
-    # Editing a separate param edits the param, not the URL.
-    set_cell(editor, 2, 2, "w")
-    assert editor.url_bar.text() == "/echo/items?a=1&z=9"
+    set_cell(editor, 1, 2, "w")
+    assert editor.url_bar.text() == "/echo/items?a=1&b=w&z=9"
     req = editor.request()
-    assert req.url == "/echo/items?a=1&z=9"
-    assert req.params == [KeyValue("b", "w"), KeyValue("c", "3", False)]
-    assert sent_url(editor) == "http://127.0.0.1:8080/echo/items?a=1&z=9&b=w"
+    assert req.url == "/echo/items?a=1&b=w&z=9"
+    assert req.params == [KeyValue("c", "3", False)]
+    assert sent_url(editor) == "http://127.0.0.1:8080/echo/items?a=1&b=w&z=9"
     model = editor.params_table.model
     assert "URL" in model.data(model.index(0, 1), Qt.ItemDataRole.ToolTipRole)
-    assert "separate" in model.data(model.index(2, 1), Qt.ItemDataRole.ToolTipRole)
+    assert "separate" in model.data(model.index(3, 1), Qt.ItemDataRole.ToolTipRole)
 
 
 def test_url_edit_keeps_disabled_url_rows(editor: RequestEditor) -> None:

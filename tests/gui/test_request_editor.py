@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -43,7 +44,9 @@ def test_set_request_round_trips_everything(editor: RequestEditor) -> None:
         description="d",
     )
     editor.set_request(req)
-    assert editor.request() == req
+    # The query in one place: the enabled param joins the URL, the disabled one stays.
+    assert editor.request() == replace(req, url="/rest/{{id}}?q=1",
+                                       params=[KeyValue("off", "x", enabled=False)])
     assert not editor.is_modified()
 
 

@@ -60,8 +60,8 @@ def test_runner_panel_shows_rows_and_checks(qtbot: Any, qloop: Any, ws: Workspac
     assert [(r.text(0), r.text(1), r.text(3)) for r in rows] == [
         ("echo/a ok", "200", "passed"), ("echo/b bad", "200", "failed")]
     assert rows[0].childCount() == 2
-    assert rows[1].child(0).text(0) == "status is 201 — got status 200"
-    assert rows[1].child(0).text(3) == "✘"
+    assert rows[1].child(0).text(0) == "✘ status is 201 — got status 200"
+    assert rows[1].child(0).isFirstColumnSpanned()  # the reason gets the row's width
     assert "1 passed, 1 failed" in panel.summary.text()
     assert not panel.cancel_button.isEnabled()
     assert len(history.search()) == 2

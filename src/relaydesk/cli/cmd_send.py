@@ -58,6 +58,10 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write the body to FILE instead")
     p.add_argument("-s", "--silent", action="store_true",
                    help="no status line on stderr (errors are still reported)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print the timeline on stderr: each redirect hop, DNS/connect/TLS/"
+                   "first-byte/download times and the request headers as sent (secrets "
+                   "masked)")
     add_strict_argument(p)
     add_budget_arguments(p)
     try:
@@ -266,6 +270,10 @@ def run_send(args: argparse.Namespace, ctx: Context) -> int:
                                              session=None if args.curl else ctx.session()))
     try:
         failed = resp.status >= 400
+        if getattr(args, "verbose", False) and resp.timeline is not None:
+            from ..core.timeline import timeline_text
+
+            say(timeline_text(resp.timeline))
         if not args.silent:
             say(_status_line(resp))
         if failed and resp.problem:

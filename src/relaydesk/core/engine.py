@@ -32,6 +32,7 @@ from .printable import printable
 from .redact import message_scrubber, redact_error
 from .response import Response, parse_set_cookies
 from .secrets import SecretStore
+from .timeline import exchange_timeline
 from .transfer import MAX_REDIRECTS, ProgressCallback, fetch, request_body
 
 __all__ = ["DEFAULT_SPOOL_THRESHOLD", "Engine", "ExchangeObserver", "raise_for_request"]
@@ -261,6 +262,7 @@ class Engine:
             size=size, timings=opened.trace.timings(), body_file=body_file, body=body,
             redirects=[_mask(u, prepared.secret_values) for u in opened.redirects],
         )
+        response.timeline = exchange_timeline(prepared, opened)
         if response.status >= 400:
             response.scrub = message_scrubber(prepared)
             response.problem = response.scrub(

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from .model import KeyValue
 from .templating import find_variables
 from .urls import encode_query
 
-__all__ = ["QueryPiece", "encode_piece", "query_pieces", "replace_query"]
+__all__ = ["QueryPiece", "encode_piece", "fold_params", "query_pieces", "replace_query"]
 
 
 @dataclass(frozen=True)
@@ -67,3 +68,20 @@ def replace_query(text: str, raw_pieces: list[str]) -> str:
     """``text`` with its query replaced by ``raw_pieces`` (no ``?`` when empty)."""
     head, _, fragment = _split_url(text)
     return head + ("?" + "&".join(raw_pieces) if raw_pieces else "") + fragment
+
+
+def fold_params(url: str, params: list[KeyValue]) -> tuple[str, list[KeyValue]]:
+    """The query in one place: enabled, named ``params`` appended to ``url``'s query
+    (encoded as the engine sends them, so the wire is the same); the rest stay params.
+
+    What the editor shows and saves, so a pasted curl command's query (parsed into
+    params) is in the URL bar and the Params table alike.
+    """
+    moved = [p for p in params if p.enabled and p.name]
+    if not moved:
+        return url, list(params)
+    head, query, fragment = _split_url(url.strip())  # the engine trims it too
+    added = "&".join(encode_piece(p.name, p.value) for p in moved)
+    # Appended to the raw query: the items already there keep their exact bytes.
+    query = f"{query}&{added}" if query and not query.endswith("&") else (query or "") + added
+    return head + "?" + query + fragment, [p for p in params if not (p.enabled and p.name)]

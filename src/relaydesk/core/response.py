@@ -7,7 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .timeline import Timeline
 
 from .printable import printable
 
@@ -50,6 +53,8 @@ class Response:
     # Makes server text safe for a message (credentials, control characters): the
     # engine sets the request's own for a 4xx/5xx.
     scrub: Callable[[str], str] = field(default=printable, repr=False, compare=False)
+    timeline: Timeline | None = None  # as sent, each hop, phase times (core/timeline.py)
+    restored_at: float | None = None  # epoch: kept from an earlier session, not just sent
 
     def content(self) -> bytes:
         if self.body_file is not None:

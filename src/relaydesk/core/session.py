@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from .client_auth import ConnectionAuth
     from .engine import Engine, ExchangeObserver
     from .history import History, HistoryEntry
+    from .last_response import LastResponses
     from .oauth import OAuthTokenProvider
     from .oauth.flows import BrowserOpener
     from .pagination import Page, PaginationResult, PaginationSettings
@@ -230,8 +231,7 @@ class Session:
             self._engine = Engine(
                 self.secrets, cache=cache, transport=self._transport,
                 token_provider=self.oauth,
-                on_exchange=history.observer(self._history_source, self._owner_id)
-                if history else None)
+                on_exchange=self._exchange_observer(history))
         return self._engine
 
     async def aclose(self) -> None:
@@ -442,7 +442,8 @@ class Session:
     def client_config(self, path: str, environment: str | Environment | None = None,
                       variables: Mapping[str, str] | None = None) -> ClientConfig:
         """Settings of an httpx client for the connection of ``path`` (the Python API):
-        base URL, headers, TLS, proxy, timeout and auth exactly as ``send`` uses them."""
+        base URL, headers, TLS, proxy, timeout and auth exactly as ``send`` uses them.
+        A request ``path`` with its own authentication gets that authentication."""
         from .auth import apply_auth
         from .client_auth import AuthSource, ConnectionAuth
         from .client_settings import transport_settings
@@ -466,6 +467,10 @@ class Session:
                     render(h.value, values, where=f"the header '{h.name}'"))
                    for h in conn.headers if h.enabled and h.name]
         settings, owner = conn.auth, conn.path
+        if ws.kind_of(path) == "request":  # a request with its own auth: that auth
+            own = ws.request(path)
+            if own.auth is not None:
+                settings, owner = own.auth, own.path
         if settings.kind == "oauth2":
             oauth = self.oauth
 
@@ -491,6 +496,47 @@ class Session:
     async def check(self, conn: str | Connection) -> CheckResult:
         connection = self.workspace.connection(conn) if isinstance(conn, str) else conn
         return await self.engine.check(connection)
+
+    # -- the last response of each request (kept across restarts, beside history) ------
+
+    @property
+    def last_responses(self) -> LastResponses | None:
+        """Kept where history is (the user data folder), and only when history is on;
+        found without opening the history database (a tab restored at start-up)."""
+        if not self._history_wanted:
+            return None
+        if self._history is not None:
+            folder = self._history.path.parent
+        else:
+            from .history import default_history_path
+
+            path = default_history_path()
+            if path is None:
+                return None
+            folder = path.parent
+        from .last_response import LastResponses
+
+        return LastResponses(folder / "last-responses")
+
+    def last_response(self, path: str) -> Response | None:
+        """The response last received for the workspace request at ``path``, if kept."""
+        store, item_id = self.last_responses, self._owner_id(path)
+        return store.load(item_id) if store is not None and item_id else None
+
+    def _exchange_observer(self, history: History | None) -> ExchangeObserver | None:
+        """History's observer, then the last-response keeper's (both when history is on)."""
+        if history is None:
+            return None
+        record = history.observer(self._history_source, self._owner_id)
+        store = self.last_responses
+        keep = store.observer(self._owner_id) if store is not None else None
+
+        def observe(*args: Any) -> None:
+            record(*args)
+            if keep is not None:
+                keep(*args)
+
+        return observe
 
 
 @dataclass

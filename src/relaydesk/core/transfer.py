@@ -25,6 +25,7 @@ from .prepare import PreparedRequest
 from .redirect_policy import carry_credential_params, check_https_only, strip_credentials
 from .response import Timings
 from .spool import new_spool_file, release
+from .timeline import TraceLog
 from .units import human_size
 from .urls import same_origin
 
@@ -45,10 +46,12 @@ class _Trace:
 
     start: float = field(default_factory=time.perf_counter)
     marks: dict[str, float] = field(default_factory=dict)
+    log: TraceLog = field(default_factory=TraceLog)  # every event, for the timeline
 
     async def __call__(self, name: str, info: dict[str, Any]) -> None:
         # e.g. "connection.connect_tcp.started", "http11.receive_response_headers.complete"
         self.marks[name] = time.perf_counter()
+        self.log.add(name)
 
     def span(self, prefix: str) -> float | None:
         a, b = self.marks.get(f"{prefix}.started"), self.marks.get(f"{prefix}.complete")
@@ -83,6 +86,8 @@ class Exchange:
     response: httpx.Response  # open, body not read yet
     trace: _Trace
     redirects: list[str]
+    # (method, url, status, location) of every hop, the final answer last
+    answers: list[tuple[str, str, int, str]] = field(default_factory=list)
 
 
 async def open_exchange(
@@ -98,14 +103,16 @@ async def open_exchange(
     timeout = httpx.Timeout(prepared.timeout).as_dict()
     method, url, auth = prepared.method, prepared.url, prepared.auth
     redirects: list[str] = []
+    answers: list[tuple[str, str, int, str]] = []
     while True:
         request = httpx.Request(method, url, headers=headers, content=content,
                                 extensions={"timeout": timeout, "trace": trace})
         response = await client.send(request, stream=True, auth=auth)
         location = response.headers.get("location")
+        answers.append((method, str(response.url), response.status_code, location or ""))
         if (not prepared.follow_redirects or response.status_code not in _REDIRECT_CODES
                 or not location):
-            return Exchange(response, trace, redirects)
+            return Exchange(response, trace, redirects, answers)
         await response.aclose()
         if len(redirects) >= max_redirects:
             raise TooManyRedirects(

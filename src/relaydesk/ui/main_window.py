@@ -104,6 +104,9 @@ class MainWindow(QMainWindow):
         self.resize(1200, 780)
         self.restore_state()
         self._update_empty()
+        from .focus_ring import install_focus_ring
+
+        self.focus_ring = install_focus_ring(self)  # focus visible on every widget
 
     def _wire(self) -> None:
         """Every connection between the window's parts, in one place."""
@@ -375,6 +378,9 @@ class MainWindow(QMainWindow):
                 self.messages.problem(str(exc))
                 return None
             tab = self._add_tab(request)
+            from .last_response import show_last_response
+
+            show_last_response(tab, self.service)
         self.tabs.setCurrentWidget(tab)
         self._refresh_variables()
         self.tree.select_path(path)

@@ -6,13 +6,14 @@ Contract (shared brief): ``set_request``, ``request``, ``set_variables``, ``set_
 ``curlPasted(str)``. "Modified" means ``request()`` differs from the request as it was
 after the last ``set_request`` / ``mark_saved`` — so undoing an edit clears the mark.
 
-Params and the URL bar stay in sync. The table shows the URL's query items (tagged
-with their ``QueryPiece``) followed by the request's own ``params`` rows (tag ``None``,
-sent after the URL's query by the engine). Editing the bar rebuilds the URL rows;
-editing, adding, removing or toggling a URL row rewrites the bar's query, re-encoding
-only the edited items so everything else keeps its exact bytes. ``request()`` puts the
-bar's text in ``url`` and every row that is not in that text (the request's own params,
-disabled or nameless URL rows) in ``params``, so an unedited request round-trips exactly.
+Params and the URL bar stay in sync. A loaded request's enabled ``params`` are folded
+into its URL (``fold_params``: same bytes on the wire), so the bar holds the whole query.
+The table shows the URL's query items (tagged with their ``QueryPiece``) followed by the
+request's remaining ``params`` rows (disabled ones; tag ``None``). Editing the bar
+rebuilds the URL rows; editing, adding, removing or toggling a URL row rewrites the
+bar's query, re-encoding only the edited items so everything else keeps its exact
+bytes. ``request()`` puts the bar's text in ``url`` and every row that is not in that
+text (disabled or nameless rows) in ``params``, so an unedited request round-trips.
 """
 
 from __future__ import annotations
@@ -31,7 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.model import METHODS, KeyValue, Request
-from ..core.query_text import QueryPiece, encode_piece, query_pieces, replace_query
+from ..core.query_text import (
+    QueryPiece,
+    encode_piece,
+    fold_params,
+    query_pieces,
+    replace_query,
+)
+from .checks_editor import ChecksEditor
 from .request_body import BodyEditor
 from .request_options import AuthOverride, SettingsPanel
 from .widgets.kv_table import KvTable
@@ -90,10 +98,12 @@ class RequestEditor(QWidget):
         self.body_editor = BodyEditor(self)
         self.auth_editor = AuthOverride(self)
         self.settings_panel = SettingsPanel(self)
+        self.checks_editor = ChecksEditor(self)  # what the runner judges the answer by
         self.tabs = QTabWidget(self)
         for widget, label in ((self.params_table, "Params"), (self.headers_table, "Headers"),
                               (self.cookies_table, "Cookies"), (self.body_editor, "Body"),
-                              (self.auth_editor, "Auth"), (self.settings_panel, "Settings")):
+                              (self.auth_editor, "Auth"), (self.settings_panel, "Settings"),
+                              (self.checks_editor, "Checks")):
             self.tabs.addTab(widget, label)
         # Names a screen reader says for controls without a visible label of their own.
         named: tuple[tuple[QWidget, str], ...] = (
@@ -124,14 +134,18 @@ class RequestEditor(QWidget):
         self.method_combo.currentTextChanged.connect(self._on_method)
         self.url_bar.textChanged.connect(self._on_url_changed)
         self.params_table.changed.connect(self._on_params_changed)
-        for panel in (self.headers_table, self.cookies_table,
-                      self.body_editor, self.auth_editor, self.settings_panel):
+        for panel in (self.headers_table, self.cookies_table, self.body_editor,
+                      self.auth_editor, self.settings_panel, self.checks_editor):
             panel.changed.connect(self._edited)
         self._on_method(self.method_combo.currentText())
 
     # -- contract ------------------------------------------------------------------------
 
     def set_request(self, req: Request) -> None:
+        # The query in one place: enabled separate params (a pasted curl command's,
+        # an import's) join the URL, so the bar and the table always show the same query.
+        url, params = fold_params(req.url, req.params)
+        req = dataclasses.replace(req, url=url, params=params)
         self._loading = True
         try:
             self._request = copy.deepcopy(req)
@@ -146,6 +160,7 @@ class RequestEditor(QWidget):
             self.body_editor.set_body(req.body)
             self.auth_editor.set_auth(req.auth)
             self.settings_panel.set_options(req.options)
+            self.checks_editor.set_checks(req.checks)
         finally:
             self._loading = False
         self._update_tab_titles()
@@ -167,6 +182,7 @@ class RequestEditor(QWidget):
             body=self.body_editor.body(),
             auth=self.auth_editor.auth(),
             options=self.settings_panel.options(),
+            checks=self.checks_editor.checks(),
         )
 
     def set_variables(self, names: set[str]) -> None:
@@ -259,3 +275,6 @@ class RequestEditor(QWidget):
             self.tabs.setTabText(index, f"{label} ({n})" if n else label)
         kind = self.body_editor.kind()
         self.tabs.setTabText(3, "Body" if kind == "none" else f"Body · {kind}")
+        count = self.checks_editor.table.rowCount()
+        self.tabs.setTabText(self.tabs.indexOf(self.checks_editor),
+                             f"Checks ({count})" if count else "Checks")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QBoxLayout, QMenu, QSplitter, QToolButton, QVBoxLa
 
 from relaydesk.core.model import Request
 
+from .in_flight import InFlight
 from .request_editor import RequestEditor
 from .response_view import ResponseView
 
@@ -44,6 +45,7 @@ class RequestTab(QWidget):
         self.task: asyncio.Task[None] | None = None
         self.editor = RequestEditor(self)
         self.view = ResponseView(self)
+        self.in_flight = InFlight(self.view)  # the running timer and the dimmed old answer
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(self.editor)
         self.splitter.addWidget(self.view)
@@ -98,6 +100,10 @@ class RequestTab(QWidget):
             self.send_menu_button.hide()
 
     def set_busy(self, busy: bool) -> None:
+        if busy:
+            self.in_flight.start()
+        else:
+            self.in_flight.stop()
         self.editor.set_busy(busy)
         self.send_menu_button.setEnabled(not busy)
         self.busyChanged.emit(busy)

@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 from ..core.units import human_size, human_time
 from .body_panel import BodyPanel
 from .theme import status_colour, tokens
+from .timeline_view import TimelineView
 
-__all__ = ["ResponseView", "cache_badge_text", "status_color"]
+__all__ = ["ResponseView", "cache_badge_text", "restored_badge_text", "status_color"]
 
 _shared_executor: ThreadPoolExecutor | None = None
 
@@ -65,6 +66,13 @@ def cache_badge_text(resp: Any) -> str:
     return f"from cache · {old} old"
 
 
+def restored_badge_text(saved_at: float) -> str:
+    """"received 30 Nov 08:12": when a response kept across restarts arrived."""
+    import time
+
+    return "received " + time.strftime("%d %b %H:%M", time.localtime(saved_at))
+
+
 def _badge(text: str, color: str) -> str:
     return (f"QLabel {{ background: {color}; color: white; border-radius: 3px; "
             f"padding: 2px 8px; font-weight: bold; }}")
@@ -86,6 +94,9 @@ class ResponseView(QWidget):
         self.cache_label.setToolTip("Served from the connection's response cache: the "
                                     "server was not asked. Send, bypassing the cache "
                                     "(Ctrl+Shift+Enter) asks it again.")
+        self.restored_label = QLabel(self)  # "kept from an earlier session"
+        self.restored_label.setObjectName("restoredBadge")
+        self.restored_label.setStyleSheet(_badge("", "#5d6d7e"))
         self.progress = QProgressBar(self)
         self.progress.setMaximumWidth(260)
         self.progress.setTextVisible(True)
@@ -94,6 +105,7 @@ class ResponseView(QWidget):
         summary.setSpacing(12)
         for w in (self.status_label, self.time_label, self.size_label, self.cache_label):
             summary.addWidget(w)
+        summary.addWidget(self.restored_label)
         summary.addStretch(1)
         summary.addWidget(self.progress)
 
@@ -111,6 +123,8 @@ class ResponseView(QWidget):
         self.tabs.addTab(self.headers_table, "Headers")
         self.tabs.addTab(self.cookies_table, "Cookies")
         self.tabs.setAccessibleName("Response parts")
+        self.timeline_view = TimelineView(self)  # as sent, each hop, phase times
+        self.tabs.addTab(self.timeline_view, "Timeline")
 
         self.placeholder = QLabel(EMPTY_TEXT, self,
                                   alignment=Qt.AlignmentFlag.AlignCenter)
@@ -163,6 +177,14 @@ class ResponseView(QWidget):
         if resp.from_cache:
             self.cache_label.setText(cache_badge_text(resp))
         self.cache_label.setVisible(bool(resp.from_cache))
+        self.timeline_view.show_timeline(getattr(resp, "timeline", None))
+        restored = getattr(resp, "restored_at", None)
+        if restored:
+            self.restored_label.setText(restored_badge_text(restored))
+            self.restored_label.setToolTip("The last response of this request, kept from an "
+                                           "earlier session (secrets masked, a large body "
+                                           "cut). Send to get a fresh one.")
+        self.restored_label.setVisible(bool(restored))
         self.problem_label.setText(resp.problem or "")
         self.problem_label.setVisible(bool(resp.problem))
         self._fill(self.headers_table, resp.headers)
@@ -220,8 +242,9 @@ class ResponseView(QWidget):
 
     def _hide_summary(self) -> None:
         for w in (self.status_label, self.time_label, self.size_label, self.cache_label,
-                  self.problem_label, self.progress):
+                  self.problem_label, self.progress, self.restored_label):
             w.hide()
+        self.timeline_view.show_timeline(None)
 
     @staticmethod
     def _fill(table: QTableWidget, rows: list[tuple[str, str]]) -> None:

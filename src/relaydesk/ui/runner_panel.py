@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -58,15 +59,35 @@ class RunnerPanel(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
+        self.run_again_button = QPushButton("Run again")
+        self.run_again_button.setToolTip("Run the same requests again (after editing their "
+                                         "checks, say)")
+        self.run_again_button.setEnabled(False)
+        self.run_again_button.clicked.connect(self.run_again)
         self.summary = QLabel("")
+        self.summary.setWordWrap(True)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Request", "Status", "Time", "Result"])
         self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        # Room for a request and its check reasons even when the dock opens small.
+        self.tree.setMinimumHeight(self.tree.fontMetrics().height() * 9)
         self.tree.itemDoubleClicked.connect(self._activated)
+        # The request column takes the width; the short ones fit their text. A check's
+        # reason spans the whole row, so it is readable without dragging a column.
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setToolTip("Double-click a request to open it; its Checks tab edits what "
+                             "the run judges")
+        self._last: tuple[str, RunOptions] | None = None
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.progress, 2)
         top.addWidget(self.cancel_button)
+        top.addWidget(self.run_again_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tree, 1)
@@ -83,8 +104,17 @@ class RunnerPanel(QWidget):
         if self.running:
             raise RuntimeError("a run is already in progress")
         self._runner = self._factory()
+        self._last = (path, options or RunOptions())
+        self.run_again_button.setEnabled(False)
         self._task = asyncio.ensure_future(self._run(path, options or RunOptions()))
+        self._task.add_done_callback(lambda _t: self.run_again_button.setEnabled(True))
         return self._task
+
+    def run_again(self) -> asyncio.Task[Any] | None:
+        """The last run once more: the requests and their checks as saved now."""
+        if self._last is None or self.running:
+            return None
+        return self.start(*self._last)
 
     async def _run(self, path: str, options: RunOptions) -> RunSummary | None:
         assert self._runner is not None
@@ -130,16 +160,25 @@ class RunnerPanel(QWidget):
         row = QTreeWidgetItem([name, status, f"{result.elapsed_ms:.0f} ms", verdict])
         row.setData(0, Qt.ItemDataRole.UserRole, result.path)
         row.setForeground(3, _verdict_brush(result.passed))
+        row.setToolTip(0, result.path)
+        spanned = []
         if result.error:
-            row.addChild(QTreeWidgetItem([result.error, "", "", "error"]))
+            error = QTreeWidgetItem([f"✘ {result.error}"])
+            error.setForeground(0, _verdict_brush(False))
+            error.setToolTip(0, result.error)
+            row.addChild(error)
+            spanned.append(error)
         for check in result.checks:
-            child = QTreeWidgetItem([check.name, "", "", "✔" if check.passed else "✘"])
-            if check.message:
-                child.setToolTip(0, check.message)
-                child.setText(0, f"{check.name} — {check.message}")
-            child.setForeground(3, _verdict_brush(check.passed))
+            mark = "✔" if check.passed else "✘"
+            text = f"{mark} {check.name}" + (f" — {check.message}" if check.message else "")
+            child = QTreeWidgetItem([text])
+            child.setToolTip(0, text)
+            child.setForeground(0, _verdict_brush(check.passed))
             row.addChild(child)
+            spanned.append(child)
         self.tree.addTopLevelItem(row)
+        for child in spanned:  # the reason gets the whole row's width
+            child.setFirstColumnSpanned(True)
         if not result.passed:
             row.setExpanded(True)
 

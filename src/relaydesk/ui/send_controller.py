@@ -84,6 +84,18 @@ class SendController(QObject):
         tab.task = task
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(lambda t: self._cancelled_before_start(tab, t))
+
+    def _cancelled_before_start(self, tab: RequestTab, task: asyncio.Task[None]) -> None:
+        """A task cancelled before its first step never runs ``_run_shown``'s cleanup
+        (Escape right after Send): do it here, so the tab is never left busy."""
+        if tab.task is not task:
+            return
+        tab.view.show_error("The request was stopped before it was sent.",
+                            heading="Cancelled")
+        tab.set_busy(False)
+        tab.task = None
+        self.finished.emit()
 
     async def _send(self, tab: RequestTab, request: Request, environment: str | None) -> None:
         async def work() -> Response:

@@ -235,3 +235,8 @@ class Service:
         imported = curl.parse_curl(text)
         lift = getattr(curl, "lift_credentials", None)
         return lift(imported) if lift is not None else imported
+
+    def last_response(self, path: str) -> Response | None:
+        """The response last received for the request at ``path`` (kept across
+        restarts, redacted), or None."""
+        return self.session.last_response(path)

@@ -127,7 +127,11 @@ def snippet_for(
     # the same parts prepare() reads, named as the request names them
     paths = [render(p.file, variables, where="the body file") for p in request.body.multipart
              if request.body.kind == "multipart" and p.enabled and p.name and p.file]
+    client_path = connection.path if connection else ""
+    if kind == "relaydesk" and request.auth is not None and request.path:
+        # The request's own auth: connect() to the request, which carries that auth.
+        client_path = request.path
     return render_snippet(kind, prepared, auth=settings,
-                          connection_path=connection.path if connection else "",
+                          connection_path=client_path,
                           include_secrets=include_secrets, base_url=base_url,
                           client_headers=client, file_paths=paths)

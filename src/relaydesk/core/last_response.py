@@ -1,0 +1,125 @@
+"""The last response of each workspace request, kept across restarts.
+
+Outside the workspace (it is not shared in git): a folder beside the history database
+in the user data folder, one JSON file per request id. Redacted exactly as history
+redacts (``Redactor``: credential headers, secret values wherever they appear), the
+body cut at ``body_limit`` bytes, and at most ``max_items`` files (oldest dropped).
+Recorded by an engine observer, like history; read when a request is opened again.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import logging
+import os
+import re
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .fileio import atomic_write_text
+from .response import Response, Timings
+from .timeline import Timeline
+
+if TYPE_CHECKING:  # reading a kept response (opening a tab) loads no HTTP stack
+    from .engine import ExchangeObserver
+    from .errors import RelaydeskError
+    from .prepare import PreparedRequest
+
+__all__ = ["LastResponses"]
+
+log = logging.getLogger(__name__)
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+
+
+class LastResponses:
+    def __init__(self, folder: str | Path, *, body_limit: int = 512 * 1024,
+                 max_items: int = 200) -> None:
+        self.folder = Path(folder)
+        self.body_limit = body_limit
+        self.max_items = max_items
+
+    def _file(self, item_id: str) -> Path | None:
+        return self.folder / f"{item_id}.json" if _SAFE_ID.match(item_id) else None
+
+    def record(self, item_id: str, prepared: PreparedRequest, response: Response) -> None:
+        from .redact import Redactor
+
+        target = self._file(item_id)
+        if target is None:
+            return
+        red = Redactor.for_request(prepared)
+        if response.body_file is not None:
+            with open(response.body_file, "rb") as fh:
+                body = fh.read(self.body_limit + 1024)
+        else:
+            body = response.body[: self.body_limit + 1024]
+        body = red.data(body)[: self.body_limit]  # redacted before the cut, as history
+        timeline = response.timeline.to_dict() if response.timeline is not None else None
+        data = {
+            "saved_at": time.time(), "status": response.status, "reason": response.reason,
+            "http_version": response.http_version, "method": response.method,
+            "url": red.url(response.url), "headers": red.header_list(response.headers),
+            "size": response.size, "elapsed": response.elapsed, "problem": response.problem,
+            "truncated": len(body) < response.size,
+            "body_b64": base64.b64encode(body).decode("ascii"), "timeline": timeline,
+        }
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            os.chmod(self.folder, 0o700)
+        atomic_write_text(target, json.dumps(data))
+        self._prune()
+
+    def load(self, item_id: str) -> Response | None:
+        """The kept response (``restored_at`` set), or None when there is none or the
+        file cannot be read."""
+        target = self._file(item_id)
+        if target is None or not target.is_file():
+            return None
+        try:
+            data: dict[str, Any] = json.loads(target.read_text("utf-8"))
+            body = base64.b64decode(data.get("body_b64", ""))
+            timeline = data.get("timeline")
+            return Response(
+                status=int(data["status"]), reason=str(data.get("reason", "")),
+                http_version=str(data.get("http_version", "")),
+                method=str(data.get("method", "")), url=str(data.get("url", "")),
+                headers=[(str(k), str(v)) for k, v in data.get("headers", [])],
+                size=int(data.get("size", len(body))),
+                timings=Timings(total=float(data.get("elapsed", 0.0))),
+                problem=data.get("problem"), body=body,
+                timeline=Timeline.from_dict(timeline) if isinstance(timeline, dict) else None,
+                restored_at=float(data.get("saved_at", 0.0)) or None,
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("could not read the kept response %s: %s", target, exc)
+            return None
+
+    def forget(self, item_id: str) -> None:
+        target = self._file(item_id)
+        if target is not None:
+            target.unlink(missing_ok=True)
+
+    def _prune(self) -> None:
+        files = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for old in files[: max(0, len(files) - self.max_items)]:
+            old.unlink(missing_ok=True)
+
+    def observer(self, item_id_of: Any) -> ExchangeObserver:
+        """An ``Engine(on_exchange=...)`` observer keeping each workspace request's last
+        answer; ``item_id_of`` maps a request path to its stable id."""
+
+        def observe(path: str, prepared: PreparedRequest, response: Response | None,
+                    error: RelaydeskError | None) -> None:
+            if response is None or not path or response.from_cache:
+                return
+            try:
+                item_id = item_id_of(path)
+                if item_id:
+                    self.record(item_id, prepared, response)
+            except Exception as exc:  # a full disk: sending goes on
+                log.warning("could not keep the last response: %s", exc)
+
+        return observe
