@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..core.checks import CHECK_KINDS, check_from_doc
 from ..core.errors import ValidationError
+from .theme import tokens
 
 __all__ = ["KIND_LABELS", "ChecksEditor", "doc_from_row", "row_from_doc"]
 
@@ -43,7 +44,6 @@ KIND_LABELS = {
 }
 _TARGETED = {"header_present", "header_equals", "jsonpath_exists", "jsonpath_equals"}
 _VALUED = {"status_equals", "status_in_range", "header_equals", "jsonpath_equals", "time_under"}
-_BAD = QColor("#c62828")
 
 
 def _number(text: str) -> Any:
@@ -228,6 +228,6 @@ class ChecksEditor(QWidget):
                         item.setToolTip(problem)
                         # None, not an empty brush: that would paint the text invisible
                         item.setData(Qt.ItemDataRole.ForegroundRole,
-                                     QBrush(_BAD) if problem else None)
+                                     QBrush(QColor(tokens().error)) if problem else None)
         finally:
             self._loading = False
