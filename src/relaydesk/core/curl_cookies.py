@@ -36,7 +36,7 @@ def cookies_from_file(file: Path, host: str, path: str, secure: bool,
     file gives none, as with curl (it reads what it can and says nothing)."""
     try:
         text = file.read_text("utf-8", errors="replace")
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a name no file can have (a NUL byte)
         return []
     now = time.time()
     found: list[tuple[int, int, str, str]] = []
