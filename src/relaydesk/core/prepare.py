@@ -86,10 +86,18 @@ def _override(base: list[tuple[str, str]], top: list[tuple[str, str]]) -> list[t
     return [(k, v) for k, v in base if k.lower() not in names] + top
 
 
+MAX_FILE_BODY = 1024 * 1024 * 1024  # a body read into memory: refused, not a MemoryError
+
+
 def _read_file(path_text: str, what: str) -> tuple[Path, bytes]:
+    from .bounded_read import TooLarge, read_capped
+
     path = Path(path_text).expanduser()
     try:
-        return path, path.read_bytes()
+        return path, read_capped(path, MAX_FILE_BODY)
+    except TooLarge as exc:
+        raise ValidationError(f"The file '{path}' for {what} is too large to send "
+                              f"({exc.describe()}).") from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise ValidationError(f"Cannot read the file '{path}' for {what}: {reason}.") from None
