@@ -81,11 +81,12 @@ def plan_import(kind: str, text: str, source: str = "") -> ImportPlan:
         raise ValidationError(f"Unknown import format '{kind}'; choose one of "
                               f"{', '.join(IMPORT_KINDS)}.")
     from .budget import bound_plan
+    from .portable import portable_plan
     from .sanitize import sanitize_plan
 
     text = text.removeprefix("\ufeff")  # a byte-order mark, as Windows tools write
     try:
-        return sanitize_plan(bound_plan(importer(text, source), len(text)))
+        return sanitize_plan(portable_plan(bound_plan(importer(text, source), len(text))))
     except FileFormatError as exc:
         if source and exc.path != source:  # raised deep down, without the file's name
             raise FileFormatError(source, exc.reason) from None
