@@ -45,3 +45,25 @@ def test_an_import_file_over_200_mb_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "latin.json").write_bytes(b"\xe9t\xe9")
     with pytest.raises(FileFormatError, match="not UTF-8"):
         read_import_file(tmp_path / "latin.json")
+
+
+def test_a_3_gb_json_data_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from relaydesk.core.datafile import DataFile
+    from relaydesk.core.errors import ValidationError
+
+    data = DataFile(sparse_file(tmp_path / "rows.json", 3 * 1024 ** 3, b"["))
+    with pytest.raises(ValidationError, match=r"too large for a JSON data file \(3 GB"):
+        data.count()
+
+
+def test_a_body_file_over_1_gb_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from relaydesk.core.errors import ValidationError
+    from relaydesk.core.model import Body, Request
+    from relaydesk.core.prepare import prepare
+
+    big = sparse_file(tmp_path / "upload.bin", 3 * 1024 ** 3)
+    req = Request(path="c/r", method="POST", url="http://127.0.0.1:9/x",
+                  body=Body(kind="binary", file=str(big)))
+    with pytest.raises(ValidationError, match=r"upload.bin' for the body is too large to "
+                                              r"send \(3 GB; the limit is 1 GB\)"):
+        prepare(req, None, None, {})
