@@ -3,15 +3,13 @@
 A small file can describe a huge result: YAML aliases share one value many times
 (a string aliased 10× per level over 6 levels is a million copies), and OpenAPI
 schemas whose properties each ``$ref`` the next grow exponentially once examples are
-generated. Counting values is not enough; these count the bytes the result would take
-once written, without writing it: shared parts are measured once and counted each
-time they appear. An item over its budget is left empty with a note, so one bad item
-never costs the rest of the file.
+generated. Counting values is not enough; these count the characters the result takes
+once written, and stop at the budget instead of expanding the rest. An item over its
+budget is left empty with a note, so one bad item never costs the rest of the file.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -24,7 +22,7 @@ __all__ = [
     "MAX_ITEM_BYTES",
     "ByteBudget",
     "bound_plan",
-    "json_size",
+    "dumps_within",
     "text_size",
 ]
 
@@ -33,54 +31,25 @@ MAX_IMPORT_BYTES = 64 * 1024 * 1024  # everything generated or copied by one imp
 _NAMED = 5  # affected items named in the note; the rest are counted
 
 
-class _Over(Exception):
-    """The measured value passed its limit."""
-
-
-def json_size(value: Any, limit: int, indent: int = 0) -> int | None:
-    """The length of ``json.dumps(value, indent=indent or None, ensure_ascii=False,
-    separators=(",", ":") without an indent)``, or
-    ``None`` as soon as it would pass ``limit``. Linear in the distinct objects:
-    an aliased part is measured once per nesting depth and counted where it appears."""
-    memo: dict[tuple[int, int], int] = {}
-    keep: list[Any] = []  # ids stay valid while measured
+def dumps_within(value: Any, limit: int, indent: int | None = None) -> str | None:
+    """``json.dumps(value, indent=indent, ensure_ascii=False)`` (compact separators
+    without an indent), or ``None`` as soon as the text passes ``limit`` characters:
+    the encoder's lazy form is cut off there, so a value that shares one part a
+    million times (YAML aliases, cached $ref examples) costs ``limit``, never its
+    expanded size, in time and memory."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=indent,
+                               separators=None if indent else (",", ":"))
+    chunks: list[str] = []
     total = 0
-
-    def size(item: Any, depth: int) -> int:
-        if isinstance(item, dict | list):
-            key = (id(item), depth)
-            if key in memo:
-                found = memo[key]
-            else:
-                # "[" "\n" pad child ("," "\n" pad child)* "\n" pad "]"; keys "k": or "k":␠
-                pad = (1 + indent * (depth + 1)) if indent else 0
-                colon = 2 if indent else 1
-                found = 2 + (1 + indent * depth if indent and item else 0) - (1 if item else 0)
-                for part in (item.items() if isinstance(item, dict) else
-                             ((None, v) for v in item)):
-                    name, child = part
-                    found += pad + 1 + size(child, depth + 1)
-                    if name is not None:
-                        found += _scalar(str(name)) + colon
-                    if found > limit:
-                        raise _Over
-                memo[key] = found
-                keep.append(item)
-            return found
-        return _scalar(item)
-
     try:
-        total = size(value, 0)
-    except (_Over, RecursionError):
+        for chunk in encoder.iterencode(value):
+            total += len(chunk)
+            if total > limit:
+                return None
+            chunks.append(chunk)
+    except RecursionError:
         return None
-    return total if total <= limit else None
-
-
-def _scalar(item: Any) -> int:
-    try:
-        return len(json.dumps(item, ensure_ascii=False))
-    except (TypeError, ValueError):
-        return len(str(item))
+    return "".join(chunks)
 
 
 @dataclass
@@ -111,9 +80,10 @@ class ByteBudget:
         self.item_used += size
         return True
 
-    def take_json(self, value: Any, item: str, indent: int = 0) -> bool:
-        """Whether ``value`` serialised fits; charged when it does."""
-        return self.take(json_size(value, self.room(), indent), item)
+    def dumps(self, value: Any, item: str, indent: int | None = None) -> str | None:
+        """``value`` as JSON text when it fits (charged), else ``None``."""
+        text = dumps_within(value, self.room(), indent)
+        return text if self.take(None if text is None else len(text), item) else None
 
     def note(self, what: str) -> str | None:
         """One line naming the refused items, or ``None`` when nothing was refused."""
@@ -137,10 +107,10 @@ def text_size(item: Any) -> int:
         elif isinstance(value, list | tuple):
             stack.extend(value)
         elif isinstance(value, dict):
-            stack.extend(value.keys())
+            stack.extend(value)
             stack.extend(value.values())
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            stack.extend(getattr(value, f.name) for f in dataclasses.fields(value))
+        elif hasattr(value, "__dataclass_fields__"):
+            stack.extend(vars(value).values())
     return total
 
 

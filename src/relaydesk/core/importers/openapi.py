@@ -76,14 +76,14 @@ class _Examples:
         self.budget = ByteBudget()
         self.item = ""
 
-    def fits(self, value: Any, indent: int = 0) -> bool:
-        return self.budget.take_json(value, self.item, indent)
-
     def text(self, value: Any) -> str:
-        return _text(value) if self.fits(value) else ""
+        if not isinstance(value, dict | list):  # a scalar is as long as in the file
+            text = _text(value)
+            return text if self.budget.take(len(text), self.item) else ""
+        return self.budget.dumps(value, self.item) or ""
 
     def json(self, value: Any) -> str:
-        return json.dumps(value, indent=2, ensure_ascii=False) if self.fits(value, 2) else ""
+        return self.budget.dumps(value, self.item, indent=2) or ""
 
 
 def _param_value(param: dict[str, Any], ex: _Examples) -> tuple[str, bool]:

@@ -23,6 +23,7 @@ _ENVIRONMENTS = "environments/"
 class _Renamer:
     def __init__(self, plan: ImportPlan) -> None:
         self.mapping: dict[str, str] = {}
+        self._safe: dict[str, str] = {}
         self.renamed: list[tuple[str, str]] = []
         # (original parent path, name taken under it): a new name must not meet a
         # sibling's (siblings share their parent's renaming, so only they can collide)
@@ -31,9 +32,14 @@ class _Renamer:
                      + [r.path for r in plan.requests] + [e.name for e in plan.environments]):
             parent = ""
             for seg in split_path(path):
-                if portable_segment(seg) == seg:
+                if self.safe(seg) == seg:
                     self.taken.add((parent, seg.lower()))
                 parent = join_path(parent, seg)
+
+    def safe(self, seg: str) -> str:
+        if seg not in self._safe:
+            self._safe[seg] = portable_segment(seg)
+        return self._safe[seg]
 
     def path(self, path: str) -> str:
         old, new = "", ""
@@ -42,7 +48,7 @@ class _Renamer:
             if old in self.mapping:
                 new = self.mapping[old]
                 continue
-            fixed = portable_segment(seg)
+            fixed = self.safe(seg)
             if fixed != seg:
                 candidate, n = fixed, 2
                 while (parent, candidate.lower()) in self.taken:
@@ -64,10 +70,15 @@ def portable_plan(plan: ImportPlan) -> ImportPlan:
     """``plan`` with every connection, folder, request and environment name valid as
     a file name on Linux, macOS and Windows; a note lists what was renamed."""
     names = _Renamer(plan)
-    plan.connections = [replace(c, path=names.path(c.path)) for c in plan.connections]
     plan.folders = [names.path(f) for f in plan.folders]
-    plan.requests = [replace(r, path=names.path(r.path)) for r in plan.requests]
-    plan.environments = [replace(e, name=names.path(e.name)) for e in plan.environments]
+    for conn in plan.connections:
+        conn.path = names.path(conn.path)
+    for req in plan.requests:
+        req.path = names.path(req.path)
+    for env in plan.environments:
+        env.name = names.path(env.name)
+    if not names.renamed:
+        return plan
     plan.secrets = [replace(s, owner=names.owner(s.owner)) for s in plan.secrets]
     if names.renamed:
         shown = ", ".join(f"'{old}' → '{new}'" for old, new in names.renamed[:_NAMED])
