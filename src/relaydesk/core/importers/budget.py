@@ -14,6 +14,8 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..bounded_read import human_size
+
 if TYPE_CHECKING:
     from .plan import ImportPlan
 
@@ -92,8 +94,9 @@ class ByteBudget:
         names = ", ".join(f"'{n}'" for n in self.refused[:_NAMED])
         more = len(self.refused) - _NAMED
         return (f"{what} {names}{f' and {more} more' if more > 0 else ''}: "
-                f"over {_mb(self.per_item)} for one item or {_mb(self.total)} for the "
-                "import once expanded (YAML aliases or $refs that multiply).")
+                f"over {human_size(self.per_item)} for one item or "
+                f"{human_size(self.total)} for the import once expanded (YAML aliases or "
+                "$refs that multiply).")
 
 
 def text_size(item: Any) -> int:
@@ -119,8 +122,10 @@ def bound_plan(plan: ImportPlan, input_size: int) -> ImportPlan:
     holds literally, and everything past the import's total: only a format with
     aliases (YAML) can make an item bigger than its file, so real files never lose
     anything here. Connections are only ever trimmed (their requests need them)."""
-    budget = ByteBudget(per_item=max(MAX_ITEM_BYTES, input_size),
-                        total=max(MAX_IMPORT_BYTES, 2 * input_size))
+    # What a file holds literally, plus what an importer may generate (OpenAPI
+    # examples, within the same budgets): never reached by a file without aliases.
+    budget = ByteBudget(per_item=MAX_ITEM_BYTES + input_size,
+                        total=MAX_IMPORT_BYTES + 2 * input_size)
     kept = []
     for req in plan.requests:
         budget.start()
@@ -144,5 +149,3 @@ def bound_plan(plan: ImportPlan, input_size: int) -> ImportPlan:
     return plan
 
 
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MB"

@@ -4,7 +4,7 @@ References are local (``#/components/schemas/Pet``); each is resolved once and t
 example of every schema object is cached per nesting depth, so a document with
 thousands of operations sharing schemas stays fast and schemas whose properties each
 ``$ref`` the next cost linear, not exponential, time (the result shares those parts;
-``budget.json_size`` measures it before anything is serialised). Cycles
+``budget.dumps_within`` writes it out only up to the byte budget). Cycles
 (``Node.children: [Node]``) end in an empty object or list, and depth is capped, so no
 schema can make generation run away.
 """
