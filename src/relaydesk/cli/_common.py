@@ -110,15 +110,33 @@ def parse_header(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-def read_source(source: str, what: str) -> str:
+def read_source(source: str, what: str, limit: int = 200 * 1024 * 1024) -> str:
     """The text of a file, or of standard input for ``-``, as one clear error if unreadable."""
+    from ..core.bounded_read import TooLarge, as_text, read_capped, read_stream_capped
+
     if source == "-":
         if sys.stdin is None or sys.stdin.isatty():
             raise UsageError(f"{what} is '-' but nothing is piped into standard input.")
-        return sys.stdin.read()
+        try:  # bounded: a pipe has no size to check first
+            raw = getattr(sys.stdin, "buffer", None)
+            if raw is None:  # a text stream put in place by a caller or a test
+                text = sys.stdin.read(limit + 1)
+                if len(text) > limit:
+                    raise TooLarge(limit)
+                return text
+            return as_text(read_stream_capped(raw, limit))
+        except TooLarge as exc:
+            raise UsageError(f"Cannot read {what} from standard input: it is too large "
+                             f"({exc.describe()}).") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"Cannot read {what} from standard input: it is not UTF-8 "
+                             "text.") from None
     path = Path(source).expanduser()
-    try:
-        return path.read_text(encoding="utf-8")
+    try:  # the size checked before reading: a 3 GB file never reaches memory
+        return as_text(read_capped(path, limit))
+    except TooLarge as exc:
+        raise UsageError(f"Cannot read {what} '{source}': it is too large "
+                         f"({exc.describe()}).") from None
     except FileNotFoundError:
         raise UsageError(f"Cannot read {what} '{source}': no such file.") from None
     except IsADirectoryError:

@@ -19,8 +19,9 @@ FILE_FORMATS = ("postman", "insomnia", "openapi", "har", "http")
 
 def run_file_import(args: argparse.Namespace, ctx: Context) -> int:
     from ..core.importers import apply_plan, plan_import
+    from ..core.importers.loader import MAX_BYTES
 
-    text = read_source(args.source, f"the {args.format} file")
+    text = read_source(args.source, f"the {args.format} file", MAX_BYTES)
     source = "standard input" if args.source == "-" else str(Path(args.source).name)
     plan = plan_import(args.format, text, source)
     ws = ctx.workspace(create=True)

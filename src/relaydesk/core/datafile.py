@@ -13,9 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .bounded_read import TooLarge, read_capped
 from .errors import ValidationError
 
 __all__ = ["DataFile"]
+
+MAX_JSON_DATA = 200 * 1024 * 1024  # a JSON data file is parsed whole
 
 
 def _as_text(value: Any) -> str:
@@ -39,7 +42,11 @@ class DataFile:
     def _load_json(self) -> list[dict[str, str]]:
         if self._json_rows is None:
             try:
-                doc = json.loads(self.path.read_text(encoding="utf-8"))
+                doc = json.loads(read_capped(self.path, MAX_JSON_DATA))
+            except TooLarge as exc:
+                raise ValidationError(f"Cannot read the data file '{self.path}': it is too "
+                                      f"large for a JSON data file ({exc.describe()}; a "
+                                      "CSV file is read row by row, at any size).") from None
             except (OSError, UnicodeDecodeError, ValueError) as exc:
                 raise ValidationError(
                     f"Cannot read the data file '{self.path}': {exc}.") from None

@@ -27,7 +27,7 @@ from .client_settings import transport_settings
 from .errors import HttpStatusError, RelaydeskError, ValidationError
 from .messages import explain_status, status_error, to_request_error
 from .model import Connection, Environment, Request
-from .prepare import PreparedRequest, prepare, resolve_variables
+from .prepare import PreparedRequest, check_headers, prepare, resolve_variables
 from .printable import printable
 from .redact import message_scrubber, redact_error
 from .response import Response, parse_set_cookies
@@ -132,8 +132,10 @@ class Engine:
         settings, owner = auth_owner(request, connection)
         if settings.kind == "oauth2" and self._tokens is not None:
             token = await self._tokens.access_token(owner, settings, connection)
-        return prepare(request, connection, self._secrets, values, oauth_token=token,
-                       strict=strict)
+        prepared = prepare(request, connection, self._secrets, values, oauth_token=token,
+                           strict=strict)
+        check_headers(prepared.headers)  # a CR/LF named here, not as a protocol error
+        return prepared
 
     async def send(
         self,

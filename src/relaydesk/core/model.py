@@ -237,7 +237,17 @@ def validate_path(path: str, what: str = "path") -> str:
             )
         if seg != seg.strip():
             raise ValidationError(f"'{seg}' in the {what} starts or ends with a space.")
+        _check_portable(seg, what)
     return "/".join(segments)
+
+
+def _check_portable(seg: str, what: str) -> None:
+    """A name every OS can store (the workspace is shared through git): core/names.py."""
+    from .names import portable_problem
+
+    problem = portable_problem(seg)
+    if problem:
+        raise ValidationError(f"'{seg}' cannot be used in a {what}: it {problem}.")
 
 
 # -- validation --------------------------------------------------------------------------
@@ -265,7 +275,29 @@ def validate_base_url(url: str, *, https_only: bool = False, what: str = "base U
         parts.port  # noqa: B018 - raises on a malformed port
     except ValueError:
         raise ValidationError(f"The {what} '{url}' has an invalid port.") from None
+    _check_url_parts(url, what)
     return url
+
+
+def _check_url_parts(url: str, what: str) -> None:
+    """Port 0, a space in the host, a control character: core/urls.py says which."""
+    from .urls import url_problem
+
+    if "{{" not in url:  # a placeholder is checked once filled in, before sending
+        problem = url_problem(url)
+        if problem:
+            raise ValidationError(f"The {what} '{url}' {problem}.")
+
+
+def _check_header_values(headers: list[KeyValue]) -> None:
+    """A stored value with a line break could never be sent (and would split the
+    request if it were): refused when the item is saved."""
+    from .urls import header_value_problem
+
+    for h in headers:
+        problem = header_value_problem(h.value) if h.enabled else None
+        if problem and "non-ASCII" not in problem:  # that one: refused when sending
+            raise ValidationError(f"The header '{h.name}' {problem}.")
 
 
 def validate_header_name(name: str) -> None:
@@ -290,6 +322,7 @@ def validate_connection(conn: Connection) -> None:
         )
     for h in conn.headers:
         validate_header_name(h.name)
+    _check_header_values(conn.headers)
     if conn.auth.kind not in AUTH_KINDS:
         raise ValidationError(
             f"Unknown authentication '{conn.auth.kind}'; choose one of {', '.join(AUTH_KINDS)}."
@@ -340,6 +373,7 @@ def validate_request(req: Request) -> None:
     for h in req.headers:
         if h.enabled:
             validate_header_name(h.name)
+    _check_header_values(req.headers)
     if req.body.kind not in BODY_KINDS:
         raise ValidationError(
             f"Unknown body type '{req.body.kind}'; choose one of {', '.join(BODY_KINDS)}."

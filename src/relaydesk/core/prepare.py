@@ -8,6 +8,7 @@ body. The engine sends the result; "Copy as curl" and the snippet exporters prin
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,10 +93,18 @@ def _override(base: list[tuple[str, str]], top: list[tuple[str, str]]) -> list[t
     return [(k, v) for k, v in base if k.lower() not in names] + top
 
 
+MAX_FILE_BODY = 1024 * 1024 * 1024  # a body read into memory: refused, not a MemoryError
+
+
 def _read_file(path_text: str, what: str) -> tuple[Path, bytes]:
+    from .bounded_read import TooLarge, read_capped
+
     path = Path(path_text).expanduser()
     try:
-        return path, path.read_bytes()
+        return path, read_capped(path, MAX_FILE_BODY)
+    except TooLarge as exc:
+        raise ValidationError(f"The file '{path}' for {what} is too large to send "
+                              f"({exc.describe()}).") from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise ValidationError(f"Cannot read the file '{path}' for {what}: {reason}.") from None
@@ -148,6 +157,7 @@ def prepare(
             f"'{display_url(url)}' uses plain http://, but the connection '{owner}' is "
             "HTTPS-only."
         )
+    check_url(build_url(base, path, params))  # without the auth's query values
 
     headers = list(applied.headers)
     if connection is not None:
@@ -245,3 +255,31 @@ def _encode_body(prepared: PreparedRequest, request: Request,
         if "boundary=" not in ctype_set:
             prepared.headers = [(k, v) for k, v in prepared.headers
                                 if k.lower() != "content-type"]
+
+
+def check_url(url: str, what: str = "URL") -> None:
+    """One clear line for a URL that cannot be sent (a port of 99999, a line break),
+    before the network stack turns it into an obscure failure. Credentials typed into
+    the URL (``user:pass@``) are left out of the message."""
+    from .urls import url_problem
+
+    problem = url_problem(url)
+    if problem:
+        shown = re.sub(r"(?<=//)[^/?#@]*@", "", url)
+        raise ValidationError(f"The {what} '{shown}' {problem}.")
+
+
+def check_headers(headers: list[tuple[str, str]]) -> None:
+    """One clear line naming the header whose name or value HTTP cannot carry (a CR/LF
+    would otherwise be reported as the server breaking the protocol). Run on what is
+    sent (``Engine.prepare``), not by ``prepare`` itself: exporters fill secrets with
+    markers that are never sent."""
+    from .urls import header_name_problem, header_value_problem
+
+    for name, value in headers:
+        problem = header_name_problem(name)
+        if problem:
+            raise ValidationError(f"The header name '{name}' {problem}.")
+        problem = header_value_problem(value)
+        if problem:
+            raise ValidationError(f"The header '{name}' {problem}.")

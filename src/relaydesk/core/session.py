@@ -448,7 +448,7 @@ class Session:
         from .client_auth import AuthSource, ConnectionAuth
         from .client_settings import transport_settings
         from .model import validate_base_url
-        from .prepare import resolve_variables
+        from .prepare import check_headers, resolve_variables
         from .templating import render
 
         ws = self.workspace
@@ -466,6 +466,7 @@ class Session:
         headers = [(render(h.name, values, where="a header name"),
                     render(h.value, values, where=f"the header '{h.name}'"))
                    for h in conn.headers if h.enabled and h.name]
+        check_headers(headers)  # one clear line now, not a protocol error per request
         settings, owner = conn.auth, conn.path
         if ws.kind_of(path) == "request":  # a request with its own auth: that auth
             own = ws.request(path)

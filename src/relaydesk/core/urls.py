@@ -9,6 +9,7 @@ repeated keys stay in order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -16,11 +17,14 @@ __all__ = [
     "Origin",
     "build_url",
     "encode_query",
+    "header_name_problem",
+    "header_value_problem",
     "is_absolute",
     "join_url",
     "origin_of",
     "remove_query_params",
     "same_origin",
+    "url_problem",
 ]
 
 Origin = tuple[str, str, int]
@@ -105,3 +109,72 @@ def remove_query_params(url: str, names: Iterable[str]) -> str:
         if unquote_plus(piece.partition("=")[0]) not in drop
     ]
     return urlunsplit(parts._replace(query="&".join(kept)))
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_HEADER_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # a tab is allowed
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # RFC 9110 field names
+_HOST_BAD = re.compile(r"[\s<>\"{}|\\^`%/?#@]")
+
+
+def _shown(char: str) -> str:
+    return {"\r": "CR", "\n": "LF", "\t": "a tab", " ": "a space"}.get(
+        char, repr(char)[1:-1] if not char.isprintable() else f"'{char}'")
+
+
+def url_problem(url: str) -> str | None:
+    """What would stop ``url`` from being sent, in words that finish "The URL '…' …",
+    or ``None``. Checked before sending: otherwise a port of 99999 surfaces as a
+    connection failure deep in the network stack and a line break as a protocol error."""
+    bad = _CONTROL.search(url)
+    if bad:
+        return (f"contains {_shown(bad.group())} (a control character); remove it or "
+                "percent-encode it")
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # "Invalid IPv6 URL" for an unclosed '['
+        return f"is not a valid URL ({exc})"
+    host = parts.hostname or ""
+    if not host:
+        return "has no host name"
+    bad = _HOST_BAD.search(host)
+    if bad:
+        return f"has {_shown(bad.group())} in its host name '{host}'"
+    raw_port = parts.netloc.rpartition("@")[2]
+    raw_port = raw_port.rpartition("]")[2] if raw_port.startswith("[") else raw_port
+    _, colon, port_text = raw_port.rpartition(":") if ":" in raw_port else ("", "", "")
+    if colon and port_text:
+        if not port_text.isdigit() or not port_text.isascii():
+            return f"has the port '{port_text}', which is not a number"
+        if not 0 < int(port_text) <= 65535:
+            return f"has the port {int(port_text)}, outside 1-65535"
+    return None
+
+
+def header_value_problem(value: str) -> str | None:
+    """What makes ``value`` impossible as an HTTP header value (RFC 9110: no CR, LF,
+    NUL or other control characters; ASCII, as the HTTP client encodes it), or ``None``.
+    The value itself is never repeated: it may be a credential."""
+    bad = _HEADER_CONTROL.search(value)
+    if bad:
+        char = bad.group()
+        if char in "\r\n":
+            return ("has a line break (CR/LF) in its value, which would split the request "
+                    "into another header or request; remove it")
+        return f"has the control character {_shown(char)} in its value; remove it"
+    if not value.isascii():
+        return "has non-ASCII text in its value; HTTP header values are ASCII"
+    return None
+
+
+def header_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an HTTP header name (after its variables were filled
+    in), or ``None``."""
+    if _TOKEN.match(name):
+        return None
+    if not name:
+        return "is empty"
+    bad = _HEADER_CONTROL.search(name) or re.search(r"[^!#$%&'*+\-.^_`|~0-9A-Za-z]", name)
+    what = _shown(bad.group()) if bad else "nothing"
+    return (f"holds {what}; header names are letters, digits and - (no spaces, colons "
+            "or line breaks)")

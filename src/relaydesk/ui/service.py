@@ -198,16 +198,9 @@ class Service:
 
     def read_import_file(self, path: str) -> str:
         """The text of a file to import (called from a worker thread)."""
-        from pathlib import Path
+        from relaydesk.core.importers.loader import read_import_file
 
-        from relaydesk.core.errors import FileFormatError
-
-        try:
-            return Path(path).read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise FileFormatError(path, "is not UTF-8 text") from None
-        except OSError as exc:
-            raise FileFormatError(path, f"cannot be read ({exc.strerror or exc})") from None
+        return read_import_file(path)  # its size checked before it is read
 
     def apply_import(self, plan: ImportPlan, into: str | None = None) -> list[str]:
         """Write an import plan, all or nothing; returns the notes for the user.

@@ -80,11 +80,13 @@ def plan_import(kind: str, text: str, source: str = "") -> ImportPlan:
     if importer is None:
         raise ValidationError(f"Unknown import format '{kind}'; choose one of "
                               f"{', '.join(IMPORT_KINDS)}.")
+    from .budget import bound_plan
+    from .portable import portable_plan
     from .sanitize import sanitize_plan
 
     text = text.removeprefix("\ufeff")  # a byte-order mark, as Windows tools write
     try:
-        return sanitize_plan(importer(text, source))
+        return sanitize_plan(portable_plan(bound_plan(importer(text, source), len(text))))
     except FileFormatError as exc:
         if source and exc.path != source:  # raised deep down, without the file's name
             raise FileFormatError(source, exc.reason) from None

@@ -9,17 +9,40 @@ exponentially) are capped, so no RecursionError or runaway walk escapes later.
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
+from ..bounded_read import TooLarge, as_text, read_capped
 from ..errors import FileFormatError
 from .plan import fail
 from .yaml_events import load_events
 
-__all__ = ["MAX_DEPTH", "check_depth", "load_json", "load_json_or_yaml", "load_yaml"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "check_depth", "load_json", "load_json_or_yaml",
+           "load_yaml", "read_import_file"]
 
 MAX_DEPTH = 200
 MAX_NODES = 5_000_000
 MAX_BYTES = 200 * 1024 * 1024
+
+
+def read_import_file(path: str | os.PathLike[str], source: str = "") -> str:
+    """The text of a file to import, its size checked before it is read (a 3 GB file
+    is refused at once instead of filling memory first)."""
+    name = source or str(path)
+    try:
+        data = read_capped(path, MAX_BYTES)
+    except TooLarge as exc:
+        raise fail(name, f"is too large to import ({exc.describe()})") from None
+    except IsADirectoryError:
+        raise fail(name, "is a folder, not a file") from None
+    except FileNotFoundError:
+        raise fail(name, "does not exist") from None
+    except OSError as exc:
+        raise fail(name, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        return as_text(data)
+    except UnicodeDecodeError:
+        raise fail(name, "is not UTF-8 text") from None
 
 
 def check_depth(value: Any, source: str, limit: int = MAX_DEPTH) -> None:

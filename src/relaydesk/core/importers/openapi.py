@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..model import AuthSettings, Body, Connection, KeyValue, MultipartField, Request
+from .budget import ByteBudget
 from .common import as_dict, text_of
 from .loader import load_json_or_yaml
 from .openapi_schema import Resolver, example_for
@@ -66,25 +67,45 @@ def _base_url(doc: dict[str, Any], swagger: bool, notes: list[str]) -> str:
     return (FALLBACK_BASE_URL + "/" + url.lstrip("/")).rstrip("/")
 
 
-def _param_value(param: dict[str, Any], resolver: Resolver) -> tuple[str, bool]:
+class _Examples:
+    """Example values of one import, through its byte budget: a value that would be too
+    big once written (aliases, $refs that multiply) becomes empty and is noted."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+        self.budget = ByteBudget()
+        self.item = ""
+
+    def text(self, value: Any) -> str:
+        if not isinstance(value, dict | list):  # a scalar is as long as in the file
+            text = _text(value)
+            return text if self.budget.take(len(text), self.item) else ""
+        return self.budget.dumps(value, self.item) or ""
+
+    def json(self, value: Any) -> str:
+        return self.budget.dumps(value, self.item, indent=2) or ""
+
+
+def _param_value(param: dict[str, Any], ex: _Examples) -> tuple[str, bool]:
     """The value to fill in, and whether one was given by the document."""
+    resolver = ex.resolver
     for key in ("example", "default"):
         if key in param:
-            return _text(param[key]), True
+            return ex.text(param[key]), True
     examples = param.get("examples")
     if isinstance(examples, dict) and examples:
         first = resolver.deref(next(iter(examples.values())))
         if "value" in first:
-            return _text(first["value"]), True
+            return ex.text(first["value"]), True
     schema = param.get("schema") if "schema" in param else param  # Swagger 2 inline types
     if isinstance(schema, dict):
         schema = resolver.deref(schema) if "$ref" in schema else schema
         for key in ("example", "default"):
             if key in schema:
-                return _text(schema[key]), True
+                return ex.text(schema[key]), True
         if isinstance(schema.get("enum"), list) and schema["enum"]:
-            return _text(schema["enum"][0]), True
-    return _text(example_for(schema, resolver)), False
+            return ex.text(schema["enum"][0]), True
+    return ex.text(example_for(schema, resolver)), False
 
 
 def _parameters(path_item: dict[str, Any], op: dict[str, Any],
@@ -131,29 +152,28 @@ def _fields(value: Any, schema: Any, resolver: Resolver) -> list[tuple[str, Any,
     return out
 
 
-def _body(ctype: str, media: dict[str, Any], resolver: Resolver) -> Body:
+def _body(ctype: str, media: dict[str, Any], ex: _Examples) -> Body:
+    resolver = ex.resolver
     example = _media_example(media, resolver)
     if "json" in ctype:
-        return Body(kind="json", text=json.dumps(example, indent=2, ensure_ascii=False))
+        return Body(kind="json", text=ex.json(example))
     if ctype.startswith("application/x-www-form-urlencoded"):
-        return Body(kind="form", form=[KeyValue(n, _text(v)) for n, v, _ in
+        return Body(kind="form", form=[KeyValue(n, ex.text(v)) for n, v, _ in
                                        _fields(example, media.get("schema"), resolver)])
     if ctype.startswith("multipart/"):
         return Body(kind="multipart", multipart=[
-            MultipartField(n, "" if f else _text(v), enabled=not f)
+            MultipartField(n, "" if f else ex.text(v), enabled=not f)
             for n, v, f in _fields(example, media.get("schema"), resolver)])
     if ctype.startswith("application/octet-stream") or "image/" in ctype:
         return Body(kind="binary", content_type=ctype)
-    return Body(kind="raw", text=example if isinstance(example, str) else _text(example),
-                content_type=ctype)
+    return Body(kind="raw", text=ex.text(example), content_type=ctype)
 
 
 def _swagger_body(params: list[dict[str, Any]], op: dict[str, Any], doc: dict[str, Any],
-                  resolver: Resolver) -> Body:
+                  ex: _Examples) -> Body:
     body = next((p for p in params if p.get("in") == "body"), None)
     if body is not None:
-        return Body(kind="json", text=json.dumps(example_for(body.get("schema"), resolver),
-                                                 indent=2, ensure_ascii=False))
+        return Body(kind="json", text=ex.json(example_for(body.get("schema"), ex.resolver)))
     form = [p for p in params if p.get("in") == "formData"]
     if not form:
         return Body()
@@ -161,9 +181,9 @@ def _swagger_body(params: list[dict[str, Any]], op: dict[str, Any], doc: dict[st
     if any(p.get("type") == "file" for p in form) or "multipart/form-data" in consumes:
         return Body(kind="multipart", multipart=[
             MultipartField(p["name"], "" if p.get("type") == "file" else
-                           _param_value(p, resolver)[0], enabled=p.get("type") != "file")
+                           _param_value(p, ex)[0], enabled=p.get("type") != "file")
             for p in form])
-    return Body(kind="form", form=[KeyValue(p["name"], _param_value(p, resolver)[0])
+    return Body(kind="form", form=[KeyValue(p["name"], _param_value(p, ex)[0])
                                    for p in form])
 
 
@@ -203,6 +223,7 @@ def plan_openapi(text: str, source: str = "") -> ImportPlan:
     info = as_dict(doc.get("info"), source, "\"info\"")
     plan = ImportPlan(kind="openapi", source=source)
     resolver = Resolver(doc)
+    examples = _Examples(resolver)
     namer = Namer()
     conn_path = namer.child("", info.get("title"), "OpenAPI")
     components = as_dict(doc.get("components"), source, "\"components\"")
@@ -233,11 +254,13 @@ def plan_openapi(text: str, source: str = "") -> ImportPlan:
                           url=_PATH_PARAM.sub(lambda m: "{{" + m.group(1) + "}}", str(raw_path)),
                           description=text_of(op.get("description")))
             params = _parameters(item, op, resolver)
+            examples.item = req.path
+            examples.budget.start()
             for param in params:
                 where, pname = param["in"], param["name"]
                 if where in ("body", "formData"):
                     continue
-                value, given = _param_value(param, resolver)
+                value, given = _param_value(param, examples)
                 if where == "path":
                     variables.setdefault(pname, value)
                     continue
@@ -250,12 +273,12 @@ def plan_openapi(text: str, source: str = "") -> ImportPlan:
                 elif where == "cookie":
                     req.cookies.append(kv)
             if swagger:
-                req.body = _swagger_body(params, op, doc, resolver)
+                req.body = _swagger_body(params, op, doc, examples)
             else:
                 body = resolver.deref(op.get("requestBody"))
                 media = _media(body.get("content"), resolver)
                 if media is not None:
-                    req.body = _body(media[0], media[1], resolver)
+                    req.body = _body(media[0], media[1], examples)
             own = auth_for_requirements(op["security"], schemes, resolver, plan.notes,
                                         auth_cache) if "security" in op else None
             own_auths.append((req, own))
@@ -273,6 +296,9 @@ def plan_openapi(text: str, source: str = "") -> ImportPlan:
     if callbacks:
         plan.notes.append(f"{callbacks} callback(s) were not imported (requests the API "
                           "makes back to you).")
+    too_big = examples.budget.note("Examples left empty in")
+    if too_big:
+        plan.notes.append(too_big)
     if resolver.external:
         plan.notes.append(f"{len(resolver.external)} external $ref(s) were not followed "
                           "(only references inside the document are).")

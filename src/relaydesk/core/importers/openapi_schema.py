@@ -1,9 +1,12 @@
 """``$ref`` resolution and example values generated from JSON schemas (OpenAPI).
 
-References are local (``#/components/schemas/Pet``); each is resolved once and its
-example cached, so a document with thousands of operations sharing schemas stays
-fast. Cycles (``Node.children: [Node]``) end in an empty object or list, and depth
-is capped, so no schema can make generation run away.
+References are local (``#/components/schemas/Pet``); each is resolved once and the
+example of every schema object is cached per nesting depth, so a document with
+thousands of operations sharing schemas stays fast and schemas whose properties each
+``$ref`` the next cost linear, not exponential, time (the result shares those parts;
+``budget.dumps_within`` writes it out only up to the byte budget). Cycles
+(``Node.children: [Node]``) end in an empty object or list, and depth is capped, so no
+schema can make generation run away.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ class Resolver:
         self.external: set[str] = set()
         self._cache: dict[str, Any] = {}
         self._examples: dict[str, Any] = {}
+        # (id of a schema, depth) -> (the schema, kept so its id stays its own; example)
+        self._generated: dict[tuple[int, int], tuple[Any, Any]] = {}
 
     def lookup(self, ref: str) -> Any:
         if ref in self._cache:
@@ -80,9 +85,22 @@ def _first_type(schema: dict[str, Any]) -> str:
 
 def example_for(schema: Any, resolver: Resolver, depth: int = 0,
                 seen: frozenset[str] = frozenset()) -> Any:
-    """A plausible value for ``schema``: its own example, a default, else generated."""
+    """A plausible value for ``schema``: its own example, a default, else generated.
+    A schema met again at the same depth gives the example made the first time (where
+    a cycle was cut may differ; any finite example serves)."""
     if not isinstance(schema, dict) or depth > MAX_DEPTH:
         return None
+    key = (id(schema), depth)
+    cached = resolver._generated.get(key)
+    if cached is not None:
+        return cached[1]
+    value = _generate(schema, resolver, depth, seen)
+    resolver._generated[key] = (schema, value)
+    return value
+
+
+def _generate(schema: dict[str, Any], resolver: Resolver, depth: int,
+              seen: frozenset[str]) -> Any:
     ref = schema.get("$ref")
     if isinstance(ref, str):
         if ref in seen:
