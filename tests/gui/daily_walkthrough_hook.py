@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tests.gui.screenshot_hook import _grab, dark_palette
+from tests.gui.screenshot_hook import _grab
 
 
 async def _until(test: Any, timeout: float = 15.0) -> None:
@@ -108,8 +108,8 @@ async def run(window: Any, service: Any) -> None:
     QApplication.processEvents()
     _grab(window, out / "focus.png")
 
-    # Dark palette: the timeline, then the veil over a previous answer.
-    QApplication.instance().setPalette(dark_palette())
+    # The dark theme: the timeline, then the veil over a previous answer.
+    window.theme_chooser.choose("dark")
     window.tabs.setCurrentWidget(again)
     again.view.tabs.setCurrentWidget(again.view.timeline_view)
     await asyncio.sleep(0.4)
