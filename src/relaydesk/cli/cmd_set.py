@@ -15,6 +15,7 @@ from typing import Any
 
 from ..core.errors import ValidationError
 from ._common import Context, UsageError, parse_header, parse_pairs, say
+from .cmd_auth import grant_setting
 
 __all__ = ["register"]
 
@@ -49,6 +50,9 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     c.add_argument("--auth", choices=AUTH_CHOICES)
     c.add_argument("--set", action="append", metavar="KEY=VALUE", dest="auth_set",
                    help="a public auth setting, e.g. username=alice (KEY= removes it)")
+    c.add_argument("--grant", type=grant_setting, action="append", dest="auth_set",
+                   metavar="GRANT", help="the OAuth 2.0 grant: authorization_code, "
+                   "client_credentials or device_code (same as --set grant=GRANT)")
     c.add_argument("--docs-url", metavar="URL")
     c.add_argument("--test-url", metavar="URL")
     c.add_argument("--timeout", type=float, metavar="SECONDS")

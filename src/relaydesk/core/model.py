@@ -59,6 +59,7 @@ AUTH_PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
     "oauth2": (
         "grant", "issuer", "auth_url", "token_url", "client_id", "scope", "audience",
         "resource", "redirect_port", "redirect_path", "client_auth",
+        "device_url",
     ),
 }
 # Fields that only ever live in the keyring.
