@@ -12,21 +12,15 @@ check refuses the login with one sentence saying which check failed.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from joserfc import jwt
-from joserfc.errors import (
-    BadSignatureError,
-    ExpiredTokenError,
-    InvalidClaimError,
-    JoseError,
-    MissingClaimError,
-)
-from joserfc.jwk import KeySet
 
 from ..errors import AuthError
 from .discovery import discover
+
+if TYPE_CHECKING:  # joserfc (and cryptography) load only when an ID token comes
+    from joserfc.jwk import KeySet
 
 __all__ = ["ALGORITHMS", "describe_claims", "fetch_jwks", "validate_id_token"]
 
@@ -39,6 +33,8 @@ _SHOWN = ("sub", "name", "preferred_username", "email", "iss", "aud", "exp", "ia
 
 async def fetch_jwks(client: httpx.AsyncClient, issuer: str, jwks_uri: str = "") -> KeySet:
     """The issuer's signing keys (``jwks_uri`` from its discovery document)."""
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
     if not jwks_uri:
         jwks_uri = (await discover(issuer, client)).jwks_uri
     if not jwks_uri:
@@ -66,6 +62,15 @@ def _refused(why: str) -> AuthError:
 def validate_id_token(token: str, keys: KeySet, *, issuer: str, client_id: str,
                       nonce: str | None, now: float | None = None) -> dict[str, Any]:
     """The verified claims of ``token``; AuthError naming the failed check otherwise."""
+    from joserfc import jwt
+    from joserfc.errors import (
+        BadSignatureError,
+        ExpiredTokenError,
+        InvalidClaimError,
+        JoseError,
+        MissingClaimError,
+    )
+
     try:
         decoded = jwt.decode(token, keys, algorithms=list(ALGORITHMS))
     except BadSignatureError:
