@@ -5,7 +5,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from relaydesk.core.oauth.timeline import Timeline, instrument, is_secret_name, mask_params, mask_url
+from relaydesk.core.oauth.timeline import (
+    Timeline,
+    instrument,
+    is_secret_name,
+    mask_params,
+    mask_url,
+)
 
 
 @pytest.mark.parametrize("name", ["client_secret", "code", "code_verifier", "refresh_token",
