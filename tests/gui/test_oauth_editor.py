@@ -205,3 +205,34 @@ def test_tampered_id_token_is_refused_in_the_editor(
         assert editor.token_info.text() == "No token saved."
     finally:
         oauth.state.id_token_tamper = False
+
+
+def test_timeline_of_a_failed_and_a_successful_get_token(
+        qtbot: Any, qloop: Any, oauth: OAuthServer, memory_keyring: Any) -> None:
+    store = SecretStore(memory_keyring, "ws")
+    editor, provider = make_editor(qtbot, store, None)
+    editor.set_settings(AuthSettings("oauth2", {
+        "grant": "client_credentials", "token_url": f"{oauth.base_url}/token",
+        "client_id": "basic-client", "scope": "read"}), OWNER)
+    editor.secret.setText("wrong-secret-0000")  # typed, saved on Get token
+    editor.get_button.click()
+    qtbot.waitUntil(lambda: not editor.is_busy(), timeout=10000)
+    assert "did not accept the client credentials" in editor.status.text()
+    editor.secret_replace.click()
+    editor.secret.setText(CLIENTS["basic-client"]["secret"])
+    editor.get_button.click()
+    qtbot.waitUntil(lambda: not editor.is_busy(), timeout=10000)
+    saved = provider.tokens(OWNER)
+    assert saved is not None, editor.status.text()
+
+    editor.timeline_button.click()
+    dialog = editor.timeline_dialog
+    assert dialog is not None and dialog.isVisible()
+    text = dialog.text.toPlainText()
+    calls = [line for line in text.splitlines() if "token (client_credentials): POST" in line]
+    assert len(calls) == 2 and "→ 401" in calls[0] and "→ 200" in calls[1]
+    assert "error: invalid_client" in text and "client authentication: Basic ***" in text
+    for secret in ("wrong-secret-0000", CLIENTS["basic-client"]["secret"], saved.access_token):
+        assert secret not in text
+    dialog.clear_button.click()
+    assert dialog.text.toPlainText() == "" and provider.timeline(OWNER).entries() == []
