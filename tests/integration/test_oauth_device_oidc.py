@@ -69,6 +69,13 @@ class Phone:
                                            consent=self.consent))
 
 
+def new_connection(ws: Path, oauth: OAuthServer, *settings: str) -> None:
+    """`relaydesk new connection PATH` with OAuth 2.0 and ``settings`` (--grant, --set)."""
+    made = run_cli(ws, "new", "connection", PATH, "--base-url", oauth.base_url,
+                   "--auth", "oauth2", *settings)
+    assert made.code == 0, made.err
+
+
 def secrets_in(text: str, oauth: OAuthServer) -> list[str]:
     """Every credential the server issued or saw that appears in ``text``."""
     needles = {c["secret"] for c in CLIENTS.values() if c["secret"]}
@@ -199,11 +206,8 @@ def _device_login_cli(ws: Path, oauth: OAuthServer, *args: str,
 @pytest.mark.keyring
 def test_cli_device_login_shows_code_and_timeline(oauth: OAuthServer, tmp_path: Path) -> None:
     ws = tmp_path / "ws"
-    made = run_cli(ws, "new", "connection", PATH, "--base-url", oauth.base_url,
-                   "--auth", "oauth2", "--grant", "device_code",
-                   "--set", f"issuer={oauth.issuer}", "--set", "client_id=device-app",
-                   "--set", "scope=read")
-    assert made.code == 0, made.err
+    new_connection(ws, oauth, "--grant", "device_code", "--set", f"issuer={oauth.issuer}",
+                   "--set", "client_id=device-app", "--set", "scope=read")
 
     code, err = _device_login_cli(ws, oauth, "-v")
 
@@ -225,9 +229,8 @@ def test_cli_device_login_shows_code_and_timeline(oauth: OAuthServer, tmp_path: 
 @pytest.mark.keyring
 def test_cli_device_login_denied_is_one_line(oauth: OAuthServer, tmp_path: Path) -> None:
     ws = tmp_path / "ws"
-    assert run_cli(ws, "new", "connection", PATH, "--base-url", oauth.base_url, "--auth",
-                   "oauth2", "--grant", "device_code", "--set", f"issuer={oauth.issuer}",
-                   "--set", "client_id=device-app").code == 0
+    new_connection(ws, oauth, "--grant", "device_code", "--set", f"issuer={oauth.issuer}",
+                   "--set", "client_id=device-app")
     code, err = _device_login_cli(ws, oauth, consent="no")
     assert code == 1
     (line,) = [x for x in err.splitlines() if x.startswith("relaydesk: error:")]
@@ -298,9 +301,8 @@ async def test_id_token_without_an_issuer_is_not_trusted(
 @pytest.mark.keyring
 def test_cli_status_shows_the_verified_claims(oauth: OAuthServer, tmp_path: Path) -> None:
     ws = tmp_path / "ws"
-    assert run_cli(ws, "new", "connection", PATH, "--base-url", oauth.base_url, "--auth",
-                   "oauth2", "--grant", "authorization_code", "--set", f"issuer={oauth.issuer}",
-                   "--set", "client_id=public-app", "--set", "scope=openid read").code == 0
+    new_connection(ws, oauth, "--grant", "authorization_code", "--set", f"issuer={oauth.issuer}",
+                   "--set", "client_id=public-app", "--set", "scope=openid read")
     login, _url = login_in_browser(ws, PATH)
     assert login.code == 0, login.err
     assert "ID token verified: sub=alice" in login.err
@@ -314,10 +316,9 @@ def test_cli_status_shows_the_verified_claims(oauth: OAuthServer, tmp_path: Path
 def test_cli_tampered_id_token_is_one_line(oauth: OAuthServer, tmp_path: Path) -> None:
     oauth.state.id_token_tamper = True
     ws = tmp_path / "ws"
-    assert run_cli(ws, "new", "connection", PATH, "--base-url", oauth.base_url, "--auth",
-                   "oauth2", "--set", "grant=authorization_code", "--set",
+    new_connection(ws, oauth, "--set", "grant=authorization_code", "--set",
                    f"issuer={oauth.issuer}", "--set", "client_id=public-app",
-                   "--set", "scope=openid").code == 0
+                   "--set", "scope=openid")
     login, _url = login_in_browser(ws, PATH)
     lines = [x for x in login.err.splitlines() if x.startswith("relaydesk: error:")]
     assert login.code == 1 and len(lines) == 1, login.err
@@ -394,9 +395,8 @@ async def test_timeline_records_an_unreachable_token_endpoint(
 @pytest.mark.keyring
 def test_cli_login_verbose_prints_the_failed_call(oauth: OAuthServer, tmp_path: Path) -> None:
     ws = tmp_path / "ws"
-    assert run_cli(ws, "new", "connection", PATH, "--base-url", oauth.base_url, "--auth",
-                   "oauth2", "--grant", "client_credentials", "--set",
-                   f"token_url={oauth.base_url}/token", "--set", "client_id=basic-client").code == 0
+    new_connection(ws, oauth, "--grant", "client_credentials", "--set",
+                   f"token_url={oauth.base_url}/token", "--set", "client_id=basic-client")
     assert run_cli(ws, "secret", "set", PATH, "client_secret", input="wrong-s3cret").code == 0
     quiet = run_cli(ws, "auth", "login", PATH)
     assert_one_line_error(quiet, "did not accept the client credentials", "-v")

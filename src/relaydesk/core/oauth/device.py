@@ -28,8 +28,7 @@ from .flows import (
     OAuthConfig,
     TokenEndpointError,
     _open_in_background,
-    client_auth_parts,
-    parse_payload,
+    post_form,
     token_request,
 )
 from .tokens import TokenSet
@@ -74,15 +73,10 @@ def _number(value: Any, default: float) -> float:
 async def device_authorization(client: httpx.AsyncClient, config: OAuthConfig) -> DeviceCode:
     """Step 1: ask the device authorization endpoint for a user code."""
     config.check_endpoints()
-    form = {**config.extra_params()}
-    headers = client_auth_parts(config, form)
-    form.setdefault("client_id", config.client_id)  # §3.1: public clients name themselves
-    try:
-        resp = await client.post(config.device_url, data=form, headers=headers)
-    except httpx.HTTPError as exc:
-        raise AuthError(f"Cannot reach the device authorization endpoint {config.device_url} "
-                        f"({type(exc).__name__}: {exc or 'no answer'}).") from None
-    payload = parse_payload(resp)
+    # §3.1: the client authenticates as at the token endpoint; a public one names itself.
+    resp, payload = await post_form(client, config, config.device_url,
+                                    {**config.extra_params()},
+                                    "the device authorization endpoint")
     error = payload.get("error")
     if isinstance(error, str) and error:
         description = payload.get("error_description")

@@ -47,6 +47,7 @@ __all__ = [
     "client_credentials",
     "exchange_code",
     "parse_payload",
+    "post_form",
     "refresh",
     "settings_fingerprint",
     "token_request",
@@ -168,6 +169,18 @@ def client_auth_parts(config: OAuthConfig, form: dict[str, str]) -> dict[str, st
     return headers
 
 
+async def post_form(client: httpx.AsyncClient, config: OAuthConfig, url: str,
+                    form: dict[str, str], what: str) -> tuple[httpx.Response, dict[str, Any]]:
+    """POST ``form`` with the client authentication; the answer and its parsed body."""
+    headers = client_auth_parts(config, form)
+    try:
+        resp = await client.post(url, data=form, headers=headers)
+    except httpx.HTTPError as exc:
+        raise AuthError(f"Cannot reach {what} {url} "
+                        f"({type(exc).__name__}: {exc or 'no answer'}).") from None
+    return resp, parse_payload(resp)
+
+
 def parse_payload(resp: httpx.Response) -> dict[str, Any]:
     ctype = resp.headers.get("content-type", "")
     if "x-www-form-urlencoded" in ctype:  # e.g. GitHub without an Accept header
@@ -184,14 +197,8 @@ async def token_request(client: httpx.AsyncClient, config: OAuthConfig, data: di
     """POST to the token endpoint with the configured client authentication."""
     config.check_endpoints()
     grant = data["grant_type"]
-    form = dict(data)
-    headers = client_auth_parts(config, form)
-    try:
-        resp = await client.post(config.token_url, data=form, headers=headers)
-    except httpx.HTTPError as exc:
-        raise AuthError(f"Cannot reach the token endpoint {config.token_url} "
-                        f"({type(exc).__name__}: {exc or 'no answer'}).") from None
-    payload = parse_payload(resp)
+    resp, payload = await post_form(client, config, config.token_url, dict(data),
+                                    "the token endpoint")
     if resp.status_code == 200 and payload.get("access_token"):
         tokens = TokenSet.from_response(
             payload, requested_scope=(previous.scope or "") if previous else config.scope,
