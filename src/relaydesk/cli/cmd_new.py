@@ -18,7 +18,8 @@ from .cmd_auth import grant_setting
 
 __all__ = ["register"]
 
-AUTH_CHOICES = ("none", "basic", "bearer", "token", "apikey", "digest", "oauth2")
+AUTH_CHOICES = ("none", "basic", "bearer", "token", "apikey", "digest", "oauth2",
+                "aws_sigv4")
 _TEMPLATE = re.compile(r"\\?\{\{[^{}]*\}\}")  # an escaped \{{x}} too
 
 

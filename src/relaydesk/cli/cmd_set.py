@@ -19,7 +19,8 @@ from .cmd_auth import grant_setting
 
 __all__ = ["register"]
 
-AUTH_CHOICES = ("none", "basic", "bearer", "token", "apikey", "digest", "oauth2")
+AUTH_CHOICES = ("none", "basic", "bearer", "token", "apikey", "digest", "oauth2",
+                "aws_sigv4")
 _CONNECTION_ONLY = ("base_url", "auth", "auth_set", "docs_url", "test_url", "timeout",
                     "cache_ttl", "verify", "https_only", "ca_bundle", "client_cert",
                     "client_key", "proxy")

@@ -1,0 +1,117 @@
+"""AWS Signature V4 auth: requests signed by Relaydesk (httpx-auth's signer) are
+accepted by a loopback API that recomputes each signature with botocore, the AWS
+SDK's own implementation; a wrong secret is refused; nothing secret is kept."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from relaydesk.core.engine import Engine
+from relaydesk.core.errors import AuthError
+from relaydesk.core.model import AuthSettings, Connection, KeyValue, Request
+from relaydesk.core.secrets import SecretStore
+from tests.integration.clitools import requires_secret_service, run_cli, snapshot
+from tests.sigv4_server import SigV4Server, start_sigv4_server
+
+KEY_ID = "AKIDEXAMPLE0001"
+SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+SESSION = "FQoGZXIvYXdzEXAMPLE-session-token//+="
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[SigV4Server]:
+    server = start_sigv4_server({KEY_ID: SECRET})
+    yield server
+    server.stop()
+
+
+def settings(**extra: str) -> AuthSettings:
+    return AuthSettings("aws_sigv4", {"access_key_id": KEY_ID, "region": "eu-west-1",
+                                      "service": "execute-api", **extra})
+
+
+async def send(store: SecretStore, conn: Connection, req: Request) -> tuple[int, dict]:
+    engine = Engine(store)
+    try:
+        resp = await engine.send(req, conn)
+    finally:
+        await engine.aclose()
+    return resp.status, resp.json()
+
+
+@pytest.mark.parametrize("request_", [
+    Request(path="c/get", url="/prod/items/42", params=[KeyValue("b", "2 3"),
+                                                         KeyValue("a", "x/y")]),
+    Request(path="c/post", method="POST", url="/prod/items",
+            body=None, headers=[KeyValue("Content-Type", "application/json")]),
+], ids=["get-with-query", "post"])
+async def test_signed_requests_are_accepted(api: SigV4Server, secret_store: SecretStore,
+                                            request_: Request) -> None:
+    from relaydesk.core.model import Body
+
+    if request_.method == "POST":
+        request_.body = Body(kind="json", text='{"name": "widget", "tags": ["a", "b"]}')
+    conn = Connection(path="c", base_url=api.base_url, auth=settings())
+    secret_store.set("c", "secret_access_key", SECRET)
+    status, answer = await send(secret_store, conn, request_)
+    assert status == 200, answer
+    assert answer["verified"] and answer["region"] == "eu-west-1"
+    assert "host" in answer["signed_headers"] and "x-amz-date" in answer["signed_headers"]
+
+
+async def test_session_token_is_signed_and_sent(api: SigV4Server,
+                                                secret_store: SecretStore) -> None:
+    conn = Connection(path="c", base_url=api.base_url, auth=settings())
+    secret_store.set("c", "secret_access_key", SECRET)
+    secret_store.set("c", "session_token", SESSION)
+    status, answer = await send(secret_store, conn, Request(path="c/r", url="/prod/me"))
+    assert status == 200 and answer["session_token"] is True
+
+
+async def test_wrong_secret_is_refused_by_the_verifier(api: SigV4Server,
+                                                       secret_store: SecretStore) -> None:
+    conn = Connection(path="c", base_url=api.base_url, auth=settings())
+    secret_store.set("c", "secret_access_key", SECRET + "x")
+    status, answer = await send(secret_store, conn, Request(path="c/r", url="/prod/me"))
+    assert status == 403 and answer["message"] == "SignatureDoesNotMatch"
+
+
+async def test_missing_settings_are_named(secret_store: SecretStore) -> None:
+    conn = Connection(path="c", base_url="http://127.0.0.1:9", auth=settings(region=""))
+    secret_store.set("c", "secret_access_key", SECRET)
+    with pytest.raises(AuthError, match="needs a region"):
+        await send(secret_store, conn, Request(path="c/r", url="/"))
+    secret_store.delete("c", "secret_access_key")
+    with pytest.raises(AuthError, match="relaydesk secret set c secret_access_key"):
+        await send(secret_store, Connection(path="c", base_url="http://127.0.0.1:9",
+                                            auth=settings()), Request(path="c/r", url="/"))
+
+
+@requires_secret_service
+@pytest.mark.keyring
+def test_cli_sigv4_connection_send_and_no_secret_kept(api: SigV4Server, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    history = tmp_path / "history.db"
+    env = {"RELAYDESK_HISTORY": str(history)}
+    made = run_cli(ws, "new", "connection", "aws/api", "--base-url", api.base_url,
+                   "--auth", "aws_sigv4", "--set", f"access_key_id={KEY_ID}",
+                   "--set", "region=us-east-1")
+    assert made.code == 0, made.err
+    assert run_cli(ws, "secret", "set", "aws/api", "secret_access_key", input=SECRET).code == 0
+    assert run_cli(ws, "secret", "set", "aws/api", "session_token", input=SESSION).code == 0
+    assert run_cli(ws, "new", "request", "aws/api/put", "-X", "PUT", "--url", "/prod/items/7",
+                   "--json", '{"qty": 3}').code == 0
+    sent = run_cli(ws, "send", "aws/api/put", "--fail", env=env)
+    assert sent.code == 0, sent.err
+    answer = json.loads(sent.out)
+    assert answer["verified"] and answer["service"] == "execute-api"  # the default
+    files = snapshot(ws)
+    recorded = b"".join(p.read_bytes() for p in tmp_path.glob("history.db*"))
+    assert recorded, "the send was recorded"
+    for secret in (SECRET.encode(), SESSION.encode()):
+        assert [name for name, data in files.items() if secret in data] == []
+        assert secret not in recorded
