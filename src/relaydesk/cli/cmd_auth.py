@@ -54,7 +54,8 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     login.add_argument("--no-browser", action="store_true",
                        help="print the authorization URL instead of opening a browser")
     login.add_argument("--timeout", type=float, default=DEFAULT_LOGIN_TIMEOUT, metavar="SECONDS",
-                       help="how long to wait for the browser (default: 300)")
+                       help="how long to wait for the browser (default: 300; the device "
+                       "grant waits until its code expires)")
     login.add_argument("-v", "--verbose", action="store_true",
                        help="print every call to the authorization server (secrets masked)")
     login.set_defaults(func=run_login)
@@ -142,8 +143,11 @@ def run_login(args: argparse.Namespace, ctx: Context) -> int:
                 "ends on here and press Enter.")
             _read_pasted(loop, prompt)
 
+        # The device grant is for when this machine's browser is not the one to use
+        # (SSH, a console browser would take the terminal): the user opens the address.
+        device = settings.get("grant") == "device_code"
         return await provider.login_owner(owner, settings, connection=connection,
-                                          open_browser=not args.no_browser,
+                                          open_browser=not (args.no_browser or device),
                                           on_prompt=on_prompt, timeout=args.timeout,
                                           on_device=lambda c: _show_device_code(owner, c))
 
