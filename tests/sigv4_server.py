@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
+
+from tests.servers import start_wsgi
 
 __all__ = ["SigV4Server", "start_sigv4_server"]
 
@@ -36,7 +36,6 @@ class SigV4Server:
     base_url: str
     keys: dict[str, str]  # access key id → secret access key
     stop: Callable[[], None]
-    seen: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _verify(req: Request, body: bytes, keys: dict[str, str]) -> tuple[int, dict[str, Any]]:
@@ -67,28 +66,11 @@ def _verify(req: Request, body: bytes, keys: dict[str, str]) -> tuple[int, dict[
 
 
 def start_sigv4_server(keys: dict[str, str]) -> SigV4Server:
-    holder: list[SigV4Server] = []
-
     def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         req = Request(environ)
-        body = req.get_data()
-        status, payload = _verify(req, body, keys)
-        holder[0].seen.append({"status": status, "path": req.path, **payload})
+        status, payload = _verify(req, req.get_data(), keys)
         resp = Response(json.dumps(payload), status=status, mimetype="application/json")
         return resp(environ, start_response)
 
-    class Quiet(WSGIRequestHandler):
-        def log_request(self, *args: Any, **kwargs: Any) -> None:
-            pass
-
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-
-    holder.append(SigV4Server(f"http://127.0.0.1:{server.server_port}", keys, stop))
-    return holder[0]
+    running = start_wsgi(app)
+    return SigV4Server(running.base_url, keys, running.stop)

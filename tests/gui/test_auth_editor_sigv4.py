@@ -8,17 +8,7 @@ from typing import Any
 from relaydesk.core.model import AuthSettings
 from relaydesk.core.secrets import SecretStore
 from relaydesk.ui.auth_editor import AuthEditor
-
-
-class Secrets:
-    def __init__(self, store: SecretStore) -> None:
-        self.store = store
-
-    def secret_saved(self, owner: str, field: str) -> bool:
-        return self.store.has(owner, field)
-
-    def set_secret(self, owner: str, field: str, value: str) -> None:
-        self.store.set(owner, field, value)
+from tests.gui.test_oauth_editor import Secrets
 
 
 def test_sigv4_settings_round_trip_and_secrets_are_write_only(
