@@ -115,3 +115,29 @@ def test_cli_sigv4_connection_send_and_no_secret_kept(api: SigV4Server, tmp_path
     for secret in (SECRET.encode(), SESSION.encode()):
         assert [name for name, data in files.items() if secret in data] == []
         assert secret not in recorded
+
+
+def test_postman_export_and_import_keep_the_signature_settings(
+        tmp_path: Path, memory_keyring: object) -> None:
+    from relaydesk.core.exporters import export_collection
+    from relaydesk.core.importers import apply_plan, plan_import
+    from relaydesk.core.workspace import Workspace
+
+    first = Workspace.open(tmp_path / "one")
+    store1 = SecretStore.for_workspace(memory_keyring, first)
+    first.save_connection(Connection(path="aws", base_url="https://api.example.test",
+                                     auth=settings()), create=True)
+    first.save_request(Request(path="aws/get", url="/prod/me"), create=True)
+    store1.set("aws", "secret_access_key", SECRET)
+    store1.set("aws", "session_token", SESSION)
+
+    default = export_collection("postman", first, "aws", store1)
+    assert SECRET not in default and "{{awsSecretAccessKey}}" in default
+    exported = export_collection("postman", first, "aws", store1, include_secrets=True)
+    second = Workspace.open(tmp_path / "two")
+    store2 = SecretStore.for_workspace(memory_keyring, second)
+    apply_plan(second, store2, plan_import("postman", exported, "aws.json"), into="aws")
+
+    assert second.connection("aws").auth == settings()
+    assert store2.get("aws", "secret_access_key") == SECRET
+    assert store2.get("aws", "session_token") == SESSION
