@@ -141,3 +141,32 @@ def test_postman_export_and_import_keep_the_signature_settings(
     assert second.connection("aws").auth == settings()
     assert store2.get("aws", "secret_access_key") == SECRET
     assert store2.get("aws", "session_token") == SESSION
+
+
+@pytest.mark.parametrize("with_session", [False, True])
+def test_curl_snippet_is_signed_by_curl_and_accepted(
+        api: SigV4Server, workspace: object, secret_store: SecretStore,
+        with_session: bool) -> None:
+    import shutil
+    import subprocess
+
+    from relaydesk.core.exporters.snippets import snippet_for
+
+    if shutil.which("curl") is None:
+        pytest.fail("the curl binary is needed (Debian package curl)")
+    conn = Connection(path="aws", base_url=api.base_url, auth=settings())
+    req = Request(path="aws/get", url="/prod/items", params=[KeyValue("q", "a b")])
+    secret_store.set("aws", "secret_access_key", SECRET)
+    if with_session:
+        secret_store.set("aws", "session_token", SESSION)
+    snippet = snippet_for("curl", req, conn, secret_store, {})
+    assert "--aws-sigv4 aws:amz:eu-west-1:execute-api" in snippet
+    assert ("x-amz-security-token" in snippet) is with_session
+    assert SECRET not in snippet and SESSION not in snippet  # environment references
+    env = {"PATH": "/usr/bin:/bin", "AWS_SECRET_ACCESS_KEY": "unused",
+           "AWS_AWS_SECRET_ACCESS_KEY": SECRET, "AWS_AWS_SESSION_TOKEN": SESSION}
+    done = subprocess.run(["bash", "-c", snippet], env=env, capture_output=True, text=True,
+                          timeout=30)
+    answer = json.loads(done.stdout)
+    assert answer.get("verified") is True, (snippet, done.stdout, done.stderr)
+    assert answer["session_token"] is with_session
