@@ -15,8 +15,8 @@ RUN_DEB_PACKAGES=(
     libegl1 libgl1 libfontconfig1 libdbus-1-3
 )
 # The tests also run the Go snippets (Debian's Go toolchain) and count start-up
-# instructions under valgrind.
-TEST_DEB_PACKAGES=("${RUN_DEB_PACKAGES[@]}" golang-go valgrind)
+# instructions under valgrind; secret references are read from `pass` (GnuPG) entries.
+TEST_DEB_PACKAGES=("${RUN_DEB_PACKAGES[@]}" golang-go valgrind pass gnupg)
 
 log() { printf 'relaydesk-setup: %s\n' "$*" >&2; }
 

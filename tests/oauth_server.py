@@ -13,6 +13,15 @@ Runs on 127.0.0.1 in a daemon thread (werkzeug). What it offers:
   (the old refresh token is revoked); access token lifetime ``state.expires_in``;
 - ``/.well-known/openid-configuration`` for the root issuer, and RFC 8414 metadata
   (``/.well-known/oauth-authorization-server/tenant``) for the ``{base}/tenant`` issuer;
+- the device authorization grant (RFC 8628): ``POST /device`` gives a user code
+  (``state.device_interval`` seconds between polls), ``GET /device?user_code=…`` is the
+  verification page, ``POST /device`` with ``user_code``, ``user`` and ``consent`` approves
+  or denies it (the test plays the user); ``state.slow_down_once`` answers the first poll
+  with ``slow_down``; ``state.device_expires_in`` is the device code's lifetime;
+- OpenID Connect: with ``openid`` in the scope the code grant adds an RS256 ID token
+  (nonce echoed) signed by a key published at ``/jwks``; ``state.id_token_lifetime``
+  (negative: already expired) and ``state.id_token_tamper`` (payload altered after
+  signing) make bad ones;
 - ``GET /api/me``: the resource server, 200 only for a valid, unexpired, unrevoked token;
 - ``state.token_requests``: what the token endpoint received (grant, auth method,
   form fields, Authorization header present) so tests check the server's side.
@@ -20,7 +29,9 @@ Runs on 127.0.0.1 in a daemon thread (werkzeug). What it offers:
 
 from __future__ import annotations
 
+import base64
 import html
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -34,11 +45,20 @@ from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6749.errors import InvalidRequestError
 from authlib.oauth2.rfc6750 import BearerTokenGenerator, BearerTokenValidator
 from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oauth2.rfc8628 import (
+    DEVICE_CODE_GRANT_TYPE,
+    DeviceAuthorizationEndpoint,
+    DeviceCodeGrant,
+    DeviceCredentialDict,
+)
 from authlib.oauth2.rfc9207 import IssuerParameter
+from authlib.oidc.core import UserInfo
+from authlib.oidc.core.grants import OpenIDCode
 from flask import Flask, jsonify, request
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-__all__ = ["CLIENTS", "Browser", "OAuthServer", "client_factory", "start_oauth_server"]
+__all__ = ["CLIENTS", "Browser", "OAuthServer", "approve_device", "client_factory",
+           "start_oauth_server"]
 
 CLIENTS: dict[str, dict[str, Any]] = {
     "basic-client": {"secret": "basic-s3cret!", "auth": "client_secret_basic",
@@ -49,9 +69,11 @@ CLIENTS: dict[str, dict[str, Any]] = {
                    "grants": {"authorization_code", "refresh_token"}},
     "public-app": {"secret": "", "auth": "none",
                    "grants": {"authorization_code", "refresh_token"}},
+    "device-app": {"secret": "", "auth": "none",
+                   "grants": {DEVICE_CODE_GRANT_TYPE, "refresh_token"}},
 }
 REDIRECT_PATHS = ("/callback", "/oauth/done")
-SCOPES = ("read", "write", "admin")
+SCOPES = ("read", "write", "admin", "openid", "profile", "email")
 SECRET_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
 ALL_AUTH_METHODS = [*SECRET_AUTH_METHODS, "none"]
 
@@ -107,6 +129,19 @@ class AuthCode:
     code_challenge: str | None
     code_challenge_method: str | None
     auth_time: float = field(default_factory=time.time)
+    nonce: str | None = None
+
+    def get_nonce(self) -> str | None:
+        return self.nonce
+
+    def get_auth_time(self) -> int:
+        return int(self.auth_time)
+
+    def get_acr(self) -> None:
+        return None
+
+    def get_amr(self) -> None:
+        return None
 
     def get_redirect_uri(self) -> str:
         return self.redirect_uri
@@ -160,6 +195,18 @@ class State:
         self.expires_in = 3600
         self.token_requests: list[dict[str, Any]] = []
         self.issuer = ""
+        self.devices: dict[str, dict[str, Any]] = {}  # device_code → credential
+        self.user_grants: dict[str, tuple[User, bool]] = {}  # user_code → (user, approved)
+        self.device_interval = 1
+        self.device_expires_in = 60
+        self.slow_down_once = False
+        self.polls: list[float] = []  # when the token endpoint was polled for a device code
+        self.id_token_lifetime = 600
+        self.id_token_tamper = False
+        from joserfc.jwk import RSAKey
+
+        self.signing_key = RSAKey.generate_key(2048, parameters={"kid": "test-key-1",
+                                                                 "use": "sig"})
 
     def by_access(self, value: str) -> Token | None:
         return next((t for t in self.tokens if t.access_token == value), None)
@@ -205,7 +252,8 @@ def _build_app(state: State) -> Flask:
                 code=code, client_id=req.client.client_id,
                 redirect_uri=data.get("redirect_uri", ""), scope=req.payload.scope or "",
                 user=req.user.name, code_challenge=data.get("code_challenge"),
-                code_challenge_method=data.get("code_challenge_method"))
+                code_challenge_method=data.get("code_challenge_method"),
+                nonce=data.get("nonce"))
 
         def query_authorization_code(self, code: str, client: Client) -> AuthCode | None:
             item = state.codes.get(code)
@@ -237,6 +285,56 @@ def _build_app(state: State) -> Flask:
     class CredentialsGrant(grants.ClientCredentialsGrant):
         TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = SECRET_AUTH_METHODS
 
+    class DeviceGrant(DeviceCodeGrant):
+        def query_device_credential(self, device_code: str) -> Any:
+            state.polls.append(time.monotonic())
+            return state.devices.get(device_code)
+
+        def query_user_grant(self, user_code: str) -> tuple[User, bool] | None:
+            return state.user_grants.get(user_code)
+
+        def should_slow_down(self, credential: Any) -> bool:
+            if state.slow_down_once:
+                state.slow_down_once = False
+                return True
+            return False
+
+    class DeviceEndpoint(DeviceAuthorizationEndpoint):
+        USER_CODE_TYPE = "digital"
+
+        def get_verification_uri(self) -> str:
+            return f"{state.issuer}/device"
+
+        def save_device_credential(self, client_id: str, scope: str,
+                                   data: dict[str, Any]) -> None:
+            data["interval"] = state.device_interval
+            data["expires_in"] = state.device_expires_in
+            state.devices[data["device_code"]] = DeviceCredentialDict(
+                client_id=client_id, scope=scope, user_code=data["user_code"],
+                expires_at=time.time() + state.device_expires_in)
+
+    class OpenID(OpenIDCode):
+        def resolve_client_private_key(self, client: Client) -> Any:
+            return state.signing_key
+
+        def get_client_algorithm(self, client: Client) -> str:
+            return "RS256"
+
+        def get_encode_header(self, client: Client) -> dict[str, str]:
+            return {"alg": "RS256", "kid": "test-key-1"}
+
+        def get_client_claims(self, client: Client) -> dict[str, Any]:
+            now = int(time.time())
+            return {"iss": state.issuer, "aud": [client.client_id], "iat": now,
+                    "exp": now + state.id_token_lifetime}
+
+        def exists_nonce(self, nonce: str, req: Any) -> bool:
+            return any(c.nonce == nonce for c in state.codes.values())
+
+        def generate_user_info(self, user: User, scope: str) -> UserInfo:
+            return UserInfo(sub=user.name, name=user.name.title(),
+                            email=f"{user.name}@example.test")
+
     class Issuer(IssuerParameter):
         def get_issuer(self) -> str:
             return state.issuer
@@ -247,7 +345,9 @@ def _build_app(state: State) -> Flask:
         refresh_token_generator=_random_token("rt"),
         expires_generator=lambda client, grant_type: state.expires_in,
     ))
-    server.register_grant(CodeGrant, [StrictS256(required=True)])
+    server.register_grant(CodeGrant, [StrictS256(required=True), OpenID()])
+    server.register_grant(DeviceGrant)
+    server.register_endpoint(DeviceEndpoint)
     server.register_grant(RefreshGrant)
     server.register_grant(CredentialsGrant)
     server.register_extension(Issuer())
@@ -285,12 +385,44 @@ def _build_app(state: State) -> Flask:
         })
         response = server.create_token_response()
         state.token_requests[-1]["status"] = response.status_code
+        if state.id_token_tamper and response.status_code == 200:
+            body = response.get_json()
+            if "id_token" in body:
+                body["id_token"] = _tampered(body["id_token"])
+                response.set_data(json.dumps(body))
         return response
+
+    @app.post("/device_authorization")
+    def device_authorization() -> Any:
+        return server.create_endpoint_response("device_authorization")
+
+    @app.get("/device")
+    def device_page() -> Any:
+        code = html.escape(request.args.get("user_code", ""))
+        return (f"<form method='post'><input name='user_code' value='{code}'>"
+                "<input name='user'><button name='consent' value='yes'>Allow</button>"
+                "<button name='consent' value='no'>Deny</button></form>")
+
+    @app.post("/device")
+    def device_submit() -> Any:
+        code = request.form.get("user_code", "")
+        if not any(d["user_code"] == code for d in state.devices.values()):
+            return "<h1>Unknown code</h1>", 400
+        state.user_grants[code] = (User(request.form.get("user", "")),
+                                   request.form.get("consent") == "yes")
+        return "<h1>Done: return to your device</h1>"
+
+    @app.get("/jwks")
+    def jwks() -> Any:
+        return jsonify({"keys": [state.signing_key.as_dict(private=False)]})
 
     def metadata() -> dict[str, Any]:
         base = request.host_url.rstrip("/")
         return {"issuer": state.issuer, "authorization_endpoint": f"{base}/authorize",
                 "token_endpoint": f"{base}/token", "scopes_supported": list(SCOPES),
+                "jwks_uri": f"{base}/jwks",
+                "device_authorization_endpoint": f"{base}/device_authorization",
+                "id_token_signing_alg_values_supported": ["RS256"],
                 "response_types_supported": ["code"],
                 "code_challenge_methods_supported": ["S256"],
                 "authorization_response_iss_parameter_supported": True,
@@ -316,6 +448,15 @@ def _build_app(state: State) -> Flask:
                         "scope": current_token.scope})
 
     return app
+
+
+def _tampered(token: str) -> str:
+    """The same signature over a payload that now names another user."""
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["sub"] = "mallory"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    return f"{header}.{forged}.{signature}"
 
 
 def _random_token(prefix: str) -> Any:
@@ -346,6 +487,12 @@ class OAuthServer:
         with self.state.lock:
             self.state.token_requests.clear()
             self.state.expires_in = 3600
+            self.state.device_interval = 1
+            self.state.device_expires_in = 60
+            self.state.slow_down_once = False
+            self.state.polls.clear()
+            self.state.id_token_lifetime = 600
+            self.state.id_token_tamper = False
 
 
 def start_oauth_server() -> OAuthServer:
@@ -405,6 +552,16 @@ class Browser:
         assert self.error is None, self.error
         assert self.callback is not None
         return self.callback
+
+
+def approve_device(verification_uri: str, user_code: str, *, user: str = "alice",
+                   consent: str = "yes") -> httpx.Response:
+    """The user on another device: opens the verification page, enters the code, answers."""
+    with httpx.Client(trust_env=False, timeout=10) as client:
+        page = client.get(verification_uri, params={"user_code": user_code})
+        assert page.status_code == 200, page.text
+        return client.post(verification_uri, data={"user_code": user_code, "user": user,
+                                                   "consent": consent})
 
 
 def client_factory() -> httpx.AsyncClient:

@@ -38,6 +38,7 @@ __all__ = [
     "expected_bytes",
     "start_httpbin",
     "start_uvicorn",
+    "start_wsgi",
 ]
 
 
@@ -263,14 +264,19 @@ def start_uvicorn(app: Any = echo_app, *, certfile: Path | None = None,
 
 def start_httpbin() -> RunningServer:
     import httpbin
+
+    return start_wsgi(httpbin.app)
+
+
+def start_wsgi(app: Any) -> RunningServer:
+    """A WSGI app on 127.0.0.1 (werkzeug, a thread per request), quiet."""
     from werkzeug.serving import WSGIRequestHandler, make_server
 
     class QuietHandler(WSGIRequestHandler):
         def log_request(self, *args: Any, **kwargs: Any) -> None:
             pass
 
-    server = make_server("127.0.0.1", 0, httpbin.app, threaded=True,
-                         request_handler=QuietHandler)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
 

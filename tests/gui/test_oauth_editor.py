@@ -132,3 +132,107 @@ def test_discover_fills_endpoints_and_errors_are_plain(
     editor.fields["issuer"].setText(f"{oauth.issuer}/nowhere")
     editor.discover_button.click()
     qtbot.waitUntil(lambda: "No OAuth discovery document" in editor.status.text(), timeout=5000)
+
+
+def test_device_grant_shows_the_code_and_the_timeline(
+        qtbot: Any, qloop: Any, oauth: OAuthServer, memory_keyring: Any,
+        tmp_path: Any) -> None:
+    from urllib.parse import parse_qsl, urlsplit
+
+    from tests.oauth_server import approve_device
+
+    store = SecretStore(memory_keyring, "ws")
+    editor, provider = make_editor(qtbot, store, None)
+    editor.set_settings(AuthSettings("oauth2", {
+        "grant": "device_code", "issuer": oauth.issuer, "client_id": "device-app",
+        "scope": "read"}), OWNER)
+    assert editor.grant.currentData() == "device_code"
+    assert editor.fields["device_url"].isEnabled() and not editor.fields["auth_url"].isEnabled()
+
+    editor.get_button.click()
+    qtbot.waitUntil(lambda: "enter the code" in editor.status.text(), timeout=10000)
+    shown = editor.status.text()
+    complete = shown.split("(or open ", 1)[1].split(")", 1)[0]
+    user_code = dict(parse_qsl(urlsplit(complete).query))["user_code"]
+    assert user_code in shown and f"{oauth.base_url}/device" in shown
+    editor.show_timeline()  # open while polling: it follows the calls live
+    dialog = editor.timeline_dialog
+    assert dialog is not None
+    assert approve_device(f"{oauth.base_url}/device", user_code).status_code == 200
+    qtbot.waitUntil(lambda: not editor.is_busy(), timeout=15000)
+
+    saved = provider.tokens(OWNER)
+    assert saved is not None, editor.status.text()
+    assert mask_token(saved.access_token) in editor.token_info.text()
+    qtbot.waitUntil(lambda: "token (device_code)" in dialog.text.toPlainText(), timeout=5000)
+    text = dialog.text.toPlainText()
+    assert "device authorization: POST" in text and "device_code=***" in text
+    for secret in (saved.access_token, saved.refresh_token or "-", *oauth.state.devices):
+        assert secret not in text
+    dialog.resize(900, 360)
+    dialog.grab().save(str(tmp_path / "timeline.png"))
+    editor.grab().save(str(tmp_path / "device-editor.png"))
+    print("screenshots:", tmp_path)
+
+
+def test_verified_id_token_claims_are_shown(
+        qtbot: Any, qloop: Any, oauth: OAuthServer, memory_keyring: Any) -> None:
+    store = SecretStore(memory_keyring, "ws")
+    editor, _provider = make_editor(qtbot, store, Browser())
+    editor.set_settings(AuthSettings("oauth2", {
+        "grant": "authorization_code", "issuer": oauth.issuer, "client_id": "public-app",
+        "scope": "openid read"}), OWNER)
+    editor.get_button.click()
+    qtbot.waitUntil(lambda: not editor.is_busy(), timeout=15000)
+    info = editor.token_info.text()
+    assert "ID token (verified): sub=alice" in info, editor.status.text()
+    assert "email=alice@example.test" in info
+
+
+def test_tampered_id_token_is_refused_in_the_editor(
+        qtbot: Any, qloop: Any, oauth: OAuthServer, memory_keyring: Any) -> None:
+    oauth.state.id_token_tamper = True
+    try:
+        store = SecretStore(memory_keyring, "ws")
+        editor, provider = make_editor(qtbot, store, Browser())
+        editor.set_settings(AuthSettings("oauth2", {
+            "grant": "authorization_code", "issuer": oauth.issuer,
+            "client_id": "public-app", "scope": "openid"}), OWNER)
+        editor.get_button.click()
+        qtbot.waitUntil(lambda: not editor.is_busy(), timeout=15000)
+        assert "signature does not match" in editor.status.text()
+        assert provider.tokens(OWNER) is None
+        assert editor.token_info.text() == "No token saved."
+    finally:
+        oauth.state.id_token_tamper = False
+
+
+def test_timeline_of_a_failed_and_a_successful_get_token(
+        qtbot: Any, qloop: Any, oauth: OAuthServer, memory_keyring: Any) -> None:
+    store = SecretStore(memory_keyring, "ws")
+    editor, provider = make_editor(qtbot, store, None)
+    editor.set_settings(AuthSettings("oauth2", {
+        "grant": "client_credentials", "token_url": f"{oauth.base_url}/token",
+        "client_id": "basic-client", "scope": "read"}), OWNER)
+    editor.secret.setText("wrong-secret-0000")  # typed, saved on Get token
+    editor.get_button.click()
+    qtbot.waitUntil(lambda: not editor.is_busy(), timeout=10000)
+    assert "did not accept the client credentials" in editor.status.text()
+    editor.secret_replace.click()
+    editor.secret.setText(CLIENTS["basic-client"]["secret"])
+    editor.get_button.click()
+    qtbot.waitUntil(lambda: not editor.is_busy(), timeout=10000)
+    saved = provider.tokens(OWNER)
+    assert saved is not None, editor.status.text()
+
+    editor.timeline_button.click()
+    dialog = editor.timeline_dialog
+    assert dialog is not None and dialog.isVisible()
+    text = dialog.text.toPlainText()
+    calls = [line for line in text.splitlines() if "token (client_credentials): POST" in line]
+    assert len(calls) == 2 and "→ 401" in calls[0] and "→ 200" in calls[1]
+    assert "error: invalid_client" in text and "client authentication: Basic ***" in text
+    for secret in ("wrong-secret-0000", CLIENTS["basic-client"]["secret"], saved.access_token):
+        assert secret not in text
+    dialog.clear_button.click()
+    assert dialog.text.toPlainText() == "" and provider.timeline(OWNER).entries() == []

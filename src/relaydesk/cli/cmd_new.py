@@ -14,10 +14,12 @@ from typing import Any
 
 from ..core.errors import AlreadyExistsError, NotFoundError, ValidationError
 from ._common import Context, parse_header, parse_pairs, say
+from .cmd_auth import grant_setting
 
 __all__ = ["register"]
 
-AUTH_CHOICES = ("none", "basic", "bearer", "token", "apikey", "digest", "oauth2")
+AUTH_CHOICES = ("none", "basic", "bearer", "token", "apikey", "digest", "oauth2",
+                "aws_sigv4")
 _TEMPLATE = re.compile(r"\\?\{\{[^{}]*\}\}")  # an escaped \{{x}} too
 
 
@@ -33,6 +35,9 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     c.add_argument("--auth", choices=AUTH_CHOICES, default="none")
     c.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="auth_set",
                    help="a public auth setting, e.g. username=alice, scheme=Token, in=query")
+    c.add_argument("--grant", type=grant_setting, action="append", dest="auth_set",
+                   metavar="GRANT", help="the OAuth 2.0 grant: authorization_code, "
+                   "client_credentials or device_code (same as --set grant=GRANT)")
     c.add_argument("--header", action="append", default=[], metavar="'K: V'")
     c.add_argument("--var", action="append", default=[], metavar="K=V",
                    help="a variable of the connection")

@@ -1,17 +1,22 @@
 """`relaydesk secret set|delete|status`: secrets go to the keyring, never through argv.
 
 The value of ``secret set`` is read from standard input (a hidden prompt on a
-terminal), so it never shows up in shell history or in ``ps``.
+terminal), so it never shows up in shell history or in ``ps``. With ``--from-env``,
+``--from-pass`` or ``--from-command`` only a reference is saved (in the keyring, see
+``core/secret_refs.py`` for why there), and the value is fetched at each send.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ValidationError
 from ._common import Context, UsageError, auth_owner, say
+
+if TYPE_CHECKING:
+    from ..core.secret_refs import SecretRef
 
 __all__ = ["read_secret_value", "register", "secret_fields"]
 
@@ -26,6 +31,14 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
                            "authentication. The value is read from standard input.")
     s.add_argument("path", metavar="PATH")
     s.add_argument("field", metavar="FIELD", help="password, token, value or client_secret")
+    source = s.add_mutually_exclusive_group()
+    source.add_argument("--from-env", metavar="NAME",
+                        help="read the secret from this environment variable at each send")
+    source.add_argument("--from-pass", metavar="ENTRY",
+                        help="read it with `pass show ENTRY` (first line) at each send")
+    source.add_argument("--from-command", metavar="'COMMAND ARGS'",
+                        help="run this command (no shell) at each send; its output is the "
+                        "secret")
     s.set_defaults(func=run_set)
     d = actions.add_parser("delete", parents=[parent], help="forget a stored secret")
     d.add_argument("path", metavar="PATH")
@@ -81,10 +94,29 @@ def run_set(args: argparse.Namespace, ctx: Context) -> int:
     owner, auth = auth_owner(ws, args.path)
     _check_field(owner, auth.kind, args.field)
     store = ctx.secrets()  # fail on a missing keyring before asking for the value
+    ref = _reference(args)
+    if ref is not None:
+        store.set_reference(owner, args.field, ref)
+        say(f"The {args.field} of '{owner}' will be read {ref.describe()} at each send; "
+            "only this reference is saved (in the system keyring).")
+        return 0
     value = read_secret_value(f"{args.field} for {owner}: ")
     store.set(owner, args.field, value)
     say(f"Saved the {args.field} of '{owner}' in the system keyring.")
     return 0
+
+
+def _reference(args: argparse.Namespace) -> SecretRef | None:
+    from ..core.secret_refs import parse_ref
+
+    for scheme, given in (("env", args.from_env), ("pass", args.from_pass),
+                          ("cmd", args.from_command)):
+        if given is not None:
+            try:
+                return parse_ref(f"{scheme}:{given}")
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+    return None
 
 
 def run_delete(args: argparse.Namespace, ctx: Context) -> int:
@@ -107,6 +139,13 @@ def run_status(args: argparse.Namespace, ctx: Context) -> int:
         sys.stdout.write(f"{owner}: {auth.kind} authentication needs no secrets\n")
         return 0
     store = ctx.secrets()
-    lines = [f"{f}: {'saved' if store.has(owner, f) else 'not saved'}" for f in fields]
+
+    def state(field: str) -> str:
+        ref = store.reference(owner, field)
+        if ref is not None:
+            return f"read {ref.describe()} at each send"
+        return "saved" if store.has(owner, field) else "not saved"
+
+    lines = [f"{f}: {state(f)}" for f in fields]
     sys.stdout.write("\n".join(lines) + "\n")
     return 0

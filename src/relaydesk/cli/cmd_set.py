@@ -15,10 +15,12 @@ from typing import Any
 
 from ..core.errors import ValidationError
 from ._common import Context, UsageError, parse_header, parse_pairs, say
+from .cmd_auth import grant_setting
 
 __all__ = ["register"]
 
-AUTH_CHOICES = ("none", "basic", "bearer", "token", "apikey", "digest", "oauth2")
+AUTH_CHOICES = ("none", "basic", "bearer", "token", "apikey", "digest", "oauth2",
+                "aws_sigv4")
 _CONNECTION_ONLY = ("base_url", "auth", "auth_set", "docs_url", "test_url", "timeout",
                     "cache_ttl", "verify", "https_only", "ca_bundle", "client_cert",
                     "client_key", "proxy", "max_size", "max_time", "http")
@@ -49,6 +51,9 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     c.add_argument("--auth", choices=AUTH_CHOICES)
     c.add_argument("--set", action="append", metavar="KEY=VALUE", dest="auth_set",
                    help="a public auth setting, e.g. username=alice (KEY= removes it)")
+    c.add_argument("--grant", type=grant_setting, action="append", dest="auth_set",
+                   metavar="GRANT", help="the OAuth 2.0 grant: authorization_code, "
+                   "client_credentials or device_code (same as --set grant=GRANT)")
     c.add_argument("--docs-url", metavar="URL")
     c.add_argument("--test-url", metavar="URL")
     c.add_argument("--timeout", type=float, metavar="SECONDS")

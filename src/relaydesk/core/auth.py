@@ -133,6 +133,16 @@ def apply_auth(
         return AppliedAuth(headers=[("Authorization", f"Bearer {oauth_token}")],
                            secret_values=frozenset({oauth_token}),
                            sensitive_headers=frozenset({"authorization"}))
+    if kind == "aws_sigv4":
+        from .aws_sigv4 import sigv4_auth
+
+        key = _secret(secrets, owner, "AWS Signature V4", "secret_access_key")
+        session = secrets.get(owner, "session_token") if secrets is not None else None
+        return AppliedAuth(
+            auth=sigv4_auth(owner, public("access_key_id"), key, public("region"),
+                            public("service"), session),
+            secret_values=frozenset(v for v in (key, session) if v),
+            sensitive_headers=frozenset({"authorization", "x-amz-security-token"}))
     raise AuthError(f"Unknown authentication '{kind}' on '{owner}'.")
 
 

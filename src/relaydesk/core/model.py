@@ -59,6 +59,7 @@ AUTH_PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
     "oauth2": (
         "grant", "issuer", "auth_url", "token_url", "client_id", "scope", "audience",
         "resource", "redirect_port", "redirect_path", "client_auth",
+        "device_url",
     ),
 }
 # Fields that only ever live in the keyring.
@@ -71,6 +72,10 @@ AUTH_SECRET_FIELDS: dict[str, tuple[str, ...]] = {
     "apikey": ("value",),
     "oauth2": ("client_secret",),
 }
+# AWS Signature Version 4 (API Gateway and other AWS services): core/aws_sigv4.py.
+AUTH_KINDS = (*AUTH_KINDS, "aws_sigv4")
+AUTH_PUBLIC_FIELDS["aws_sigv4"] = ("access_key_id", "region", "service")
+AUTH_SECRET_FIELDS["aws_sigv4"] = ("secret_access_key", "session_token")
 ALL_SECRET_FIELD_NAMES = frozenset(f for fs in AUTH_SECRET_FIELDS.values() for f in fs)
 
 BodyKind = Literal["none", "json", "form", "multipart", "raw", "binary"]

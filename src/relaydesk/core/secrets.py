@@ -10,6 +10,8 @@ Without ``key_of`` (one-off stores), and for an owner outside the workspace, the
 path itself is the key.
 There is deliberately no plaintext fallback: without a usable keyring every call
 raises ``SecretStoreError`` with a message that says what to do.
+An entry may hold a reference (``env:``, ``pass:``, ``cmd:``; see ``secret_refs``)
+instead of a value: ``get`` resolves it each time, and never stores what it got.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .errors import NotFoundError, SecretStoreError
+from .secret_refs import REF_MARKER, SecretRef, decode_ref, resolve_ref
 
 __all__ = [
     "ENVIRONMENT_OWNER",
@@ -146,10 +149,24 @@ class SecretStore:
             raise SecretStoreError(f"The system keyring failed: {exc}") from None
 
     def get(self, owner_path: str, field: str) -> str | None:
-        return self._get_raw(self._key(owner_path, field))
+        value = self._get_raw(self._key(owner_path, field))
+        if value is not None and value.startswith(REF_MARKER):
+            ref = decode_ref(value)
+            if ref is not None:
+                return resolve_ref(ref, owner=owner_path, field=field)
+        return value
 
     def has(self, owner_path: str, field: str) -> bool:
-        return self.get(owner_path, field) is not None
+        # Saying whether a secret is set never runs a reference's command.
+        return self._get_raw(self._key(owner_path, field)) is not None
+
+    def reference(self, owner_path: str, field: str) -> SecretRef | None:
+        """The reference saved for a field, or None (no entry, or a plain value)."""
+        value = self._get_raw(self._key(owner_path, field))
+        return decode_ref(value) if value is not None else None
+
+    def set_reference(self, owner_path: str, field: str, ref: SecretRef) -> None:
+        self.set(owner_path, field, ref.stored())
 
     def set(self, owner_path: str, field: str, value: str) -> None:
         self._call(self.backend.set_password, SERVICE, self._key(owner_path, field), value)

@@ -42,6 +42,7 @@ AUTH_LABELS: dict[str, str] = {
     "apikey": "API key (header or query parameter)",
     "digest": "Digest",
     "oauth2": "OAuth 2.0",
+    "aws_sigv4": "AWS Signature Version 4",
 }
 
 
@@ -146,6 +147,12 @@ class AuthEditor(QWidget):
             self.public[(kind, "in")] = where
             form.addRow("Send in", where)
             self._secret(form, kind, "value", "Key")
+        elif kind == "aws_sigv4":
+            self._line(form, kind, "access_key_id", "Access key ID", "AKIA…")
+            self._secret(form, kind, "secret_access_key", "Secret access key")
+            self._secret(form, kind, "session_token", "Session token (optional)")
+            self._line(form, kind, "region", "Region", "us-east-1")
+            self._line(form, kind, "service", "Service", "execute-api")
         elif kind == "oauth2":
             from .oauth_editor import OAuthEditor
 

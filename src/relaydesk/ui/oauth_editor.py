@@ -3,7 +3,10 @@
 Knows nothing of the app: it is given an ``OAuthService`` (``OAuthTokenProvider``
 fits) and a ``SecretAccess`` for the write-only client secret, and runs its async
 work on the running asyncio loop (qasync in the app). Tokens are shown masked with
-expiry and scopes; copying the access token is its own explicit button.
+expiry and scopes, with a verified ID token's claims; copying the access token is its
+own explicit button. The device grant shows its user code and verification address
+while it polls. "Timeline…" opens every call made to the authorization server
+(secrets masked), updated live.
 """
 
 from __future__ import annotations
@@ -17,10 +20,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QIntValidator
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,23 +34,28 @@ from PySide6.QtWidgets import (
 
 from relaydesk.core.errors import RelaydeskError
 from relaydesk.core.model import AuthSettings
+from relaydesk.core.oauth.device import DeviceCode
 from relaydesk.core.oauth.discovery import ServerMetadata
 from relaydesk.core.oauth.flows import LoginPrompt
+from relaydesk.core.oauth.id_token import describe_claims
+from relaydesk.core.oauth.timeline import Timeline, TimelineEntry
 from relaydesk.core.oauth.tokens import TokenSet, describe_tokens
 
-__all__ = ["GRANT_LABELS", "OAuthEditor", "OAuthService", "SecretAccess"]
+__all__ = ["GRANT_LABELS", "OAuthEditor", "OAuthService", "SecretAccess", "TimelineDialog"]
 
 GRANT_LABELS = {"authorization_code": "Authorization code (browser login, PKCE)",
-                "client_credentials": "Client credentials (no user)"}
+                "client_credentials": "Client credentials (no user)",
+                "device_code": "Device code (enter a code on any device)"}
 TEXT_FIELDS = ("issuer", "auth_url", "token_url", "client_id", "scope", "audience", "resource",
-               "redirect_port", "redirect_path")
+               "redirect_port", "redirect_path", "device_url")
 _LABELS = {"issuer": "Issuer", "auth_url": "Authorization URL", "token_url": "Token URL",
            "client_id": "Client ID", "scope": "Scope", "audience": "Audience",
            "resource": "Resource", "redirect_port": "Redirect port",
-           "redirect_path": "Redirect path"}
+           "redirect_path": "Redirect path", "device_url": "Device authorization URL"}
 _HINTS = {"issuer": "https://login.example.com (then Discover)",
           "scope": "read write", "redirect_port": "any free port",
-          "redirect_path": "/callback", "audience": "optional", "resource": "optional"}
+          "redirect_path": "/callback", "audience": "optional", "resource": "optional",
+          "device_url": "from the issuer, or https://login.example.com/device/code"}
 
 
 class OAuthService(Protocol):
@@ -54,9 +65,13 @@ class OAuthService(Protocol):
                           open_browser: bool = True,
                           on_url: Callable[[str], object] | None = None,
                           on_prompt: Callable[[LoginPrompt], object] | None = None,
-                          timeout: float | None = None) -> TokenSet: ...
+                          timeout: float | None = None,
+                          on_device: Callable[[DeviceCode], object] | None = None
+                          ) -> TokenSet: ...
 
     def tokens(self, owner_path: str) -> TokenSet | None: ...
+
+    def timeline(self, owner_path: str) -> Timeline: ...
 
     def clear(self, owner_path: str) -> None: ...
 
@@ -64,6 +79,44 @@ class OAuthService(Protocol):
 class SecretAccess(Protocol):
     def secret_saved(self, owner: str, field: str) -> bool: ...
     def set_secret(self, owner: str, field: str, value: str) -> None: ...
+
+
+class TimelineDialog(QDialog):
+    """The calls made for one owner, oldest first, live while it is open."""
+
+    def __init__(self, timeline: Timeline, owner: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"OAuth timeline — {owner}")
+        self.resize(760, 420)
+        self.text = QPlainTextEdit(self)
+        self.text.setReadOnly(True)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setPlaceholderText("No call to the authorization server yet in this session.")
+        self._timeline = timeline
+        self.clear_button = QPushButton("Clear", self)
+        self.clear_button.clicked.connect(self._clear)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.addButton(self.clear_button, QDialogButtonBox.ButtonRole.ResetRole)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+        self._unsubscribe = timeline.subscribe(self._added)
+        self.finished.connect(lambda _r: self._unsubscribe())
+        self.text.setPlainText(timeline.text())
+
+    def _added(self, _entry: TimelineEntry) -> None:
+        try:
+            self.text.setPlainText(self._timeline.text())
+        except RuntimeError:  # the widget went away with its parent: stop listening
+            self._unsubscribe()
+            return
+        bar = self.text.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def _clear(self) -> None:
+        self._timeline.clear()
+        self.text.clear()
 
 
 class OAuthEditor(QWidget):
@@ -123,6 +176,11 @@ class OAuthEditor(QWidget):
         self.copy_button.clicked.connect(self.copy_token)
         self.clear_button = QPushButton("Clear tokens", self)
         self.clear_button.clicked.connect(self.clear_tokens)
+        self.timeline_button = QPushButton("Timeline…", self)
+        self.timeline_button.setToolTip("Every call to the authorization server, secrets "
+                                        "masked")
+        self.timeline_button.clicked.connect(self.show_timeline)
+        self.timeline_dialog: TimelineDialog | None = None
         self._layout()
         self._show_secret_saved(False)
         self.refresh_tokens()
@@ -142,12 +200,14 @@ class OAuthEditor(QWidget):
         secret_row.addWidget(self.secret_replace)
         form.addRow("Client secret", secret_row)
         form.addRow("Client authentication", self.client_auth)
-        for name in ("scope", "audience", "resource", "redirect_port", "redirect_path"):
+        for name in ("scope", "audience", "resource", "redirect_port", "redirect_path",
+                     "device_url"):
             form.addRow(_LABELS[name], self.fields[name])
         buttons = QHBoxLayout()
         buttons.addWidget(self.get_button)
         buttons.addWidget(self.cancel_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.timeline_button)
         tokens = QHBoxLayout()
         tokens.addWidget(self.token_info, 1)
         tokens.addWidget(self.copy_button)
@@ -198,6 +258,7 @@ class OAuthEditor(QWidget):
         browser = self.grant.currentData() == "authorization_code"
         for name in ("auth_url", "redirect_port", "redirect_path"):
             self.fields[name].setEnabled(browser)
+        self.fields["device_url"].setEnabled(self.grant.currentData() == "device_code")
         if emit:
             self.changed.emit()
 
@@ -223,8 +284,10 @@ class OAuthEditor(QWidget):
                 tokens = self._service.tokens(self._owner)
             except RelaydeskError as exc:
                 self.set_status(str(exc))
-        self.token_info.setText(f"Token: {describe_tokens(tokens)}" if tokens
-                                else "No token saved.")
+        text = f"Token: {describe_tokens(tokens)}" if tokens else "No token saved."
+        if tokens is not None and tokens.id_claims:
+            text += f"\nID token (verified): {describe_claims(tokens.id_claims)}"
+        self.token_info.setText(text)
         self.copy_button.setEnabled(tokens is not None)
         self.clear_button.setEnabled(tokens is not None)
 
@@ -279,16 +342,18 @@ class OAuthEditor(QWidget):
             return
         if secrets:
             self._show_secret_saved(True)
-        browser = self.grant.currentData() == "authorization_code"
-        self.set_status("Waiting for the browser… finish the login there." if browser
-                        else "Asking the token endpoint…")
+        grant = self.grant.currentData()
+        self.set_status({"authorization_code": "Waiting for the browser… finish the login "
+                         "there.", "device_code": "Asking for a device code…"}.get(
+                             str(grant), "Asking the token endpoint…"))
         self._set_busy(True)
         self._task = asyncio.get_event_loop().create_task(self._run_login())
 
     async def _run_login(self) -> None:
         try:
             tokens = await self._service.login_owner(self._owner, self.settings(),
-                                                     on_prompt=self._on_prompt)
+                                                     on_prompt=self._on_prompt,
+                                                     on_device=self._on_device)
         except asyncio.CancelledError:
             self.set_status("Login cancelled.")
         except RelaydeskError as exc:
@@ -306,6 +371,23 @@ class OAuthEditor(QWidget):
             "Waiting for the browser… finish the login there. If no browser opened, "
             f"visit:\n{prompt.url}")
         self.paste.show()
+
+    def _on_device(self, code: DeviceCode) -> None:
+        text = (f"Open {code.verification_uri} on any device and enter the code "
+                f"{code.user_code}")
+        if code.verification_uri_complete:
+            text += f"\n(or open {code.verification_uri_complete})"
+        self.status.setText(text + "\nWaiting for the approval…")
+
+    def show_timeline(self) -> None:
+        if not self._owner:
+            self.set_status("Save the connection first: the timeline is kept per connection.")
+            return
+        if self.timeline_dialog is not None:
+            self.timeline_dialog.close()
+        self.timeline_dialog = TimelineDialog(self._service.timeline(self._owner), self._owner,
+                                              self)
+        self.timeline_dialog.show()
 
     def _pasted(self) -> None:
         if self._prompt is not None and self.paste.text().strip():
@@ -333,6 +415,8 @@ class OAuthEditor(QWidget):
             if meta.authorization_endpoint:
                 self.fields["auth_url"].setText(meta.authorization_endpoint)
             self.fields["token_url"].setText(meta.token_endpoint)
+            if meta.device_authorization_endpoint and self.grant.currentData() == "device_code":
+                self.fields["device_url"].setText(meta.device_authorization_endpoint)
             self.set_status(f"Endpoints filled from {meta.source}.")
             self.changed.emit()
         finally:

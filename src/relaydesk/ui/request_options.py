@@ -26,7 +26,7 @@ __all__ = ["AuthOverride", "SettingsPanel"]
 INHERIT = "inherit"
 _LABELS = {INHERIT: "Inherit from connection", "none": "No auth", "basic": "Basic",
            "bearer": "Bearer token", "token": "Token (custom scheme)", "apikey": "API key",
-           "digest": "Digest", "oauth2": "OAuth 2.0"}
+           "digest": "Digest", "oauth2": "OAuth 2.0", "aws_sigv4": "AWS Signature V4"}
 _FIELD_LABELS = {"username": "Username", "scheme": "Scheme", "name": "Key name",
                  "in": "Send in", "client_id": "Client ID", "token_url": "Token URL",
                  "auth_url": "Authorization URL"}

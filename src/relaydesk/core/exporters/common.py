@@ -13,7 +13,9 @@ __all__ = ["SECRET_VARIABLES", "ExportScope", "scope_of", "secret_values"]
 
 # The variable that stands for each secret field when secrets are left out.
 SECRET_VARIABLES = {"password": "password", "token": "token", "value": "apiKey",
-                    "client_secret": "clientSecret"}
+                    "client_secret": "clientSecret",
+                    "secret_access_key": "awsSecretAccessKey",
+                    "session_token": "awsSessionToken"}
 
 
 @dataclass

@@ -48,6 +48,12 @@ def _auth(auth: AuthSettings, secrets: dict[str, str]) -> dict[str, Any]:
         return {"type": "apikey", "apikey": [_kv("key", auth.get("name") or "X-API-Key"),
                                              _kv("value", secrets["value"]),
                                              _kv("in", auth.get("in") or "header")]}
+    if kind == "aws_sigv4":
+        return {"type": "awsv4", "awsv4": [
+            _kv("accessKey", auth.get("access_key_id")),
+            _kv("secretKey", secrets["secret_access_key"]),
+            _kv("region", auth.get("region")), _kv("service", auth.get("service")),
+            _kv("sessionToken", secrets["session_token"])]}
     grant = "client_credentials" if auth.get("grant") == "client_credentials" else (
         "authorization_code_with_pkce")
     return {"type": "oauth2", "oauth2": [

@@ -93,6 +93,11 @@ def postman_auth(raw: Any, source: str, notes: list[str]
             params["client_auth"] = "post"
         return (AuthSettings("oauth2", {k: v for k, v in params.items() if v}),
                 {"client_secret": s("clientSecret")})
+    if kind == "awsv4":  # signed at each send by the aws_sigv4 auth kind
+        params = {"access_key_id": s("accessKey"), "region": s("region"),
+                  "service": s("service")}
+        return (AuthSettings("aws_sigv4", {k: v for k, v in params.items() if v}),
+                {"secret_access_key": s("secretKey"), "session_token": s("sessionToken")})
     if kind in _SIGNATURES:
         notes.append(f"{_SIGNATURES[kind]} signs each request once; Relaydesk does not "
                      "compute it, so it was left out (no key was stored).")

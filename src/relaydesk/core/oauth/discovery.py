@@ -28,6 +28,8 @@ class ServerMetadata:
     code_challenge_methods_supported: list[str] = field(default_factory=list)
     iss_parameter_supported: bool = False
     source: str = ""  # the URL the document came from
+    jwks_uri: str = ""  # the issuer's signing keys (ID token verification)
+    device_authorization_endpoint: str = ""  # RFC 8628
 
 
 def metadata_urls(issuer: str) -> list[str]:
@@ -89,6 +91,8 @@ async def discover(issuer: str, client: httpx.AsyncClient) -> ServerMetadata:
             iss_parameter_supported=doc.get(
                 "authorization_response_iss_parameter_supported") is True,
             source=url,
+            jwks_uri=str(doc.get("jwks_uri") or ""),
+            device_authorization_endpoint=str(doc.get("device_authorization_endpoint") or ""),
         )
         if not meta.token_endpoint:
             raise AuthError(f"The discovery document at {url} lists no token endpoint.")

@@ -4,7 +4,11 @@
   ``client_secret_post``, scope, and audience / resource (RFC 8707) parameters;
 - authorization code + PKCE S256 (RFC 7636) through the system browser and a
   loopback redirect (RFC 8252), or a pasted redirect URL;
-- refresh (RFC 6749 §6), keeping the old refresh token only when none is rotated in.
+- refresh (RFC 6749 §6), keeping the old refresh token only when none is rotated in;
+- the device authorization grant (RFC 8628) lives in ``device.py`` over ``token_request``.
+
+An ID token in a token answer is verified (``id_token.py``) before the tokens are
+believed; the code flow sends a nonce when the scope asks for ``openid``.
 """
 
 from __future__ import annotations
@@ -24,8 +28,10 @@ import httpx
 
 from ..errors import AuthError
 from ..model import AuthSettings
+from .id_token import fetch_jwks, validate_id_token
 from .loopback import DEFAULT_TIMEOUT, LoopbackListener
 from .pkce import Pkce
+from .timeline import Timeline
 from .tokens import TokenSet
 from .wording import token_error
 
@@ -34,16 +40,20 @@ __all__ = [
     "BrowserOpener",
     "LoginPrompt",
     "OAuthConfig",
+    "TokenEndpointError",
     "authorization_code_flow",
     "authorization_url",
+    "client_auth_parts",
     "client_credentials",
     "exchange_code",
+    "parse_payload",
+    "post_form",
     "refresh",
     "settings_fingerprint",
     "token_request",
 ]
 
-GRANTS = ("client_credentials", "authorization_code")
+GRANTS = ("client_credentials", "authorization_code", "device_code")
 DEFAULT_REDIRECT_PATH = "/callback"
 BrowserOpener = Callable[[str], object]
 
@@ -65,6 +75,10 @@ class OAuthConfig:
     client_auth: str = "basic"
     require_iss: bool = False  # the server's metadata promises `iss` (RFC 9207)
     _fingerprint: str = ""
+    device_url: str = ""  # RFC 8628 device authorization endpoint
+    jwks_uri: str = ""  # from discovery; fetched from it when empty
+    timeline: Timeline | None = None  # where the calls of this login are recorded
+    nonce: str | None = None  # sent in the authorization request; the ID token must echo it
 
     @classmethod
     def from_settings(cls, owner: str, settings: AuthSettings,
@@ -76,7 +90,7 @@ class OAuthConfig:
             else "client_credentials")
         if grant not in GRANTS:
             raise AuthError(f"'{grant}' is not an OAuth grant Relaydesk supports; use "
-                            "client_credentials or authorization_code.")
+                            "client_credentials, authorization_code or device_code.")
         client_auth = get("client_auth", "basic").strip() or "basic"
         if client_auth not in ("basic", "post"):
             raise AuthError(f"The OAuth client_auth of '{owner}' must be 'basic' or 'post'.")
@@ -93,6 +107,7 @@ class OAuthConfig:
             redirect_path="/" + (get("redirect_path").strip().lstrip("/")
                                  or DEFAULT_REDIRECT_PATH.lstrip("/")),
             client_auth=client_auth, _fingerprint=settings_fingerprint(settings),
+            device_url=get("device_url").strip(),
         )
         if not config.client_id:
             raise AuthError(f"OAuth 2.0 on '{owner}' needs a client_id.")
@@ -110,6 +125,9 @@ class OAuthConfig:
         if self.grant == "authorization_code" and not self.auth_url:
             raise AuthError(f"The authorization code grant of '{self.owner}' needs an auth_url "
                             "(or an issuer to discover it from).")
+        if self.grant == "device_code" and not self.device_url:
+            raise AuthError(f"The device code grant of '{self.owner}' needs a device_url (the "
+                            "device authorization endpoint, or an issuer to discover it from).")
 
     def fingerprint(self) -> str:
         """Which settings a token was obtained with (never the secret itself)."""
@@ -129,7 +147,41 @@ def settings_fingerprint(settings: AuthSettings) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _parse_payload(resp: httpx.Response) -> dict[str, Any]:
+class TokenEndpointError(AuthError):
+    """The token endpoint answered with an OAuth error (``code`` as the server sent it)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def client_auth_parts(config: OAuthConfig, form: dict[str, str]) -> dict[str, str]:
+    """Headers for the configured client authentication; ``form`` gets the post form."""
+    headers = {"Accept": "application/json"}
+    if config.client_secret and config.client_auth == "basic":
+        # RFC 6749 §2.3.1: form-encode both parts before base64.
+        pair = f"{quote(config.client_id, safe='')}:{quote(config.client_secret, safe='')}"
+        headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+    else:
+        form["client_id"] = config.client_id
+        if config.client_secret:
+            form["client_secret"] = config.client_secret
+    return headers
+
+
+async def post_form(client: httpx.AsyncClient, config: OAuthConfig, url: str,
+                    form: dict[str, str], what: str) -> tuple[httpx.Response, dict[str, Any]]:
+    """POST ``form`` with the client authentication; the answer and its parsed body."""
+    headers = client_auth_parts(config, form)
+    try:
+        resp = await client.post(url, data=form, headers=headers)
+    except httpx.HTTPError as exc:
+        raise AuthError(f"Cannot reach {what} {url} "
+                        f"({type(exc).__name__}: {exc or 'no answer'}).") from None
+    return resp, parse_payload(resp)
+
+
+def parse_payload(resp: httpx.Response) -> dict[str, Any]:
     ctype = resp.headers.get("content-type", "")
     if "x-www-form-urlencoded" in ctype:  # e.g. GitHub without an Accept header
         return dict(parse_qsl(resp.text))
@@ -145,34 +197,41 @@ async def token_request(client: httpx.AsyncClient, config: OAuthConfig, data: di
     """POST to the token endpoint with the configured client authentication."""
     config.check_endpoints()
     grant = data["grant_type"]
-    form = dict(data)
-    headers = {"Accept": "application/json"}
-    if config.client_secret and config.client_auth == "basic":
-        # RFC 6749 §2.3.1: form-encode both parts before base64.
-        pair = f"{quote(config.client_id, safe='')}:{quote(config.client_secret, safe='')}"
-        headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
-    else:
-        form["client_id"] = config.client_id
-        if config.client_secret:
-            form["client_secret"] = config.client_secret
-    try:
-        resp = await client.post(config.token_url, data=form, headers=headers)
-    except httpx.HTTPError as exc:
-        raise AuthError(f"Cannot reach the token endpoint {config.token_url} "
-                        f"({type(exc).__name__}: {exc or 'no answer'}).") from None
-    payload = _parse_payload(resp)
+    resp, payload = await post_form(client, config, config.token_url, dict(data),
+                                    "the token endpoint")
     if resp.status_code == 200 and payload.get("access_token"):
-        return TokenSet.from_response(
+        tokens = TokenSet.from_response(
             payload, requested_scope=(previous.scope or "") if previous else config.scope,
             previous_refresh=previous.refresh_token if previous else None,
             fingerprint=config.fingerprint())
+        id_token = payload.get("id_token")
+        if isinstance(id_token, str) and id_token:
+            tokens.id_claims = await _verified_claims(client, config, id_token,
+                                                      refreshing=previous is not None)
+        elif previous is not None:
+            tokens.id_claims = previous.id_claims
+        return tokens
     error = payload.get("error")
     if isinstance(error, str) and error:
         description = payload.get("error_description")
-        raise AuthError(token_error(error, description if isinstance(description, str)
-                                    else None, owner=config.owner, grant=grant))
+        raise TokenEndpointError(token_error(error, description if isinstance(description, str)
+                                             else None, owner=config.owner, grant=grant),
+                                 error)
     raise AuthError(f"The token endpoint {config.token_url} answered HTTP {resp.status_code} "
                     "without a token or an OAuth error.")
+
+
+async def _verified_claims(client: httpx.AsyncClient, config: OAuthConfig, id_token: str,
+                           *, refreshing: bool) -> dict[str, Any]:
+    if not config.issuer:
+        raise AuthError(
+            f"The token endpoint of '{config.owner}' returned an OpenID Connect ID token, "
+            "but the connection names no issuer to verify it against; set its issuer.")
+    keys = await fetch_jwks(client, config.issuer, config.jwks_uri)
+    # OIDC Core §12.2: a refreshed ID token carries no new nonce.
+    nonce = None if refreshing else config.nonce
+    return validate_id_token(id_token, keys, issuer=config.issuer, client_id=config.client_id,
+                             nonce=nonce)
 
 
 async def client_credentials(client: httpx.AsyncClient, config: OAuthConfig) -> TokenSet:
@@ -202,6 +261,8 @@ def authorization_url(config: OAuthConfig, redirect_uri: str, state: str, pkce: 
               "redirect_uri": redirect_uri, "state": state,
               "code_challenge": pkce.challenge, "code_challenge_method": pkce.method,
               **config.extra_params()}
+    if config.nonce:
+        params["nonce"] = config.nonce
     sep = "&" if urlsplit(config.auth_url).query else "?"
     return config.auth_url + sep + urlencode(params, quote_via=quote)
 
@@ -240,6 +301,8 @@ async def authorization_code_flow(
     config.check_endpoints()
     state = secrets.token_urlsafe(24)
     pkce = Pkce.create()
+    if "openid" in config.scope.split():  # OIDC: the ID token must echo this nonce
+        config.nonce = secrets.token_urlsafe(24)
     listener = LoopbackListener(state, issuer=config.issuer or None,
                                 require_iss=config.require_iss, port=config.redirect_port,
                                 path=config.redirect_path)
@@ -249,5 +312,16 @@ async def authorization_code_flow(
             on_prompt(LoginPrompt(url, listener.redirect_uri, listener))
         if opener is not None:
             _open_in_background(opener, url)
-        code = await listener.wait(timeout)
+        if config.timeline is not None:
+            config.timeline.note("authorization (browser)", "GET", url)
+        try:
+            code = await listener.wait(timeout)
+        except AuthError as exc:
+            if config.timeline is not None:
+                config.timeline.note("redirect back", "GET", listener.redirect_uri,
+                                     error=str(exc))
+            raise
+        if config.timeline is not None:
+            config.timeline.note("redirect back", "GET", listener.redirect_uri,
+                                 params={"code": code, "state": state})
     return await exchange_code(client, config, code, listener.redirect_uri, pkce.verifier)

@@ -10,6 +10,7 @@ and in memory; they are never logged.
 Calls to the token, discovery and authorization endpoints go out with the owning
 connection's transport settings (proxy, CA bundle, client certificate), and an
 HTTPS-only connection refuses plain http:// endpoints before any secret is sent.
+Every such call is recorded, secrets masked, in the owner's ``Timeline`` (memory only).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ..client_settings import transport_settings
 from ..errors import AuthError, HttpsOnlyError
 from ..model import AuthSettings, Connection
 from ..secrets import SecretStore
+from .device import DeviceCode, device_flow
 from .discovery import ServerMetadata, discover
 from .flows import (
     BrowserOpener,
@@ -36,6 +38,7 @@ from .flows import (
     settings_fingerprint,
 )
 from .loopback import DEFAULT_TIMEOUT
+from .timeline import Timeline, instrument
 from .tokens import TokenSet, TokenStore
 
 __all__ = ["DEFAULT_SKEW", "OAuthTokenProvider"]
@@ -84,6 +87,7 @@ class OAuthTokenProvider:
         self._stale: set[str] = set()
         self._metadata: dict[str, ServerMetadata] = {}
         self._locks: dict[tuple[int, str], asyncio.Lock] = {}
+        self._timelines: dict[str, Timeline] = {}
 
     # -- TokenProvider ------------------------------------------------------------------
 
@@ -100,7 +104,7 @@ class OAuthTokenProvider:
             if tokens is not None and owner not in self._stale and tokens.is_fresh(self._skew):
                 return tokens.access_token
             config = await self.config(owner, settings, connection)
-            async with self._client(connection) as client:
+            async with self._client(connection, owner) as client:
                 if tokens is not None and tokens.refresh_token:
                     try:
                         fresh = await refresh(client, config, tokens)
@@ -131,22 +135,28 @@ class OAuthTokenProvider:
     async def login(self, connection: Connection, *, open_browser: bool = True,
                     on_url: Callable[[str], object] | None = None,
                     on_prompt: Callable[[LoginPrompt], object] | None = None,
-                    timeout: float | None = None) -> TokenSet:
+                    timeout: float | None = None,
+                    on_device: Callable[[DeviceCode], object] | None = None) -> TokenSet:
         return await self.login_owner(connection.path, connection.auth,
                                       connection=connection,
                                       open_browser=open_browser, on_url=on_url,
-                                      on_prompt=on_prompt, timeout=timeout)
+                                      on_prompt=on_prompt, timeout=timeout,
+                                      on_device=on_device)
 
     async def login_owner(self, owner_path: str, settings: AuthSettings, *,
                           connection: Connection | None = None,
                           open_browser: bool = True,
                           on_url: Callable[[str], object] | None = None,
                           on_prompt: Callable[[LoginPrompt], object] | None = None,
-                          timeout: float | None = None) -> TokenSet:
-        """Get a token now: client credentials directly, or the browser login.
+                          timeout: float | None = None,
+                          on_device: Callable[[DeviceCode], object] | None = None
+                          ) -> TokenSet:
+        """Get a token now: client credentials directly, the browser login, or the
+        device flow.
 
         ``on_url`` receives the authorization URL (to print or show); ``on_prompt`` the
-        ``LoginPrompt`` (URL, paste, cancel). Cancelling the task closes the listener.
+        ``LoginPrompt`` (URL, paste, cancel); ``on_device`` the device flow's user code
+        and verification URI. Cancelling the task closes the listener / stops polling.
         """
         if settings.kind != "oauth2":
             raise AuthError(f"'{owner_path}' does not use OAuth 2.0 authentication.")
@@ -158,15 +168,27 @@ class OAuthTokenProvider:
             if on_prompt is not None:
                 on_prompt(p)
 
-        async with self._client(connection) as client:
+        async with self._client(connection, owner_path) as client:
+            config.timeline = self.timeline(owner_path)
             if config.grant == "client_credentials":
                 tokens = await client_credentials(client, config)
+            elif config.grant == "device_code":
+                tokens = await device_flow(
+                    client, config, on_code=on_device,
+                    opener=self._opener if open_browser else None)
             else:
                 tokens = await authorization_code_flow(
                     client, config, opener=self._opener if open_browser else None,
                     on_prompt=prompt,
                     timeout=self._login_timeout if timeout is None else timeout)
         return self._save(owner_path, tokens)
+
+    def timeline(self, owner_path: str) -> Timeline:
+        """The calls made for ``owner_path`` in this process, secrets masked."""
+        timeline = self._timelines.get(owner_path)
+        if timeline is None:
+            timeline = self._timelines[owner_path] = Timeline()
+        return timeline
 
     def tokens(self, owner_path: str) -> TokenSet | None:
         """What is saved for ``owner_path`` (for status display), or None."""
@@ -184,12 +206,12 @@ class OAuthTokenProvider:
 
     # -- configuration ------------------------------------------------------------------
 
-    async def discover(self, issuer: str, connection: Connection | None = None
-                       ) -> ServerMetadata:
+    async def discover(self, issuer: str, connection: Connection | None = None,
+                       owner_path: str = "") -> ServerMetadata:
         key = issuer.strip().rstrip("/")
         meta = self._metadata.get(key)
         if meta is None:
-            async with self._client(connection) as client:
+            async with self._client(connection, owner_path) as client:
                 meta = await discover(key, client)
             self._metadata[key] = meta
         return meta
@@ -202,25 +224,35 @@ class OAuthTokenProvider:
         secret = self._secrets.get(owner_path, "client_secret") if self._secrets else None
         config = OAuthConfig.from_settings(owner_path, settings, secret)
         if config.issuer and (not config.token_url or (
-                config.grant == "authorization_code" and not config.auth_url)):
-            meta = await self.discover(config.issuer, connection)
+                config.grant == "authorization_code" and not config.auth_url) or (
+                config.grant == "device_code" and not config.device_url)):
+            meta = await self.discover(config.issuer, connection, owner_path)
             config.token_url = config.token_url or meta.token_endpoint
             config.auth_url = config.auth_url or meta.authorization_endpoint
+            config.device_url = config.device_url or meta.device_authorization_endpoint
             config.require_iss = meta.iss_parameter_supported
+            config.jwks_uri = meta.jwks_uri
         config.check_endpoints()
-        _check_https_only(owner_path, connection, config.token_url, config.auth_url)
+        _check_https_only(owner_path, connection, config.token_url, config.auth_url,
+                          config.device_url)
         return config
 
     # -- internals ----------------------------------------------------------------------
 
     @asynccontextmanager
-    async def _client(self, connection: Connection | None) -> AsyncIterator[httpx.AsyncClient]:
+    async def _client(self, connection: Connection | None,
+                      owner_path: str = "") -> AsyncIterator[httpx.AsyncClient]:
         if self._client_factory is not None:
             client = self._client_factory()
         else:
             client = await asyncio.to_thread(_connection_client, connection)  # CA loading
+        unanswered = instrument(client, self.timeline(owner_path)) if owner_path else None
         try:
             yield client
+        except BaseException as exc:
+            if unanswered is not None:
+                unanswered(str(exc) or type(exc).__name__)
+            raise
         finally:
             await client.aclose()
 

@@ -29,6 +29,7 @@ class TokenSet:
     scope: str | None = None  # granted scopes, space separated
     obtained_at: float = field(default_factory=time.time)
     fingerprint: str = ""
+    id_claims: dict[str, Any] | None = None  # a verified OIDC ID token's claims
 
     @classmethod
     def from_response(cls, payload: dict[str, Any], *, requested_scope: str = "",

@@ -43,10 +43,23 @@ def test_an_oauth2_block_with_a_saved_token_becomes_a_bearer_token() -> None:
 
 
 def test_signature_auth_is_dropped_with_a_note_and_no_key_stored() -> None:
-    auth = {"type": "awsv4", "awsv4": [{"key": "secretKey", "value": "aws-secret-1"},
-                                       {"key": "accessKey", "value": "AKIA1"}]}
+    auth = {"type": "hawk", "hawk": [{"key": "authKey", "value": "hawk-secret-1"},
+                                     {"key": "authId", "value": "id1"}]}
     plan = plan_import("postman", _collection(_item("r", auth=auth)), "c.json")
-    assert not plan.secrets and "AWS Signature v4 signs each request" in notes_of(plan)
+    assert not plan.secrets and "Hawk signs each request" in notes_of(plan)
+
+
+def test_aws_signature_v4_auth_is_imported_with_its_key_in_the_keyring() -> None:
+    auth = {"type": "awsv4", "awsv4": [{"key": "secretKey", "value": "aws-secret-1"},
+                                       {"key": "accessKey", "value": "AKIA1"},
+                                       {"key": "region", "value": "eu-west-1"},
+                                       {"key": "service", "value": "execute-api"}]}
+    plan = plan_import("postman", _collection(_item("r", auth=auth)), "c.json")
+    (req,) = plan.requests
+    assert req.auth is not None and req.auth.kind == "aws_sigv4"
+    assert req.auth.params == {"access_key_id": "AKIA1", "region": "eu-west-1",
+                               "service": "execute-api"}
+    assert secrets_of(plan) == {"secret_access_key": "aws-secret-1"}
 
 
 def test_saved_examples_and_odd_items_are_noted_not_fatal() -> None:

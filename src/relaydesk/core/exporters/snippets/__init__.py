@@ -93,8 +93,28 @@ class _Markers:
 
     MARK = "rdsecret0marker"
 
-    def get(self, owner: str, field: str) -> str:
-        return self.MARK + field
+    def __init__(self, absent: frozenset[str] = frozenset()) -> None:
+        self.absent = absent  # optional secrets not saved: no reference to them
+
+    def get(self, owner: str, field: str) -> str | None:
+        return None if field in self.absent else self.MARK + field
+
+
+# Secrets an auth kind can do without (a session token only comes with temporary keys).
+_OPTIONAL_SECRETS = ("session_token",)
+
+
+def _absent_optional(secrets: SecretStore | None, owner: str) -> frozenset[str]:
+    from ...errors import RelaydeskError
+
+    absent = set()
+    for name in _OPTIONAL_SECRETS:
+        try:
+            if secrets is None or not secrets.has(owner, name):
+                absent.add(name)
+        except RelaydeskError:  # no keyring: nothing to refer to
+            absent.add(name)
+    return frozenset(absent)
 
 
 def snippet_for(
@@ -112,12 +132,14 @@ def snippet_for(
     from ...prepare import prepare
     from ...templating import render
 
+    settings, owner = auth_owner(request, connection)
     if not include_secrets:
-        # References need no keyring: unique markers stand in for the secrets, and
+        # References need no secret values: unique markers stand in for the secrets, and
         # the snippet names an environment variable wherever one appears.
-        secrets, oauth_token = _Markers(), _Markers.MARK + "access_token"  # type: ignore[assignment]
+        absent = _absent_optional(secrets, owner) if settings.kind == "aws_sigv4" \
+            else frozenset()
+        secrets, oauth_token = _Markers(absent), _Markers.MARK + "access_token"  # type: ignore[assignment]
     prepared = prepare(request, connection, secrets, variables, oauth_token=oauth_token)
-    settings, _owner = auth_owner(request, connection)
     base_url = ""
     client: list[tuple[str, str]] = []
     if connection is not None:

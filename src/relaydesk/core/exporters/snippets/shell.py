@@ -59,6 +59,12 @@ def render_curl(spec: SnippetSpec, *, multiline: bool = True) -> str:
         words.append("-u " + shell_word((spec.basic[0] + ":", *spec.basic[1])))
     if spec.digest is not None:
         words.append("--digest -u " + shell_word((spec.digest[0] + ":", *spec.digest[1])))
+    if spec.aws_sigv4 is not None:  # curl signs it (7.75+), as the engine does
+        aws = spec.aws_sigv4
+        words.append(f"--aws-sigv4 {shell_quote(f'aws:amz:{aws.region}:{aws.service}')}")
+        words.append("-u " + shell_word((aws.access_key_id + ":", *aws.secret)))
+        if aws.session_token is not None:
+            words.append("-H " + shell_word(("x-amz-security-token: ", *aws.session_token)))
     prefix = ""
     if spec.content is not None and spec.files is None:
         if not has_type:

@@ -15,6 +15,7 @@ import mimetypes
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import unquote_plus
 
 from ...model import AuthSettings
@@ -76,6 +77,15 @@ class FilePart:
         return self.path or self.filename or ""
 
 
+@dataclass(frozen=True)
+class AwsSigV4:
+    access_key_id: str
+    region: str
+    service: str
+    secret: Text
+    session_token: Text | None
+
+
 @dataclass
 class SnippetSpec:
     method: str
@@ -84,6 +94,7 @@ class SnippetSpec:
     headers: list[tuple[str, Text]] = field(default_factory=list)
     basic: tuple[str, Text] | None = None  # user, password
     digest: tuple[str, Text] | None = None
+    aws_sigv4: AwsSigV4 | None = None  # signed by the client at send time (curl only)
     content: bytes | None = None
     files: list[FilePart] | None = None
     follow_redirects: bool = True
@@ -100,7 +111,9 @@ class SnippetSpec:
 
 
 _FIELD_SUFFIX = {"password": "PASSWORD", "token": "TOKEN", "value": "API_KEY",
-                 "access_token": "ACCESS_TOKEN"}
+                 "access_token": "ACCESS_TOKEN",
+                 "secret_access_key": "AWS_SECRET_ACCESS_KEY",
+                 "session_token": "AWS_SESSION_TOKEN"}
 
 
 def env_prefix(path: str) -> str:
@@ -126,6 +139,11 @@ def _secret_fields(auth: AuthSettings | None, prepared: PreparedRequest) -> dict
         for value in prepared.secret_values:
             if not (kind == "basic" and auth_header == f"Basic {value}"):
                 fields[value] = "password"
+    signer: Any = prepared.auth  # httpx-auth's AWS4Auth for aws_sigv4
+    if kind == "aws_sigv4" and hasattr(signer, "secret_key"):
+        fields[signer.secret_key] = "secret_access_key"
+        if getattr(signer, "security_token", None):
+            fields[signer.security_token] = "session_token"
     for value in prepared.secret_values:  # anything else: a numbered generic secret
         fields.setdefault(value, "secret")
     return fields
@@ -222,6 +240,12 @@ def build_spec(prepared: PreparedRequest, *, auth: AuthSettings | None = None,
     digest = _digest(prepared)
     if digest is not None:
         spec.digest = (digest[0], _split(digest[1], refs))
+    signer: Any = prepared.auth
+    if auth is not None and auth.kind == "aws_sigv4" and hasattr(signer, "secret_key"):
+        token = getattr(signer, "security_token", None)
+        spec.aws_sigv4 = AwsSigV4(signer.access_id, signer.region, signer.service,
+                                  _split(signer.secret_key, refs),
+                                  _split(token, refs) if token else None)
     spec.url, spec.url_secrets = _take_query_secrets(spec.url, prepared.sensitive_params,
                                                      refs)
     if prepared.files is not None:
@@ -237,6 +261,9 @@ def build_spec(prepared: PreparedRequest, *, auth: AuthSettings | None = None,
     for creds_text in (spec.basic, spec.digest):
         if creds_text:
             used |= {p.name for p in creds_text[1] if isinstance(p, EnvRef)}
+    if spec.aws_sigv4 is not None:
+        for text in (spec.aws_sigv4.secret, spec.aws_sigv4.session_token or ()):
+            used |= {p.name for p in text if isinstance(p, EnvRef)}
     spec.env = {k: v for k, v in spec.env.items() if k in used}
     return spec
 
