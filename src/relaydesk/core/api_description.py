@@ -196,17 +196,33 @@ def read_source_text(source: str, session: Session, conn_path: str) -> str:
         raise FileFormatError(source, f"cannot be read ({exc})") from None
 
 
+def _fetch_settings(session: Session, conn_path: str
+                    ) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """httpx settings to fetch with: the connection's TLS, proxy and timeout, and its
+    credentials for its own origin when they can be had (a public description needs
+    none, so a missing secret or keyring is no reason to refuse)."""
+    from .client_auth import hooks_with
+    from .client_settings import transport_settings
+    from .errors import AuthError, SecretStoreError
+
+    try:
+        config = session.client_config(conn_path)
+    except (AuthError, SecretStoreError):
+        conn = session.workspace.connection(conn_path)
+        return {**transport_settings(conn), "timeout": conn.timeout,
+                "follow_redirects": True}, {}
+    kwargs = config.kwargs()
+    del kwargs["base_url"], kwargs["headers"]  # custom headers stay on API calls
+    return kwargs, hooks_with(None, config.auth.strip_foreign)
+
+
 def fetch_description(url: str, session: Session, conn_path: str, *,
                       limit: int = MAX_FETCH_BYTES) -> str:
     import httpx
 
-    from .client_auth import hooks_with
     from .messages import status_error, to_request_error
 
-    config = session.client_config(conn_path)
-    kwargs = config.kwargs()
-    del kwargs["base_url"], kwargs["headers"]  # custom headers stay on API calls
-    hooks = hooks_with(None, config.auth.strip_foreign)
+    kwargs, hooks = _fetch_settings(session, conn_path)
     try:
         with httpx.Client(event_hooks=hooks, **kwargs) as client, client.stream(
                 "GET", url, headers={"Accept": "application/json, application/yaml;q=0.9, "
