@@ -292,7 +292,7 @@ def _missing(what: str, name: str, known: list[str]) -> AttributeError:
     import difflib
 
     close = difflib.get_close_matches(name, known, n=3)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    hint = f" (did you mean {', '.join(close)})" if close else ""
     return AttributeError(f"No {what} '{name}'{hint}")
 
 
@@ -307,7 +307,7 @@ class Group:
             raise AttributeError(name)
         op = self._api.operation(self._name, name)
         if op is None:
-            raise _missing(f"operation in {self._name}", name, self._api.names(self._name))
+            raise _missing(f"{self._name} operation", name, self._api.names(self._name))
         return bind(self._client, op)
 
     def __dir__(self) -> list[str]:
