@@ -45,6 +45,7 @@ INDEX_VERSION = 1
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _WORDS = re.compile(r"[A-Za-z0-9]+")
 _NOT_IDENT = re.compile(r"[^0-9A-Za-z_]+")
+_TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 _VERSION_SEGMENT = re.compile(r"^v\d+(\.\d+)*$", re.IGNORECASE)
 _SWAGGER_SCHEMA_KEYS = ("type", "format", "items", "enum", "default", "minimum", "maximum",
                         "pattern", "minLength", "maxLength", "minItems", "maxItems")
@@ -185,6 +186,12 @@ def _compile_op(resolver: Resolver, doc: dict[str, Any], swagger: bool, method: 
             "schema": schema if isinstance(schema, dict) else {},
             "description": _text(p.get("description"), 300),
         })
+    declared = {p["name"] for p in out_params if p["in"] == "path"}
+    for name in _TEMPLATE.findall(path.partition("?")[0]):
+        if name not in declared:  # a template the document forgot to declare
+            declared.add(name)
+            out_params.append({"name": name, "in": "path", "required": True,
+                               "schema": {"type": "string"}, "description": ""})
     if swagger:
         body = _swagger_body(params, op, doc)
     else:

@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from .api_index import OperationIndex, OperationRef
 from .errors import InvalidValuesError
@@ -177,7 +177,10 @@ class Operation:
                 known = ", ".join(by_name) or "no parameters"
                 problems.append(f"{name}: not a parameter of {self.title} (it takes: {known}"
                                 + (", body" if body_spec else "") + ")")
-        call = PreparedCall(spec["method"], spec["path"])
+        path, _, fixed = str(spec["path"]).partition("?")
+        # A query written into the path itself (``/responses/{id}?beta=true``) would be
+        # replaced by httpx's ``params``: it travels with them instead.
+        call = PreparedCall(spec["method"], path, parse_qsl(fixed, keep_blank_values=True))
         cookies: list[str] = []
         for p in params:
             name, where = p["name"], p["in"]
