@@ -127,8 +127,7 @@ def value_for(schema: Any, resolver: Resolver, depth: int = 0) -> Any:
                 part, dict) else (merged if part == "v1" and merged is not None else part)
         return merged
     for key in ("oneOf", "anyOf"):
-        options = [o for o in schema.get(key) or [] if resolver.deref(o).get("type") != "null"
-                   or "$ref" not in o and o.get("type") != "null"]
+        options = [o for o in schema.get(key) or [] if resolver.deref(o).get("type") != "null"]
         if options and "type" not in options[0] and "$ref" not in options[0] and (
                 "properties" in schema):  # alternatives that only add required names
             rest = {k: v for k, v in schema.items() if k != key}
@@ -224,8 +223,8 @@ def test_every_operation_goes_out_with_its_method_path_and_query(
                 calls += 1
                 spec = op.spec
                 template, _, fixed = spec["path"].partition("?")
-                expected = re.sub(r"\{([^{}/]+)\}", lambda m: quote(
-                    _text(values[m.group(1)]), safe=""), template)
+                expected = re.sub(r"\{([^{}/]+)\}", lambda m, v=values: quote(
+                    _text(v[m.group(1)]), safe=""), template)
                 (arrival,) = recorder.arrivals
                 assert (arrival.method, arrival.path) == (
                     spec["method"], f"/base/{path}{expected}"), (path, op.title)
