@@ -43,8 +43,8 @@ __all__ = [
 
 INDEX_VERSION = 1
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_WORDS = re.compile(r"[A-Za-z0-9]+")
-_NOT_IDENT = re.compile(r"[^0-9A-Za-z_]+")
+_WORDS = re.compile(r"[^\W_]+")  # letters and digits, any script (Python allows them)
+_NOT_IDENT = re.compile(r"\W+")
 _TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 _VERSION_SEGMENT = re.compile(r"^v\d+(\.\d+)*$", re.IGNORECASE)
 _SWAGGER_SCHEMA_KEYS = ("type", "format", "items", "enum", "default", "minimum", "maximum",
@@ -55,7 +55,7 @@ MAX_DOC_TEXT = 2000  # a description longer than this is cut in docstrings and s
 def python_name(text: str) -> str:
     """``text`` made a usable attribute name (keywords get a trailing ``_``)."""
     name = _NOT_IDENT.sub("_", text).strip("_") or "_"
-    if name[0].isdigit():
+    if not name.isidentifier():  # starts with a digit (or a mark no name may start with)
         name = "_" + name
     return name + "_" if keyword.iskeyword(name) else name
 
@@ -185,6 +185,9 @@ def _compile_op(resolver: Resolver, doc: dict[str, Any], swagger: bool, method: 
             "required": where == "path" or p.get("required") is True,
             "schema": schema if isinstance(schema, dict) else {},
             "description": _text(p.get("description"), 300),
+            "style": p["style"] if isinstance(p.get("style"), str) else (
+                "csv" if swagger and p.get("collectionFormat") == "csv" else ""),
+            "explode": p.get("explode") is not False,
         })
     declared = {p["name"] for p in out_params if p["in"] == "path"}
     for name in _TEMPLATE.findall(path.partition("?")[0]):

@@ -112,8 +112,10 @@ def _scalar(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _query_pairs(name: str, value: Any, style: str) -> list[tuple[str, str]]:
+def _query_pairs(name: str, value: Any, style: str, explode: bool) -> list[tuple[str, str]]:
     if isinstance(value, list | tuple):
+        if style == "csv" or not explode:  # ids=1,2 rather than ids=1&ids=2
+            return [(name, ",".join(map(_scalar, value)))]
         return [(name, _scalar(v)) for v in value]
     if isinstance(value, dict):
         if style == "deepObject":
@@ -195,7 +197,8 @@ class Operation:
                     else _scalar(value)
                 call.url = call.url.replace("{" + name + "}", quote(text, safe=""))
             elif where == "query":
-                call.params += _query_pairs(name, value, p.get("style", ""))
+                call.params += _query_pairs(name, value, p.get("style", ""),
+                                            p.get("explode", True))
             elif where == "header":
                 call.headers[name] = _scalar(value)
             elif where == "cookie":
