@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self.resize(1200, 780)
         self.restore_state()
+        self._make_operations_action()
 
     def _wire(self) -> None:
         """Every connection between the window's parts, in one place."""
@@ -528,3 +529,35 @@ class MainWindow(QMainWindow):
         self.docks.shutdown()
         event.accept()
         self.closed.emit()
+
+    # -- the managed API (issue 17) -----------------------------------------------------
+
+    def _make_operations_action(self) -> None:
+        """View → API operations… of the selected connection (or the current tab's)."""
+        from PySide6.QtGui import QAction, QKeySequence
+        from PySide6.QtWidgets import QMenu
+
+        self.act_operations = QAction("API operations…", self)
+        self.act_operations.setObjectName("apiOperationsAction")
+        self.act_operations.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.act_operations.triggered.connect(lambda _c=False: self.show_operations())
+        self.addAction(self.act_operations)
+        for action in self.menuBar().actions():
+            menu = action.menu()
+            if action.text() == "&View" and isinstance(menu, QMenu):
+                menu.addAction(self.act_operations)
+
+    def show_operations(self, path: str = "") -> QWidget | None:
+        from .operations_panel import OperationsDialog
+
+        tab = self.current_tab()
+        path = path or self.tree.current_path() or (tab.path if tab is not None else "")
+        conn = self.service.connection_for(path) if path else None
+        if conn is None:
+            self.messages.status("Select a connection to see its API operations.", 4000)
+            return None
+        dialog = OperationsDialog(self.service.workspace, conn, self)
+        dialog.opened.connect(self.open_unsaved)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog

@@ -250,3 +250,20 @@ def test_not_a_description_is_refused(workspace: Workspace, tmp_path: Path) -> N
         with pytest.raises(FileFormatError, match=reason):
             attach_description(workspace, "svc", text, "x.yaml")
     assert not description_path(workspace, "svc").exists()
+
+
+def test_an_operation_as_a_request_and_as_an_example_call(api: ManagedApi) -> None:
+    from relaydesk.core.managed_request import example_call, request_for
+
+    op = api.operation("Items", "getItem")
+    put = api.operation("Items", "putItem")
+    assert op is not None and put is not None
+    req = request_for(op, "svc", "Get item")
+    assert (req.path, req.method, req.url) == ("svc/Items/Get item", "GET",
+                                               "/items/{{itemId}}")
+    assert [(p.name, p.enabled) for p in req.params] == [
+        ("ids", False), ("full", False), ("tags", False), ("filter", False)]
+    assert [h.name for h in req.headers] == ["X-Trace-Id"]
+    assert [c.name for c in req.cookies] == ["session"]
+    assert request_for(put, "svc").body.kind == "json"
+    assert example_call(put, "svc") == "svc.Items.putItem(itemId=..., body={})"
