@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .importers.openapi import _parameters as merged_parameters  # path + operation level
 from .importers.openapi_schema import Resolver
 
 __all__ = [
@@ -126,17 +127,6 @@ def _swagger_schema(param: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def _parameters(resolver: Resolver, item: dict[str, Any], op: dict[str, Any]
-                ) -> list[dict[str, Any]]:
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
-    for source in (item.get("parameters"), op.get("parameters")):
-        for raw in source if isinstance(source, list) else []:
-            param = resolver.deref(raw)
-            if isinstance(param.get("name"), str) and isinstance(param.get("in"), str):
-                merged[(param["name"], param["in"])] = param
-    return list(merged.values())
-
-
 def _media_of(resolver: Resolver, body: dict[str, Any]) -> list[list[Any]]:
     content = body.get("content")
     media: list[list[Any]] = []
@@ -168,7 +158,7 @@ def _swagger_body(params: list[dict[str, Any]], op: dict[str, Any], doc: dict[st
 
 def _compile_op(resolver: Resolver, doc: dict[str, Any], swagger: bool, method: str,
                 path: str, item: dict[str, Any], op: dict[str, Any]) -> dict[str, Any]:
-    params = _parameters(resolver, item, op)
+    params = merged_parameters(item, op, resolver)
     out_params = []
     for p in params:
         where = p["in"]

@@ -8,9 +8,9 @@ from their schema), and an example body generated from the request body's schema
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
+from .importers.openapi import _text  # a value as the importer writes it into a field
 from .importers.openapi_schema import Resolver, example_for
 from .model import Body, KeyValue, MultipartField, Request, join_path
 
@@ -32,16 +32,6 @@ class _IndexResolver(Resolver):
 
     def lookup(self, ref: str) -> Any:
         return self._index.resolve(ref)
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str | int | float):
-        return str(value)
-    return json.dumps(value, ensure_ascii=False)
 
 
 def _body(op: Operation, resolver: Resolver) -> Body:
