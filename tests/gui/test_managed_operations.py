@@ -67,3 +67,17 @@ def test_operations_open_as_requests(window: Any, gui_workspace: Workspace, qtbo
     window.act_operations.trigger()
     qtbot.waitUntil(lambda: "no API description" in window.findChildren(
         OperationsDialog)[-1].status.text(), timeout=5000)
+
+
+def test_an_openapi_import_in_the_app_keeps_its_operations(window: Any, qtbot: Any) -> None:
+    from relaydesk.ui.operations_panel import OperationsDialog
+
+    dialog = window.open_import(str(DESCRIPTION))
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=10000)
+    dialog.into.setText("ops/jsm")
+    with qtbot.waitSignal(dialog.imported, timeout=10000):
+        dialog.import_button.click()
+    assert window.service.workspace.file_of("ops/jsm").with_name("openapi.json").is_file()
+    window.show_operations("ops/jsm")
+    shown = window.findChildren(OperationsDialog)[-1]
+    qtbot.waitUntil(lambda: len(visible_operations(shown)) == 6, timeout=5000)

@@ -17,10 +17,7 @@ from ._common import Context, say
 if TYPE_CHECKING:
     from ..core.workspace import Workspace
 
-__all__ = ["keep_description", "register"]
-
-SOURCE_KEY = "descriptionSource"  # in connection.json: where --refresh fetches from
-
+__all__ = ["register"]
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
@@ -42,28 +39,8 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p.set_defaults(func=run)
 
 
-def keep_description(ws: Workspace, conn_path: str, text: str, source: str,
-                     origin: str = "") -> list[str]:
-    """Store a description for a connection (``origin``: the URL it came from, kept
-    for --refresh), refresh the stubs; returns the lines saying what changed."""
-    from dataclasses import replace
-
-    from ..core.api_description import attach_description
-    from ..core.api_stubs import refresh_stubs
-
-    change = attach_description(ws, conn_path, text, source)
-    conn = ws.connection(conn_path)
-    if conn.extra.get(SOURCE_KEY, "") != origin:
-        extra = {k: v for k, v in conn.extra.items() if k != SOURCE_KEY}
-        ws.save_connection(replace(conn, extra={**extra, SOURCE_KEY: origin} if origin
-                                   else extra))
-    lines = change.lines()
-    lines += [f"Type stubs refreshed in {d}." for d in refresh_stubs(ws)]
-    return lines
-
-
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from ..core.api_description import read_source_text
+    from ..core.api_description import SOURCE_KEY, keep_description, read_source_text
     from ..core.errors import ValidationError
 
     session = ctx.session()

@@ -49,8 +49,8 @@ def run_file_import(args: argparse.Namespace, ctx: Context) -> int:
 def _keep_description(ws: Workspace, plan: ImportPlan, into: str | None, text: str,
                       source: str) -> list[str]:
     """The imported connection keeps its description: its managed API and stubs."""
+    from ..core.api_description import keep_description
     from ..core.importers import relocate
-    from .cmd_describe import keep_description
 
     path = relocate(plan, into).connections[0].path
     keep_description(ws, path, text, source)

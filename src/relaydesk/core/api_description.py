@@ -36,16 +36,19 @@ if TYPE_CHECKING:
 __all__ = [
     "DESCRIPTION_FILE",
     "MAX_FETCH_BYTES",
+    "SOURCE_KEY",
     "DescriptionChange",
     "attach_description",
     "description_path",
     "fetch_description",
+    "keep_description",
     "open_index",
     "parse_description",
     "read_source_text",
 ]
 
 DESCRIPTION_FILE = "openapi.json"
+SOURCE_KEY = "descriptionSource"  # in connection.json: the URL `describe --refresh` uses
 MAX_FETCH_BYTES = 50 * 1024 * 1024
 
 
@@ -158,6 +161,23 @@ def attach_description(ws: Workspace, conn_path: str, text: str, source: str
     conn = ws.connection(conn_path)
     write_index(compiled, *_cache_files(ws.root, conn), _stamp(target))
     return _diff(old, compiled)
+
+
+def keep_description(ws: Workspace, conn_path: str, text: str, source: str,
+                     origin: str = "") -> list[str]:
+    """Attach a description (``origin``: the URL it came from, kept for a refresh) and
+    rewrite the type stubs written before; returns the lines saying what changed."""
+    from dataclasses import replace
+
+    from .api_stubs import refresh_stubs
+
+    change = attach_description(ws, conn_path, text, source)
+    conn = ws.connection(conn_path)
+    if conn.extra.get(SOURCE_KEY, "") != origin:
+        extra = {k: v for k, v in conn.extra.items() if k != SOURCE_KEY}
+        ws.save_connection(replace(conn, extra={**extra, SOURCE_KEY: origin} if origin
+                                   else extra))
+    return change.lines() + [f"Type stubs refreshed in {d}." for d in refresh_stubs(ws)]
 
 
 def open_index(ws_root: Path, conn: Connection, conn_dir: Path) -> OperationIndex | None:
