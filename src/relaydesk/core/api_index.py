@@ -23,10 +23,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .importers.openapi import _parameters as merged_parameters  # path + operation level
-from .importers.openapi_schema import Resolver
+if TYPE_CHECKING:  # the importers load only to compile a description, never to call it
+    from .importers.openapi_schema import Resolver
 
 __all__ = [
     "INDEX_VERSION",
@@ -158,7 +158,9 @@ def _swagger_body(params: list[dict[str, Any]], op: dict[str, Any], doc: dict[st
 
 def _compile_op(resolver: Resolver, doc: dict[str, Any], swagger: bool, method: str,
                 path: str, item: dict[str, Any], op: dict[str, Any]) -> dict[str, Any]:
-    params = merged_parameters(item, op, resolver)
+    from .importers.openapi import _parameters  # path- and operation-level, merged
+
+    params = _parameters(item, op, resolver)
     out_params = []
     for p in params:
         where = p["in"]
@@ -217,6 +219,8 @@ def refs_in(value: Any) -> Iterator[str]:
 
 def compile_description(doc: dict[str, Any]) -> CompiledDescription:
     """Every operation of ``doc`` (already read and checked to be OpenAPI/Swagger)."""
+    from .importers.openapi_schema import Resolver
+
     swagger = "swagger" in doc and "openapi" not in doc
     resolver = Resolver(doc)
     info: dict[str, Any] = doc["info"] if isinstance(doc.get("info"), dict) else {}

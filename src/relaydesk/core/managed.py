@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote
 
-from .api_index import OperationIndex, OperationRef
 from .errors import InvalidValuesError
 from .schema_check import check_value
 
 if TYPE_CHECKING:
     import httpx
 
+    from .api_index import OperationIndex, OperationRef
     from .model import Connection
     from .workspace import Workspace
 
