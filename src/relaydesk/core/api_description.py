@@ -39,6 +39,7 @@ __all__ = [
     "SOURCE_KEY",
     "DescriptionChange",
     "attach_description",
+    "copy_description",
     "description_path",
     "fetch_description",
     "keep_description",
@@ -161,6 +162,17 @@ def attach_description(ws: Workspace, conn_path: str, text: str, source: str
     conn = ws.connection(conn_path)
     write_index(compiled, *_cache_files(ws.root, conn), _stamp(target))
     return _diff(old, compiled)
+
+
+def copy_description(ws: Workspace, src: str, dst: str) -> None:
+    """Give the connection at ``dst`` the description of the one at ``src`` (if any)."""
+    source = description_path(ws, src)
+    if source.is_file():
+        from .fileio import atomic_write_bytes
+        from .local_state import temp_dir
+
+        atomic_write_bytes(description_path(ws, dst), source.read_bytes(),
+                           temp_dir=temp_dir(ws.root))
 
 
 def keep_description(ws: Workspace, conn_path: str, text: str, source: str,

@@ -267,3 +267,13 @@ def test_an_operation_as_a_request_and_as_an_example_call(api: ManagedApi) -> No
     assert [c.name for c in req.cookies] == ["session"]
     assert request_for(put, "svc").body.kind == "json"
     assert example_call(put, "svc") == "svc.Items.putItem(itemId=..., body={})"
+
+
+def test_a_duplicated_connection_keeps_the_description(workspace: Workspace,
+                                                       api: ManagedApi) -> None:
+    from relaydesk.core.session import Session
+
+    copy = Session(workspace, keyring=None, history=False).duplicate("svc")
+    assert copy == "svc copy"
+    twin = managed_api_for(workspace, workspace.connection(copy))
+    assert twin is not None and twin.names("Items") == api.names("Items")
