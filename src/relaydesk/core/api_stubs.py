@@ -37,10 +37,14 @@ _RECORD = "stubs.json"  # in .relaydesk/: the folders stubs were written to
 _STUB_DOC = 800
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool",
             "null": "None"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _RESERVED = {"self", "max_pages", "items_path", "settings"}
 
 
 def _doc(text: str, indent: str) -> str:
+    # Third-party text inside a string literal: no control characters (a NUL makes the
+    # whole file unreadable to type checkers), escaped backslashes and quotes.
+    text = _CONTROL.sub(" ", text.replace("\r\n", "\n"))
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
     body = "\n".join((indent + line) if line else "" for line in text.splitlines())
     return f'{indent}"""{body.lstrip()}\n{indent}"""'
@@ -85,6 +89,10 @@ def type_of(schema: Any, resolve: Callable[[str], Any], depth: int = 0) -> str:
     return " | ".join(dict.fromkeys(out))
 
 
+def _optional(kind: str) -> str:
+    return kind if kind == "Any" or "None" in kind.split(" | ") else f"{kind} | None"
+
+
 def _usable(name: str) -> bool:
     return name.isidentifier() and not keyword.iskeyword(name) and name not in _RESERVED
 
@@ -106,8 +114,7 @@ def _signature(op: Operation) -> tuple[str, list[str]]:
         if p.get("required"):
             required.append(f"{name}: {kind}")
         else:
-            optional.append(f"{name}: {kind} | None = None" if kind != "Any"
-                            else f"{name}: Any = None")
+            optional.append(f"{name}: {_optional(kind)} = None")
     body = op.spec.get("body")
     if body and "body" not in seen:
         media = body.get("media") or [["", None]]
@@ -118,8 +125,7 @@ def _signature(op: Operation) -> tuple[str, list[str]]:
         if body.get("required"):
             required.append(f"body: {kind}")
         else:
-            optional.append(f"body: {kind} | None = None" if kind != "Any"
-                            else "body: Any = None")
+            optional.append(f"body: {_optional(kind)} = None")
     params = ", ".join(["self", "*", *required, *optional]) if required or optional \
         else "self"
     return params, other

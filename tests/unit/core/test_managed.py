@@ -277,3 +277,32 @@ def test_a_duplicated_connection_keeps_the_description(workspace: Workspace,
     assert copy == "svc copy"
     twin = managed_api_for(workspace, workspace.connection(copy))
     assert twin is not None and twin.names("Items") == api.names("Items")
+
+
+def test_stubs_are_valid_python_whatever_the_description_says(workspace: Workspace) -> None:
+    import ast
+
+    from relaydesk.core.api_stubs import stub_module
+
+    nasty = 'Ends with a backslash \\ and """quotes""" and a NUL \x00 here'
+    doc = {"openapi": "3.1.0", "info": {"title": nasty}, "paths": {"/x/{from}": {"post": {
+        "operationId": "send", "summary": nasty, "description": nasty,
+        "parameters": [
+            {"name": "from", "in": "path", "required": True},
+            {"name": "X-Rate-Key", "in": "header"},
+            {"name": "mode", "in": "query", "schema": {"enum": ["a'b", 'c"d', 3, None]}},
+            {"name": "max_pages", "in": "query"}],
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"type": "array"}}}}}},
+        "/y": {"get": {"tags": ["class"]}}}}
+    workspace.save_connection(Connection("svc", "https://api.example.com"), create=True)
+    attach_description(workspace, "svc", json.dumps(doc), "doc.json")
+    api = managed_api_for(workspace, workspace.connection("svc"))
+    assert api is not None
+    text = stub_module(api, nasty)
+    ast.parse(text)
+    assert "\x00" not in text
+    assert ("def __call__(self, *, body: list[Any], mode: Literal[\"a'b\", 'c\"d', 3] | "
+            "None = None) -> Any" in text)
+    assert "Also (pass as **{name: value}): from (path), X-Rate-Key (header), max_pages" in text
+    assert "class _G_Class:" in text and "def __call__(self) -> Any" in text
