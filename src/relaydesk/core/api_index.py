@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import keyword
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,7 +56,8 @@ MAX_DOC_TEXT = 2000  # a description longer than this is cut in docstrings and s
 
 def python_name(text: str) -> str:
     """``text`` made a usable attribute name (keywords get a trailing ``_``)."""
-    name = _NOT_IDENT.sub("_", text).strip("_") or "_"
+    # NFKC: what Python makes of an identifier in source code ("ﬁle" is read as "file").
+    name = _NOT_IDENT.sub("_", unicodedata.normalize("NFKC", text)).strip("_") or "_"
     if not name.isidentifier():  # starts with a digit (or a mark no name may start with)
         name = "_" + name
     return name + "_" if keyword.iskeyword(name) else name
@@ -63,7 +65,7 @@ def python_name(text: str) -> str:
 
 def group_name(tag: str) -> str:
     """A tag as a group: ``"Integration actions"`` → ``IntegrationActions``."""
-    words = _WORDS.findall(tag)
+    words = _WORDS.findall(unicodedata.normalize("NFKC", tag))
     return python_name("".join(w[:1].upper() + w[1:] for w in words) or "Default")
 
 
@@ -80,8 +82,9 @@ def operation_name(operation_id: str, method: str, path: str) -> str:
     """The ``operationId`` as written when it is an identifier, else one made from it
     (``repos/get`` → ``repos_get``) or from method and path (``get_pets_petId``)."""
     if operation_id:
-        return operation_id if operation_id.isidentifier() and not keyword.iskeyword(
-            operation_id) else python_name(operation_id)
+        plain = operation_id.isidentifier() and not keyword.iskeyword(operation_id) and (
+            operation_id == unicodedata.normalize("NFKC", operation_id))
+        return operation_id if plain else python_name(operation_id)
     parts = [method.lower()] + [_NOT_IDENT.sub("_", s.strip("{}")).strip("_")
                                 for s in path.split("/") if s]
     return python_name("_".join(p for p in parts if p))

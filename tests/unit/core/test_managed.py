@@ -26,7 +26,7 @@ def ops_of(doc: dict[str, Any]) -> list[tuple[str, str, str, str]]:
 @pytest.mark.parametrize(("tag", "group"), [
     ("Integration actions", "IntegrationActions"), ("pet", "Pet"),
     ("issue-comments", "IssueComments"), ("none", "None_"), ("2fa settings", "_2faSettings"),
-    ("Ünïcode tag", "ÜnïcodeTag"), ("", "Default"),
+    ("Ünïcode tag", "ÜnïcodeTag"), ("ﬁle", "File"), ("", "Default"),
 ])
 def test_a_tag_becomes_a_python_group_name(tag: str, group: str) -> None:
     assert group_name(tag) == group
@@ -37,6 +37,7 @@ def test_a_tag_becomes_a_python_group_name(tag: str, group: str) -> None:
     ("getIssue", "get", "/issue/{id}", "getIssue"),
     ("repos/get-content", "get", "/repos", "repos_get_content"),
     ("class", "get", "/x", "class_"),
+    ("getﬁle", "get", "/x", "getfile"),
     ("", "get", "/pets/{petId}", "get_pets_petId"),
     ("", "delete", "/", "delete"),
 ])
