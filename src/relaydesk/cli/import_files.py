@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._common import Context, read_source, say
+
+if TYPE_CHECKING:
+    from ..core.importers import ImportPlan
+    from ..core.workspace import Workspace
 
 __all__ = ["FILE_FORMATS", "run_file_import"]
 
@@ -29,6 +34,8 @@ def run_file_import(args: argparse.Namespace, ctx: Context) -> int:
     if plan.secrets:
         store = ctx.secrets()  # a missing keyring stops the import before any write
     notes = apply_plan(ws, store, plan, into=args.into)
+    if args.format == "openapi" and plan.connections:
+        notes += _keep_description(ws, plan, args.into, text, source)
     moved = [c.path for c in ws.connections()
              if any(r.path.startswith(c.path + "/") for r in plan.requests)]
     say(f"Imported {plan.counts()} from {source}"
@@ -38,3 +45,15 @@ def run_file_import(args: argparse.Namespace, ctx: Context) -> int:
     for note in notes:
         say(f"Note: {note}")
     return 0
+
+
+def _keep_description(ws: Workspace, plan: ImportPlan, into: str | None, text: str,
+                      source: str) -> list[str]:
+    """The imported connection keeps its description: its managed API and stubs."""
+    from ..core.api_description import keep_description
+    from ..core.importers import relocate
+
+    path = relocate(plan, into).connections[0].path
+    keep_description(ws, path, text, source)
+    return [f"The description is kept beside '{path}': relaydesk.connect('{path}') has its "
+            "operations (`relaydesk describe` lists them)."]

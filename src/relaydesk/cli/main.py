@@ -37,6 +37,7 @@ _USAGE_ERRORS = (UsageError, ValidationError, CurlParseError, TemplateError)
 # ``_common`` at top level; the order here is the order of `relaydesk --help`.
 COMMAND_MODULES = ("cmd_ls", "cmd_send", "cmd_run", "cmd_import", "cmd_secret", "cmd_new",
                    "cmd_set", "cmd_edit", "cmd_export", "cmd_auth", "cmd_history")
+MANAGED_API_COMMANDS = ("cmd_describe", "cmd_stubs")  # issue 17
 
 
 class _Parser(argparse.ArgumentParser):
@@ -75,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     parent = _Parser(add_help=False)
     add_workspace_option(parent, top=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    for name in (*COMMAND_MODULES, *MANAGED_API_COMMANDS):
         try:
             module = importlib.import_module(f"{__package__}.{name}")
         except ModuleNotFoundError as exc:

@@ -349,6 +349,9 @@ class Session:
                 return dst
             if kind == "connection":
                 ws.save_connection(replace(ws.connection(path), path=dst, id=""), create=True)
+                from .api_description import copy_description
+
+                copy_description(ws, path, dst)  # the copy keeps the API's operations
             else:
                 ws.create_folder(dst)
             for folder in ws.folders(path):

@@ -144,7 +144,7 @@ class ImportDialog(QDialog):
         plan, into = self.plan, self.into.text().strip() or None
         self.import_button.setEnabled(False)
         self.status.setText("Importing…")
-        self.worker = run_in_worker(lambda: self._service.apply_import(plan, into),
+        self.worker = run_in_worker(lambda: self._service.apply_import(plan, into, self._text),
                                     self._applied, self)
 
     def _applied(self, result: Any, error: BaseException | None) -> None:

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         from .focus_ring import install_focus_ring
 
         self.focus_ring = install_focus_ring(self)  # focus visible on every widget
+        self._make_operations_action()
 
     def _wire(self) -> None:
         """Every connection between the window's parts, in one place."""
@@ -641,3 +642,35 @@ class MainWindow(QMainWindow):
         self.docks.shutdown()
         event.accept()
         self.closed.emit()
+
+    # -- the managed API (issue 17) -----------------------------------------------------
+
+    def _make_operations_action(self) -> None:
+        """View → API operations… of the selected connection (or the current tab's)."""
+        from PySide6.QtGui import QAction, QKeySequence
+        from PySide6.QtWidgets import QMenu
+
+        self.act_operations = QAction("API operations…", self)
+        self.act_operations.setObjectName("apiOperationsAction")
+        self.act_operations.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.act_operations.triggered.connect(lambda _c=False: self.show_operations())
+        self.addAction(self.act_operations)
+        for action in self.menuBar().actions():
+            menu = action.menu()
+            if action.text() == "&View" and isinstance(menu, QMenu):
+                menu.addAction(self.act_operations)
+
+    def show_operations(self, path: str = "") -> QWidget | None:
+        from .operations_panel import OperationsDialog
+
+        tab = self.current_tab()
+        path = path or self.tree.current_path() or (tab.path if tab is not None else "")
+        conn = self.service.connection_for(path) if path else None
+        if conn is None:
+            self.messages.status("Select a connection to see its API operations.", 4000)
+            return None
+        dialog = OperationsDialog(self.service.workspace, conn, self)
+        dialog.opened.connect(self.open_unsaved)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog

@@ -202,7 +202,8 @@ class Service:
 
         return read_import_file(path)  # its size checked before it is read
 
-    def apply_import(self, plan: ImportPlan, into: str | None = None) -> list[str]:
+    def apply_import(self, plan: ImportPlan, into: str | None = None, text: str = ""
+                     ) -> list[str]:
         """Write an import plan, all or nothing; returns the notes for the user.
 
         Runs in a worker thread, so it writes through a workspace object of its own:
@@ -213,7 +214,14 @@ class Service:
         from relaydesk.core.importers import apply_plan
 
         own = Workspace.open(self.workspace.root, create=False)
-        return apply_plan(own, self.secrets if plan.secrets else None, plan, into=into)
+        notes = apply_plan(own, self.secrets if plan.secrets else None, plan, into=into)
+        if plan.kind == "openapi" and text and plan.connections:
+            # The connection keeps its description: its operations (issue 17).
+            from relaydesk.core.api_description import keep_description
+            from relaydesk.core.importers import relocate
+
+            keep_description(own, relocate(plan, into).connections[0].path, text, plan.source)
+        return notes
 
     def import_snippet(self, conn_path: str) -> str:
         """``import relaydesk`` and the connection's import line."""
