@@ -123,13 +123,19 @@ class Engine:
     ) -> PreparedRequest:
         """What ``send`` would put on the wire (OAuth token fetched if needed); with
         ``strict`` an undefined ``{{name}}`` is an error instead of sent as written."""
+        from .env_secrets import with_secret_values
+
+        environment, env_secrets = with_secret_values(environment, self._secrets)
         values = resolve_variables(connection, environment, variables)
         token = None
         settings, owner = auth_owner(request, connection)
         if settings.kind == "oauth2" and self._tokens is not None:
             token = await self._tokens.access_token(owner, settings, connection)
-        return prepare(request, connection, self._secrets, values, oauth_token=token,
-                       strict=strict)
+        prepared = prepare(request, connection, self._secrets, values, oauth_token=token,
+                           strict=strict)
+        if env_secrets:  # redacted from history like the auth's own secrets
+            prepared.secret_values = prepared.secret_values | env_secrets
+        return prepared
 
     async def send(
         self,

@@ -322,7 +322,63 @@ class Session:
                                                  create=create)
 
     def delete_environment(self, name: str) -> None:
+        """Delete an environment and forget its secret variables' keyring entries."""
+        env = self.workspace.environment(name)
         self.workspace.delete_environment(name)
+        if env.secrets and env.id:
+            try:
+                self.secrets.delete_owned(env.id, env.secrets)
+            except SecretStoreError as exc:  # keyed by an id no new environment gets
+                log.warning("secret variables of %s stay in the keyring: %s", name, exc)
+
+    def edit_environment(self, name: str, *, variables: Mapping[str, str],
+                         secrets: Iterable[str] = (),
+                         secret_values: Mapping[str, str] | None = None,
+                         create: bool = False) -> Environment:
+        """Replace an environment's variables as an editor shows them: plain values go
+        to its file, the names of ``secrets`` (and of ``secret_values``) too, and the
+        values typed for secret variables to the keyring. A secret variable dropped from
+        the list is forgotten in the keyring. ``create``: make it when missing."""
+        from .env_secrets import environment_owner
+
+        typed = dict(secret_values or {})
+        names = list(dict.fromkeys([*secrets, *typed]))
+        if typed:
+            self.secrets.backend  # noqa: B018 - no keyring: stop before writing anything
+        ws = self.workspace
+        with ws.transaction():
+            try:
+                old: Environment | None = ws.environment(name)
+            except NotFoundError:
+                if not create:
+                    raise
+                old = None
+            env = ws.save_environment(Environment(
+                name, {k: v for k, v in variables.items() if k not in names}, secrets=names))
+        try:
+            for key, value in typed.items():
+                self.secrets.set(environment_owner(env.name), key, value)
+        except BaseException:
+            if old is None:  # a new environment is written with its secrets or not at all
+                ws.delete_environment(env.name)
+            raise
+        dropped = [n for n in (old.secrets if old else []) if n not in names]
+        if dropped:
+            try:
+                self.secrets.delete_owned(env.id, dropped)
+            except SecretStoreError as exc:
+                log.warning("dropped secret variables stay in the keyring: %s", exc)
+        return env
+
+    def rename_environment(self, name: str, new_name: str) -> Environment:
+        """Rename an environment; its id, and so its secret variables, stay with it."""
+        return self.workspace.rename_environment(name, new_name)
+
+    def environment_secret_saved(self, name: str, variable: str) -> bool:
+        """Whether a secret variable has a value in the keyring (never the value)."""
+        from .env_secrets import environment_owner
+
+        return self.secrets.has(environment_owner(name), variable)
 
     def rename(self, path: str, new_name: str) -> str:
         segs = split_path(path)
@@ -459,7 +515,10 @@ class Session:
                 raise NotFoundError(
                     f"The connection '{path}' cannot be loaded: {problem}") from None
             raise
-        values = resolve_variables(conn, self.environment(environment), variables)
+        from .env_secrets import with_secret_values
+
+        env, _values = with_secret_values(self.environment(environment), self.secrets)
+        values = resolve_variables(conn, env, variables)
         base_url = validate_base_url(render(conn.base_url, values, where="the base URL"),
                                      https_only=conn.tls.https_only)
         headers = [(render(h.name, values, where="a header name"),
