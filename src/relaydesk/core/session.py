@@ -380,6 +380,55 @@ class Session:
 
         return self.secrets.has(environment_owner(name), variable)
 
+    def save_request_as(self, req: Request, path: str) -> Request:
+        """Save ``req`` as a new request at ``path`` (Save As, "Save to…" from History):
+        a new id, no secrets copied. A full URL under the target connection's base URL
+        becomes a path under it, so the connection's base URL and auth apply."""
+        from .model import validate_path
+
+        path = validate_path(path, "request path")
+        url = req.url
+        conn = self.connection_for(path)
+        if conn is not None and conn.base_url and "{{" not in conn.base_url:
+            base = conn.base_url.rstrip("/")
+            rest = url[len(base):] if url.startswith(base) else None
+            if rest is not None and (not rest or rest[0] in "/?#"):
+                url = rest or "/"
+        return self.create_request(replace(req, path=path, url=url))
+
+    def free_path(self, path: str) -> str:
+        """``path`` if nothing is there, else the first free '<name> 2', '<name> 3'…"""
+        segs = split_path(path)
+        return join_path(*segs[:-1], self._free_name(join_path(*segs[:-1]), segs[-1]))
+
+    def set_request_auth(self, path: str, auth: AuthSettings | None,
+                         secrets: Mapping[str, str] | None = None) -> Request:
+        """Give a saved request its own auth (None: its connection's), with the secrets
+        typed for it stored in the keyring under the request. Secrets of a kind it no
+        longer has are forgotten."""
+        typed = dict(secrets or {})
+        allowed = AUTH_SECRET_FIELDS.get(auth.kind, ()) if auth is not None else ()
+        if wrong := [f for f in typed if f not in allowed]:
+            raise ValidationError(f"'{wrong[0]}' is not a secret of this authentication"
+                                  + (f"; it has: {', '.join(allowed)}." if allowed else "."))
+        if typed:
+            self.secrets.backend  # noqa: B018 - no keyring: stop before writing anything
+        req = self.workspace.request(path)
+        old_kind = req.auth.kind if req.auth is not None else ""
+        saved = self.workspace.save_request(replace(req, auth=auth))
+        for field_name, value in typed.items():
+            self.set_secret(saved.path, field_name, value)
+        gone = set(owned_secret_fields(old_kind)) - set(
+            owned_secret_fields(auth.kind if auth is not None else ""))
+        if gone:
+            try:
+                self.secrets.delete_owned(self.workspace.id_of(saved.path), sorted(gone))
+            except SecretStoreError as exc:
+                log.warning("secrets of %s stay in the keyring: %s", saved.path, exc)
+            if self._oauth is not None:
+                self._oauth.forget_memory(saved.path)
+        return saved
+
     def rename(self, path: str, new_name: str) -> str:
         segs = split_path(path)
         return self.move(path, join_path(*segs[:-1], one_segment(new_name)))
