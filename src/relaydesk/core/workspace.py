@@ -188,6 +188,14 @@ class Workspace(WorkspaceView):
                     # Someone else wrote meanwhile (a nested Workspace): reload next time.
                     self._seen_token = token if seen else None
 
+    def change_tokens(self) -> tuple[str, str | None]:
+        """The change token of the last writer, and the one this object last wrote or
+        read: equal when nobody else wrote through a workspace since (the app tells
+        files it saved itself from ones another process changed). Takes the lock: the
+        token is read only while no writer is storing a new one."""
+        with self._lock:
+            return self._lock.token(), self._seen_token
+
     def mark_changed(self) -> None:
         """Say that files were written directly inside the current transaction (imports)."""
         self._dirty = True
