@@ -32,7 +32,7 @@ __all__ = ["Workflow"]
 class Workflow(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self.window = window
+        self.main = window
         self.service = window.service
         self.watcher = WorkspaceWatcher(window.service.workspace, self)
         self.watcher.changed.connect(self.on_disk_changed)
@@ -43,7 +43,7 @@ class Workflow(QObject):
     # -- composition ---------------------------------------------------------------------
 
     def install(self) -> None:
-        w = self.window
+        w = self.main
 
         def act(text: str, slot: object, *keys: str) -> QAction:
             action = QAction(text, w)
@@ -87,7 +87,7 @@ class Workflow(QObject):
         self._watch_open_files()
 
     def _menu(self, title: str) -> QMenu | None:
-        for action in self.window.menuBar().actions():
+        for action in self.main.menuBar().actions():
             if action.text() == title and action.menu() is not None:
                 menu = action.menu()
                 return menu if isinstance(menu, QMenu) else None
@@ -99,7 +99,7 @@ class Workflow(QObject):
 
     def _watch_open_files(self) -> None:
         ws = self.service.workspace
-        self.watcher.watch_files([ws.file_of(t.path) for t in self.window.tab_list()
+        self.watcher.watch_files([ws.file_of(t.path) for t in self.main.tab_list()
                                   if ws.kind_of(t.path) == "request"])
 
     # -- files changed on disk -----------------------------------------------------------
@@ -107,7 +107,7 @@ class Workflow(QObject):
     def on_disk_changed(self) -> None:
         from .disk_changes import reconcile_tab
 
-        w = self.window
+        w = self.main
         self.service.workspace.reload()
         w.tree.reload()
         w.read_workspace()
@@ -128,7 +128,7 @@ class Workflow(QObject):
         from .environments_panel import fill_picker
         from .main_window import NO_ENVIRONMENT
 
-        w = self.window
+        w = self.main
         active = w.environment_name()
         if renamed is not None and active == renamed[0]:
             active = renamed[1]
@@ -145,7 +145,7 @@ class Workflow(QObject):
         if self.environments_dialog is not None and self.environments_dialog.isVisible():
             self.environments_dialog.raise_()
             return self.environments_dialog
-        dialog = EnvironmentsDialog(self.service, self.window.environment_name(), self.window)
+        dialog = EnvironmentsDialog(self.service, self.main.environment_name(), self.main)
         dialog.environmentsChanged.connect(lambda: self.refresh_environments())
         dialog.renamed.connect(lambda old, new: self.refresh_environments((old, new)))
         dialog.activeChosen.connect(self.use_environment)
@@ -156,10 +156,10 @@ class Workflow(QObject):
         return dialog
 
     def use_environment(self, name: str) -> None:
-        picker = self.window.env_picker
+        picker = self.main.env_picker
         if (index := picker.findData(name)) >= 0:
             picker.setCurrentIndex(index)
-            self.window.messages.status(f"Environment “{name}” is active.", 4000)
+            self.main.messages.status(f"Environment “{name}” is active.", 4000)
 
     # -- Save As, Save to…, Duplicate ------------------------------------------------------
 
@@ -168,7 +168,7 @@ class Workflow(QObject):
         the new request. A request from History is "Saved to…" the same way."""
         from .save_as import SaveAsDialog
 
-        w = self.window
+        w = self.main
         if tab is None:
             w.messages.status("Open a request first.", 4000)
             return False
@@ -204,7 +204,7 @@ class Workflow(QObject):
     def duplicate_current(self) -> str | None:
         """Ctrl+D: the tree's selection when the tree has the focus, else the current
         tab's request as edited, saved next to it as '<name> copy' and opened."""
-        w = self.window
+        w = self.main
         if w.tree.view.hasFocus() and w.tree.current_path():
             return w.tree.duplicate(w.tree.current_path())
         tab = w.current_tab()
@@ -227,7 +227,7 @@ class Workflow(QObject):
     def edit_auth(self, tab: RequestTab) -> RequestAuthDialog | None:
         from .request_auth import RequestAuthDialog
 
-        w = self.window
+        w = self.main
         if self.service.kind_of(tab.path) != "request":
             w.messages.problem("Save the request first (Ctrl+S): its secrets are kept "
                                "under it in the system keyring.")
@@ -256,4 +256,4 @@ class Workflow(QObject):
             tab.mark_saved()
         dialog.accept()
         kept = " (its secret is in the system keyring)" if secrets else ""
-        self.window.messages.status(f"Saved the authentication of {tab.path}{kept}.", 6000)
+        self.main.messages.status(f"Saved the authentication of {tab.path}{kept}.", 6000)
