@@ -130,6 +130,7 @@ class EnvironmentsDialog(QDialog):
         self.setWindowTitle("Environments")
         self.setObjectName("environmentsDialog")
         self._access = access
+        self._active = current  # the window's active environment, shown in bold
         self._shown: str | None = None  # the environment the table shows
         self._loading = False
         self._dirty = False
@@ -224,12 +225,25 @@ class EnvironmentsDialog(QDialog):
         self.list.clear()
         self.list.addItems(self._access.environment_names())
         self.list.blockSignals(False)
+        self.mark_active(self._active)
         items = self.list.findItems(keep, Qt.MatchFlag.MatchExactly) if keep else []
         if items:
             self.list.setCurrentItem(items[0])
         elif self.list.count():
             self.list.setCurrentRow(0)
         self._show(self.list.currentItem().text() if self.list.currentItem() else None)
+
+    def mark_active(self, name: str | None) -> None:
+        """Show which environment the window uses (bold, with a tooltip)."""
+        self._active = name
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item is None:
+                continue
+            font = item.font()
+            font.setBold(item.text() == name)
+            item.setFont(font)
+            item.setToolTip("The active environment" if item.text() == name else "")
 
     def _switch(self, name: str) -> None:
         if self._loading or name == self._shown:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 
 from relaydesk.core.model import AuthSettings
 
-from .auth_editor import AuthEditor
+from .auth_editor import AUTH_LABELS, AuthEditor
 
 __all__ = ["RequestAuthDialog"]
 
@@ -31,12 +31,13 @@ class RequestAuthDialog(QDialog):
         self.path = path
         self.note = QLabel(self)
         self.note.setWordWrap(True)
-        self.note.setEnabled(False)
+        inherited = AUTH_LABELS.get(connection_kind or "", "")
         self.note.setText(
-            "This request's own authentication, used instead of its connection's"
-            + (f" ({connection_kind})" if connection_kind else "") + ". Secrets go to "
-            "the system keyring under this request and are never shown again. To use the "
-            "connection's again, choose “Inherit from connection” in the Auth tab.")
+            "Authentication for this request only"
+            + (f"; its connection uses {inherited[0].lower() + inherited[1:]}"
+               if inherited else "") + ". Secrets go to the system keyring under this "
+            "request and are never shown again. “Inherit from connection” in the Auth "
+            "tab goes back to the connection's.")
         self.editor = AuthEditor(service, self)
         self.editor.set_auth(auth or AuthSettings("bearer"), path)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
@@ -47,7 +48,21 @@ class RequestAuthDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.buttons)
-        self.resize(560, 520 if (auth and auth.kind == "oauth2") else 300)
+        self.editor.mode.currentIndexChanged.connect(lambda _i: self._fit())
+        self._fit()
+
+    def _fit(self) -> None:
+        """As tall as the chosen kind's form (a stack is as tall as its tallest page)."""
+        from PySide6.QtWidgets import QSizePolicy
+
+        stack = self.editor.stack
+        for i in range(stack.count()):
+            policy = QSizePolicy.Policy.Preferred if i == stack.currentIndex() \
+                else QSizePolicy.Policy.Ignored
+            if (page := stack.widget(i)) is not None:
+                page.setSizePolicy(policy, policy)
+        self.adjustSize()
+        self.resize(max(self.width(), 580), self.sizeHint().height())
 
     def _save(self) -> None:
         self.applied.emit(self.editor.auth(), self.editor.pending_secrets())

@@ -22,9 +22,22 @@ from PySide6.QtWidgets import (
 
 from relaydesk.core.model import join_path, split_path
 
-__all__ = ["SaveAsDialog"]
+__all__ = ["SaveAsDialog", "suggested_name"]
 
 PATH = Qt.ItemDataRole.UserRole
+
+
+def suggested_name(method: str, url: str) -> str:
+    """A name for a request that has none yet (History): its method and the last
+    segment of its URL's path, e.g. "GET search"."""
+    from urllib.parse import urlsplit
+
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        path = ""
+    last = next((s for s in reversed(path.split("/")) if s and "{{" not in s), "")
+    return f"{method.upper()} {last}".strip() if last else f"{method.upper()} request"
 
 
 class SaveAsDialog(QDialog):
@@ -65,14 +78,18 @@ class SaveAsDialog(QDialog):
         self._update()
 
     def _fill(self, containers: list[tuple[str, list[str]]]) -> None:
+        from .tree_icons import kind_icon
+
         for conn, folders in containers:
             top = QTreeWidgetItem(self.tree, [conn])
+            top.setIcon(0, kind_icon("connection"))
             top.setData(0, PATH, conn)
             items = {conn: top}
             for folder in folders:
                 segs = split_path(folder)
                 parent = items.get(join_path(*segs[:-1]), top)
                 item = QTreeWidgetItem(parent, [segs[-1]])
+                item.setIcon(0, kind_icon("folder"))
                 item.setData(0, PATH, folder)
                 items[folder] = item
             top.setExpanded(True)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
     from .request_auth import RequestAuthDialog
     from .request_tab import RequestTab
+    from .save_as import SaveAsDialog
 
 __all__ = ["Workflow"]
 
@@ -134,8 +135,10 @@ class Workflow(QObject):
             active = renamed[1]
         fill_picker(w.env_picker, self.service.environment_names(), NO_ENVIRONMENT, active)
         dialog = self.environments_dialog
-        if dialog is not None and dialog.isVisible() and not dialog.is_dirty():
-            dialog.reload()
+        if dialog is not None and dialog.isVisible():
+            dialog.mark_active(w.environment_name())
+            if not dialog.is_dirty():
+                dialog.reload()
 
     # -- environments --------------------------------------------------------------------
 
@@ -159,34 +162,48 @@ class Workflow(QObject):
         picker = self.main.env_picker
         if (index := picker.findData(name)) >= 0:
             picker.setCurrentIndex(index)
+            if self.environments_dialog is not None:
+                self.environments_dialog.mark_active(name)
             self.main.messages.status(f"Environment “{name}” is active.", 4000)
 
     # -- Save As, Save to…, Duplicate ------------------------------------------------------
 
-    def save_as(self, tab: RequestTab | None) -> bool:
-        """Ask where (a connection or folder) and under which name; the tab then edits
-        the new request. A request from History is "Saved to…" the same way."""
-        from .save_as import SaveAsDialog
+    def save_as_dialog(self, tab: RequestTab | None) -> SaveAsDialog | None:
+        """The Save As / "Save to…" dialog for ``tab`` (None, with the reason shown,
+        when there is nothing to save or nowhere to save it)."""
+        from .save_as import SaveAsDialog, suggested_name
 
         w = self.main
         if tab is None:
             w.messages.status("Open a request first.", 4000)
-            return False
+            return None
         ws = self.service.workspace
         containers = [(c.path, ws.folders(c.path)) for c in ws.connections()]
         if not containers:
             w.messages.problem("Create a connection first (Ctrl+Shift+N): a request is "
                                "saved inside one.")
-            return False
+            return None
         saved_here = self.service.kind_of(tab.path) == "request"
         start = join_path(*split_path(tab.path)[:-1]) if saved_here else w.tree.current_path()
-        dialog = SaveAsDialog(containers, name=tab.name, parent_path=start,
-                              title="Save request as" if saved_here else "Save to…",
-                              parent=w)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        edited = tab.edited_request()
+        name = tab.name if saved_here else suggested_name(edited.method, edited.url)
+        return SaveAsDialog(containers, name=name, parent_path=start,
+                            title="Save request as" if saved_here else "Save to…", parent=w)
+
+    def save_as(self, tab: RequestTab | None) -> bool:
+        """Ask where (a connection or folder) and under which name; the tab then edits
+        the new request. A request from History is "Saved to…" the same way."""
+        w = self.main
+        dialog = self.save_as_dialog(tab)
+        if tab is None or dialog is None:
+            return False
+        chosen = dialog.exec() == QDialog.DialogCode.Accepted
+        path = dialog.chosen_path()
+        dialog.deleteLater()
+        if not chosen:
             return False
         try:
-            saved = self.service.save_request_as(tab.edited_request(), dialog.chosen_path())
+            saved = self.service.save_request_as(tab.edited_request(), path)
         except RelaydeskError as exc:
             w.messages.problem(str(exc))
             return False
