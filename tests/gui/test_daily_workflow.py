@@ -31,6 +31,7 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 def app_window(window: Any, qtbot: Any) -> Any:
     window.read_workspace()  # what app.py does after the first frame
     assert window.workflow is not None
+    qtbot.waitUntil(lambda: window.workflow.watcher.ready, timeout=5000)
     window.activateWindow()
     return window
 
@@ -223,6 +224,20 @@ def test_a_file_changed_on_disk_updates_the_tree_and_a_clean_tab(
     (file.parent / "Pulled.request.json").write_text(json.dumps(added))
     qtbot.waitUntil(lambda: window.tree.model.index_for_path("local/echo/Pulled").isValid(),
                     timeout=5000)
+
+
+def test_an_open_file_rewritten_in_place_is_picked_up(
+        app_window: Any, qtbot: Any, gui_workspace: Workspace) -> None:
+    window = app_window
+    tab = window.open_request("local/echo/Get echo")
+    file = gui_workspace.root / "connections/local/echo/Get echo.request.json"
+    qtbot.waitUntil(lambda: window.workflow.watcher.is_watching(file), timeout=2000)
+    doc = json.loads(file.read_text())
+    with file.open("r+") as handle:  # as an editor that saves in place
+        handle.seek(0)
+        handle.write(json.dumps(dict(doc, url="/echo/in-place"), indent=2))
+        handle.truncate()
+    qtbot.waitUntil(lambda: tab.editor.url_bar.text() == "/echo/in-place", timeout=5000)
 
 
 def test_a_tab_with_unsaved_edits_asks_keep_mine_or_load_theirs(

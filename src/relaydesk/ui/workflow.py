@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMenu, QToolBar
 
@@ -96,7 +96,7 @@ class Workflow(QObject):
 
     def wire_tab(self, tab: RequestTab) -> None:
         tab.editor.auth_editor.editRequested.connect(lambda: self.edit_auth(tab))
-        self._watch_open_files()
+        QTimer.singleShot(0, self, self._watch_open_files)  # once the tab is in the tabs
 
     def _watch_open_files(self) -> None:
         ws = self.service.workspace
