@@ -80,6 +80,12 @@ def _type_cell(qtbot: Any, table: Any, row: int, column: int, text: str) -> None
     qtbot.wait(10)  # the view commits the edit on its next turn
 
 
+def _retype_url(qtbot: Any, tab: Any, text: str) -> None:
+    tab.editor.url_bar.setFocus()
+    tab.editor.url_bar.selectAll()
+    qtbot.keyClicks(tab.editor.url_bar, text)
+
+
 def _send(window: Any, tab: Any, qtbot: Any) -> None:
     _activate(window, qtbot)
     tab.editor.focus_url()
@@ -244,9 +250,7 @@ def test_a_tab_with_unsaved_edits_asks_keep_mine_or_load_theirs(
         app_window: Any, qtbot: Any, gui_workspace: Workspace) -> None:
     window = app_window
     tab = window.open_request("local/echo/Json")
-    tab.editor.url_bar.setFocus()
-    tab.editor.url_bar.selectAll()
-    qtbot.keyClicks(tab.editor.url_bar, "/echo/mine")
+    _retype_url(qtbot, tab, "/echo/mine")
     assert tab.modified
     file = gui_workspace.root / "connections/local/echo/Json.request.json"
 
@@ -269,9 +273,7 @@ def test_the_apps_own_save_is_not_reported_as_a_change_on_disk(
         app_window: Any, qtbot: Any, gui_workspace: Workspace) -> None:
     window = app_window
     tab = window.open_request("local/echo/Json")
-    tab.editor.url_bar.setFocus()
-    tab.editor.url_bar.selectAll()
-    qtbot.keyClicks(tab.editor.url_bar, "/echo/saved-here")
+    _retype_url(qtbot, tab, "/echo/saved-here")
     changes: list[bool] = []
     window.workflow.watcher.changed.connect(lambda: changes.append(True))
     qtbot.keyClick(tab.editor.url_bar, Qt.Key.Key_S, CTRL)
@@ -389,9 +391,7 @@ def test_save_as_writes_a_new_request_and_leaves_the_original(
     service.create_folder("local/echo", "sub")
     window.tree.reload()
     tab = window.open_request("local/echo/Json")
-    tab.editor.url_bar.setFocus()
-    tab.editor.url_bar.selectAll()
-    qtbot.keyClicks(tab.editor.url_bar, "/echo/as-new")
+    _retype_url(qtbot, tab, "/echo/as-new")
     _save_into(qtbot, "local/echo/sub", "Copy of json")
     qtbot.keyClick(tab.editor.url_bar, Qt.Key.Key_S, CTRL | SHIFT)
     assert tab.path == "local/echo/sub/Copy of json" and not tab.modified
