@@ -318,8 +318,20 @@ class Session:
 
     def update_environment(self, name: str, *, set: Mapping[str, str] | None = None,
                            unset: Iterable[str] = (), create: bool = False) -> Environment:
-        return self.workspace.update_environment(name, set=set or {}, unset=unset,
-                                                 create=create)
+        try:
+            was_secret = self.workspace.environment(name).secrets
+        except NotFoundError:
+            was_secret = []
+        env = self.workspace.update_environment(name, set=set or {}, unset=unset,
+                                                create=create)
+        # A secret variable given a plain value (or unset) leaves the keyring too; the
+        # keyring is not touched when no secret variable changed.
+        if dropped := [n for n in was_secret if n not in env.secrets]:
+            try:
+                self.secrets.delete_owned(env.id, dropped)
+            except SecretStoreError as exc:
+                log.warning("dropped secret variables stay in the keyring: %s", exc)
+        return env
 
     def delete_environment(self, name: str) -> None:
         """Delete an environment and forget its secret variables' keyring entries."""

@@ -122,8 +122,10 @@ def test_cli_updates_keep_the_secret_list(workspace: Workspace, tmp_path: Path,
                              create=True)
     session.update_environment("dev", set={"b": "2"})  # what `relaydesk set` does
     assert _file(workspace, "dev")["secrets"] == ["s"]
+    assert len(memory_keyring.passwords) == 1
     session.update_environment("dev", set={"s": "now-plain"})
     assert "secrets" not in _file(workspace, "dev")
+    assert memory_keyring.passwords == {}  # the old secret value is forgotten
 
 
 def _kv(name: str, value: str) -> object:
