@@ -71,6 +71,13 @@ async def run(window: Any, service: Any) -> None:
 
     await environments("environments.png")
 
+    menu = flow._menu("&File")
+    if menu is not None:
+        menu.popup(window.mapToGlobal(window.menuBar().geometry().bottomLeft()))
+        await _settle()
+        _grab([window], out / "file-menu.png")
+        menu.hide()
+
     tab = window.open_request(request)
     tab.editor.tabs.setCurrentWidget(tab.editor.auth_editor)
     tab.editor.auth_editor.set_auth(None)

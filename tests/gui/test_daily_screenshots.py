@@ -15,7 +15,7 @@ from .test_screenshot import REPO, _display_command, sample_workspace
 SHOTS = REPO / "artifacts" / "daily"
 NAMES = ("environments.png", "auth-tab.png", "auth-dialog-bearer.png",
          "auth-dialog-oauth.png", "save-to.png", "changed-on-disk.png",
-         "environments-dark.png", "changed-on-disk-dark.png")
+         "environments-dark.png", "changed-on-disk-dark.png", "file-menu.png")
 
 
 @pytest.mark.xvfb

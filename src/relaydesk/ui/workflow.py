@@ -66,6 +66,7 @@ class Workflow(QObject):
         if file_menu is not None and before is not None:
             file_menu.insertActions(before, [w.window_actions.save, self.act_save_as,
                                              self.act_duplicate])
+            file_menu.insertSeparator(w.window_actions.save)
             file_menu.insertSeparator(before)
             file_menu.insertAction(before, self.act_environments)
         elif file_menu is not None:
