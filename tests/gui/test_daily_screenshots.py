@@ -39,8 +39,9 @@ def test_daily_driver_screens(tmp_path: Path, echo_server: str) -> None:
     for name in NAMES:
         image = QImage(str(SHOTS / name))
         assert image.width() >= 600 and image.height() >= 400, name
-        colours = {image.pixel(x, y) for x in range(0, image.width(), 37)
-                   for y in range(0, image.height(), 29)}
-        assert len(colours) > 8, f"{name} looks blank"
+        # A fine grid: a coarse one counts a colour less when a toolbar entry moves.
+        colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
+                   for y in range(0, image.height(), 5)}
+        assert len(colours) > 20, f"{name} looks blank"
     # The secret variable's value is in no workspace file.
     assert not [f for f in ws.iter_files() if "shot-secret-1" in f.read_text()]
