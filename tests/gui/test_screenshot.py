@@ -46,8 +46,9 @@ def test_real_window_screenshot(tmp_path: Path, echo_server: str) -> None:
     for name in ("screenshot.png", "screenshot-dark.png"):
         image = QImage(str(ARTIFACTS / name))
         assert image.width() >= 1000 and image.height() >= 600, name
-        colours = {image.pixel(x, y) for x in range(0, image.width(), 37)
-                   for y in range(0, image.height(), 29)}
+        # A fine grid: a coarse one counts a colour less when a toolbar entry moves.
+        colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
+                   for y in range(0, image.height(), 5)}
         assert len(colours) > 20, f"{name} looks blank"
 
 

@@ -52,7 +52,7 @@ _CONNECTION_KEYS = _COMMON_KEYS | {
 _REQUEST_KEYS = _COMMON_KEYS | {
     "method", "url", "description", "params", "headers", "cookies", "body", "auth",
     "options", "checks"}
-_ENVIRONMENT_KEYS = _COMMON_KEYS | {"variables"}
+_ENVIRONMENT_KEYS = _COMMON_KEYS | {"variables", "secrets"}
 _FOLDER_KEYS = _COMMON_KEYS | {"order"}
 
 
@@ -426,10 +426,15 @@ def request_from_doc(path: str, doc: Any) -> Request:
 def environment_to_doc(env: Environment) -> dict[str, Any]:
     doc = _header("environment", env.id)
     doc["variables"] = {k: env.variables[k] for k in sorted(env.variables)}
+    if env.secrets:
+        doc["secrets"] = sorted(set(env.secrets))
     return _finish(doc, env.extra)
 
 
 def environment_from_doc(name: str, doc: Any) -> Environment:
     doc = _check_header(doc, "environment")
+    secrets = doc.get("secrets", [])
+    if not isinstance(secrets, list) or not all(isinstance(n, str) for n in secrets):
+        raise ValidationError("\"secrets\" must be a list of variable names")
     return Environment(name=name, variables=_str_map(doc, "variables"), id=_id(doc),
-                       extra=_extra(doc, _ENVIRONMENT_KEYS))
+                       extra=_extra(doc, _ENVIRONMENT_KEYS), secrets=list(secrets))

@@ -127,6 +127,9 @@ class Engine:
     ) -> PreparedRequest:
         """What ``send`` would put on the wire (OAuth token fetched if needed); with
         ``strict`` an undefined ``{{name}}`` is an error instead of sent as written."""
+        from .env_secrets import with_secret_values
+
+        environment, env_secrets = with_secret_values(environment, self._secrets)
         values = resolve_variables(connection, environment, variables)
         token = None
         settings, owner = auth_owner(request, connection)
@@ -135,6 +138,8 @@ class Engine:
         prepared = prepare(request, connection, self._secrets, values, oauth_token=token,
                            strict=strict)
         check_headers(prepared.headers)  # a CR/LF named here, not as a protocol error
+        if env_secrets:  # redacted from history like the auth's own secrets
+            prepared.secret_values = prepared.secret_values | env_secrets
         return prepared
 
     async def send(

@@ -216,6 +216,9 @@ class Environment:
     variables: dict[str, str] = field(default_factory=dict)
     id: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # Names of secret variables: their values live in the keyring (owner
+    # ``environments/<name>``), never in the file; see ``core/env_secrets.py``.
+    secrets: list[str] = field(default_factory=list)
 
 
 # -- paths -------------------------------------------------------------------------------

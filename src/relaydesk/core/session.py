@@ -318,11 +318,128 @@ class Session:
 
     def update_environment(self, name: str, *, set: Mapping[str, str] | None = None,
                            unset: Iterable[str] = (), create: bool = False) -> Environment:
-        return self.workspace.update_environment(name, set=set or {}, unset=unset,
-                                                 create=create)
+        try:
+            was_secret = self.workspace.environment(name).secrets
+        except NotFoundError:
+            was_secret = []
+        env = self.workspace.update_environment(name, set=set or {}, unset=unset,
+                                                create=create)
+        # A secret variable given a plain value (or unset) leaves the keyring too; the
+        # keyring is not touched when no secret variable changed.
+        if dropped := [n for n in was_secret if n not in env.secrets]:
+            try:
+                self.secrets.delete_owned(env.id, dropped)
+            except SecretStoreError as exc:
+                log.warning("dropped secret variables stay in the keyring: %s", exc)
+        return env
 
     def delete_environment(self, name: str) -> None:
+        """Delete an environment and forget its secret variables' keyring entries."""
+        env = self.workspace.environment(name)
         self.workspace.delete_environment(name)
+        if env.secrets and env.id:
+            try:
+                self.secrets.delete_owned(env.id, env.secrets)
+            except SecretStoreError as exc:  # keyed by an id no new environment gets
+                log.warning("secret variables of %s stay in the keyring: %s", name, exc)
+
+    def edit_environment(self, name: str, *, variables: Mapping[str, str],
+                         secrets: Iterable[str] = (),
+                         secret_values: Mapping[str, str] | None = None,
+                         create: bool = False) -> Environment:
+        """Replace an environment's variables as an editor shows them: plain values go
+        to its file, the names of ``secrets`` (and of ``secret_values``) too, and the
+        values typed for secret variables to the keyring. A secret variable dropped from
+        the list is forgotten in the keyring. ``create``: make it when missing."""
+        from .env_secrets import environment_owner
+
+        typed = dict(secret_values or {})
+        names = list(dict.fromkeys([*secrets, *typed]))
+        if typed:
+            self.secrets.backend  # noqa: B018 - no keyring: stop before writing anything
+        ws = self.workspace
+        with ws.transaction():
+            try:
+                old: Environment | None = ws.environment(name)
+            except NotFoundError:
+                if not create:
+                    raise
+                old = None
+            env = ws.save_environment(Environment(
+                name, {k: v for k, v in variables.items() if k not in names}, secrets=names))
+        try:
+            for key, value in typed.items():
+                self.secrets.set(environment_owner(env.name), key, value)
+        except BaseException:
+            if old is None:  # a new environment is written with its secrets or not at all
+                ws.delete_environment(env.name)
+            raise
+        dropped = [n for n in (old.secrets if old else []) if n not in names]
+        if dropped:
+            try:
+                self.secrets.delete_owned(env.id, dropped)
+            except SecretStoreError as exc:
+                log.warning("dropped secret variables stay in the keyring: %s", exc)
+        return env
+
+    def rename_environment(self, name: str, new_name: str) -> Environment:
+        """Rename an environment; its id, and so its secret variables, stay with it."""
+        return self.workspace.rename_environment(name, new_name)
+
+    def environment_secret_saved(self, name: str, variable: str) -> bool:
+        """Whether a secret variable has a value in the keyring (never the value)."""
+        from .env_secrets import environment_owner
+
+        return self.secrets.has(environment_owner(name), variable)
+
+    def save_request_as(self, req: Request, path: str) -> Request:
+        """Save ``req`` as a new request at ``path`` (Save As, "Save to…" from History):
+        a new id, no secrets copied. A full URL under the target connection's base URL
+        becomes a path under it, so the connection's base URL and auth apply."""
+        from .model import validate_path
+
+        path = validate_path(path, "request path")
+        url = req.url
+        conn = self.connection_for(path)
+        if conn is not None and conn.base_url and "{{" not in conn.base_url:
+            base = conn.base_url.rstrip("/")
+            rest = url[len(base):] if url.startswith(base) else None
+            if rest is not None and (not rest or rest[0] in "/?#"):
+                url = rest or "/"
+        return self.create_request(replace(req, path=path, url=url))
+
+    def free_path(self, path: str) -> str:
+        """``path`` if nothing is there, else the first free '<name> 2', '<name> 3'…"""
+        segs = split_path(path)
+        return join_path(*segs[:-1], self._free_name(join_path(*segs[:-1]), segs[-1]))
+
+    def set_request_auth(self, path: str, auth: AuthSettings | None,
+                         secrets: Mapping[str, str] | None = None) -> Request:
+        """Give a saved request its own auth (None: its connection's), with the secrets
+        typed for it stored in the keyring under the request. Secrets of a kind it no
+        longer has are forgotten."""
+        typed = dict(secrets or {})
+        allowed = AUTH_SECRET_FIELDS.get(auth.kind, ()) if auth is not None else ()
+        if wrong := [f for f in typed if f not in allowed]:
+            raise ValidationError(f"'{wrong[0]}' is not a secret of this authentication"
+                                  + (f"; it has: {', '.join(allowed)}." if allowed else "."))
+        if typed:
+            self.secrets.backend  # noqa: B018 - no keyring: stop before writing anything
+        req = self.workspace.request(path)
+        old_kind = req.auth.kind if req.auth is not None else ""
+        saved = self.workspace.save_request(replace(req, auth=auth))
+        for field_name, value in typed.items():
+            self.set_secret(saved.path, field_name, value)
+        gone = set(owned_secret_fields(old_kind)) - set(
+            owned_secret_fields(auth.kind if auth is not None else ""))
+        if gone:
+            try:
+                self.secrets.delete_owned(self.workspace.id_of(saved.path), sorted(gone))
+            except SecretStoreError as exc:
+                log.warning("secrets of %s stay in the keyring: %s", saved.path, exc)
+            if self._oauth is not None:
+                self._oauth.forget_memory(saved.path)
+        return saved
 
     def rename(self, path: str, new_name: str) -> str:
         segs = split_path(path)
@@ -463,7 +580,10 @@ class Session:
                 raise NotFoundError(
                     f"The connection '{path}' cannot be loaded: {problem}") from None
             raise
-        values = resolve_variables(conn, self.environment(environment), variables)
+        from .env_secrets import with_secret_values
+
+        env, _values = with_secret_values(self.environment(environment), self.secrets)
+        values = resolve_variables(conn, env, variables)
         base_url = validate_base_url(render(conn.base_url, values, where="the base URL"),
                                      https_only=conn.tls.https_only)
         headers = [(render(h.name, values, where="a header name"),

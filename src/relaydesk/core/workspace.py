@@ -188,6 +188,14 @@ class Workspace(WorkspaceView):
                     # Someone else wrote meanwhile (a nested Workspace): reload next time.
                     self._seen_token = token if seen else None
 
+    def change_tokens(self) -> tuple[str, str | None]:
+        """The change token of the last writer, and the one this object last wrote or
+        read: equal when nobody else wrote through a workspace since (the app tells
+        files it saved itself from ones another process changed). Takes the lock: the
+        token is read only while no writer is storing a new one."""
+        with self._lock:
+            return self._lock.token(), self._seen_token
+
     def mark_changed(self) -> None:
         """Say that files were written directly inside the current transaction (imports)."""
         self._dirty = True
@@ -427,7 +435,29 @@ class Workspace(WorkspaceView):
             variables.update(set)
             for key in unset:
                 variables.pop(key, None)
-            return self.save_environment(Environment(name, variables))
+            # A name given a plain value (or unset) is no longer a secret variable.
+            secrets = [n for n in (old.secrets if old else []) if n not in set
+                       and n not in unset]
+            return self.save_environment(Environment(name, variables, secrets=secrets))
+
+    def rename_environment(self, name: str, new_name: str) -> Environment:
+        """Give an environment a new name; it keeps its id (and so its secrets)."""
+        with self.transaction():
+            env = self.environment(name)
+            new_name = validate_path(new_name, "environment name")
+            if "/" in new_name:
+                raise ValidationError("An environment name cannot contain '/'.")
+            if new_name == name:
+                return env
+            if new_name in self._environments:
+                raise AlreadyExistsError(f"An environment named '{new_name}' already exists.")
+            env = replace(env, name=new_name)
+            self._write_doc(self.root / "environments" / f"{new_name}.json",
+                            codec.environment_to_doc(env))
+            (self.root / "environments" / f"{name}.json").unlink(missing_ok=True)
+            del self._environments[name]
+            self._environments[new_name] = env
+            return env
 
     def delete_environment(self, name: str) -> None:
         with self.transaction():

@@ -41,8 +41,9 @@ from .settings import make_settings
 if TYPE_CHECKING:
     from relaydesk.core.model import Request
 
-    from .request_tab import RequestTab  # imported on first use: editors are not needed
-    # for the first frame
+    # Imported on first use: editors and the workflow are not needed for the first frame.
+    from .request_tab import RequestTab
+    from .workflow import Workflow
 
 __all__ = ["NO_ENVIRONMENT", "MainWindow"]
 
@@ -61,8 +62,9 @@ class MainWindow(QMainWindow):
         self.settings = settings or make_settings()
         self.messages = MessageBridge(self)
         self.sending = SendController(service, self.messages, self.environment_name, self)
-        # "workspace name — Relaydesk": Qt appends the application display name itself;
-        # the full path is in the tooltip-like status of File → Import's dialogs.
+        # Environments, live reload, Save As, Edit auth…: composed after the first frame.
+        self.workflow: Workflow | None = None
+        # "workspace name — Relaydesk": Qt appends the application display name itself.
         self.setWindowTitle(service.workspace.root.name or str(service.workspace.root))
 
         self.tree = ConnectionTree(service, self)
@@ -179,6 +181,17 @@ class MainWindow(QMainWindow):
         tab.editor.curlPasted.connect(lambda text: self.sending.paste_curl(tab, text))
         tab.fetchAllRequested.connect(lambda: self.sending.fetch_all_pages(tab))
         tab.bypassCacheRequested.connect(lambda: self.sending.send(tab, bypass_cache=True))
+        if self.workflow is not None:
+            self.workflow.wire_tab(tab)
+
+    def install_workflow(self) -> Workflow:
+        """Compose the features the first frame does not need (idempotent)."""
+        if self.workflow is None:
+            from .workflow import Workflow
+
+            self.workflow = Workflow(self)
+            self.workflow.install()
+        return self.workflow
 
     def read_workspace(self, step: int = READ_STEP) -> None:
         """Read the request files the first frame did not need, a few per event-loop turn.
@@ -187,6 +200,7 @@ class MainWindow(QMainWindow):
         """
         from PySide6.QtCore import QTimer
 
+        self.install_workflow()
         workspace = self.service.workspace
         if workspace.read_pending(step):
             QTimer.singleShot(0, self, lambda: self.read_workspace(step))
@@ -455,6 +469,8 @@ class MainWindow(QMainWindow):
         return self.save_tab(tab) if tab is not None else False
 
     def save_tab(self, tab: RequestTab) -> bool:
+        if self.service.connection_for(tab.path) is None:  # e.g. from History: "Save to…"
+            return self.install_workflow().save_as(tab)
         try:
             saved = self.service.save_request(tab.edited_request())
         except RelaydeskError as exc:
@@ -526,7 +542,12 @@ class MainWindow(QMainWindow):
 
     def new_request(self) -> None:
         """Ctrl+N: a new request in the tree's selected connection or folder (the name is
-        asked), opened in a tab with the focus in the URL bar."""
+        asked), opened in a tab with the focus in the URL bar. With nothing selected it
+        goes beside the current tab's request."""
+        tab = self.current_tab()
+        if not self.tree.current_path() and tab is not None \
+                and self.service.kind_of(tab.path) == "request":
+            self.tree.select_path(tab.path)
         if self.tree.ask_new_request() is not None:
             self.focus_url()
 

@@ -200,6 +200,11 @@ class RequestEditor(QWidget):
     def is_modified(self) -> bool:
         return self._modified
 
+    def saved_request(self) -> Request:
+        """The request as it was after the last ``set_request`` / ``mark_saved`` (what
+        a change on disk is compared with)."""
+        return self._baseline
+
     def is_busy(self) -> bool:
         return self._busy
 

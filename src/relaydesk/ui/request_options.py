@@ -12,8 +12,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +36,7 @@ _FIELD_LABELS = {"username": "Username", "scheme": "Scheme", "name": "Key name",
 
 class AuthOverride(QWidget):
     changed = Signal()
+    editRequested = Signal()  # "Edit auth…": the window opens the request's auth editor
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +49,15 @@ class AuthOverride(QWidget):
         layout = QVBoxLayout(self)
         self.form.addRow("Authentication:", self.kind_combo)  # one form: labels line up
         layout.addLayout(self.form)
+        self.edit_button = QPushButton("Edit auth…", self)
+        self.edit_button.setObjectName("editAuthButton")
+        self.edit_button.setToolTip("Set this request's own authentication, its secrets "
+                                    "(kept in the system keyring) and OAuth 2.0 tokens")
+        self.edit_button.clicked.connect(lambda: self.editRequested.emit())
+        edit_row = QHBoxLayout()
+        edit_row.addWidget(self.edit_button)
+        edit_row.addStretch(1)
+        layout.addLayout(edit_row)
         layout.addWidget(self.secret_note)
         layout.addStretch(1)
         self._values: dict[str, dict[str, str]] = {}  # kind -> public params, kept per kind

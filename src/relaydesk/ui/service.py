@@ -10,10 +10,10 @@ snippets) are imported on first use so the window paints before httpx is loaded.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from relaydesk.core.model import Connection, Environment, Request, join_path
+from relaydesk.core.model import AuthSettings, Connection, Environment, Request, join_path
 from relaydesk.core.secrets import SecretStore
 from relaydesk.core.session import Session, one_segment
 from relaydesk.core.workspace import Workspace
@@ -241,3 +241,33 @@ class Service:
         """The response last received for the request at ``path`` (kept across
         restarts, redacted), or None."""
         return self.session.last_response(path)
+
+    # -- environments (the Environments dialog) ----------------------------------------
+
+    def edit_environment(self, name: str, *, variables: Mapping[str, str],
+                         secrets: Iterable[str] = (),
+                         secret_values: Mapping[str, str] | None = None,
+                         create: bool = False) -> Environment:
+        return self.session.edit_environment(name, variables=variables, secrets=secrets,
+                                             secret_values=secret_values, create=create)
+
+    def rename_environment(self, name: str, new_name: str) -> Environment:
+        return self.session.rename_environment(name, new_name)
+
+    def delete_environment(self, name: str) -> None:
+        self.session.delete_environment(name)
+
+    def environment_secret_saved(self, name: str, variable: str) -> bool:
+        return self.session.environment_secret_saved(name, variable)
+
+    # -- Save As, Duplicate, a request's own auth -----------------------------------
+
+    def save_request_as(self, req: Request, path: str) -> Request:
+        return self.session.save_request_as(req, path)
+
+    def free_path(self, path: str) -> str:
+        return self.session.free_path(path)
+
+    def set_request_auth(self, path: str, auth: AuthSettings | None,
+                         secrets: Mapping[str, str] | None = None) -> Request:
+        return self.session.set_request_auth(path, auth, secrets)

@@ -16,6 +16,7 @@ def plan_postman_environment(doc: dict[str, Any], source: str) -> ImportPlan:
     plan = ImportPlan(kind="postman", source=source)
     name = Namer().child("", doc.get("name"), "Postman environment")
     variables: dict[str, str] = {}
+    secret_names: list[str] = []
     for entry in as_list(doc.get("values"), source, "\"values\""):
         if not isinstance(entry, dict) or entry.get("enabled") is False:
             continue
@@ -26,7 +27,8 @@ def plan_postman_environment(doc: dict[str, Any], source: str) -> ImportPlan:
             plan.notes.append(f"The environment variable '{key}' is a secret: it was stored in "
                               "the system keyring and left empty in the environment file.")
             value = ""
+            secret_names.append(key)
         if key:
             variables[key] = value
-    plan.environments.append(Environment(name=name, variables=variables))
+    plan.environments.append(Environment(name=name, variables=variables, secrets=secret_names))
     return plan
