@@ -35,6 +35,11 @@ def test_an_openapi_bomb_imports_the_rest_with_a_note(tmp_path: Path, build: Any
     assert _disk(ws) < 200_000  # was 1 GB and 495 MB
     listing = run_cli(ws, "ls", "bomb").text
     assert "Fine" in listing
+    # The connection keeps its API description only when it stays within the budget.
+    if build is alias_bomb_openapi:
+        assert "API description was not kept" in result.err and "64 MB" in result.err
+    else:
+        assert "The description is kept beside" in result.err
 
 
 def test_a_3_gb_file_is_refused_before_it_is_read(tmp_path: Path) -> None:

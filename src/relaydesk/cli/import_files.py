@@ -50,10 +50,8 @@ def run_file_import(args: argparse.Namespace, ctx: Context) -> int:
 def _keep_description(ws: Workspace, plan: ImportPlan, into: str | None, text: str,
                       source: str) -> list[str]:
     """The imported connection keeps its description: its managed API and stubs."""
-    from ..core.api_description import keep_description
+    from ..core.api_description import keep_imported_description
     from ..core.importers import relocate
 
-    path = relocate(plan, into).connections[0].path
-    keep_description(ws, path, text, source)
-    return [f"The description is kept beside '{path}': relaydesk.connect('{path}') has its "
-            "operations (`relaydesk describe` lists them)."]
+    return keep_imported_description(ws, relocate(plan, into).connections[0].path, text,
+                                     source)

@@ -26,6 +26,7 @@ from .api_index import (
     write_index,
 )
 from .errors import FileFormatError, RelaydeskError, ValidationError
+from .importers.budget import MAX_IMPORT_BYTES, MAX_ITEM_BYTES, dumps_within
 from .local_state import LOCAL_DIR
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ __all__ = [
     "description_path",
     "fetch_description",
     "keep_description",
+    "keep_imported_description",
     "open_index",
     "parse_description",
     "read_source_text",
@@ -126,7 +128,16 @@ def _fingerprint(op: dict[str, Any], compiled: CompiledDescription) -> str:
         if ref not in seen:
             seen[ref] = compiled.refs.get(ref)
             pending.extend(refs_in(seen[ref]))
-    return json.dumps([op, sorted(seen.items())], sort_keys=True, default=str)
+    # Bounded: an operation whose examples share one YAML alias a million times costs
+    # the budget, not its expanded size; past it, its size class stands in.
+    encoder = json.JSONEncoder(sort_keys=True, default=str)
+    chunks, size = [], 0
+    for chunk in encoder.iterencode([op, sorted(seen.items())]):
+        size += len(chunk)
+        if size > MAX_ITEM_BYTES:
+            return f"over {MAX_ITEM_BYTES} bytes"
+        chunks.append(chunk)
+    return "".join(chunks)
 
 
 def _cache_files(ws_root: Path, conn: Connection) -> tuple[Path, Path]:
@@ -156,9 +167,14 @@ def attach_description(ws: Workspace, conn_path: str, text: str, source: str
     from .fileio import atomic_write_text
     from .local_state import temp_dir
 
+    text_out = dumps_within(doc, MAX_IMPORT_BYTES, indent=1)
+    if text_out is None:  # YAML aliases expand it past any sane size
+        raise ValidationError(
+            f"The API description from {source} expands to more than "
+            f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB (shared YAML parts repeated); it was "
+            "not kept.")
     with ws.transaction():
-        atomic_write_text(target, json.dumps(doc, indent=1, ensure_ascii=False) + "\n",
-                          temp_dir=temp_dir(ws.root))
+        atomic_write_text(target, text_out + "\n", temp_dir=temp_dir(ws.root))
     conn = ws.connection(conn_path)
     write_index(compiled, *_cache_files(ws.root, conn), _stamp(target))
     return _diff(old, compiled)
@@ -190,6 +206,18 @@ def keep_description(ws: Workspace, conn_path: str, text: str, source: str,
         ws.save_connection(replace(conn, extra={**extra, SOURCE_KEY: origin} if origin
                                    else extra))
     return change.lines() + [f"Type stubs refreshed in {d}." for d in refresh_stubs(ws)]
+
+
+def keep_imported_description(ws: Workspace, conn_path: str, text: str,
+                              source: str) -> list[str]:
+    """After an OpenAPI import: keep its description (the connection's managed API),
+    or say why not; the import itself stands either way."""
+    try:
+        keep_description(ws, conn_path, text, source)
+    except RelaydeskError as exc:
+        return [f"The connection's API description was not kept: {exc}"]
+    return [f"The description is kept beside '{conn_path}': relaydesk.connect("
+            f"'{conn_path}') has its operations (`relaydesk describe` lists them)."]
 
 
 def open_index(ws_root: Path, conn: Connection, conn_dir: Path) -> OperationIndex | None:

@@ -217,10 +217,11 @@ class Service:
         notes = apply_plan(own, self.secrets if plan.secrets else None, plan, into=into)
         if plan.kind == "openapi" and text and plan.connections:
             # The connection keeps its description: its operations (issue 17).
-            from relaydesk.core.api_description import keep_description
+            from relaydesk.core.api_description import keep_imported_description
             from relaydesk.core.importers import relocate
 
-            keep_description(own, relocate(plan, into).connections[0].path, text, plan.source)
+            notes += keep_imported_description(own, relocate(plan, into).connections[0].path,
+                                               text, plan.source)
         return notes
 
     def import_snippet(self, conn_path: str) -> str:
