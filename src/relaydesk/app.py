@@ -205,8 +205,8 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None,
         quit_on_signals = _QuitOnSignals(window.close)
         if (icon := _icon_path()) is not None:  # loads the SVG plugin: after first paint
             app.setWindowIcon(QIcon(str(icon)))
+        window.read_workspace()  # its first step composes the workflow's actions
         window.apply_icons()
-        window.read_workspace()
         session.set_keyring(_system_keyring())
         try:
             return _run_loop(app, window, service, reporter)

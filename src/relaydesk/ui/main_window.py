@@ -300,6 +300,13 @@ class MainWindow(QMainWindow):
                                 ("copy", "act_duplicate"), ("play", "act_run")):
             if isinstance(tree_action := getattr(tree, attribute, None), QAction):
                 tree_action.setIcon(icon(name))
+        if (workflow := self.workflow) is not None:
+            for action, name in ((workflow.act_environments, "globe"),
+                                 (workflow.act_save_as, "save"),
+                                 (workflow.act_duplicate, "copy")):
+                action.setIcon(icon(name))
+        if (operations := getattr(self, "act_operations", None)) is not None:
+            operations.setIcon(icon("braces"))
         self.empty.new_button.setIcon(icon("plug"))
         self.empty.import_button.setIcon(icon("import"))
         self.empty.curl_button.setIcon(icon("clipboard-paste"))
