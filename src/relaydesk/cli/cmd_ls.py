@@ -45,8 +45,11 @@ def _tree(ws: Workspace, path: str, depth: int, out: list[str]) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from ..core.workspace import Workspace
+
     try:
-        ws = ctx.workspace()
+        # The workspace alone: listing needs no keyring, engine or history.
+        ws = Workspace.open(ctx.workspace_dir, create=False)
     except NotFoundError:
         if args.path:
             raise

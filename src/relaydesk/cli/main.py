@@ -60,7 +60,7 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Relaydesk: saved API connections, keyring secrets, requests from the "
@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     parent = _Parser(add_help=False)
     add_workspace_option(parent, top=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    for name in modules:
         try:
             module = importlib.import_module(f"{__package__}.{name}")
         except ModuleNotFoundError as exc:
@@ -94,6 +94,23 @@ def _app_launch(args: list[str]) -> tuple[bool, str | None]:
     if len(args) == 1 and args[0].startswith("--workspace="):
         return True, args[0].partition("=")[2] or None
     return False, None
+
+
+def _modules_for(args: list[str]) -> Sequence[str]:
+    """Only ``cmd_<name>`` for a plain ``[--workspace DIR] <name> …`` command line whose
+    module registers ``<name>``: building all the parsers costs as much as `relaydesk ls`
+    of a thousand requests. Anything else gets every parser (and their help)."""
+    rest = args[2:] if args[:1] == ["--workspace"] else args
+    if rest and rest[0].startswith("--workspace="):
+        rest = rest[1:]
+    if rest and f"cmd_{rest[0]}" in COMMAND_MODULES and rest[0] in _SELF_NAMED:
+        return (f"cmd_{rest[0]}",)
+    return COMMAND_MODULES
+
+
+# Commands whose module is called after them (cmd_edit holds rm and mv).
+_SELF_NAMED = frozenset({"ls", "send", "run", "import", "secret", "new", "set", "export",
+                         "auth", "history"})
 
 
 def _open_app(ctx: Context) -> int:
@@ -140,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         opens_app, workspace = _app_launch(argv)
         if opens_app:
             return _open_app(Context(workspace_arg=workspace))
-        args = build_parser().parse_args(argv)
+        args = build_parser(_modules_for(argv)).parse_args(argv)
         ctx = Context(workspace_arg=args.workspace)
         if args.command is None:
             return _open_app(ctx)
