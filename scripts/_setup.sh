@@ -116,3 +116,16 @@ ensure_newman() {
     npm install --silent --no-audit --no-fund --prefix "$NODE_CACHE" newman@6 >/dev/null 2>&1 ||
         log "npm could not install newman: the newman comparison tests will be skipped"
 }
+
+# The Bruno CLI (`bru`), beside newman: the runner benchmark compares `relaydesk run`
+# with both on the same collection. Same cache; without npm the benchmark says so.
+ensure_bruno() {
+    [ -x "$NODE_CACHE/node_modules/.bin/bru" ] && return 0
+    if ! command -v npm >/dev/null 2>&1; then
+        log "npm not found: the runner benchmark will leave the Bruno CLI out"
+        return 0
+    fi
+    log "installing the Bruno CLI into $NODE_CACHE"
+    npm install --silent --no-audit --no-fund --prefix "$NODE_CACHE" @usebruno/cli@4 >/dev/null 2>&1 ||
+        log "npm could not install the Bruno CLI: the runner benchmark will leave it out"
+}
