@@ -72,6 +72,7 @@ def _reporters(specs: list[str]) -> list[Any]:
 
 def run_run(args: argparse.Namespace, ctx: Context) -> int:
     import asyncio
+    import contextlib
     import signal
 
     from ..core.datafile import DataFile
@@ -110,10 +111,9 @@ def run_run(args: argparse.Namespace, ctx: Context) -> int:
             terminated = True
             task.cancel()
 
-        try:
+        # Not on Windows, nor outside the main thread (tests calling main()).
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, terminate)
-        except (NotImplementedError, RuntimeError):  # Windows; not the main thread
-            pass
         async with engine_session(secrets, history_source="cli run",
                                   session=ctx.session()) as engine:
             if (history := ctx.session().history) is not None:

@@ -195,10 +195,9 @@ class WorkspaceView:
         prefix = join_path(under)
         if not prefix:
             return self._tree()
-        if prefix in self._folders:
-            return [("folder", prefix), *tree_order([prefix], self._ordered, "folder")]
-        if prefix in self._connections:
-            return tree_order([prefix], self._ordered, "folder")
+        if prefix in self._folders or prefix in self._connections:
+            below: list[tuple[ItemKind, str]] = tree_order([prefix], self._ordered, "folder")
+            return [("folder", prefix), *below] if prefix in self._folders else below
         if prefix in self._requests:
             return [("request", prefix)]
         # A group of connections ('jira' for 'jira/cloud'), or nothing.
