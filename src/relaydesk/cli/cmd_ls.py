@@ -88,7 +88,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         sys.stdout.flush()
     for problem in ws.problems:
         if not path or _under(ws, problem.path, path):
-            say(f"relaydesk: cannot load {problem.path}: {problem.reason}")
+            if problem.skipped:
+                say(f"relaydesk: note: {problem.path} {problem.reason}.")
+            else:
+                say(f"relaydesk: cannot load {problem.path}: {problem.reason}")
     return 0
 
 

@@ -192,6 +192,15 @@ def link_problem(file: Path) -> LoadProblem:
                        "links in a workspace, so it was skipped", skipped=True)
 
 
+def _links_to_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether a link (or a loop of links: it may lead to one) stands where a folder
+    would: broken and looping links are noted too."""
+    try:
+        return entry.is_dir() or not os.path.exists(entry.path)
+    except OSError:  # ELOOP
+        return True
+
+
 class _Walk:
     def __init__(self, found: Scan) -> None:
         self.found = found
@@ -217,10 +226,11 @@ class _Walk:
                     self.found.leftovers.append(sub)
                 continue
             path = join_path(prefix, entry.name)
-            if not entry.is_dir():  # follows a link: one to a file is no connection
-                continue
             if entry.is_symlink():
-                self.skip_link(sub, path)
+                if _links_to_folder(entry):  # one to a file is no connection
+                    self.skip_link(sub, path)
+                continue
+            if not entry.is_dir():
                 continue
             if (sub / CONNECTION_FILE).is_file():
                 if (sub / CONNECTION_FILE).is_symlink():
@@ -250,7 +260,7 @@ class _Walk:
                                    f"{prefix}/{entry.name[: -len(REQUEST_SUFFIX)]}")
                 elif entry.name == FOLDER_FILE:
                     self.found.problems.append(link_problem(Path(entry.path)))
-                elif entry.is_dir():
+                elif _links_to_folder(entry):
                     self.skip_link(Path(entry.path), f"{prefix}/{entry.name}")
                 continue
             if entry.is_dir():
