@@ -130,6 +130,6 @@ def test_a_whole_run_is_all_in_the_history(tmp_path: Path, echo_server: str) -> 
     ws = slow_workspace(tmp_path / "ws", echo_server, 130)
     history = tmp_path / "history.sqlite3"
     proc = start_run(ws, history, "--concurrency", "4")
-    out, err = proc.communicate(timeout=120)
+    _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert rows_on_disk(history) == 130
