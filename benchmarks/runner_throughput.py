@@ -1,28 +1,33 @@
-"""Collection-runner throughput: `relaydesk run` vs `newman` vs a plain httpx loop.
+"""Collection-runner throughput: `relaydesk run` vs a plain httpx loop, newman and
+the Bruno CLI.
 
 The same N requests (default 2,000: ``GET /json`` with a "status is 200" check) go
-to one loopback server (a separate process) three ways, in the same run:
+to one loopback server (a separate process) each way, in the same run, every one a
+whole process (start-up, imports and loading included), alternating, best of
+``--rounds``:
 
-* ``relaydesk run`` on a generated workspace (whole process: startup, workspace
-  load, keyring-free run, history recording, console report) — sequential and with
-  ``--concurrency 8``;
-* ``newman run`` on the same collection written as Postman v2.1 JSON (installed with
-  ``npm install newman`` under ``benchmarks/.node``);
-* a plain ``httpx.AsyncClient`` loop (sequential, and 8 in flight), measured both ways:
-  as a whole-process script (the like-for-like baseline of ``relaydesk run``) and
-  in-process (the baseline of the core runner in-process).
+* a plain ``httpx.AsyncClient`` loop as its own program (the baseline), sequential
+  and with N in flight;
+* ``relaydesk run`` on a generated workspace with history on (the default: every
+  request recorded, in batches) and off, sequential and with ``--concurrency``;
+* ``newman run`` on the collection as Postman v2.1 JSON, and ``bru run`` on it as a
+  Bruno collection (``.bru`` files with a status assertion), both installed with npm
+  under ``~/.cache/relaydesk-node`` by ``scripts/bench``.
 
-It prints requests/second, the ratios against the targets (≥ 3× newman, ≥ 0.8× plain
-httpx) and peak RSS of `relaydesk run` at N/10 and N requests (flat = results are not
-kept), plus the in-process Python heap peak (tracemalloc) of the core runner.
+It prints requests/second and CPU seconds of each, the ratios against the targets
+(history on: >= 1.0x the plain loop; >= 5x newman and the Bruno CLI), how many history
+rows were written (all of them), the peak RSS of `relaydesk run` at N/10 and N
+requests and the Python heap peak of the core runner in-process (flat: results are
+not kept).
 
-    .venv/bin/python benchmarks/runner_throughput.py [-n 2000] [--concurrency 8]
+    .venv/bin/python benchmarks/runner_throughput.py [-n 2000] [--concurrency 8] [--rounds 1]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -39,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.engine_overhead import free_port, start_server  # noqa: E402
-from tests.integration.newman_tools import find_newman  # noqa: E402
+from tests.integration.newman_tools import find_bru, find_newman  # noqa: E402
 
 from relaydesk.core.model import Connection, Request  # noqa: E402
 from relaydesk.core.workspace import Workspace  # noqa: E402
@@ -94,16 +99,18 @@ def make_postman(path: Path, base: str, n: int) -> None:
         "item": items}))
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int]:
-    """Wall time, exit status and peak RSS (kB) of a command run in a fresh child."""
+def timed(cmd: list[str], env: dict[str, str], cwd: Path | None = None
+          ) -> tuple[float, int, int, float]:
+    """Wall time, exit status, peak RSS (kB) and CPU time (user + system) of a command
+    run in a fresh child; CPU time is the steadier figure on a shared machine."""
     probe = ("import resource, subprocess, sys, time\n"
              "t = time.perf_counter(); rc = subprocess.run(sys.argv[1:], "
              "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
-             "print(time.perf_counter() - t, rc, "
-             "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+             "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+             "print(time.perf_counter() - t, rc, u.ru_maxrss, u.ru_utime + u.ru_stime)")
     out = subprocess.run([sys.executable, "-c", probe, *cmd], env=env, check=True,
-                         capture_output=True, text=True).stdout.split()
-    return float(out[0]), int(out[1]), int(out[2])
+                         capture_output=True, text=True, cwd=cwd).stdout.split()
+    return float(out[0]), int(out[1]), int(out[2]), float(out[3])
 
 
 async def httpx_loop(url: str, n: int, concurrency: int) -> float:
@@ -147,10 +154,32 @@ async def runner_heap(ws_root: Path, path: str, trace: bool) -> tuple[float, int
     return took, peak
 
 
+def make_bruno(directory: Path, base: str, n: int) -> None:
+    """The same collection for the Bruno CLI: a folder with ``bruno.json`` and one
+    ``.bru`` file per request, checked with a declarative status assertion."""
+    directory.mkdir(parents=True)
+    (directory / "bruno.json").write_text(json.dumps(
+        {"version": "1", "name": "bench", "type": "collection"}))
+    for i in range(n):
+        (directory / f"r{i:05d}.bru").write_text(
+            f"meta {{\n  name: r{i:05d}\n  type: http\n  seq: {i + 1}\n}}\n\n"
+            f"get {{\n  url: {base}/json\n  body: none\n  auth: none\n}}\n\n"
+            "assert {\n  res.status: eq 200\n}\n")
+
+
+def history_rows(path: Path) -> int:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return int(db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("-n", type=int, default=2000)
     ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="runs of each whole-process contender, alternating; best kept")
     args = ap.parse_args()
     n, small = args.n, max(1, args.n // 10)
     port = free_port()
@@ -161,65 +190,85 @@ def main() -> None:
         make_workspace(tmp / "ws", base, n)
         make_workspace(tmp / "ws-small", base, small)
         make_postman(tmp / "bench.postman_collection.json", base, n)
-        env = {**os.environ, "RELAYDESK_HISTORY": str(tmp / "history.sqlite3")}
+        make_bruno(tmp / "bruno", base, n)
+        history = tmp / "history.sqlite3"
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["RELAYDESK_HISTORY"] = str(history)
         rd = [str(RELAYDESK), "--workspace", str(tmp / "ws"), "run", "bench"]
-        rows: list[tuple[str, float]] = []
+        loop = [sys.executable, "-c", HTTPX_SCRIPT, f"{base}/json", str(n)]
+        contenders: dict[str, tuple[list[str], dict[str, str], Path | None]] = {
+            "plain httpx loop (sequential)": ([*loop, "1"], env, None),
+            "relaydesk run, history on": (rd, env, None),
+            "relaydesk run, history off": (rd, {**env, "RELAYDESK_HISTORY": "off"}, None),
+            f"plain httpx loop, {args.concurrency} in flight": (
+                [*loop, str(args.concurrency)], env, None),
+            f"relaydesk run --concurrency {args.concurrency}": (
+                [*rd, "--concurrency", str(args.concurrency)], env, None),
+        }
+        newman, bru = find_newman(), find_bru()
+        if newman:
+            contenders["newman run"] = (
+                [newman, "run", str(tmp / "bench.postman_collection.json"), "--silent"],
+                env, None)
+        else:
+            print("newman not found: scripts/bench installs it "
+                  "(npm install --prefix ~/.cache/relaydesk-node newman@6)", file=sys.stderr)
+        if bru:
+            contenders["Bruno CLI (bru run)"] = ([bru, "run"], env, tmp / "bruno")
+        else:
+            print("the Bruno CLI not found: scripts/bench installs it (npm install "
+                  "--prefix ~/.cache/relaydesk-node @usebruno/cli@4)", file=sys.stderr)
 
-        secs, rc, rss_big = timed(rd, env)
-        assert rc == 0, "relaydesk run failed"
-        rows.append(("relaydesk run (sequential, whole process)", n / secs))
-        secs, rc, _ = timed([*rd, "--concurrency", str(args.concurrency)], env)
-        assert rc == 0
-        rows.append((f"relaydesk run --concurrency {args.concurrency}", n / secs))
-        _, _, rss_small = timed([str(RELAYDESK), "--workspace", str(tmp / "ws-small"),
-                                 "run", "bench"], env)
-        secs_off, _, _ = timed(rd, {**env, "RELAYDESK_HISTORY": "off"})
-        rows.append(("relaydesk run (sequential, history off)", n / secs_off))
+        timed([*loop, "1"], env)  # warm: bytecode caches, page cache, the server
+        best: dict[str, tuple[float, float]] = {}
+        rss_big = 0
+        for _ in range(args.rounds):
+            for name, (cmd, cmd_env, cwd) in contenders.items():
+                secs, rc, rss, cpu = timed(cmd, cmd_env, cwd)
+                assert rc == 0, f"{name} failed"
+                if name == "relaydesk run, history on":
+                    rss_big = max(rss_big, rss)
+                old = best.get(name, (float("inf"), float("inf")))
+                best[name] = (min(old[0], secs), min(old[1], cpu))
+        rows_written = history_rows(history)
+        _, _, rss_small, _ = timed([str(RELAYDESK), "--workspace", str(tmp / "ws-small"),
+                                    "run", "bench"], env)
 
         took, _ = asyncio.run(runner_heap(tmp / "ws", "bench", trace=False))
-        rows.append(("core Runner in-process (sequential)", n / took))
+        inproc_runner = n / took
         _, heap_big = asyncio.run(runner_heap(tmp / "ws", "bench", trace=True))
         _, heap_small = asyncio.run(runner_heap(tmp / "ws-small", "bench", trace=True))
+        inproc_httpx = n / asyncio.run(httpx_loop(f"{base}/json", n, 1))
 
-        newman_rate = None
-        newman = find_newman()
-        if newman:
-            secs, rc, _ = timed([newman, "run", str(tmp / "bench.postman_collection.json"),
-                                 "--silent"], env)
-            assert rc == 0, "newman run failed"
-            newman_rate = n / secs
-            rows.append(("newman run (whole process)", newman_rate))
-        else:
-            print("newman not found: scripts/test or scripts/bench installs it "
-                  "(npm install --prefix ~/.cache/relaydesk-node newman@6)", file=sys.stderr)
+        print(f"\n{n} requests to {base}/json, each checked for status 200; whole "
+              f"processes, best of {args.rounds}\n")
+        print(f"  {'':<44} {'req/s':>8} {'CPU s':>7}")
+        for name, (secs, cpu) in best.items():
+            print(f"  {name:<44} {n / secs:8.0f} {cpu:7.2f}")
+        print(f"  {'core Runner in-process (sequential)':<44} {inproc_runner:8.0f}")
+        print(f"  {'plain httpx loop in-process (sequential)':<44} {inproc_httpx:8.0f}")
 
-        loop = [sys.executable, "-c", HTTPX_SCRIPT, f"{base}/json", str(n)]
-        secs, rc, _ = timed([*loop, "1"], env)
-        assert rc == 0, "the plain httpx loop failed"
-        httpx_seq = n / secs
-        rows.append(("plain httpx loop (sequential, whole process)", httpx_seq))
-        secs, rc, _ = timed([*loop, str(args.concurrency)], env)
-        httpx_conc = n / secs
-        rows.append((f"plain httpx loop, {args.concurrency} in flight (whole process)",
-                     httpx_conc))
-        httpx_inproc = n / asyncio.run(httpx_loop(f"{base}/json", n, 1))
-        rows.append(("plain httpx loop (sequential, in-process)", httpx_inproc))
+        def ratio(a: str, b: str, target: str = "") -> None:
+            if a in best and b in best:
+                wall = best[b][0] / best[a][0]
+                cpu = best[b][1] / best[a][1]
+                print(f"  {a + ' / ' + b + ':':<72} {wall:5.2f}x  (CPU time {cpu:5.2f}x)"
+                      f"{'  target ' + target if target else ''}")
 
-        print(f"\n{n} requests to {base}/json, each checked for status 200\n")
-        for name, rate in rows:
-            print(f"  {name:<48} {rate:8.0f} req/s")
-        rd_seq, rd_conc = rows[0][1], rows[1][1]
-        print()
-        if newman_rate:
-            print(f"  relaydesk run / newman (sequential):          {rd_seq / newman_rate:5.2f}x"
-                  "  (target >= 3x)")
-            print(f"  relaydesk run --concurrency / newman:         {rd_conc / newman_rate:5.2f}x")
-        print(f"  relaydesk run / plain httpx (sequential):     {rd_seq / httpx_seq:5.2f}x"
-              "  (target >= 0.8x)")
-        print(f"  relaydesk run --concurrency / httpx in flight: {rd_conc / httpx_conc:5.2f}x")
-        print(f"  core Runner / plain httpx, both in-process:   "
-              f"{rows[3][1] / httpx_inproc:5.2f}x")
-        print(f"\n  peak RSS of relaydesk run: {small} requests {rss_small / 1024:.1f} MB, "
+        print("\n  ratios (throughput; above 1: relaydesk faster)")
+        seq = "relaydesk run, history on"
+        ratio(seq, "plain httpx loop (sequential)", ">= 1.0x")
+        ratio("relaydesk run, history off", "plain httpx loop (sequential)")
+        ratio(f"relaydesk run --concurrency {args.concurrency}",
+              f"plain httpx loop, {args.concurrency} in flight")
+        ratio(seq, "newman run", ">= 5x")
+        ratio(seq, "Bruno CLI (bru run)", ">= 5x")
+        print(f"  {'core Runner / plain httpx, both in-process:':<72} "
+              f"{inproc_runner / inproc_httpx:5.2f}x")
+        runs_on = args.rounds * 2  # sequential and concurrent runs record history
+        print(f"\n  history rows written: {rows_written} of {runs_on * n} requests "
+              f"sent with history on")
+        print(f"  peak RSS of relaydesk run: {small} requests {rss_small / 1024:.1f} MB, "
               f"{n} requests {rss_big / 1024:.1f} MB")
         print(f"  Python heap peak of the core runner: {small} requests "
               f"{heap_small / 1e6:.2f} MB, {n} requests {heap_big / 1e6:.2f} MB")

@@ -107,12 +107,24 @@ ensure_venv() {
 # cache outside the repo. Without Node.js/npm those tests skip and say why.
 NODE_CACHE="${HOME}/.cache/relaydesk-node"
 ensure_newman() {
-    [ -x "$NODE_CACHE/node_modules/.bin/newman" ] && return 0
+    ensure_node_tool newman newman@6 "the newman comparison tests will be skipped"
+}
+
+# ensure_node_tool BIN PACKAGE CONSEQUENCE: npm-install PACKAGE into the cache unless BIN
+# is there; without npm (or when npm fails) log CONSEQUENCE and go on.
+ensure_node_tool() {
+    [ -x "$NODE_CACHE/node_modules/.bin/$1" ] && return 0
     if ! command -v npm >/dev/null 2>&1; then
-        log "npm not found: the newman comparison tests will be skipped"
+        log "npm not found: $3"
         return 0
     fi
-    log "installing newman into $NODE_CACHE"
-    npm install --silent --no-audit --no-fund --prefix "$NODE_CACHE" newman@6 >/dev/null 2>&1 ||
-        log "npm could not install newman: the newman comparison tests will be skipped"
+    log "installing $2 into $NODE_CACHE"
+    npm install --silent --no-audit --no-fund --prefix "$NODE_CACHE" "$2" >/dev/null 2>&1 ||
+        log "npm could not install $2: $3"
+}
+
+# The Bruno CLI (`bru`), beside newman: the runner benchmark compares `relaydesk run`
+# with both on the same collection. Same cache; without npm the benchmark says so.
+ensure_bruno() {
+    ensure_node_tool bru @usebruno/cli@4 "the runner benchmark will leave the Bruno CLI out"
 }

@@ -42,8 +42,8 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., int]:
 
     build = main.build_parser
 
-    def build_with_mine() -> argparse.ArgumentParser:
-        parser = build()
+    def build_with_mine(*args: Any, **kwargs: Any) -> argparse.ArgumentParser:
+        parser = build(*args, **kwargs)
         sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
         parent = main._Parser(add_help=False)
         _common.add_workspace_option(parent, top=False)

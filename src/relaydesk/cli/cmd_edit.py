@@ -35,11 +35,16 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     m.set_defaults(func=run_mv)
 
 
-def _existing(ws: Workspace, path: str) -> str:
+def _existing(ws: Workspace, path: str, done: str) -> str:
     from ..core.model import join_path
 
     path = join_path(path)
     if ws.kind_of(path) is None:
+        if (link := ws.link_at(path)) is not None:
+            # Never "Deleted" while the link (and what it leads to) stays.
+            raise UsageError(
+                f"'{path}' {link}; nothing was {done}. Remove or move the link itself "
+                "(with `rm`, not `rm -r`, in a shell) if that is what you meant.")
         problem = ws.problem_for(path)
         if problem is not None:
             raise UsageError(f"'{path}' cannot be loaded ({problem.reason}); fix or delete "
@@ -52,7 +57,7 @@ def _existing(ws: Workspace, path: str) -> str:
 def run_rm(args: argparse.Namespace, ctx: Context) -> int:
     session = ctx.session()
     ws = session.workspace
-    path = _existing(ws, args.path)
+    path = _existing(ws, args.path, "deleted")
     kind = ws.kind_of(path)
     inside = ws.requests(path) if kind != "request" else []
     if inside and not args.recursive:
@@ -69,7 +74,7 @@ def run_rm(args: argparse.Namespace, ctx: Context) -> int:
 
 def run_mv(args: argparse.Namespace, ctx: Context) -> int:
     session = ctx.session()
-    src = _existing(session.workspace, args.src)
+    src = _existing(session.workspace, args.src, "moved")
     dst = session.move(src, args.dst)
     if dst == src:
         say(f"'{src}' is already there; nothing to do.")

@@ -45,8 +45,11 @@ def _tree(ws: Workspace, path: str, depth: int, out: list[str]) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from ..core.workspace import Workspace
+
     try:
-        ws = ctx.workspace()
+        # The workspace alone: listing needs no keyring, engine or history.
+        ws = Workspace.open(ctx.workspace_dir, create=False)
     except NotFoundError:
         if args.path:
             raise
@@ -85,7 +88,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         sys.stdout.flush()
     for problem in ws.problems:
         if not path or _under(ws, problem.path, path):
-            say(f"relaydesk: cannot load {problem.path}: {problem.reason}")
+            if problem.skipped:
+                say(f"relaydesk: note: {problem.path} {problem.reason}.")
+            else:
+                say(f"relaydesk: cannot load {problem.path}: {problem.reason}")
     return 0
 
 

@@ -1,8 +1,13 @@
 """`relaydesk run PATH`: run the requests of a connection or folder with their checks.
 
 Exit status 0 when every check held, 1 when a check failed or a request did not
-complete (the console summary says which), 130 on Ctrl+C (reporters still finish,
-so a partial JUnit report is written).
+complete (the console summary says which), 130 on Ctrl+C and 143 on SIGTERM (what CI
+sends on a timeout): reporters still finish, so a partial JUnit report is written.
+
+History is written in batches (``History.buffer``), off the per-request path; Ctrl+C,
+SIGTERM and the normal end write the last batch. Only a SIGKILL or a power cut loses
+the records of the batch under way (at most 100 requests, or what completed in the
+last second before the latest).
 """
 
 from __future__ import annotations
@@ -10,12 +15,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._common import Context, UsageError, engine_session, parse_pairs
+from ._common import Context, UsageError, engine_session, parse_pairs, say
 from .cmd_send import add_strict_argument, guard_spool
 
 __all__ = ["EXIT_CHECKS_FAILED", "register", "run_run"]
 
 EXIT_CHECKS_FAILED = 1
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports it
+HISTORY_BATCH_ROWS = 100
+HISTORY_BATCH_SECONDS = 1.0
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -64,6 +72,8 @@ def _reporters(specs: list[str]) -> list[Any]:
 
 def run_run(args: argparse.Namespace, ctx: Context) -> int:
     import asyncio
+    import contextlib
+    import signal
 
     from ..core.datafile import DataFile
     from ..core.engine import Engine
@@ -89,11 +99,33 @@ def run_run(args: argparse.Namespace, ctx: Context) -> int:
     kinds = {(r.auth or plan.connections[r.path].auth).kind for r in plan.requests}
     secrets = ctx.secrets() if any(AUTH_SECRET_FIELDS.get(k) for k in kinds) else None
 
+    terminated = False
+
     async def go() -> Any:
+        nonlocal terminated
+        task = asyncio.current_task()
+        assert task is not None
+
+        def terminate() -> None:  # SIGTERM ends the run as Ctrl+C does: cleanly
+            nonlocal terminated
+            terminated = True
+            task.cancel()
+
+        # Not on Windows, nor outside the main thread (tests calling main()).
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, terminate)
         async with engine_session(secrets, history_source="cli run",
                                   session=ctx.session()) as engine:
+            if (history := ctx.session().history) is not None:
+                history.buffer(HISTORY_BATCH_ROWS, HISTORY_BATCH_SECONDS)
             return await Runner(engine, ws).run(args.path, options, reporters)
 
     guard_spool()  # a CI timeout's SIGTERM leaves no spooled body behind
-    summary = asyncio.run(go())
+    try:
+        summary = asyncio.run(go())
+    except asyncio.CancelledError:
+        if not terminated:
+            raise
+        say("relaydesk: terminated; the requests completed so far are in the history.")
+        return EXIT_TERMINATED
     return 0 if summary.ok else EXIT_CHECKS_FAILED

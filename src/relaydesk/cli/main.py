@@ -38,6 +38,7 @@ _USAGE_ERRORS = (UsageError, ValidationError, CurlParseError, TemplateError)
 COMMAND_MODULES = ("cmd_ls", "cmd_send", "cmd_run", "cmd_import", "cmd_secret", "cmd_new",
                    "cmd_set", "cmd_edit", "cmd_export", "cmd_auth", "cmd_history")
 MANAGED_API_COMMANDS = ("cmd_describe", "cmd_stubs")  # issue 17
+ALL_COMMANDS = (*COMMAND_MODULES, *MANAGED_API_COMMANDS)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,7 +62,7 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = ALL_COMMANDS) -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Relaydesk: saved API connections, keyring secrets, requests from the "
@@ -76,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     parent = _Parser(add_help=False)
     add_workspace_option(parent, top=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in (*COMMAND_MODULES, *MANAGED_API_COMMANDS):
+    for name in modules:
         try:
             module = importlib.import_module(f"{__package__}.{name}")
         except ModuleNotFoundError as exc:
@@ -122,6 +123,23 @@ def _app_launch(args: list[str]) -> AppLaunch | None:
         else:
             return None
     return launch
+
+
+def _modules_for(args: list[str]) -> Sequence[str]:
+    """Only ``cmd_<name>`` for a plain ``[--workspace DIR] <name> …`` command line whose
+    module registers ``<name>``: building all the parsers costs as much as `relaydesk ls`
+    of a thousand requests. Anything else gets every parser (and their help)."""
+    rest = args[2:] if args[:1] == ["--workspace"] else args
+    if rest and rest[0].startswith("--workspace="):
+        rest = rest[1:]
+    if rest and f"cmd_{rest[0]}" in ALL_COMMANDS and rest[0] in _SELF_NAMED:
+        return (f"cmd_{rest[0]}",)
+    return ALL_COMMANDS
+
+
+# Commands whose module is called after them (cmd_edit holds rm and mv).
+_SELF_NAMED = frozenset({"ls", "send", "run", "import", "secret", "new", "set", "export",
+                         "auth", "history", "describe", "stubs"})
 
 
 def _open_app(ctx: Context, launch: AppLaunch | None = None) -> int:
@@ -170,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The app's own start does not wait for ten subcommand modules and their parsers.
         if (launch := _app_launch(argv)) is not None:
             return _open_app(Context(workspace_arg=launch.workspace), launch)
-        args = build_parser().parse_args(argv)
+        args = build_parser(_modules_for(argv)).parse_args(argv)
         ctx = Context(workspace_arg=args.workspace)
         if args.command is None:
             launch = AppLaunch()

@@ -176,6 +176,13 @@ def _kv_list_from_doc(doc: dict[str, Any], key: str) -> list[KeyValue]:
     for entry in raw:
         if not isinstance(entry, dict):
             raise ValidationError(f"every entry of \"{key}\" must be an object")
+        # The common shape checked inline (``relaydesk ls`` reads 50,000 of these);
+        # anything else goes the long way, which names what is wrong.
+        name, value = entry.get("name", ""), entry.get("value", "")
+        enabled = entry.get("enabled", True)
+        if type(name) is str and type(value) is str and type(enabled) is bool:
+            items.append(KeyValue(name, value, enabled))
+            continue
         items.append(
             KeyValue(_str(entry, "name"), _str(entry, "value"), _bool(entry, "enabled", True))
         )
@@ -388,12 +395,23 @@ def request_to_doc(req: Request) -> dict[str, Any]:
     return _finish(doc, req.extra)
 
 
-def request_from_doc(path: str, doc: Any) -> Request:
-    doc = _check_header(doc, "request")
-    od = _obj(doc, "options")
+def _options_from_doc(od: dict[str, Any]) -> RequestOptions:
     timeout = od.get("timeout")
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)):
         raise ValidationError("\"options.timeout\" must be a number")
+    return RequestOptions(
+        response_format=_str(od, "response_format", "text"),
+        raise_for_status=_bool(od, "raise_for_status", False),
+        follow_redirects=_bool(od, "follow_redirects", True),
+        bypass_cache=_bool(od, "bypass_cache", False),
+        timeout=float(timeout) if timeout is not None else None,
+    )
+
+
+def request_from_doc(path: str, doc: Any) -> Request:
+    doc = _check_header(doc, "request")
+    # Keys a request does not have cost nothing: most files hold a few of them.
+    od = _obj(doc, "options") if "options" in doc else None
     checks = doc.get("checks", [])
     if not isinstance(checks, list) or not all(isinstance(c, dict) for c in checks):
         raise ValidationError("\"checks\" must be a list of objects")
@@ -401,22 +419,16 @@ def request_from_doc(path: str, doc: Any) -> Request:
         path=path,
         method=_str(doc, "method", "GET").upper(),
         url=_str(doc, "url"),
-        description=_str(doc, "description"),
-        params=_kv_list_from_doc(doc, "params"),
-        headers=_kv_list_from_doc(doc, "headers"),
-        cookies=_kv_list_from_doc(doc, "cookies"),
+        description=_str(doc, "description") if "description" in doc else "",
+        params=_kv_list_from_doc(doc, "params") if "params" in doc else [],
+        headers=_kv_list_from_doc(doc, "headers") if "headers" in doc else [],
+        cookies=_kv_list_from_doc(doc, "cookies") if "cookies" in doc else [],
         body=_body_from_doc(doc["body"]) if "body" in doc else Body(),
         auth=_auth_from_doc(doc["auth"]) if "auth" in doc else None,
-        options=RequestOptions(
-            response_format=_str(od, "response_format", "text"),
-            raise_for_status=_bool(od, "raise_for_status", False),
-            follow_redirects=_bool(od, "follow_redirects", True),
-            bypass_cache=_bool(od, "bypass_cache", False),
-            timeout=float(timeout) if timeout is not None else None,
-        ),
+        options=_options_from_doc(od) if od else RequestOptions(),
         checks=[dict(c) for c in checks],
         id=_id(doc),
-        extra=_extra(doc, _REQUEST_KEYS),
+        extra={} if doc.keys() <= _REQUEST_KEYS else _extra(doc, _REQUEST_KEYS),
     )
 
 

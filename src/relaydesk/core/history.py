@@ -5,6 +5,12 @@ redacted before they are written (``Redactor``), so no credential ever reaches t
 file; bodies are cut at ``body_limit`` bytes; the oldest entries are pruned past
 ``max_entries`` or ``max_bytes``. ``secure_delete`` makes pruned and cleared
 entries really go away from the file rather than linger in free pages.
+
+Each record is committed at once, unless ``buffer`` is on (the collection runner):
+then records are written in batches, one transaction each, and a process killed
+without warning (SIGKILL, power loss) loses at most the records of the last batch
+not yet written — at most ``rows`` of them, none older than ``seconds`` when the next
+record came. ``flush``, ``close`` and every read write what waits.
 """
 
 from __future__ import annotations
@@ -54,6 +60,10 @@ CREATE INDEX IF NOT EXISTS entries_ts ON entries(ts);
 # Added in 0.2: the stable id of the workspace request, so a renamed or moved request
 # keeps its history. Older databases gain the column on open.
 _ITEM_ID_COLUMN = "ALTER TABLE entries ADD COLUMN item_id TEXT NOT NULL DEFAULT ''"
+_INSERT = ("INSERT INTO entries (ts, source, request_path, method, url, status, elapsed_ms,"
+           " error, req_headers, req_body, req_size, resp_headers, resp_body, resp_size,"
+           " stored, item_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+_STORED = 14  # the "stored" size's place in a row
 
 
 def default_history_path() -> Path | None:
@@ -121,6 +131,10 @@ class History:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.body_limit = body_limit
+        # Rows recorded but not written yet (see ``buffer``); rows == 1: none wait.
+        self._pending: list[tuple[Any, ...]] = []
+        self._batch_rows = 1
+        self._batch_seconds = 0.0
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path)
@@ -144,7 +158,36 @@ class History:
             self.prune()
 
     def close(self) -> None:
+        try:
+            self.flush()
+        except sqlite3.Error as exc:  # a full disk: the rest of the shutdown goes on
+            log.warning("could not record history: %s", exc)
         self._db.close()
+
+    def buffer(self, rows: int = 100, seconds: float = 1.0) -> None:
+        """Write the following records in batches of up to ``rows``, a batch going as
+        soon as it is full or its oldest record is ``seconds`` old when another comes
+        (see the module docstring for what a crash loses)."""
+        self._batch_rows = max(1, rows)
+        self._batch_seconds = seconds
+
+    def flush(self) -> None:
+        """Write the records waiting in the buffer, as one transaction."""
+        if not self._pending:
+            return
+        rows, self._pending = self._pending, []
+        self._db.executemany(_INSERT, rows)
+        self._count += len(rows)
+        self._bytes += sum(row[_STORED] for row in rows)
+        self._commit_or_prune()
+
+    def _commit_or_prune(self) -> None:
+        if self._count > self.max_entries or self._bytes > self.max_bytes:
+            # Down to 90% of the limits: a full history then prunes once per tenth of
+            # its size, not on every request (each prune scans the whole table).
+            self.prune(headroom=0.1)
+        else:
+            self._db.commit()
 
     def __enter__(self) -> History:
         return self
@@ -160,6 +203,7 @@ class History:
     def record(self, prepared: PreparedRequest, response: Response | None = None, *,
                error: str | None = None, source: str = "cli", request_path: str = "",
                item_id: str = "") -> int:
+        """Store one exchange; its entry id, or 0 while it waits in the buffer."""
         red = Redactor.for_request(prepared)
         req_body = prepared.content or b""
         resp_body = b""
@@ -177,24 +221,23 @@ class History:
         url = red.url(prepared.url)
         stored = len(req_stored) + len(resp_stored) + len(req_headers) + len(resp_headers) \
             + len(url) + 64
-        cur = self._db.execute(
-            "INSERT INTO entries (ts, source, request_path, method, url, status, elapsed_ms,"
-            " error, req_headers, req_body, req_size, resp_headers, resp_body, resp_size,"
-            " stored, item_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (time.time(), source, request_path, prepared.method, url,
-             response.status if response else None,
-             response.elapsed * 1000 if response else None,
-             red.text(error) if error else None, req_headers, req_stored, len(req_body),
-             resp_headers, resp_stored, response.size if response else 0, stored, item_id),
-        )
+        now = time.time()
+        row = (now, source, request_path, prepared.method, url,
+               response.status if response else None,
+               response.elapsed * 1000 if response else None,
+               red.text(error) if error else None, req_headers, req_stored, len(req_body),
+               resp_headers, resp_stored, response.size if response else 0, stored, item_id)
+        if self._batch_rows > 1:
+            self._pending.append(row)
+            if (len(self._pending) >= self._batch_rows
+                    or now - self._pending[0][0] >= self._batch_seconds):
+                self.flush()
+            return 0
+        self.flush()  # what waits goes first: ids stay in time order
+        cur = self._db.execute(_INSERT, row)
         self._count += 1
         self._bytes += stored
-        if self._count > self.max_entries or self._bytes > self.max_bytes:
-            # Down to 90% of the limits: a full history then prunes once per tenth of
-            # its size, not on every request (each prune scans the whole table).
-            self.prune(headroom=0.1)
-        else:
-            self._db.commit()
+        self._commit_or_prune()
         return int(cur.lastrowid or 0)
 
     def observer(self, source: str, item_id_of: Callable[[str], str | None] | None = None
@@ -219,6 +262,7 @@ class History:
     def prune(self, headroom: float = 0.0) -> int:
         """Drop the oldest entries beyond the count and size limits, less ``headroom``
         (a fraction of each limit left free); how many went."""
+        self.flush()
         removed = 0
         max_entries = int(self.max_entries * (1 - headroom))
         max_bytes = int(self.max_bytes * (1 - headroom))
@@ -243,6 +287,7 @@ class History:
         return removed
 
     def clear(self) -> None:
+        self._pending = []
         self._db.execute("DELETE FROM entries")
         self._db.commit()
         self._db.execute("VACUUM")
@@ -281,17 +326,21 @@ class History:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY id DESC LIMIT ?"
         args.append(q.limit)
+        self.flush()
         for row in self._db.execute(sql, args):
             yield _entry(row)
 
     def get(self, entry_id: int) -> HistoryEntry | None:
+        self.flush()
         row = self._db.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
         return _entry(row) if row else None
 
     def count(self) -> int:
+        self.flush()
         return int(self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
 
     def total_stored(self) -> int:
+        self.flush()
         return int(self._db.execute(
             "SELECT COALESCE(SUM(stored), 0) FROM entries").fetchone()[0])
 

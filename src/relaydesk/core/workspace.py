@@ -315,6 +315,16 @@ class Workspace(WorkspaceView):
     def _check_free(self, path: str, *, allow: str | None = None) -> None:
         if self.kind_of(path) is not None and path != allow:
             raise AlreadyExistsError(f"'{path}' already exists in the workspace.")
+        self._check_no_link(path)
+
+    def _check_no_link(self, path: str) -> None:
+        """Refuse to write at or through a symbolic link the scan skipped: it may lead
+        out of the workspace."""
+        if self.link_at(path) is not None:
+            raise ValidationError(
+                f"'{path}' is taken by a symbolic link in the workspace "
+                f"({self._dir(path)}), which Relaydesk does not follow; remove or rename "
+                "the link, or choose another name.")
 
     def _check_nesting(self, path: str, moving: str | None = None) -> None:
         for other in self._connections:
@@ -398,6 +408,7 @@ class Workspace(WorkspaceView):
             current = join_path(current, seg)
             if current in self._requests:
                 raise ValidationError(f"'{current}' is a request, not a folder.")
+            self._check_no_link(current)
             if current not in self._folders:
                 # folder.json keeps empty folders alive in git, which drops empty directories.
                 meta = FolderMeta(id=_new_id())
@@ -495,6 +506,8 @@ class Workspace(WorkspaceView):
             del self._folders[f]
         for r in [r for r in self._requests if r.startswith(path + "/")]:
             del self._requests[r]
+        for link in [k for k in self._links if k.startswith(path + "/")]:
+            del self._links[link]  # the links went with the folder, not their targets
 
     def move(self, src: str, dst: str, *, index: int | None = None) -> str:
         """Rename or move a connection, folder or request; returns the new path.

@@ -8,10 +8,16 @@ without reading a thousand files), and a ``folder.json`` the first time its orde
 id is needed. Until then a request counts as a request; once read and found broken it
 is dropped and its problem kept. ``problems`` reads every pending file first, so it is
 always complete.
+
+Queries cost what they return, not the size of the workspace: a scan's items are
+indexed by container once (``ordering.children_index``), each container's children
+are ordered once (stored order, then natural order) and kept until the tree's shape
+changes, and a query under a path walks only that part of the tree.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
@@ -60,11 +66,17 @@ class WorkspaceView:
         self._requests: dict[str, Request | None] = {}
         self._environments: dict[str, Environment] = {}
         self._leftovers: list[Path] = []
+        self._links: dict[str, str] = {}  # skipped symbolic links: path -> why
         self._migration_problem: LoadProblem | None = None
         # Derived from the above, rebuilt on demand after a change (see _touch).
         self._kids_cache: dict[str, dict[str, str]] | None = None
+        self._order_cache: dict[str, list[tuple[ItemKind, str]]] = {}
         self._tree_cache: list[tuple[ItemKind, str]] | None = None
         self._id_cache: dict[str, str] | None = None
+        # The stepped reader's queue of request paths and its position in it.
+        self._unread: list[str] = []
+        self._unread_at = 0
+        self._files = os.path.join(self.root, "connections")
 
     def reload(self) -> None:
         found = scan(self.root)
@@ -74,20 +86,34 @@ class WorkspaceView:
         self._connections, self._conn_order = found.connections, found.conn_order
         self._folders, self._requests = found.folders, found.requests
         self._environments, self._leftovers = found.environments, found.leftovers
+        self._links = found.links
+        self._unread, self._unread_at = list(self._requests), 0
         self._touch()
 
     def _read_request(self, path: str) -> Request | None:
         """The request at ``path``, reading its file on first use; None if it is broken."""
         req = self._requests.get(path)
         if req is None and path in self._requests:
-            guarded_load(self._problems, self._request_file(path),
+            # A string path: building a Path per file costs as much as reading it.
+            file = f"{self._files}/{path}{REQUEST_SUFFIX}"
+            guarded_load(self._problems, file,
                          lambda doc: self._requests.__setitem__(
                              path, codec.request_from_doc(path, doc)))
             req = self._requests[path]
             if req is None:  # broken: the problem is recorded, the request forgotten
-                del self._requests[path]
-                self._touch()
+                self._drop_broken(path)
         return req
+
+    def _drop_broken(self, path: str) -> None:
+        """Forget a request whose file is broken, keeping the rest of the indexes."""
+        del self._requests[path]
+        container, _, name = path.rpartition("/")
+        if self._kids_cache is not None:
+            self._kids_cache.get(container, {}).pop(name, None)
+        order = self._order_cache.get(container)
+        if order is not None and ("request", path) in order:
+            order.remove(("request", path))
+        # The tree (walked as it is read) skips what left self._requests.
 
     def _folder_meta(self, path: str) -> FolderMeta:
         """The folder's ``folder.json``, reading it on first use."""
@@ -102,15 +128,32 @@ class WorkspaceView:
         return sum(1 for r in self._requests.values() if r is None)
 
     def read_pending(self, limit: int | None = None) -> int:
-        """Read up to ``limit`` unread request files (all if None); returns how many are left.
+        """Read up to ``limit`` unread request files (all if None); returns how many are
+        left (at most: files read meanwhile by other queries may still be counted), and
+        0 only when every file has been read.
 
         The app calls this in small steps after its first frame, so load problems are
-        reported soon after start without delaying it.
+        reported soon after start without delaying it. The steps walk a queue made when
+        the workspace was read, so all of them together cost one pass.
         """
-        pending = [p for p, r in self._requests.items() if r is None]
-        for path in pending[:limit]:
-            self._read_request(path)
-        return max(0, len(pending) - (limit if limit is not None else len(pending)))
+        requests, queue = self._requests, self._unread
+        done = 0
+        while (limit is None or done < limit) and self._unread_at < len(queue):
+            path = queue[self._unread_at]
+            self._unread_at += 1
+            if path in requests and requests[path] is None:
+                self._read_request(path)
+                done += 1
+        while self._unread_at < len(queue):  # skip what other queries read meanwhile
+            path = queue[self._unread_at]
+            if path in requests and requests[path] is None:
+                return len(queue) - self._unread_at
+            self._unread_at += 1
+        # The queue is done; requests moved since (new paths) still unread go in a new one.
+        self._unread, self._unread_at = [p for p, r in requests.items() if r is None], 0
+        if self._unread and limit is None:
+            return self.read_pending()
+        return len(self._unread)
 
     @property
     def problems(self) -> list[LoadProblem]:
@@ -133,21 +176,33 @@ class WorkspaceView:
     def request_paths(self, under: str = "") -> list[str]:
         """Paths of the requests at or under ``under`` in tree order, without reading
         their files."""
-        prefix = join_path(under)
-        return [p for k, p in self._tree() if k == "request" and p in self._requests
-                and (not prefix or is_under(p, prefix))]
+        requests = self._requests
+        return [p for k, p in self._subtree(under) if k == "request" and p in requests]
 
     def items(self, under: str = "") -> list[tuple[ItemKind, str]]:
         """Folders and requests at or under ``under`` in tree order (the user's), without
         reading request files: what a lazily filled tree lists."""
-        prefix = join_path(under)
-        return [(k, p) for k, p in self._tree() if (k == "folder" or p in self._requests)
-                and (not prefix or is_under(p, prefix))]
+        requests = self._requests
+        return [(k, p) for k, p in self._subtree(under) if k == "folder" or p in requests]
 
     def folders(self, under: str = "") -> list[str]:
         prefix = join_path(under)
-        return [p for k, p in self._tree()
-                if k == "folder" and (not prefix or p.startswith(prefix + "/"))]
+        return [p for k, p in self._subtree(prefix) if k == "folder" and p != prefix]
+
+    def _subtree(self, under: str) -> list[tuple[ItemKind, str]]:
+        """``(kind, path)`` of every item at or under ``under`` in tree order (requests
+        found broken since the tree was built included: callers filter them)."""
+        prefix = join_path(under)
+        if not prefix:
+            return self._tree()
+        if prefix in self._folders or prefix in self._connections:
+            below: list[tuple[ItemKind, str]] = tree_order([prefix], self._ordered, "folder")
+            return [("folder", prefix), *below] if prefix in self._folders else below
+        if prefix in self._requests:
+            return [("request", prefix)]
+        # A group of connections ('jira' for 'jira/cloud'), or nothing.
+        roots = [c for c in sorted(self._connections, key=natural_key) if is_under(c, prefix)]
+        return tree_order(roots, self._ordered, "folder")
 
     def kind_of(self, path: str) -> ItemKind | None:
         path = join_path(path)
@@ -161,7 +216,8 @@ class WorkspaceView:
 
     def children(self, path: str) -> list[tuple[ItemKind, str]]:
         """Direct children of a connection or folder, in the user's order."""
-        return [(kind, p) for kind, p in self._ordered(join_path(path))
+        # A copy: reading a broken request drops it from the cached order meanwhile.
+        return [(kind, p) for kind, p in list(self._ordered(join_path(path)))
                 if kind == "folder" or self._read_request(p) is not None]
 
     def connection(self, path: str) -> Connection:
@@ -171,7 +227,8 @@ class WorkspaceView:
         return conn
 
     def request(self, path: str) -> Request:
-        req = self._read_request(join_path(path))
+        # A path found as given is already in normal form (listing 50,000 asks this).
+        req = self._requests.get(path) or self._read_request(join_path(path))
         if req is None:
             raise NotFoundError(self._unknown("request", path))
         return req
@@ -203,14 +260,20 @@ class WorkspaceView:
         return msg
 
     def problem_for(self, path: str) -> LoadProblem | None:
-        """A load problem of the file behind a workspace path, if any."""
+        """A load problem of the file behind a workspace path, if any (a symbolic link
+        skipped there included)."""
         path = join_path(path)
         self._read_request(path)
         if path in self._folders:
             self._folder_meta(path)
         files = (self._connection_file(path), self._dir(path) / FOLDER_FILE,
-                 self._request_file(path) if "/" in path else None)
+                 self._request_file(path) if "/" in path else None, self._dir(path))
         return next((p for p in self._problems if p.path in files), None)
+
+    def link_at(self, path: str) -> str | None:
+        """Why nothing is listed at ``path`` when a symbolic link skipped by the scan is
+        there (None if none): nothing is read or written through it."""
+        return self._links.get(join_path(path))
 
     def _stored_id(self, kind: ItemKind, path: str) -> str:
         if kind == "connection":
@@ -239,6 +302,7 @@ class WorkspaceView:
     def _touch(self) -> None:
         """Forget what is derived from the tree's shape (after a change to it)."""
         self._kids_cache = self._tree_cache = self._id_cache = None
+        self._order_cache = {}
 
     def _kids(self) -> dict[str, dict[str, str]]:
         if self._kids_cache is None:
@@ -251,12 +315,20 @@ class WorkspaceView:
         return self._folder_meta(container).order if container in self._folders else []
 
     def _ordered(self, container: str) -> list[tuple[ItemKind, str]]:
+        """A container's children in display order, arranged once per shape (do not
+        change the list returned)."""
+        cached = self._order_cache.get(container)
+        if cached is not None:
+            return cached
         present = self._kids().get(container, {})
         if not present:
             return []
         names = arrange(self._stored_order(container), present)
-        return [("folder" if present[n] == "folder" else "request", f"{container}/{n}")
-                for n in names]
+        ordered: list[tuple[ItemKind, str]] = [
+            ("folder" if present[n] == "folder" else "request", f"{container}/{n}")
+            for n in names]
+        self._order_cache[container] = ordered
+        return ordered
 
     def _tree(self) -> list[tuple[ItemKind, str]]:
         if self._tree_cache is None:
@@ -285,6 +357,7 @@ class WorkspaceView:
     def iter_files(self) -> Iterator[Path]:
         """Every file of the workspace (for secret scans and exports); the local state
         in ``.relaydesk/`` is not part of it."""
-        for p in sorted(self.root.rglob("*")):
-            if p.is_file() and p.relative_to(self.root).parts[0] != LOCAL_DIR:
+        for p in sorted(self.root.rglob("*")):  # rglob does not walk into linked folders
+            if (p.is_file() and not p.is_symlink()
+                    and p.relative_to(self.root).parts[0] != LOCAL_DIR):
                 yield p

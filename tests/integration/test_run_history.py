@@ -1,0 +1,135 @@
+"""History written in batches by `relaydesk run`: complete on every ending a process
+can see (normal end, Ctrl+C, SIGTERM), and bounded by the last batch on a SIGKILL."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from relaydesk.core.history import History
+from relaydesk.core.model import Connection, Request
+from relaydesk.core.prepare import PreparedRequest
+from relaydesk.core.workspace import Workspace
+from tests.integration.clitools import relaydesk_command
+
+
+def rows_on_disk(path: Path) -> int:
+    """What another process reading the database sees."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return int(db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+
+
+def prepared(i: int) -> PreparedRequest:
+    return PreparedRequest("GET", f"http://127.0.0.1:9/item/{i}", [("accept", "*/*")])
+
+
+def test_buffered_records_wait_and_every_read_or_close_writes_them(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    history = History(path)
+    history.buffer(rows=10, seconds=3600)
+    for i in range(25):
+        assert history.record(prepared(i), error="refused") == 0
+    assert rows_on_disk(path) == 20  # two full batches
+    assert history.count() == 25  # a read writes what waits first
+    assert rows_on_disk(path) == 25
+    for i in range(3):
+        history.record(prepared(100 + i), error="refused")
+    history.close()
+    assert rows_on_disk(path) == 28
+    with History(path) as again:
+        urls = [e.url for e in again.search()][:3]
+    assert urls == [f"http://127.0.0.1:9/item/{i}" for i in (102, 101, 100)]
+
+
+def test_a_batch_also_goes_when_its_oldest_record_is_old_enough(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    with History(path) as history:
+        history.buffer(rows=1000, seconds=0.2)
+        history.record(prepared(1), error="refused")
+        assert rows_on_disk(path) == 0
+        time.sleep(0.3)
+        history.record(prepared(2), error="refused")
+        assert rows_on_disk(path) == 2
+
+
+def test_a_killed_writer_keeps_every_batch_it_wrote(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    script = textwrap.dedent(f"""
+        import os, signal
+        from relaydesk.core.history import History
+        from relaydesk.core.prepare import PreparedRequest
+        h = History({str(path)!r})
+        h.buffer(rows=10, seconds=3600)
+        for i in range(25):
+            h.record(PreparedRequest("GET", f"http://127.0.0.1:9/{{i}}", []), error="x")
+        os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert rows_on_disk(path) == 20  # the 5 of the unfinished batch are the bound
+
+
+def slow_workspace(root: Path, echo_server: str, n: int) -> Path:
+    ws = Workspace.open(root)
+    ws.save_connection(Connection(path="slow", base_url=echo_server), create=True)
+    for i in range(n):
+        ws.save_request(Request(path=f"slow/r{i:03d}", url="/slow?delay=0.02",
+                                checks=[{"kind": "status_equals", "value": 200}]),
+                        create=True)
+    return root
+
+
+def start_run(workspace: Path, history: Path, *args: str) -> subprocess.Popen[str]:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "RELAYDESK_WORKSPACE"}
+    env["RELAYDESK_HISTORY"] = str(history)
+    return subprocess.Popen(
+        [*relaydesk_command(), "--workspace", str(workspace), "run", "slow", "-v", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_run_stopped_midway_keeps_every_completed_request(
+        tmp_path: Path, echo_server: str, sig: signal.Signals, code: int) -> None:
+    total = 300
+    ws = slow_workspace(tmp_path / "ws", echo_server, total)
+    history = tmp_path / "history.sqlite3"
+    proc = start_run(ws, history)
+    assert proc.stdout is not None
+    printed = 0
+    try:
+        for line in proc.stdout:  # one line per completed request (-v)
+            printed += line.startswith(("✔", "✘"))
+            if printed == 15:
+                proc.send_signal(sig)
+                break
+        rest, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    printed += sum(line.startswith(("✔", "✘")) for line in rest.splitlines())
+    assert proc.returncode == code, err
+    assert "Traceback" not in err
+    rows = rows_on_disk(history)
+    # Every request the report showed as done is in the history (the last batch was
+    # written on the way out), and the run did stop midway.
+    assert printed <= rows < total
+    assert rows <= printed + 4  # at most the few exchanges ahead of the report
+
+
+def test_a_whole_run_is_all_in_the_history(tmp_path: Path, echo_server: str) -> None:
+    ws = slow_workspace(tmp_path / "ws", echo_server, 130)
+    history = tmp_path / "history.sqlite3"
+    proc = start_run(ws, history, "--concurrency", "4")
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert rows_on_disk(history) == 130
