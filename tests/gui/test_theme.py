@@ -61,6 +61,8 @@ def test_an_empty_workspace_offers_its_starts(tmp_path: Path, memory_keyring: An
         assert win.right.currentWidget() is win.empty
         assert win.empty.title.text() == "Start with a connection"
         assert "Postman" in win.empty.hint.text() and "HAR" in win.empty.hint.text()
+        hint = win.empty.hint  # the whole text shows: not cut to two lines
+        assert hint.height() >= hint.heightForWidth(hint.width())
         # "Paste a curl command…": type one in, OK, and a tab holds the request.
         qtbot.mouseClick(win.empty.curl_button, Qt.MouseButton.LeftButton)
         dialog = win.findChild(QInputDialog)

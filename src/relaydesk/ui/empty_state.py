@@ -78,3 +78,5 @@ class EmptyState(QWidget):
         from .theme import tokens
 
         self.hint.setStyleSheet(f"color: {tokens().text_muted};")
+        # A layout does not ask an aligned label its height for its width: say it.
+        self.hint.setMinimumHeight(self.hint.heightForWidth(self.hint.width()))
