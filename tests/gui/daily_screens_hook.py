@@ -12,8 +12,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tests.gui.screenshot_hook import dark_palette
-
 
 def _grab(widgets: list[Any], path: Path) -> None:
     """The screen area covering ``widgets`` (a window and the dialog over it)."""
@@ -35,7 +33,6 @@ async def _settle(seconds: float = 0.4) -> None:
 
 
 async def run(window: Any, service: Any) -> None:
-    from PySide6.QtWidgets import QApplication
 
     from relaydesk.core.errors import RelaydeskError
     from relaydesk.core.model import Request
@@ -128,7 +125,7 @@ async def run(window: Any, service: Any) -> None:
 
     await changed_on_disk("changed-on-disk.png", "/echo/items?notify=true&theirs=1")
 
-    QApplication.instance().setPalette(dark_palette())
+    window.theme_chooser.choose("dark")
     await _settle()
     await environments("environments-dark.png")
     await changed_on_disk("changed-on-disk-dark.png", "/echo/items?theirs=2")

@@ -9,6 +9,7 @@ so it never takes a click, and it draws only where the widget is visible.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QWidget
@@ -35,7 +36,7 @@ class FocusRing(QWidget):
         return self._target
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        if self._target is not None:
+        if self._target is not None and shiboken6.isValid(self._target):
             self._target.removeEventFilter(self)
         self._target = new if new is not None and not new.isWindow() else None
         if self._target is None:
@@ -45,6 +46,14 @@ class FocusRing(QWidget):
         self._place()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() in (QEvent.Type.Hide,
+                                                               QEvent.Type.Close):
+            # The window holding the ring closes (a dialog may delete itself): the ring
+            # leaves it first, or it would be deleted with it.
+            watched.removeEventFilter(self)
+            self.hide()
+            self.setParent(None)
+            return False
         if watched is self._target and event.type() in (
                 QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide):
             self._place()
@@ -52,12 +61,15 @@ class FocusRing(QWidget):
 
     def _place(self) -> None:
         target = self._target
-        if target is None or not target.isVisible():
+        if target is None or not shiboken6.isValid(target) or not target.isVisible():
             self.hide()
             return
         window = target.window()
         if self.parentWidget() is not window:
+            if (host := self.parentWidget()) is not None:
+                host.removeEventFilter(self)
             self.setParent(window)
+            window.installEventFilter(self)
         visible = target.visibleRegion().boundingRect()
         if visible.isEmpty():
             self.hide()

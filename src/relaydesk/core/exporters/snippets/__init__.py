@@ -150,7 +150,8 @@ def snippet_for(
     paths = [render(p.file, variables, where="the body file") for p in request.body.multipart
              if request.body.kind == "multipart" and p.enabled and p.name and p.file]
     client_path = connection.path if connection else ""
-    if kind == "relaydesk" and request.auth is not None and request.path:
+    if (kind == "relaydesk" and request.auth is not None and request.path
+            and (connection is None or request.auth != connection.auth)):
         # The request's own auth: connect() to the request, which carries that auth.
         client_path = request.path
     return render_snippet(kind, prepared, auth=settings,
