@@ -4,9 +4,11 @@ Connection paths are split into grouping nodes (``jira`` › ``cloud``); inside 
 connection come its folders, then its requests. The model is an ordinary
 ``QAbstractItemModel`` over nodes of its own. Groups and connections are made on
 (re)load; a connection's or folder's rows are listed the first time a view asks
-for them, from a per-parent index of the workspace's paths (no file is read to
-list rows). A request's file is read the first time its row shows more than its
-name (method badge, tooltip), and a file found broken then leaves the tree.
+for them (a view asks when it shows them: an expanded row), from the workspace's
+index of its paths (no request file is read to list rows), so the first frame costs
+what it shows, not the size of the workspace. A request's file is read the first
+time its row shows more than its name (method badge, tooltip), and a file found
+broken then leaves the tree.
 
 Indexes carry a node's serial number, not a pointer: an index kept past a reload
 finds no node (and answers as the root) instead of reaching freed memory.
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -40,6 +42,9 @@ from relaydesk.core.model import join_path, split_path
 from relaydesk.core.ordering import natural_key
 
 from .service import Service
+
+if TYPE_CHECKING:
+    from relaydesk.core.workspace import Workspace
 
 __all__ = [
     "MIME_PATHS",
@@ -107,6 +112,10 @@ class WorkspaceTreeModel(QAbstractItemModel):
         self._reload_pending = False
         self._build()
 
+    @property
+    def workspace(self) -> Workspace:
+        return self._service.workspace
+
     # -- building ----------------------------------------------------------------------
 
     def reload(self) -> None:
@@ -121,7 +130,6 @@ class WorkspaceTreeModel(QAbstractItemModel):
         self._root = root
         self._nodes: dict[int, _Node] = {}
         self._by_path: dict[str, _Node] = {"": root}
-        self._items: dict[str, list[tuple[str, str]]] | None = None
 
         def ensure(path: str, kind: str) -> _Node:  # workspace paths are normalised
             node = self._by_path.get(path)
@@ -153,21 +161,12 @@ class WorkspaceTreeModel(QAbstractItemModel):
                 if child.kind == "group":
                     WorkspaceTreeModel._sort(child)
 
-    def _item_index(self) -> dict[str, list[tuple[str, str]]]:
-        """``(kind, path)`` of folders and requests by parent path, in the workspace's
-        order, from one pass over it."""
-        if self._items is None:
-            items: dict[str, list[tuple[str, str]]] = {}
-            for kind, path in self._service.workspace.items():
-                items.setdefault(path.rpartition("/")[0], []).append((kind, path))
-            self._items = items
-        return self._items
-
     def _children(self, node: _Node) -> list[_Node]:
         if node.children is None:
             node.children = []
             if node.kind in ("connection", "folder"):
-                for row, (kind, path) in enumerate(self._item_index().get(node.path, [])):
+                listing = self._service.workspace.listing(node.path)
+                for row, (kind, path) in enumerate(listing):
                     self._adopt(node, kind, path, path.rpartition("/")[2]).row = row
         return node.children
 
@@ -247,12 +246,12 @@ class WorkspaceTreeModel(QAbstractItemModel):
         return 0 if node.kind == "request" else len(self._children(node))
 
     def hasChildren(self, parent: AnyIndex = _TOP) -> bool:
-        """Answered from the path index: a closed folder's rows are not made to draw
-        its expand arrow."""
+        """Answered from the workspace's index: a closed folder's rows are not made to
+        draw its expand arrow."""
         node = self._node(parent)
         if node.children is not None:
             return bool(node.children)
-        return node.kind != "request" and node.path in self._item_index()
+        return node.kind != "request" and self._service.workspace.has_children(node.path)
 
     def columnCount(self, parent: AnyIndex = _TOP) -> int:
         return 1
