@@ -205,6 +205,16 @@ class WorkspaceView:
         """Whether a connection or folder holds anything (no file is read)."""
         return bool(self._kids().get(join_path(container)))
 
+    def read_pending_folders(self, limit: int) -> int:
+        """Read up to ``limit`` unread ``folder.json`` files; returns how many are left.
+
+        With ``read_pending``, lets the app read a workspace in steps before asking for
+        ``problems`` (which reads whatever is left at once)."""
+        pending = [f for f, meta in self._folders.items() if meta is None]
+        for folder in pending[:limit]:
+            self._folder_meta(folder)
+        return max(0, len(pending) - limit)
+
     def item_paths(self) -> list[tuple[ItemKind, str]]:
         """Every folder and request, in no particular order (no file is read): what a
         filter searches."""

@@ -243,19 +243,20 @@ class ConnectionTree(QWidget):
 
     def _expand_matches(self) -> None:
         """Open the filtered rows breadth-first until about ``FILTER_EXPAND_ROWS`` show."""
-        model, shown = self.proxy, 0
+        model, view = self.proxy, self.view
+        shown = model.rowCount(QModelIndex())
         level = [QModelIndex()]
-        while level and shown < FILTER_EXPAND_ROWS:
+        while level:
             below = []
             for parent in level:
-                if parent.isValid():
+                for row in range(model.rowCount(parent)):
                     if shown >= FILTER_EXPAND_ROWS:
-                        break
-                    self.view.expand(parent)
-                count = model.rowCount(parent)
-                shown += count
-                below += [i for r in range(count)
-                          if model.hasChildren(i := model.index(r, 0, parent))]
+                        return
+                    index = model.index(row, 0, parent)
+                    if model.hasChildren(index):
+                        view.expand(index)
+                        shown += model.rowCount(index)
+                        below.append(index)
             level = below
 
     @property

@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import QTimer
 
         workspace = self.service.workspace
-        if workspace.read_pending(step):
+        if workspace.read_pending(step) or workspace.read_pending_folders(step):
             QTimer.singleShot(0, self, lambda: self.read_workspace(step))
             return
         if problems := workspace.problems:

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from .tree_model import WorkspaceTreeModel
+from .tree_model import TreeNode, WorkspaceTreeModel
 
 __all__ = ["TreeFilterModel"]
 
@@ -35,10 +35,10 @@ _serials = itertools.count(1)
 
 
 class _Row:
-    __slots__ = ("children", "inside", "parent", "path", "row", "serial")
+    __slots__ = ("children", "inside", "node", "parent", "row", "serial")
 
-    def __init__(self, path: str, parent: _Row | None, row: int, inside: bool) -> None:
-        self.path = path
+    def __init__(self, node: TreeNode, parent: _Row | None, row: int, inside: bool) -> None:
+        self.node = node  # the tree model's row shown here
         self.parent = parent
         self.row = row
         self.inside = inside  # it or an ancestor matches: everything inside it shows
@@ -120,20 +120,18 @@ class TreeFilterModel(QAbstractItemModel):
         return self._names
 
     def _reset_rows(self) -> None:
-        self._root = _Row("", None, 0, False)
+        self._root = _Row(self._source.root_node(), None, 0, False)
         self._rows: dict[int, _Row] = {}
 
     def _children(self, row: _Row) -> list[_Row]:
         if row.children is None:
-            source = self._source
-            parent = source.index_for_path(row.path) if row.path else _TOP
             row.children = []
             if self._text:
                 inside, matched, shown = row.inside, self._matched, self._shown
-                for r in range(source.rowCount(parent)):
-                    path = source.path_of(source.index(r, 0, parent))
-                    if inside or path in shown:
-                        child = _Row(path, row, len(row.children), inside or path in matched)
+                for node in self._source.node_children(row.node):
+                    if inside or node.path in shown:
+                        child = _Row(node, row, len(row.children),
+                                     inside or node.path in matched)
                         row.children.append(child)
                         self._rows[child.serial] = child
         return row.children
@@ -146,8 +144,7 @@ class TreeFilterModel(QAbstractItemModel):
         return self._rows.get(index.internalId(), self._root)
 
     def mapToSource(self, index: AnyIndex) -> QModelIndex:
-        row = self._row(index)
-        return self._source.index_for_path(row.path) if row.path else QModelIndex()
+        return self._source.node_index(self._row(index).node)
 
     def mapFromSource(self, index: AnyIndex) -> QModelIndex:
         path = self._source.path_of(index) if index.isValid() else ""
@@ -156,11 +153,11 @@ class TreeFilterModel(QAbstractItemModel):
             return QModelIndex()
         row = self._root
         for prefix in [*reversed(_ancestors(path)), path] if path else []:
-            found = next((c for c in self._children(row) if c.path == prefix), None)
+            found = next((c for c in self._children(row) if c.node.path == prefix), None)
             if found is None:
                 return QModelIndex()
             row = found
-        return self.createIndex(row.row, 0, row.serial) if row.path else QModelIndex()
+        return self.createIndex(row.row, 0, row.serial) if row.parent else QModelIndex()
 
     # -- QAbstractItemModel ----------------------------------------------------------
 
@@ -190,18 +187,20 @@ class TreeFilterModel(QAbstractItemModel):
 
     def hasChildren(self, parent: AnyIndex = _TOP) -> bool:
         row = self._row(parent)
-        if row.children is None and row.inside:  # all of it shows: ask the tree
-            return self._source.hasChildren(self.mapToSource(parent))
-        return bool(self._children(row))
+        if row.children is not None or row.parent is None:
+            return bool(self._children(row))
+        if row.inside:  # all of it shows: ask the tree
+            return self._source.node_has_children(row.node)
+        return True  # shown for a match below it
 
     def columnCount(self, parent: AnyIndex = _TOP) -> int:
         return 1
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        return self._source.data(self.mapToSource(index), role) if index.isValid() else None
+        return self._source.node_data(self._row(index).node, role) if index.isValid() else None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return self._source.flags(self.mapToSource(index))
+        return self._source.node_flags(self._row(index).node)
 
     # -- drag and drop: the tree model's, through the mapping ---------------------------
 

@@ -51,6 +51,7 @@ __all__ = [
     "ROLE_KIND",
     "ROLE_METHOD",
     "ROLE_PATH",
+    "TreeNode",
     "WorkspaceTreeModel",
 ]
 
@@ -79,11 +80,13 @@ _serials = itertools.count(1)
 _TOP = QModelIndex()  # the invisible root, as a default argument
 
 
-class _Node:
+class TreeNode:
+    """A row of the tree: a group, connection, folder or request (or the root)."""
+
     __slots__ = ("children", "kind", "method", "name", "parent", "path", "row", "serial",
                  "tip")
 
-    def __init__(self, kind: str, path: str, name: str, parent: _Node | None) -> None:
+    def __init__(self, kind: str, path: str, name: str, parent: TreeNode | None) -> None:
         self.kind = kind  # root | group | connection | folder | request
         self.path = path
         self.name = name
@@ -95,7 +98,7 @@ class _Node:
         # shown (None until then): the tree paints without reading every request.
         self.tip: str | None = None if kind == "request" else ""
         # Listed on first use for connections and folders (None until then).
-        self.children: list[_Node] | None = [] if kind in ("root", "group") else None
+        self.children: list[TreeNode] | None = [] if kind in ("root", "group") else None
 
 
 class WorkspaceTreeModel(QAbstractItemModel):
@@ -126,12 +129,12 @@ class WorkspaceTreeModel(QAbstractItemModel):
 
     def _build(self) -> None:
         """Groups and connections; the rest is listed when a view first asks for it."""
-        root = _Node("root", "", "", None)
+        root = TreeNode("root", "", "", None)
         self._root = root
-        self._nodes: dict[int, _Node] = {}
-        self._by_path: dict[str, _Node] = {"": root}
+        self._nodes: dict[int, TreeNode] = {}
+        self._by_path: dict[str, TreeNode] = {"": root}
 
-        def ensure(path: str, kind: str) -> _Node:  # workspace paths are normalised
+        def ensure(path: str, kind: str) -> TreeNode:  # workspace paths are normalised
             node = self._by_path.get(path)
             if node is None:
                 parent_path, _, name = path.rpartition("/")
@@ -142,8 +145,8 @@ class WorkspaceTreeModel(QAbstractItemModel):
             ensure(conn.path, "connection").tip = conn.base_url
         self._sort(root)
 
-    def _adopt(self, parent: _Node, kind: str, path: str, name: str) -> _Node:
-        node = _Node(kind, path, name, parent)
+    def _adopt(self, parent: TreeNode, kind: str, path: str, name: str) -> TreeNode:
+        node = TreeNode(kind, path, name, parent)
         assert parent.children is not None
         parent.children.append(node)
         self._nodes[node.serial] = node
@@ -151,7 +154,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
         return node
 
     @staticmethod
-    def _sort(node: _Node) -> None:
+    def _sort(node: TreeNode) -> None:
         """Groups and connections in natural order (``api2`` before ``api10``); what is
         inside a connection keeps the workspace's (the user's) order."""
         if node.children:
@@ -161,7 +164,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
                 if child.kind == "group":
                     WorkspaceTreeModel._sort(child)
 
-    def _children(self, node: _Node) -> list[_Node]:
+    def _children(self, node: TreeNode) -> list[TreeNode]:
         if node.children is None:
             node.children = []
             if node.kind in ("connection", "folder"):
@@ -170,7 +173,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
                     self._adopt(node, kind, path, path.rpartition("/")[2]).row = row
         return node.children
 
-    def _describe(self, node: _Node) -> None:
+    def _describe(self, node: TreeNode) -> None:
         """Fill a request row's method and tip from its file (read on first use).
 
         A file found broken here (while its row is drawn) leaves the tree on the next
@@ -190,12 +193,12 @@ class WorkspaceTreeModel(QAbstractItemModel):
 
     # -- lookups -----------------------------------------------------------------------
 
-    def _node(self, index: AnyIndex) -> _Node:
+    def _node(self, index: AnyIndex) -> TreeNode:
         if not index.isValid():
             return self._root
         return self._nodes.get(index.internalId(), self._root)
 
-    def _find(self, path: str) -> _Node | None:
+    def _find(self, path: str) -> TreeNode | None:
         """The node at ``path``, listing its ancestors' rows on the way."""
         node = self._by_path.get(path)
         if node is None and path:
@@ -205,7 +208,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
                 node = self._by_path.get(path)
         return node
 
-    def _index_of(self, node: _Node) -> QModelIndex:
+    def _index_of(self, node: TreeNode) -> QModelIndex:
         if node is self._root:
             return QModelIndex()
         return self.createIndex(node.row, 0, node.serial)
@@ -248,23 +251,43 @@ class WorkspaceTreeModel(QAbstractItemModel):
     def hasChildren(self, parent: AnyIndex = _TOP) -> bool:
         """Answered from the workspace's index: a closed folder's rows are not made to
         draw its expand arrow."""
-        node = self._node(parent)
-        if node.children is not None:
-            return bool(node.children)
-        return node.kind != "request" and self._service.workspace.has_children(node.path)
+        return self.node_has_children(self._node(parent))
 
     def columnCount(self, parent: AnyIndex = _TOP) -> int:
         return 1
 
+    def node_has_children(self, node: TreeNode) -> bool:
+        if node.children is not None:
+            return bool(node.children)
+        return node.kind != "request" and self._service.workspace.has_children(node.path)
+
+    def node_children(self, node: TreeNode) -> list[TreeNode]:
+        """A node's rows (listed now if they were not yet); do not change the list."""
+        return [] if node.kind == "request" else self._children(node)
+
+    def node_index(self, node: TreeNode) -> QModelIndex:
+        return self._index_of(node)
+
+    def node_flags(self, node: TreeNode) -> Qt.ItemFlag:
+        return _FLAGS[node.kind] if node.parent is not None else _Flag.ItemIsDropEnabled
+
+    def root_node(self) -> TreeNode:
+        return self._root
+
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return _Flag.ItemIsDropEnabled  # the top level takes connections
-        return _FLAGS[self._node(index).kind]
+        # The top level (no parent) takes connections.
+        return self.node_flags(self._node(index))
 
     def data(self, index: AnyIndex, role: int = _DISPLAY) -> object:
         if role not in _ANSWERED or not index.isValid():
             return None
-        node = self._node(index)
+        return self.node_data(self._node(index), role)
+
+    # -- by node, for the filter model (tree_filter), which shows these nodes -----------
+
+    def node_data(self, node: TreeNode, role: int) -> object:
+        if role not in _ANSWERED:
+            return None
         if role in (_DISPLAY, _EDIT):
             return node.name
         if node.tip is None:
@@ -334,7 +357,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
         raw = bytes(data.data(MIME_PATHS).data()).decode("utf-8")
         return [p for p in raw.split("\n") if p]
 
-    def _destination(self, src: str, target: _Node) -> str | None:
+    def _destination(self, src: str, target: TreeNode) -> str | None:
         kind = self._service.kind_of(src)
         if target.kind == "request":
             target = target.parent or self._root
