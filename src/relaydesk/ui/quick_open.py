@@ -120,6 +120,7 @@ class QuickOpenDialog(QDialog):
         self.query = QLineEdit(self)
         self.query.setPlaceholderText("Type part of a request name…")
         self.results = QListWidget(self)
+        self.results.setUniformItemSizes(True)  # one line each: no per-row measuring
         self.query.textChanged.connect(self._refresh)
         self.query.installEventFilter(self)
         self.query.returnPressed.connect(self._accept_current)
