@@ -14,22 +14,19 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import overload
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QMimeData,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
 )
 
+from .serial_tree import AnyIndex, SerialTreeModel
 from .tree_model import TreeNode, WorkspaceTreeModel
 
 __all__ = ["TreeFilterModel"]
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 _TOP = QModelIndex()
 _serials = itertools.count(1)
 
@@ -46,7 +43,7 @@ class _Row:
         self.children: list[_Row] | None = None  # listed when the view asks
 
 
-class TreeFilterModel(QAbstractItemModel):
+class TreeFilterModel(SerialTreeModel):
     """The tree model's rows that match the filter text, with their ancestors."""
 
     def __init__(self, source: WorkspaceTreeModel, parent: QObject | None = None) -> None:
@@ -121,7 +118,7 @@ class TreeFilterModel(QAbstractItemModel):
 
     def _reset_rows(self) -> None:
         self._root = _Row(self._source.root_node(), None, 0, False)
-        self._rows: dict[int, _Row] = {}
+        self._by_serial: dict[int, _Row] = {}
 
     def _children(self, row: _Row) -> list[_Row]:
         if row.children is None:
@@ -133,7 +130,7 @@ class TreeFilterModel(QAbstractItemModel):
                         child = _Row(node, row, len(row.children),
                                      inside or node.path in matched)
                         row.children.append(child)
-                        self._rows[child.serial] = child
+                        self._by_serial[child.serial] = child
         return row.children
 
     # -- mapping to and from the tree model ---------------------------------------------
@@ -141,7 +138,7 @@ class TreeFilterModel(QAbstractItemModel):
     def _row(self, index: AnyIndex) -> _Row:
         if not index.isValid():
             return self._root
-        return self._rows.get(index.internalId(), self._root)
+        return self._by_serial.get(index.internalId(), self._root)
 
     def mapToSource(self, index: AnyIndex) -> QModelIndex:
         return self._source.node_index(self._row(index).node)
@@ -161,24 +158,11 @@ class TreeFilterModel(QAbstractItemModel):
 
     # -- QAbstractItemModel ----------------------------------------------------------
 
-    def index(self, row: int, column: int, parent: AnyIndex = _TOP) -> QModelIndex:
-        children = self._children(self._row(parent))
-        if column != 0 or not 0 <= row < len(children):
-            return QModelIndex()
-        return self.createIndex(row, 0, children[row].serial)
+    def _lookup(self, index: AnyIndex) -> _Row:
+        return self._row(index)
 
-    @overload
-    def parent(self) -> QObject | None: ...
-    @overload
-    def parent(self, child: AnyIndex) -> QModelIndex: ...
-
-    def parent(self, child: AnyIndex | None = None) -> QObject | QModelIndex | None:
-        if child is None:  # QObject.parent()
-            return super().parent()
-        up = self._row(child).parent
-        if up is None or up is self._root:
-            return QModelIndex()
-        return self.createIndex(up.row, 0, up.serial)
+    def _rows(self, row: _Row) -> list[_Row]:
+        return self._children(row)
 
     def rowCount(self, parent: AnyIndex = _TOP) -> int:
         if parent.column() > 0:
@@ -192,9 +176,6 @@ class TreeFilterModel(QAbstractItemModel):
         if row.inside:  # all of it shows: ask the tree
             return self._source.node_has_children(row.node)
         return True  # shown for a match below it
-
-    def columnCount(self, parent: AnyIndex = _TOP) -> int:
-        return 1
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         return self._source.node_data(self._row(index).node, role) if index.isValid() else None

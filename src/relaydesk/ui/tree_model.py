@@ -22,15 +22,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QByteArray,
     QMimeData,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -41,6 +39,7 @@ from relaydesk.core.errors import RelaydeskError
 from relaydesk.core.model import join_path, split_path
 from relaydesk.core.ordering import natural_key
 
+from .serial_tree import AnyIndex, SerialTreeModel
 from .service import Service
 
 if TYPE_CHECKING:
@@ -67,7 +66,6 @@ _ANSWERED = frozenset({_DISPLAY, _EDIT, _TOOLTIP, _DECORATION,
                        ROLE_PATH, ROLE_KIND, ROLE_METHOD})
 MIME_PATHS = "application/x-relaydesk-paths"
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 _Flag = Qt.ItemFlag
 _BASE_FLAGS = _Flag.ItemIsEnabled | _Flag.ItemIsSelectable | _Flag.ItemIsDropEnabled
@@ -101,7 +99,7 @@ class TreeNode:
         self.children: list[TreeNode] | None = [] if kind in ("root", "group") else None
 
 
-class WorkspaceTreeModel(QAbstractItemModel):
+class WorkspaceTreeModel(SerialTreeModel):
     """Connections, folders and requests; drag and drop moves items on disk."""
 
     moved = Signal(str, str)  # old path, new path
@@ -225,22 +223,11 @@ class WorkspaceTreeModel(QAbstractItemModel):
 
     # -- QAbstractItemModel ----------------------------------------------------------
 
-    def index(self, row: int, column: int, parent: AnyIndex = _TOP) -> QModelIndex:
-        children = self._children(self._node(parent))
-        if column != 0 or not 0 <= row < len(children):
-            return QModelIndex()
-        return self.createIndex(row, 0, children[row].serial)
+    def _lookup(self, index: AnyIndex) -> TreeNode:
+        return self._node(index)
 
-    @overload
-    def parent(self) -> QObject | None: ...
-    @overload
-    def parent(self, child: AnyIndex) -> QModelIndex: ...
-
-    def parent(self, child: AnyIndex | None = None) -> QObject | QModelIndex | None:
-        if child is None:  # QObject.parent()
-            return super().parent()
-        node = self._node(child)
-        return self._index_of(node.parent) if node.parent is not None else QModelIndex()
+    def _rows(self, node: TreeNode) -> list[TreeNode]:
+        return self._children(node)
 
     def rowCount(self, parent: AnyIndex = _TOP) -> int:
         if parent.column() > 0:
@@ -252,9 +239,6 @@ class WorkspaceTreeModel(QAbstractItemModel):
         """Answered from the workspace's index: a closed folder's rows are not made to
         draw its expand arrow."""
         return self.node_has_children(self._node(parent))
-
-    def columnCount(self, parent: AnyIndex = _TOP) -> int:
-        return 1
 
     def node_has_children(self, node: TreeNode) -> bool:
         if node.children is not None:
