@@ -100,14 +100,16 @@ STOCK = textwrap.dedent('''
     layout.addWidget(QLineEdit(placeholderText="Filter connections and requests"))
     model = QStandardItemModel()
     groups = {}
+    owned = {}
+    for f in range(N_FOLDERS):
+        owned.setdefault(f * N_CONNECTIONS // N_FOLDERS, []).append(f)
     for c in range(N_CONNECTIONS):
         name = ["jira", "github", "ops", "billing", "crm"][c % 5]
         if name not in groups:
             groups[name] = QStandardItem(name)
             model.appendRow(groups[name])
         conn = QStandardItem(f"api{c}")
-        conn.appendRows([QStandardItem(f"folder{f}") for f in range(N_FOLDERS)
-                         if f * N_CONNECTIONS // N_FOLDERS == c])
+        conn.appendRows([QStandardItem(f"folder{f}") for f in owned.get(c, [])])
         groups[name].appendRow(conn)
     tree = QTreeView()
     tree.setHeaderHidden(True)

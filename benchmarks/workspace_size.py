@@ -19,8 +19,8 @@ Printed per size:
 - memory: resident size once the stepped reading is done (idle) and after the filter
   above is cleared, above a bare PySide6 window, in KB per request.
 - event-loop gap: the longest wait for the event loop from the first frame until the
-  stepped reading of the request files is done (a 0 ms timer ticks throughout; the
-  first tick measures the gap after the first frame).
+  stepped reading of the request files is done: a thread in the app's process posts
+  an empty call to the GUI thread every 2 ms and notes how long it waited.
 - ``relaydesk ls`` vs a plain reader (a script reading every file with ``json`` and
   printing the tree), whole processes, medians.
 
@@ -42,7 +42,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import itertools
 
 from startup import (
     FLUSH,
@@ -180,24 +179,47 @@ CHILD = textwrap.dedent('''
     print(json.dumps(out))
 ''')
 
-# The app's hook (RELAYDESK_TEST_HOOK): a 0 ms timer ticks until the stepped reading is
-# done; the ticks' wall-clock times go to stdout, then the window closes.
+# The app's hook (RELAYDESK_TEST_HOOK) for the gap run: closes the window once the
+# stepped reading is done.
 GAP_HOOK = textwrap.dedent('''
-    import json, time
     from PySide6.QtCore import QTimer
 
     def hook(window, service):
-        ticks = [time.time()]
         timer = QTimer(window)
-        timer.setInterval(0)
-        def tick():
-            ticks.append(time.time())
-            if service.workspace.pending_requests() == 0 and len(ticks) > 20:
-                timer.stop()
-                print(json.dumps(ticks), flush=True)
-                window.close()
-        timer.timeout.connect(tick)
+        timer.setInterval(20)
+        timer.timeout.connect(
+            lambda: service.workspace.pending_requests()
+            or service.workspace.read_pending_folders(0) or window.close())
         timer.start()
+''')
+
+# Loaded by the app's interpreter in the gap run (``sitecustomize``): a thread posts an
+# empty call to the GUI thread every 2 ms and notes how long each waited, from
+# before the window exists until the process ends.
+GAP_PROBE = textwrap.dedent('''
+    import atexit, json, os, sys, threading, time
+
+    _records = []
+
+    def _probe():
+        while "PySide6.QtWidgets" not in sys.modules:
+            time.sleep(0.002)
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+        while QApplication.instance() is None:
+            time.sleep(0.002)
+        app = QApplication.instance()
+        while True:
+            done = threading.Event()
+            posted = time.time()
+            QTimer.singleShot(0, app, done.set)
+            done.wait()
+            _records.append((posted, time.time()))
+            time.sleep(0.002)
+
+    threading.Thread(target=_probe, daemon=True).start()
+    atexit.register(lambda: open(os.environ["GAP_PROBE_OUT"], "w").write(
+        json.dumps(_records)))
 ''')
 
 # The plain reader: every file read with json, the tree printed (what `ls` prints).
@@ -227,21 +249,29 @@ def child(mode: str, root: Path, env: dict[str, str]) -> dict[str, float]:
     return result
 
 
-def largest_gap(root: Path, env: dict[str, str]) -> float:
-    """The longest event-loop wait from the first frame to the end of stepped reading."""
-    env = {**env, "RELAYDESK_TEST_HOOK": "gap_hook:hook"}
+def largest_gap(root: Path, env: dict[str, str], tmp: Path) -> float:
+    """The longest wait for the event loop from the first frame to the end of the
+    stepped reading (``GAP_PROBE``)."""
+    import datetime
+
+    probe_dir = tmp / "probe"
+    probe_dir.mkdir(exist_ok=True)
+    (probe_dir / "sitecustomize.py").write_text(GAP_PROBE)
+    (tmp / "gap_hook.py").write_text(GAP_HOOK)
+    out = tmp / "gaps.json"
+    env = {**env, "RELAYDESK_TEST_HOOK": "gap_hook:hook", "GAP_PROBE_OUT": str(out),
+           "PYTHONPATH": os.pathsep.join([str(probe_dir), env["PYTHONPATH"]])}
     proc = subprocess.run([*relaydesk_command(), "--workspace", str(root)], env=env,
                           capture_output=True, text=True, timeout=600)
     frame = next((m.group(1) for line in proc.stderr.splitlines()
                   if (m := FLUSH.match(line))), None)
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("[")]
-    if frame is None or not lines:
-        raise RuntimeError(f"no frame or ticks (exit {proc.returncode}):\n"
+    if frame is None or not out.exists():
+        raise RuntimeError(f"no frame or probe (exit {proc.returncode}):\n"
                            f"{proc.stderr[-2000:]}")
-    import datetime
-
-    ticks = [datetime.datetime.fromisoformat(frame).timestamp(), *json.loads(lines[-1])]
-    return max(b - a for a, b in itertools.pairwise(ticks)) * 1000
+    painted = datetime.datetime.fromisoformat(frame).timestamp()
+    waits = [done - max(posted, painted) for posted, done in json.loads(out.read_text())
+             if done > painted]
+    return max(waits) * 1000
 
 
 def timed_process(args: list[str], env: dict[str, str]) -> float:
@@ -255,7 +285,6 @@ def measure_size(n: int, runs: int, tmp: Path) -> dict[str, tuple[float, float]]
     root = tmp / f"ws{n}"
     make_workspace(root, n, CONNECTIONS, FOLDERS)
     env = bench_env(tmp)
-    (tmp / "gap_hook.py").write_text(GAP_HOOK)
     figures: dict[str, tuple[float, float]] = {}
 
     app_cmd = [*relaydesk_command(), "--workspace", str(root)]
@@ -281,7 +310,7 @@ def measure_size(n: int, runs: int, tmp: Path) -> dict[str, tuple[float, float]]
     figures["after filtering (KB/request over bare)"] = (
         (ours["after_filter_kb"] - bare) / n, (ours["idle_kb"] - bare) / n)
     figures["largest event-loop gap (ms)"] = (
-        max(largest_gap(root, env) for _ in range(runs)), 50.0)
+        max(largest_gap(root, env, tmp) for _ in range(runs)), 50.0)
 
     ls_env = {k: v for k, v in env.items() if k != "RELAYDESK_TEST_HOOK"}
     ls_cmd = [*relaydesk_command(), "--workspace", str(root), "ls"]
