@@ -228,8 +228,11 @@ class ConnectionTree(QWidget):
             self._expand_matches()
         else:
             expanded = self._expanded
-            self.proxy.clear()
             self.model.reload()  # drops the rows listed while filtering
+            self.proxy.clear()  # then the filter's (which hold the old rows)
+            from .heap import release_free_memory
+
+            release_free_memory()
             self._expanded = expanded
             self._restore_expanded()
         if current:
