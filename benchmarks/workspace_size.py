@@ -19,8 +19,8 @@ Printed per size:
 - memory: resident size once the stepped reading is done (idle) and after the filter
   above is cleared, above a bare PySide6 window, in KB per request.
 - event-loop gap: the longest wait for the event loop from the first frame until the
-  stepped reading of the request files is done: a thread in the app's process posts
-  an empty call to the GUI thread every 2 ms and notes how long it waited.
+  stepped reading of the request files is done: a 0 ms timer on the GUI thread of
+  the app's process notes when it ticks.
 - ``relaydesk ls`` vs a plain reader (a script reading every file with ``json`` and
   printing the tree), whole processes, medians.
 
@@ -30,6 +30,7 @@ Uses QT_QPA_PLATFORM=offscreen unless a platform is set in the environment.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -193,33 +194,28 @@ GAP_HOOK = textwrap.dedent('''
         timer.start()
 ''')
 
-# Loaded by the app's interpreter in the gap run (``sitecustomize``): a thread posts an
-# empty call to the GUI thread every 2 ms and notes how long each waited, from
-# before the window exists until the process ends.
+# Loaded by the app's interpreter in the gap run (``sitecustomize``): when the main
+# window is shown, a 0 ms timer starts ticking on the GUI thread; the gaps between
+# ticks are the event loop's waits. (A thread posting to the GUI thread instead can
+# deadlock PySide's lazy type set-up while the app imports Qt.)
 GAP_PROBE = textwrap.dedent('''
-    import atexit, json, os, sys, threading, time
+    import atexit, json, os, time
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMainWindow
 
-    _records = []
+    _ticks = []
+    _show = QMainWindow.show
 
-    def _probe():
-        while "PySide6.QtWidgets" not in sys.modules:
-            time.sleep(0.002)
-        from PySide6.QtCore import QTimer
-        from PySide6.QtWidgets import QApplication
-        while QApplication.instance() is None:
-            time.sleep(0.002)
-        app = QApplication.instance()
-        while True:
-            done = threading.Event()
-            posted = time.time()
-            QTimer.singleShot(0, app, done.set)
-            done.wait()
-            _records.append((posted, time.time()))
-            time.sleep(0.002)
+    def _show_and_tick(window):
+        timer = QTimer(window)
+        timer.setInterval(0)
+        timer.timeout.connect(lambda: _ticks.append(time.time()))
+        timer.start()
+        _ticks.append(time.time())
+        _show(window)
 
-    threading.Thread(target=_probe, daemon=True).start()
-    atexit.register(lambda: open(os.environ["GAP_PROBE_OUT"], "w").write(
-        json.dumps(_records)))
+    QMainWindow.show = _show_and_tick
+    atexit.register(lambda: open(os.environ["GAP_PROBE_OUT"], "w").write(json.dumps(_ticks)))
 ''')
 
 # The plain reader: every file read with json, the tree printed (what `ls` prints).
@@ -269,9 +265,8 @@ def largest_gap(root: Path, env: dict[str, str], tmp: Path) -> float:
         raise RuntimeError(f"no frame or probe (exit {proc.returncode}):\n"
                            f"{proc.stderr[-2000:]}")
     painted = datetime.datetime.fromisoformat(frame).timestamp()
-    waits = [done - max(posted, painted) for posted, done in json.loads(out.read_text())
-             if done > painted]
-    return max(waits) * 1000
+    ticks = [painted, *(t for t in json.loads(out.read_text()) if t > painted)]
+    return max(b - a for a, b in itertools.pairwise(ticks)) * 1000
 
 
 def timed_process(args: list[str], env: dict[str, str]) -> float:

@@ -202,8 +202,7 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None) ->
         # thread while the window keeps painting; then the stepped reading starts.
         from relaydesk.ui.warm_up import warm_up
 
-        warm_up(("asyncio", "qasync", "socket", "signal", "relaydesk.ui.gc_guard"),
-                _probe_keyring)
+        warm_up(("asyncio", "socket", "signal"), _probe_keyring)
         window.read_workspace()
         quit_on_signals = _QuitOnSignals(window.close)
         if (icon := _icon_path()) is not None:  # loads the SVG plugin: after first paint

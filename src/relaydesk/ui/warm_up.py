@@ -1,11 +1,16 @@
 """Work the first frame does not need, done while the window keeps painting.
 
-After the first frame the app still imports asyncio and qasync (its event loop), the
+After the first frame the app still imports asyncio (for its event loop), the
 keyring package (which pulls in urllib, http.client and email) and probes the
-keyring over D-Bus: together 85-97 ms in which the window could not repaint. A
+keyring over D-Bus: most of the 85-97 ms in which the window could not repaint. A
 worker thread does them while Qt's event loop runs here, handling timers and paints
 but no user input (nothing may act on the window before the asyncio loop runs), with
 the interpreter handing the GIL over every millisecond meanwhile.
+
+The worker must not touch Qt: PySide initialises some of its types lazily under a
+C++ lock while holding the GIL, and the GUI thread doing the same at that moment
+deadlocks both (seen with a thread importing PySide6 while the app imported it). So
+qasync, which imports Qt, is imported by the caller afterwards.
 """
 
 from __future__ import annotations
@@ -38,11 +43,20 @@ def warm_up(modules: Iterable[str], *also: Callable[[], object]) -> None:
                 step()
         except Exception:  # logged; the caller repeats the work
             log.debug("warm-up failed", exc_info=True)
-        finally:
-            QTimer.singleShot(0, loop, loop.quit)  # queued to the GUI thread
 
+    thread = threading.Thread(target=work, name="relaydesk-warm-up", daemon=True)
+    # The GUI thread looks for the end itself: the worker makes no Qt call.
+    poll = QTimer()
+    poll.setInterval(2)
+
+    def check() -> None:
+        if not thread.is_alive():
+            loop.quit()
+
+    poll.timeout.connect(check)
     with fast_switching():
-        thread = threading.Thread(target=work, name="relaydesk-warm-up", daemon=True)
         thread.start()
+        poll.start()
         loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        poll.stop()
         thread.join()
