@@ -46,7 +46,7 @@ __all__ = ["NO_ENVIRONMENT", "MainWindow"]
 
 log = logging.getLogger(__name__)
 NO_ENVIRONMENT = "No environment"
-READ_STEP = 100  # request files read per event-loop turn after start (~2 ms)
+READ_STEP = 50  # request files read per event-loop turn after start (~5 ms)
 
 
 class MainWindow(QMainWindow):
