@@ -100,13 +100,16 @@ STOCK = textwrap.dedent('''
     layout.addWidget(QLineEdit(placeholderText="Filter connections and requests"))
     model = QStandardItemModel()
     groups = {}
+    owned = {}
+    for f in range(N_FOLDERS):
+        owned.setdefault(f * N_CONNECTIONS // N_FOLDERS, []).append(f)
     for c in range(N_CONNECTIONS):
         name = ["jira", "github", "ops", "billing", "crm"][c % 5]
         if name not in groups:
             groups[name] = QStandardItem(name)
             model.appendRow(groups[name])
         conn = QStandardItem(f"api{c}")
-        conn.appendRows([QStandardItem(f"folder{f}") for f in range(5)])
+        conn.appendRows([QStandardItem(f"folder{f}") for f in owned.get(c, [])])
         groups[name].appendRow(conn)
     tree = QTreeView()
     tree.setHeaderHidden(True)
@@ -133,29 +136,82 @@ HOOK = textwrap.dedent('''
 ''')
 
 
-def make_workspace(root: Path, n_requests: int) -> None:
+GROUPS = ["jira", "github", "ops", "billing", "crm"]
+METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+
+
+def make_workspace(root: Path, n_requests: int, connections: int | None = None,
+                   folders: int | None = None) -> None:
+    """A generated workspace: ``connections`` connections (default: one per 100
+    requests) in five groups, ``folders`` folders spread evenly among them (default: 5
+    per connection), and the requests spread evenly among the folders, named
+    ``Request <n>``.
+
+    The files are written as the app writes them (ids, order, the codec's documents),
+    directly rather than one ``save_request`` at a time, which takes minutes at 50,000.
+    """
+    import uuid
+
+    from relaydesk.core import codec
     from relaydesk.core.model import Connection, KeyValue, Request
     from relaydesk.core.workspace import Workspace
 
-    ws = Workspace.open(root)
-    per_conn = 100
-    for c in range((n_requests + per_conn - 1) // per_conn):
-        group = ["jira", "github", "ops", "billing", "crm"][c % 5]
-        conn = ws.save_connection(Connection(path=f"{group}/api{c}",
-                                             base_url=f"https://api{c}.example.com/v1"),
-                                  create=True)
-        for r in range(min(per_conn, n_requests - c * per_conn)):
-            ws.save_request(Request(
-                path=f"{conn.path}/folder{r % 5}/Request {r}",
-                method=["GET", "POST", "PUT", "DELETE", "PATCH"][r % 5],
-                url=f"/items/{r}?page={{{{page}}}}",
-                headers=[KeyValue("Accept", "application/json")]), create=True)
+    Workspace.open(root)  # the manifest, .gitignore and local state
+    n_conns = connections or max(1, (n_requests + 99) // 100)
+    n_folders = folders or 5 * n_conns
+    per_folder = [n_requests // n_folders + (f < n_requests % n_folders)
+                  for f in range(n_folders)]
+    folder_conn = [f * n_conns // n_folders for f in range(n_folders)]
+    number = 0
+
+    def write(file: Path, doc: dict[str, object]) -> None:
+        file.write_text(codec.dumps(doc), encoding="utf-8")
+
+    for c in range(n_conns):
+        path = f"{GROUPS[c % 5]}/api{c}"
+        conn_dir = root.joinpath("connections", *path.split("/"))
+        conn_dir.mkdir(parents=True)
+        mine = [f for f in range(n_folders) if folder_conn[f] == c]
+        write(conn_dir / "connection.json", codec.connection_to_doc(
+            Connection(path=path, base_url=f"https://api{c}.example.com/v1",
+                       id=uuid.uuid4().hex), [f"folder{f}" for f in mine]))
+        for f in mine:
+            folder_dir = conn_dir / f"folder{f}"
+            folder_dir.mkdir()
+            names = [f"Request {number + r}" for r in range(per_folder[f])]
+            write(folder_dir / "folder.json", codec.folder_to_doc(uuid.uuid4().hex, names))
+            for r, name in enumerate(names):
+                write(folder_dir / f"{name}.request.json", codec.request_to_doc(Request(
+                    path=f"{path}/folder{f}/{name}", method=METHODS[r % 5],
+                    url=f"/items/{number + r}?page={{{{page}}}}",
+                    headers=[KeyValue("Accept", "application/json")],
+                    id=uuid.uuid4().hex)))
+            number += per_folder[f]
 
 
 def relaydesk_command() -> list[str]:
     """The installed ``relaydesk`` command beside this interpreter, as users start it."""
     script = Path(sys.executable).with_name("relaydesk")
     return [str(script)] if script.is_file() else [sys.executable, "-m", "relaydesk"]
+
+
+def bench_env(tmp_path: Path) -> dict[str, str]:
+    """The environment the programs run in: the app quits once up (``HOOK``), with its
+    own settings file and no keyring, and Qt logs its frames."""
+    (tmp_path / "bench_hook.py").write_text(HOOK)
+    env = {**os.environ, "RELAYDESK_TEST_HOOK": "bench_hook:hook",
+           "RELAYDESK_SETTINGS": str(tmp_path / "settings.ini"),
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+           "QT_LOGGING_RULES": LOG_RULES, "QT_MESSAGE_PATTERN": LOG_PATTERN,
+           "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return env
+
+
+def stock_command(n_connections: int, n_folders: int) -> list[str]:
+    """The stock-widget program showing the first frame of ``make_workspace``'s shape."""
+    return [sys.executable, "-c",
+            f"N_CONNECTIONS = {n_connections}\nN_FOLDERS = {n_folders}\n" + STOCK]
 
 
 def measure(args: list[str], env: dict[str, str]) -> float:
@@ -203,6 +259,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--connections", type=int, default=None,
+                        help="default: one per 100 requests")
+    parser.add_argument("--folders", type=int, default=None,
+                        help="default: 5 per connection")
     parser.add_argument("--instructions", action="store_true",
                         help="count instructions to the first frame with callgrind")
     opts = parser.parse_args()
@@ -219,19 +279,13 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="relaydesk-bench-") as tmp:
         tmp_path = Path(tmp)
-        make_workspace(tmp_path / "ws", opts.requests)
-        (tmp_path / "bench_hook.py").write_text(HOOK)
-        env = {**os.environ, "RELAYDESK_TEST_HOOK": "bench_hook:hook",
-               "RELAYDESK_SETTINGS": str(tmp_path / "settings.ini"),
-               "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-               "QT_LOGGING_RULES": LOG_RULES, "QT_MESSAGE_PATTERN": LOG_PATTERN,
-               "PYTHONPATH": os.pathsep.join([tmp, os.environ.get("PYTHONPATH", "")])}
-        env.setdefault("QT_QPA_PLATFORM", "offscreen")
-        n_connections = (opts.requests + 99) // 100
+        n_connections = opts.connections or max(1, (opts.requests + 99) // 100)
+        n_folders = opts.folders or 5 * n_connections
+        make_workspace(tmp_path / "ws", opts.requests, n_connections, n_folders)
+        env = bench_env(tmp_path)
         commands = {
             "bare PySide6 window": [sys.executable, "-c", BARE],
-            "same frame, stock widgets": [
-                sys.executable, "-c", f"N_CONNECTIONS = {n_connections}\n" + STOCK],
+            "same frame, stock widgets": stock_command(n_connections, n_folders),
             "Relaydesk main window": [*relaydesk_command(), "--workspace",
                                       str(tmp_path / "ws")],
         }

@@ -149,6 +149,13 @@ def _system_keyring() -> Any:
         return None
 
 
+def _probe_keyring() -> None:
+    """Import keyring and find the OS's backend (keyring keeps it for the next ask)."""
+    from relaydesk.core.secrets import system_keyring
+
+    system_keyring()
+
+
 def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None,
             theme: str | None = None) -> int:
     """``argv``: Qt's own options (``-style fusion``…); ``theme``: light, dark or system
@@ -201,13 +208,17 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None,
         reporter.window = window
         window.show()
         app.processEvents()
-        # After the first frame: it loads socket and a QSocketNotifier.
+        # After the first frame, the imports and the keyring probe run in a worker
+        # thread while the window keeps painting; then the stepped reading starts.
+        from relaydesk.ui.warm_up import warm_up
+
+        warm_up(("asyncio", "socket", "signal"), _probe_keyring)
+        window.read_workspace()
         quit_on_signals = _QuitOnSignals(window.close)
         if (icon := _icon_path()) is not None:  # loads the SVG plugin: after first paint
             app.setWindowIcon(QIcon(str(icon)))
-        window.read_workspace()  # its first step composes the workflow's actions
-        window.apply_icons()
-        session.set_keyring(_system_keyring())
+        window.apply_icons()  # after read_workspace's first step composed the workflow
+        session.set_keyring(_system_keyring())  # the probe's answer, kept by keyring
         try:
             return _run_loop(app, window, service, reporter)
         finally:

@@ -249,6 +249,36 @@ class WorkspaceView:
                 return conn
         raise NotFoundError(self._unknown("connection", path))
 
+    # What a lazily filled tree asks (the app's tree lists a container when shown).
+
+    def listing(self, container: str) -> list[tuple[ItemKind, str]]:
+        """Direct children of a connection or folder in the user's order, without
+        reading request files (``children`` reads them)."""
+        requests = self._requests
+        return [(k, p) for k, p in self._ordered(join_path(container))
+                if k == "folder" or p in requests]
+
+    def has_children(self, container: str) -> bool:
+        """Whether a connection or folder holds anything (no file is read)."""
+        return bool(self._kids().get(join_path(container)))
+
+    def read_pending_folders(self, limit: int) -> int:
+        """Read up to ``limit`` unread ``folder.json`` files; returns how many are left.
+
+        With ``read_pending``, lets the app read a workspace in steps before asking for
+        ``problems`` (which reads whatever is left at once)."""
+        pending = [f for f, meta in self._folders.items() if meta is None]
+        for folder in pending[:limit]:
+            self._folder_meta(folder)
+        return max(0, len(pending) - limit)
+
+    def item_paths(self) -> list[tuple[ItemKind, str]]:
+        """Every folder and request, in no particular order (no file is read): what a
+        filter searches."""
+        out: list[tuple[ItemKind, str]] = [("folder", p) for p in self._folders]
+        out += [("request", p) for p in self._requests]
+        return out
+
     def _unknown(self, what: str, path: str) -> str:
         msg = f"No {what} at '{path}' in workspace {self.root}."
         names = sorted(self._connections) if what == "connection" else sorted(self._requests)

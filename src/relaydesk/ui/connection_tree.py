@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,9 +31,14 @@ from .widgets.file_drop_tree import FileDropTreeView
 from .widgets.method_badge import badge_box
 
 if TYPE_CHECKING:
-    from .tree_filter import TreeFilterProxy
+    from .tree_filter import TreeFilterModel
 
 __all__ = ["ConnectionTree"]
+
+# While filtering, rows are expanded breadth-first until about this many show: a
+# filter matching 50,000 requests shows its first folders open, not every row
+# (the view lays out every row under an expanded one, through Python calls).
+FILTER_EXPAND_ROWS = 600
 
 T = TypeVar("T")
 
@@ -56,9 +61,9 @@ class ConnectionTree(QWidget):
         self._current = ""  # the selected path while the model is rebuilt
         self._dialog: QWidget | None = None
         self.model = WorkspaceTreeModel(service, self)
-        # The view shows the model itself, and the filter proxy (made on first use)
-        # only while filtering: the proxy maps every row it shows through Python calls.
-        self._proxy: TreeFilterProxy | None = None
+        # The view shows the model itself, and the filter model (made on first use)
+        # only while filtering.
+        self._proxy: TreeFilterModel | None = None
         self._filtering = False
 
         self.filter = QLineEdit(self)
@@ -211,31 +216,59 @@ class ConnectionTree(QWidget):
     # -- expansion survives model resets ----------------------------------------------
 
     def _filter_changed(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text)
+        current = self.current_path()
         if bool(text) != self._filtering:
-            # Into the proxy, or back to the model with the expansion from before.
-            current = self.current_path()
+            # Into the filter, or back to the model with the expansion from before.
             if text:
                 self._remember_expanded()
             self._filtering = bool(text)
-            old_selection = self.view.selectionModel()
-            self.view.setModel(self.proxy if text else self.model)
-            old_selection.deleteLater()  # setModel makes a new one and keeps the old
-            self._watch_selection()
-            if not text:
-                self._restore_expanded()
-            if current:
-                self.select_path(current)
+            self._show(self.proxy if text else self.model)
         if text:
-            self.view.expandAll()
+            # A reset, not row removals: the view forgets its rows at once.
+            self.proxy.set_filter_text(text)
+            self._expand_matches()
+        else:
+            expanded = self._expanded
+            self.model.reload()  # drops the rows listed while filtering
+            self.proxy.clear()  # then the filter's (which hold the old rows)
+            from .heap import release_free_memory
+
+            release_free_memory()
+            self._expanded = expanded
+            self._restore_expanded()
+        if current:
+            self.select_path(current)
+
+    def _show(self, model: QAbstractItemModel) -> None:
+        old_selection = self.view.selectionModel()
+        self.view.setModel(model)
+        old_selection.deleteLater()  # setModel makes a new one and keeps the old
+        self._watch_selection()
+
+    def _expand_matches(self) -> None:
+        """Open the filtered rows breadth-first until about ``FILTER_EXPAND_ROWS`` show."""
+        model, view = self.proxy, self.view
+        shown = model.rowCount(QModelIndex())
+        level = [QModelIndex()]
+        while level:
+            below = []
+            for parent in level:
+                for row in range(model.rowCount(parent)):
+                    if shown >= FILTER_EXPAND_ROWS:
+                        return
+                    index = model.index(row, 0, parent)
+                    if model.hasChildren(index):
+                        view.expand(index)
+                        shown += model.rowCount(index)
+                        below.append(index)
+            level = below
 
     @property
-    def proxy(self) -> TreeFilterProxy:
+    def proxy(self) -> TreeFilterModel:
         if self._proxy is None:
-            from .tree_filter import TreeFilterProxy
+            from .tree_filter import TreeFilterModel
 
-            self._proxy = TreeFilterProxy(self)
-            self._proxy.setSourceModel(self.model)
+            self._proxy = TreeFilterModel(self.model, self)
         return self._proxy
 
     def _watch_selection(self) -> None:  # each model the view shows has its own
@@ -248,11 +281,18 @@ class ConnectionTree(QWidget):
         return self.proxy.mapFromSource(index) if self._filtering else index
 
     def _remember_state(self) -> None:  # the model is about to be rebuilt
-        self._remember_expanded()
         self._current = self.current_path()
+        if self._filtering:  # the filter's rows go with the model's
+            self.proxy.begin_source_reset()
+        else:
+            self._remember_expanded()
 
     def _restore_state(self) -> None:
-        self._restore_expanded()
+        if self._filtering:
+            self.proxy.end_source_reset()
+            self._expand_matches()
+        else:
+            self._restore_expanded()
         if self._current:
             self.select_path(self._current)
 

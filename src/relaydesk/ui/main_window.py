@@ -49,7 +49,7 @@ __all__ = ["NO_ENVIRONMENT", "MainWindow"]
 
 log = logging.getLogger(__name__)
 NO_ENVIRONMENT = "No environment"
-READ_STEP = 100  # request files read per event-loop turn after start (~2 ms)
+READ_STEP = 50  # request files read per event-loop turn after start (~5 ms)
 
 
 class MainWindow(QMainWindow):
@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
 
         self.install_workflow()
         workspace = self.service.workspace
-        if workspace.read_pending(step):
+        if workspace.read_pending(step) or workspace.read_pending_folders(step):
             QTimer.singleShot(0, self, lambda: self.read_workspace(step))
             return
         if problems := workspace.problems:

@@ -4,9 +4,11 @@ Connection paths are split into grouping nodes (``jira`` › ``cloud``); inside 
 connection come its folders, then its requests. The model is an ordinary
 ``QAbstractItemModel`` over nodes of its own. Groups and connections are made on
 (re)load; a connection's or folder's rows are listed the first time a view asks
-for them, from a per-parent index of the workspace's paths (no file is read to
-list rows). A request's file is read the first time its row shows more than its
-name (method badge, tooltip), and a file found broken then leaves the tree.
+for them (a view asks when it shows them: an expanded row), from the workspace's
+index of its paths (no request file is read to list rows), so the first frame costs
+what it shows, not the size of the workspace. A request's file is read the first
+time its row shows more than its name (method badge, tooltip), and a file found
+broken then leaves the tree.
 
 Indexes carry a node's serial number, not a pointer: an index kept past a reload
 finds no node (and answers as the root) instead of reaching freed memory.
@@ -20,15 +22,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from typing import overload
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QByteArray,
     QMimeData,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -39,13 +39,18 @@ from relaydesk.core.errors import RelaydeskError
 from relaydesk.core.model import join_path, split_path
 from relaydesk.core.ordering import natural_key
 
+from .serial_tree import AnyIndex, SerialTreeModel
 from .service import Service
+
+if TYPE_CHECKING:
+    from relaydesk.core.workspace import Workspace
 
 __all__ = [
     "MIME_PATHS",
     "ROLE_KIND",
     "ROLE_METHOD",
     "ROLE_PATH",
+    "TreeNode",
     "WorkspaceTreeModel",
 ]
 
@@ -61,7 +66,6 @@ _ANSWERED = frozenset({_DISPLAY, _EDIT, _TOOLTIP, _DECORATION,
                        ROLE_PATH, ROLE_KIND, ROLE_METHOD})
 MIME_PATHS = "application/x-relaydesk-paths"
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 _Flag = Qt.ItemFlag
 _BASE_FLAGS = _Flag.ItemIsEnabled | _Flag.ItemIsSelectable | _Flag.ItemIsDropEnabled
@@ -74,11 +78,13 @@ _serials = itertools.count(1)
 _TOP = QModelIndex()  # the invisible root, as a default argument
 
 
-class _Node:
+class TreeNode:
+    """A row of the tree: a group, connection, folder or request (or the root)."""
+
     __slots__ = ("children", "kind", "method", "name", "parent", "path", "row", "serial",
                  "tip")
 
-    def __init__(self, kind: str, path: str, name: str, parent: _Node | None) -> None:
+    def __init__(self, kind: str, path: str, name: str, parent: TreeNode | None) -> None:
         self.kind = kind  # root | group | connection | folder | request
         self.path = path
         self.name = name
@@ -90,10 +96,10 @@ class _Node:
         # shown (None until then): the tree paints without reading every request.
         self.tip: str | None = None if kind == "request" else ""
         # Listed on first use for connections and folders (None until then).
-        self.children: list[_Node] | None = [] if kind in ("root", "group") else None
+        self.children: list[TreeNode] | None = [] if kind in ("root", "group") else None
 
 
-class WorkspaceTreeModel(QAbstractItemModel):
+class WorkspaceTreeModel(SerialTreeModel):
     """Connections, folders and requests; drag and drop moves items on disk."""
 
     moved = Signal(str, str)  # old path, new path
@@ -107,6 +113,10 @@ class WorkspaceTreeModel(QAbstractItemModel):
         self._reload_pending = False
         self._build()
 
+    @property
+    def workspace(self) -> Workspace:
+        return self._service.workspace
+
     # -- building ----------------------------------------------------------------------
 
     def reload(self) -> None:
@@ -117,13 +127,12 @@ class WorkspaceTreeModel(QAbstractItemModel):
 
     def _build(self) -> None:
         """Groups and connections; the rest is listed when a view first asks for it."""
-        root = _Node("root", "", "", None)
+        root = TreeNode("root", "", "", None)
         self._root = root
-        self._nodes: dict[int, _Node] = {}
-        self._by_path: dict[str, _Node] = {"": root}
-        self._items: dict[str, list[tuple[str, str]]] | None = None
+        self._nodes: dict[int, TreeNode] = {}
+        self._by_path: dict[str, TreeNode] = {"": root}
 
-        def ensure(path: str, kind: str) -> _Node:  # workspace paths are normalised
+        def ensure(path: str, kind: str) -> TreeNode:  # workspace paths are normalised
             node = self._by_path.get(path)
             if node is None:
                 parent_path, _, name = path.rpartition("/")
@@ -134,8 +143,8 @@ class WorkspaceTreeModel(QAbstractItemModel):
             ensure(conn.path, "connection").tip = conn.base_url
         self._sort(root)
 
-    def _adopt(self, parent: _Node, kind: str, path: str, name: str) -> _Node:
-        node = _Node(kind, path, name, parent)
+    def _adopt(self, parent: TreeNode, kind: str, path: str, name: str) -> TreeNode:
+        node = TreeNode(kind, path, name, parent)
         assert parent.children is not None
         parent.children.append(node)
         self._nodes[node.serial] = node
@@ -143,7 +152,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
         return node
 
     @staticmethod
-    def _sort(node: _Node) -> None:
+    def _sort(node: TreeNode) -> None:
         """Groups and connections in natural order (``api2`` before ``api10``); what is
         inside a connection keeps the workspace's (the user's) order."""
         if node.children:
@@ -153,25 +162,16 @@ class WorkspaceTreeModel(QAbstractItemModel):
                 if child.kind == "group":
                     WorkspaceTreeModel._sort(child)
 
-    def _item_index(self) -> dict[str, list[tuple[str, str]]]:
-        """``(kind, path)`` of folders and requests by parent path, in the workspace's
-        order, from one pass over it."""
-        if self._items is None:
-            items: dict[str, list[tuple[str, str]]] = {}
-            for kind, path in self._service.workspace.items():
-                items.setdefault(path.rpartition("/")[0], []).append((kind, path))
-            self._items = items
-        return self._items
-
-    def _children(self, node: _Node) -> list[_Node]:
+    def _children(self, node: TreeNode) -> list[TreeNode]:
         if node.children is None:
             node.children = []
             if node.kind in ("connection", "folder"):
-                for row, (kind, path) in enumerate(self._item_index().get(node.path, [])):
+                listing = self._service.workspace.listing(node.path)
+                for row, (kind, path) in enumerate(listing):
                     self._adopt(node, kind, path, path.rpartition("/")[2]).row = row
         return node.children
 
-    def _describe(self, node: _Node) -> None:
+    def _describe(self, node: TreeNode) -> None:
         """Fill a request row's method and tip from its file (read on first use).
 
         A file found broken here (while its row is drawn) leaves the tree on the next
@@ -191,12 +191,12 @@ class WorkspaceTreeModel(QAbstractItemModel):
 
     # -- lookups -----------------------------------------------------------------------
 
-    def _node(self, index: AnyIndex) -> _Node:
+    def _node(self, index: AnyIndex) -> TreeNode:
         if not index.isValid():
             return self._root
         return self._nodes.get(index.internalId(), self._root)
 
-    def _find(self, path: str) -> _Node | None:
+    def _find(self, path: str) -> TreeNode | None:
         """The node at ``path``, listing its ancestors' rows on the way."""
         node = self._by_path.get(path)
         if node is None and path:
@@ -206,7 +206,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
                 node = self._by_path.get(path)
         return node
 
-    def _index_of(self, node: _Node) -> QModelIndex:
+    def _index_of(self, node: TreeNode) -> QModelIndex:
         if node is self._root:
             return QModelIndex()
         return self.createIndex(node.row, 0, node.serial)
@@ -223,22 +223,11 @@ class WorkspaceTreeModel(QAbstractItemModel):
 
     # -- QAbstractItemModel ----------------------------------------------------------
 
-    def index(self, row: int, column: int, parent: AnyIndex = _TOP) -> QModelIndex:
-        children = self._children(self._node(parent))
-        if column != 0 or not 0 <= row < len(children):
-            return QModelIndex()
-        return self.createIndex(row, 0, children[row].serial)
+    def _lookup(self, index: AnyIndex) -> TreeNode:
+        return self._node(index)
 
-    @overload
-    def parent(self) -> QObject | None: ...
-    @overload
-    def parent(self, child: AnyIndex) -> QModelIndex: ...
-
-    def parent(self, child: AnyIndex | None = None) -> QObject | QModelIndex | None:
-        if child is None:  # QObject.parent()
-            return super().parent()
-        node = self._node(child)
-        return self._index_of(node.parent) if node.parent is not None else QModelIndex()
+    def _rows(self, node: TreeNode) -> list[TreeNode]:
+        return self._children(node)
 
     def rowCount(self, parent: AnyIndex = _TOP) -> int:
         if parent.column() > 0:
@@ -247,25 +236,42 @@ class WorkspaceTreeModel(QAbstractItemModel):
         return 0 if node.kind == "request" else len(self._children(node))
 
     def hasChildren(self, parent: AnyIndex = _TOP) -> bool:
-        """Answered from the path index: a closed folder's rows are not made to draw
-        its expand arrow."""
-        node = self._node(parent)
+        """Answered from the workspace's index: a closed folder's rows are not made to
+        draw its expand arrow."""
+        return self.node_has_children(self._node(parent))
+
+    def node_has_children(self, node: TreeNode) -> bool:
         if node.children is not None:
             return bool(node.children)
-        return node.kind != "request" and node.path in self._item_index()
+        return node.kind != "request" and self._service.workspace.has_children(node.path)
 
-    def columnCount(self, parent: AnyIndex = _TOP) -> int:
-        return 1
+    def node_children(self, node: TreeNode) -> list[TreeNode]:
+        """A node's rows (listed now if they were not yet); do not change the list."""
+        return [] if node.kind == "request" else self._children(node)
+
+    def node_index(self, node: TreeNode) -> QModelIndex:
+        return self._index_of(node)
+
+    def node_flags(self, node: TreeNode) -> Qt.ItemFlag:
+        return _FLAGS[node.kind] if node.parent is not None else _Flag.ItemIsDropEnabled
+
+    def root_node(self) -> TreeNode:
+        return self._root
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return _Flag.ItemIsDropEnabled  # the top level takes connections
-        return _FLAGS[self._node(index).kind]
+        # The top level (no parent) takes connections.
+        return self.node_flags(self._node(index))
 
     def data(self, index: AnyIndex, role: int = _DISPLAY) -> object:
         if role not in _ANSWERED or not index.isValid():
             return None
-        node = self._node(index)
+        return self.node_data(self._node(index), role)
+
+    # -- by node, for the filter model (tree_filter), which shows these nodes -----------
+
+    def node_data(self, node: TreeNode, role: int) -> object:
+        if role not in _ANSWERED:
+            return None
         if role in (_DISPLAY, _EDIT):
             return node.name
         if node.tip is None:
@@ -335,7 +341,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
         raw = bytes(data.data(MIME_PATHS).data()).decode("utf-8")
         return [p for p in raw.split("\n") if p]
 
-    def _destination(self, src: str, target: _Node) -> str | None:
+    def _destination(self, src: str, target: TreeNode) -> str | None:
         kind = self._service.kind_of(src)
         if target.kind == "request":
             target = target.parent or self._root

@@ -1,0 +1,369 @@
+"""Big workspaces stay instant (issue 20): the app's costs at 1,000 to 50,000 requests,
+each beside a baseline measured in the same run.
+
+    .venv/bin/python benchmarks/workspace_size.py --requests 1000,10000,50000 [--runs 3]
+
+Each size is a generated workspace (``startup.make_workspace``): 20 connections, 480
+folders, the requests spread evenly among the folders and named ``Request <n>``.
+Printed per size:
+
+- first frame: cold start to the first painted window (``startup.measure``), the app
+  (``relaydesk --workspace DIR``) vs the same frame from stock widgets; medians.
+- tree filter: the filter box typed one key at a time (``request 4271``), each key
+  timed until the view has painted; typical = median key, worst = the larger of the
+  slowest typed key and the narrowing case (``request `` with every row expanded,
+  then ``4``). Baseline: a stock ``QTreeView`` over a ``QStandardItemModel`` of the
+  same tree with a recursive ``QSortFilterProxyModel``, expanding all matches.
+- Ctrl+P: the quick-open dialog typed one key at a time (``request 4271``), median
+  key, vs a stock ``QListView`` over a ``QSortFilterProxyModel`` of the same paths.
+- memory: resident size once the stepped reading is done (idle) and after the filter
+  above is cleared, above a bare PySide6 window, in KB per request.
+- event-loop gap: the longest wait for the event loop from the first frame until the
+  stepped reading of the request files is done: a 0 ms timer on the GUI thread of
+  the app's process notes when it ticks.
+- ``relaydesk ls`` vs a plain reader (a script reading every file with ``json`` and
+  printing the tree), whole processes, medians.
+
+Uses QT_QPA_PLATFORM=offscreen unless a platform is set in the environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+from startup import (
+    FLUSH,
+    bench_env,
+    make_workspace,
+    measure,
+    relaydesk_command,
+    stock_command,
+)
+
+CONNECTIONS, FOLDERS = 20, 480
+TYPED = "request 4271"
+
+# Run in a child per size: the app's window as app.py builds it, and the stock widgets.
+CHILD = textwrap.dedent('''
+    import gc, json, statistics, sys, time
+    from PySide6.QtCore import QSortFilterProxyModel, QStringListModel, Qt
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QApplication, QListView, QTreeView
+
+    def rss_kb():
+        with open("/proc/self/status") as f:
+            return next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
+
+    app = QApplication(sys.argv[:1])
+    ROOT, TYPED, MODE = sys.argv[1], sys.argv[2], sys.argv[3]
+
+    def timed(step):
+        start = time.perf_counter()
+        step()
+        app.processEvents()
+        return (time.perf_counter() - start) * 1000
+
+    def typing(set_text, text):
+        return [timed(lambda t=text[:i]: set_text(t)) for i in range(1, len(text) + 1)]
+
+    out = {}
+    if MODE == "app":
+        from relaydesk.core.session import Session
+        from relaydesk.core.workspace import Workspace
+        from relaydesk.ui.main_window import MainWindow
+        from relaydesk.ui.service import Service
+        from relaydesk.ui.settings import make_settings
+        ws = Workspace.open(ROOT)
+        window = MainWindow(Service(Session(ws, keyring=None, cache=True,
+                                            history_source="app")),
+                            settings=make_settings(ROOT + "/../settings.ini"))
+        window.show()
+        app.processEvents()
+        window.read_workspace()
+        while ws.pending_requests():
+            app.processEvents()
+        app.processEvents()
+        gc.collect()
+        out["idle_kb"] = rss_kb()
+        tree = window.tree
+        keys = typing(tree.filter.setText, TYPED)
+        tree.filter.setText("")
+        app.processEvents()
+        tree.filter.setText("request ")
+        app.processEvents()
+        tree.view.expandAll()
+        app.processEvents()
+        narrowing = timed(lambda: tree.filter.setText("request 4"))
+        out["filter_typical"] = statistics.median(keys)
+        out["filter_worst"] = max(max(keys), narrowing)
+        out["filter_narrowing"] = narrowing
+        tree.filter.setText("")
+        app.processEvents()
+        gc.collect()
+        out["after_filter_kb"] = rss_kb()
+        dialog = window.quick_open()
+        app.processEvents()
+        keys = typing(dialog.query.setText, TYPED)
+        out["quick_typical"] = statistics.median(keys)
+        out["quick_worst"] = max(keys)
+        dialog.reject()
+    elif MODE == "stock":
+        from relaydesk.core.workspace import Workspace
+        ws = Workspace.open(ROOT)
+        model = QStandardItemModel()
+        items = {}
+        def item(path):
+            found = items.get(path)
+            if found is None:
+                parent, _, name = path.rpartition("/")
+                found = items[path] = QStandardItem(name)
+                (item(parent) if parent else model.invisibleRootItem()).appendRow(found)
+            return found
+        for conn in ws.connections():
+            item(conn.path)
+        for _kind, path in ws.items():
+            item(path)
+        proxy = QSortFilterProxyModel()
+        proxy.setRecursiveFilteringEnabled(True)
+        proxy.setAutoAcceptChildRows(True)
+        proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        proxy.setSourceModel(model)
+        view = QTreeView()
+        view.setHeaderHidden(True)
+        view.setUniformRowHeights(True)
+        view.setModel(proxy)
+        view.resize(280, 700)
+        view.show()
+        app.processEvents()
+        def filter_tree(text):
+            proxy.setFilterFixedString(text)
+            view.expandAll()
+        keys = typing(filter_tree, TYPED)
+        filter_tree("request ")
+        app.processEvents()
+        narrowing = timed(lambda: filter_tree("request 4"))
+        out["filter_typical"] = statistics.median(keys)
+        out["filter_worst"] = max(max(keys), narrowing)
+        out["filter_narrowing"] = narrowing
+        paths = QStringListModel(ws.request_paths())
+        list_proxy = QSortFilterProxyModel()
+        list_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        list_proxy.setSourceModel(paths)
+        listing = QListView()
+        listing.setModel(list_proxy)
+        listing.show()
+        app.processEvents()
+        keys = typing(list_proxy.setFilterFixedString, TYPED)
+        out["quick_typical"] = statistics.median(keys)
+        out["quick_worst"] = max(keys)
+    else:  # the bare window
+        from PySide6.QtWidgets import QMainWindow
+        window = QMainWindow()
+        window.resize(1200, 780)
+        window.show()
+        app.processEvents()
+        gc.collect()
+        out["idle_kb"] = rss_kb()
+    print(json.dumps(out))
+''')
+
+# The app's hook (RELAYDESK_TEST_HOOK) for the gap run: closes the window once the
+# stepped reading is done.
+GAP_HOOK = textwrap.dedent('''
+    from PySide6.QtCore import QTimer
+
+    def hook(window, service):
+        timer = QTimer(window)
+        timer.setInterval(20)
+        timer.timeout.connect(
+            lambda: service.workspace.pending_requests()
+            or service.workspace.read_pending_folders(0) or window.close())
+        timer.start()
+''')
+
+# Loaded by the app's interpreter in the gap run (``sitecustomize``): when the main
+# window is shown, a 0 ms timer starts ticking on the GUI thread; the gaps between
+# ticks are the event loop's waits. (A thread posting to the GUI thread instead can
+# deadlock PySide's lazy type set-up while the app imports Qt.)
+GAP_PROBE = textwrap.dedent('''
+    import atexit, json, os, time
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMainWindow
+
+    _ticks = []
+    _show = QMainWindow.show
+
+    def _show_and_tick(window):
+        timer = QTimer(window)
+        timer.setInterval(0)
+        timer.timeout.connect(lambda: _ticks.append(time.time()))
+        timer.start()
+        _ticks.append(time.time())
+        _show(window)
+
+    QMainWindow.show = _show_and_tick
+    atexit.register(lambda: open(os.environ["GAP_PROBE_OUT"], "w").write(json.dumps(_ticks)))
+''')
+
+# The plain reader: every file read with json, the tree printed (what `ls` prints).
+PLAIN_LS = textwrap.dedent('''
+    import json, os, sys
+    root = os.path.join(sys.argv[1], "connections")
+    out = []
+    for here, dirs, files in os.walk(root):
+        dirs.sort()
+        rel = os.path.relpath(here, root)
+        depth = 0 if rel == "." else rel.count(os.sep) + 1
+        for name in sorted(files):
+            with open(os.path.join(here, name), encoding="utf-8") as f:
+                doc = json.load(f)
+            label = name.removesuffix(".request.json").removesuffix(".json")
+            out.append("  " * depth + f"{doc.get('method', '')} {label}".strip())
+    sys.stdout.write("\\n".join(out) + "\\n")
+''')
+
+
+def child(mode: str, root: Path, env: dict[str, str]) -> dict[str, float]:
+    proc = subprocess.run([sys.executable, "-c", CHILD, str(root), TYPED, mode], env=env,
+                          capture_output=True, text=True, timeout=3600)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{mode} failed:\n{proc.stderr[-3000:]}")
+    result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def largest_gap(root: Path, env: dict[str, str], tmp: Path) -> float:
+    """The longest wait for the event loop from the first frame to the end of the
+    stepped reading (``GAP_PROBE``)."""
+    import datetime
+
+    probe_dir = tmp / "probe"
+    probe_dir.mkdir(exist_ok=True)
+    (probe_dir / "sitecustomize.py").write_text(GAP_PROBE)
+    (tmp / "gap_hook.py").write_text(GAP_HOOK)
+    out = tmp / "gaps.json"
+    env = {**env, "RELAYDESK_TEST_HOOK": "gap_hook:hook", "GAP_PROBE_OUT": str(out),
+           "PYTHONPATH": os.pathsep.join([str(probe_dir), env["PYTHONPATH"]])}
+    proc = subprocess.run([*relaydesk_command(), "--workspace", str(root)], env=env,
+                          capture_output=True, text=True, timeout=600)
+    frame = next((m.group(1) for line in proc.stderr.splitlines()
+                  if (m := FLUSH.match(line))), None)
+    if frame is None or not out.exists():
+        raise RuntimeError(f"no frame or probe (exit {proc.returncode}):\n"
+                           f"{proc.stderr[-2000:]}")
+    painted = datetime.datetime.fromisoformat(frame).timestamp()
+    ticks = [painted, *(t for t in json.loads(out.read_text()) if t > painted)]
+    return max(b - a for a, b in itertools.pairwise(ticks)) * 1000
+
+
+def timed_process(args: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL, timeout=600)
+    return (time.perf_counter() - start) * 1000
+
+
+def measure_size(n: int, runs: int, tmp: Path) -> dict[str, tuple[float, float]]:
+    """``{figure: (app, baseline)}`` for a workspace of ``n`` requests."""
+    root = tmp / f"ws{n}"
+    make_workspace(root, n, CONNECTIONS, FOLDERS)
+    env = bench_env(tmp)
+    figures: dict[str, tuple[float, float]] = {}
+
+    app_cmd = [*relaydesk_command(), "--workspace", str(root)]
+    stock_cmd = stock_command(CONNECTIONS, FOLDERS)
+    measure(app_cmd, env)
+    measure(stock_cmd, env)  # warm the file cache
+    app_t, stock_t = [], []
+    for _ in range(runs):
+        stock_t.append(measure(stock_cmd, env))
+        app_t.append(measure(app_cmd, env))
+    figures["first frame (ms)"] = statistics.median(app_t), statistics.median(stock_t)
+
+    plain = {k: v for k, v in env.items() if not k.startswith("QT_LOGGING")}
+    ours, stock = child("app", root, plain), child("stock", root, plain)
+    figures["tree filter, typical key (ms)"] = ours["filter_typical"], stock["filter_typical"]
+    figures["tree filter, worst key (ms)"] = ours["filter_worst"], stock["filter_worst"]
+    figures["  narrowing 'request '+'4', all expanded"] = (ours["filter_narrowing"],
+                                                           stock["filter_narrowing"])
+    figures["Ctrl+P, typical key (ms)"] = ours["quick_typical"], stock["quick_typical"]
+    figures["Ctrl+P, worst key (ms)"] = ours["quick_worst"], stock["quick_worst"]
+    bare = statistics.median(child("bare", root, plain)["idle_kb"] for _ in range(3))
+    figures["idle memory (KB/request over bare)"] = (ours["idle_kb"] - bare) / n, 1.2
+    figures["after filtering (KB/request over bare)"] = (
+        (ours["after_filter_kb"] - bare) / n, (ours["idle_kb"] - bare) / n)
+    figures["largest event-loop gap (ms)"] = (
+        max(largest_gap(root, env, tmp) for _ in range(runs)), 50.0)
+
+    ls_env = {k: v for k, v in env.items() if k != "RELAYDESK_TEST_HOOK"}
+    ls_cmd = [*relaydesk_command(), "--workspace", str(root), "ls"]
+    plain_cmd = [sys.executable, "-c", PLAIN_LS, str(root)]
+    ls_t = [timed_process(ls_cmd, ls_env) for _ in range(runs)]
+    plain_t = [timed_process(plain_cmd, ls_env) for _ in range(runs)]
+    figures["relaydesk ls (ms)"] = statistics.median(ls_t), statistics.median(plain_t)
+    return figures
+
+
+BASELINES = {
+    "first frame (ms)": "stock widgets",
+    "tree filter, typical key (ms)": "stock Qt tree",
+    "tree filter, worst key (ms)": "stock Qt tree",
+    "  narrowing 'request '+'4', all expanded": "stock Qt tree",
+    "Ctrl+P, typical key (ms)": "stock list filter",
+    "Ctrl+P, worst key (ms)": "stock list filter",
+    "idle memory (KB/request over bare)": "target",
+    "after filtering (KB/request over bare)": "idle",
+    "largest event-loop gap (ms)": "target",
+    "relaydesk ls (ms)": "plain reader",
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", default="1000,10000,50000",
+                        help="comma-separated workspace sizes")
+    parser.add_argument("--runs", type=int, default=3)
+    opts = parser.parse_args()
+    sizes = [int(s) for s in opts.requests.split(",")]
+
+    import compileall
+
+    import relaydesk
+
+    compileall.compile_dir(Path(relaydesk.__file__).parent, quiet=1)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    results: dict[int, dict[str, tuple[float, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="relaydesk-size-") as tmp:
+        for n in sizes:
+            (size_dir := Path(tmp) / str(n)).mkdir()
+            results[n] = measure_size(n, opts.runs, size_dir)
+            print(f"{n} requests done", file=sys.stderr, flush=True)
+
+    print(f"platform: {os.environ['QT_QPA_PLATFORM']}, {CONNECTIONS} connections, "
+          f"{FOLDERS} folders; each cell: Relaydesk / baseline (ratio)")
+    width = 42
+    print(f"{'':<{width}}" + "".join(f"{n:>28,}" for n in sizes) + "   baseline")
+    for figure, baseline in BASELINES.items():
+        cells = []
+        for n in sizes:
+            ours, base = results[n][figure]
+            ratio = f"{ours / base:.2f}x" if base else "-"
+            cells.append(f"{ours:9.1f} / {base:8.1f} ({ratio})".rjust(28))
+        print(f"{figure:<{width}}" + "".join(cells) + f"   {baseline}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
