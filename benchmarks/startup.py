@@ -116,8 +116,29 @@ STOCK = textwrap.dedent('''
     tree.setModel(model)
     tree.expandToDepth(1)
     layout.addWidget(tree)
-    empty = QLabel("Open a request from the tree, or press Ctrl+P.")
-    empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    # The empty state: a title, a hint and three buttons (ui/empty_state.py).
+    from PySide6.QtWidgets import QHBoxLayout, QPushButton
+    empty = QWidget()
+    column = QVBoxLayout(empty)
+    column.addStretch(2)
+    title = QLabel("No request open")
+    font = title.font()
+    font.setBold(True)
+    title.setFont(font)
+    hint = QLabel("Open a request from the tree, or press Ctrl+P to find one by name. "
+                  "Ctrl+N makes a new request, Ctrl+I imports a file.")
+    hint.setWordWrap(True)
+    hint.setFixedWidth(560)
+    for label in (title, hint):
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        column.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
+    buttons = QHBoxLayout()
+    buttons.addStretch(1)
+    for text in ("New connection…", "Import…", "Paste a curl command…"):
+        buttons.addWidget(QPushButton(text))
+    buttons.addStretch(1)
+    column.addLayout(buttons)
+    column.addStretch(3)
     splitter = QSplitter(Qt.Orientation.Horizontal)
     splitter.addWidget(left)
     splitter.addWidget(empty)
