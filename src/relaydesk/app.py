@@ -168,6 +168,11 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None,
 
     logging.basicConfig(level=os.environ.get("RELAYDESK_LOG", "WARNING"))
     qt_args = [sys.argv[0] if sys.argv else "relaydesk", *(argv or [])]
+    keep_style = any(a == "-style" or a.startswith("-style=") for a in qt_args)
+    if not keep_style:
+        # Fusion by name: asking Qt for its default style first searches the style
+        # plugins (about 45M instructions before the first frame).
+        qt_args += ["-style", "fusion"]
     app = QApplication.instance() or QApplication(qt_args)
     assert isinstance(app, QApplication)
     app.setApplicationName("Relaydesk")
@@ -193,8 +198,7 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None,
         from relaydesk.ui.theme import apply_theme, saved_mode
 
         settings = make_settings()
-        apply_theme(app, theme or saved_mode(settings),
-                    keep_style=any(a == "-style" or a.startswith("-style=") for a in qt_args))
+        apply_theme(app, theme or saved_mode(settings), keep_style=keep_style)
 
         # Paint first, then do what the first frame does not need: the window icon,
         # reading the rest of the request files (in steps), probing the keyring (D-Bus)
@@ -217,7 +221,7 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None,
         quit_on_signals = _QuitOnSignals(window.close)
         if (icon := _icon_path()) is not None:  # loads the SVG plugin: after first paint
             app.setWindowIcon(QIcon(str(icon)))
-        window.apply_icons()  # after read_workspace's first step composed the workflow
+        window.finish_start()  # after read_workspace's first step composed the workflow
         session.set_keyring(_system_keyring())  # the probe's answer, kept by keyring
         try:
             return _run_loop(app, window, service, reporter)

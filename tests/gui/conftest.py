@@ -101,6 +101,7 @@ def window(service: Any, tmp_path: Path, qtbot: Any) -> Iterator[Any]:
     win = MainWindow(service, settings=make_settings(tmp_path / "settings.ini"))
     win.show()
     qtbot.waitExposed(win)
+    win.finish_start()  # as app.py does after the first frame
     yield win
     for tab in win.tab_list():
         tab.set_modified(False)  # no save prompt at teardown

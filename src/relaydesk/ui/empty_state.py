@@ -8,7 +8,7 @@ signals; the window decides what they do.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from .theme_tokens import SPACING, TYPE_SCALE
@@ -74,9 +74,8 @@ class EmptyState(QWidget):
             self.title.setText("No request open")
             self.hint.setText("Open a request from the tree, or press Ctrl+P to find one by "
                               "name. Ctrl+N makes a new request, Ctrl+I imports a file.")
-        # The hint is secondary text: the theme's muted colour (AA contrast).
-        from .theme import tokens
-
-        self.hint.setStyleSheet(f"color: {tokens().text_muted};")
+        # The hint is secondary text: the theme's muted colour (AA contrast), as a palette
+        # entry (a style sheet would put the label under the slower style-sheet style).
+        self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         # A layout does not ask an aligned label its height for its width: say it.
         self.hint.setMinimumHeight(self.hint.heightForWidth(self.hint.width()))

@@ -106,10 +106,6 @@ class MainWindow(QMainWindow):
         self.resize(1200, 780)
         self.restore_state()
         self._update_empty()
-        from .focus_ring import install_focus_ring
-
-        self.focus_ring = install_focus_ring(self)  # focus visible on every widget
-        self._make_operations_action()
 
     def _wire(self) -> None:
         """Every connection between the window's parts, in one place."""
@@ -272,14 +268,23 @@ class MainWindow(QMainWindow):
                          self.act_run])
         view = self.menuBar().addMenu("&View")
         view.addActions([self.docks.history_action, self.docks.runner_action])
-        view.addSeparator()
-        from .theme_menu import ThemeChooser
-
-        self.theme_chooser = ThemeChooser(view, self.settings)
+        self.view_menu = view
         toolbar = self.findChild(QToolBar, "mainToolbar")
         if toolbar is not None:
             toolbar.addAction(self.act_run)
             toolbar.addAction(self.docks.history_action)
+
+    def finish_start(self) -> None:
+        """What the first frame does not show, built right after it: the focus ring,
+        View → Theme and API operations, and the icons (they load QtSvg)."""
+        from .focus_ring import install_focus_ring
+        from .theme_menu import ThemeChooser
+
+        self.focus_ring = install_focus_ring(self)  # focus visible on every widget
+        self.view_menu.addSeparator()
+        self.theme_chooser = ThemeChooser(self.view_menu, self.settings)
+        self._make_operations_action()
+        self.apply_icons()
 
     def apply_icons(self) -> None:
         """Icons for the toolbars and menus (after the first frame: they load QtSvg)."""
@@ -676,17 +681,13 @@ class MainWindow(QMainWindow):
     def _make_operations_action(self) -> None:
         """View → API operations… of the selected connection (or the current tab's)."""
         from PySide6.QtGui import QAction, QKeySequence
-        from PySide6.QtWidgets import QMenu
 
         self.act_operations = QAction("API operations…", self)
         self.act_operations.setObjectName("apiOperationsAction")
         self.act_operations.setShortcut(QKeySequence("Ctrl+Shift+O"))
         self.act_operations.triggered.connect(lambda _c=False: self.show_operations())
         self.addAction(self.act_operations)
-        for action in self.menuBar().actions():
-            menu = action.menu()
-            if action.text() == "&View" and isinstance(menu, QMenu):
-                menu.addAction(self.act_operations)
+        self.view_menu.addAction(self.act_operations)
 
     def show_operations(self, path: str = "") -> QWidget | None:
         from .operations_panel import OperationsDialog
