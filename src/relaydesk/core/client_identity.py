@@ -21,7 +21,8 @@ from typing import Any
 from .errors import TlsError
 from .model import TlsSettings
 
-__all__ = ["CLIENT_CERT_PASSPHRASE", "PassphraseSource", "check_pkcs12", "is_pkcs12",
+__all__ = ["CLIENT_CERT_PASSPHRASE", "PassphraseSource", "check_pkcs12", "client_cert_refusal",
+           "is_pkcs12",
            "load_client_identity", "needs_passphrase", "pkcs12_is_protected"]
 
 # The keyring field (owner: the connection) holding the certificate's passphrase.
@@ -141,3 +142,25 @@ def _load_pkcs12(ctx: ssl.SSLContext, path: str, secret: str | None) -> None:
         raise TlsError(f"Cannot use the PKCS#12 client certificate '{path}': {exc}.") from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+_REFUSALS = ("CERTIFICATE_REQUIRED", "BAD_CERTIFICATE", "alert certificate required")
+REFUSAL_HINT = ("The server requires a client certificate (mutual TLS) and refused the "
+                "connection's: set one with `relaydesk set PATH --client-cert FILE "
+                "[--client-key FILE]` or `--client-p12 FILE`, or in the connection's TLS tab.")
+
+
+def client_cert_refusal(exc: BaseException, url: str = "") -> str | None:
+    """The plain-words message when ``exc`` is a server refusing the client certificate
+    (a TLS alert; or, over https, a connection dropped right after the handshake with
+    nothing said, which is how some servers answer a missing certificate)."""
+    seen: BaseException | None = exc
+    quiet = url.lower().startswith("https://")
+    while seen is not None:
+        text = str(seen)
+        if isinstance(seen, ssl.SSLError) and any(r in text for r in _REFUSALS):
+            return REFUSAL_HINT
+        if text and not text.startswith("[SSL"):
+            quiet = False
+        seen = seen.__cause__ or seen.__context__
+    return REFUSAL_HINT.replace("requires", "may require") if quiet else None

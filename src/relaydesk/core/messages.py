@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from .client_identity import client_cert_refusal
 from .errors import (
     CertificateError,
     ConnectError,
@@ -130,6 +131,9 @@ def to_request_error(exc: httpx.HTTPError, *, timeout: float | None = None) -> R
             "server uses a private certificate authority, set the connection's CA bundle; "
             "turn off verification for this connection only if you trust it.",
             reason=reason, url=url, host=host)
+    if (refusal := client_cert_refusal(exc)) is not None:  # a TLS alert only
+        return TlsError(f"The secure (TLS) connection to '{netloc}' failed: {_detail(exc)}. "
+                        + refusal, url=url, host=host)
     if _find(exc, ssl.SSLError) is not None:
         return TlsError(f"The secure (TLS) connection to '{netloc}' failed: {_detail(exc)}.",
                         url=url, host=host)

@@ -176,8 +176,12 @@ async def post_form(client: httpx.AsyncClient, config: OAuthConfig, url: str,
     try:
         resp = await client.post(url, data=form, headers=headers)
     except httpx.HTTPError as exc:
+        from ..client_identity import client_cert_refusal
+
+        refusal = client_cert_refusal(exc, url)
         raise AuthError(f"Cannot reach {what} {url} "
-                        f"({type(exc).__name__}: {exc or 'no answer'}).") from None
+                        f"({type(exc).__name__}: {exc or 'no answer'})."
+                        + (f" {refusal}" if refusal else "")) from None
     return resp, parse_payload(resp)
 
 
