@@ -21,6 +21,7 @@ from tests.integration.clitools import (
     run_cli,
     snapshot,
 )
+from tests.mtls import make_identities
 from tests.oauth_server import CLIENTS, OAuthServer, start_oauth_server
 
 pytestmark = requires_secret_service
@@ -30,33 +31,7 @@ P12_PASSPHRASE = "p12-Passphrase!"
 
 @pytest.fixture(scope="module")
 def certs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    import trustme
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.serialization import pkcs12
-
-    ca = trustme.CA()
-    folder: Path = tmp_path_factory.mktemp("mtls")
-    files = {name: str(folder / f"{name}.pem") for name in
-             ("ca", "server", "server_key", "client", "client_key")}
-    ca.cert_pem.write_to_path(files["ca"])
-    server = ca.issue_cert("127.0.0.1")
-    server.cert_chain_pems[0].write_to_path(files["server"])
-    server.private_key_pem.write_to_path(files["server_key"])
-    client = ca.issue_cert("relaydesk-user@example.test")
-    client.cert_chain_pems[0].write_to_path(files["client"])
-    client.private_key_pem.write_to_path(files["client_key"])
-    key = serialization.load_pem_private_key(client.private_key_pem.bytes(), None)
-    from cryptography import x509
-
-    cert = x509.load_pem_x509_certificate(client.cert_chain_pems[0].bytes())
-    for name, password in (("p12", P12_PASSPHRASE.encode()), ("p12_open", None)):
-        encryption = (serialization.BestAvailableEncryption(password) if password
-                      else serialization.NoEncryption())
-        bundle = pkcs12.serialize_key_and_certificates(
-            b"relaydesk-user", key, cert, None, encryption)  # type: ignore[arg-type]
-        files[name] = str(folder / f"{name}.p12")
-        Path(files[name]).write_bytes(bundle)
-    return files
+    return make_identities(tmp_path_factory.mktemp("mtls"), P12_PASSPHRASE)
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +114,18 @@ def test_set_switches_a_connection_to_a_p12(tmp_path: Path, certs: dict[str, str
     both = run_cli(ws, "set", "api", "--client-p12", certs["p12"], "--client-cert",
                    certs["client"])
     assert_one_line_error(both, "--client-p12")
+
+
+def test_api_call_without_a_certificate_is_refused_clearly(
+        tmp_path: Path, certs: dict[str, str], mtls_oauth: OAuthServer) -> None:
+    ws = tmp_path / "ws"
+    made = run_cli(ws, "new", "connection", "plain", "--base-url", mtls_oauth.base_url,
+                   "--ca-bundle", certs["ca"])
+    assert made.code == 0, made.err
+    assert run_cli(ws, "new", "request", "plain/jwks", "--url", "/jwks").code == 0
+    for _ in range(3):  # the alert arrives at different moments of the exchange
+        assert_one_line_error(run_cli(ws, "send", "plain/jwks"), "client certificate")
+    assert run_cli(ws, "set", "plain", "--client-p12", certs["p12_open"]).code == 0
+    sent = run_cli(ws, "send", "plain/jwks")
+    assert sent.code == 0, sent.err
+    assert json.loads(sent.text)["keys"]

@@ -21,9 +21,9 @@ from typing import Any
 from .errors import TlsError
 from .model import TlsSettings
 
-__all__ = ["CLIENT_CERT_PASSPHRASE", "PassphraseSource", "check_pkcs12", "client_cert_refusal",
-           "is_pkcs12",
-           "load_client_identity", "needs_passphrase", "pkcs12_is_protected"]
+__all__ = ["CLIENT_CERT_PASSPHRASE", "REFUSAL_HINT", "PassphraseSource", "check_pkcs12",
+           "client_cert_refusal", "is_pkcs12", "load_client_identity", "needs_passphrase",
+           "pkcs12_is_protected"]
 
 # The keyring field (owner: the connection) holding the certificate's passphrase.
 CLIENT_CERT_PASSPHRASE = "client_cert_passphrase"
@@ -154,13 +154,13 @@ def client_cert_refusal(exc: BaseException, url: str = "") -> str | None:
     """The plain-words message when ``exc`` is a server refusing the client certificate
     (a TLS alert; or, over https, a connection dropped right after the handshake with
     nothing said, which is how some servers answer a missing certificate)."""
-    seen: BaseException | None = exc
+    from .messages import exception_chain  # messages uses this module: imported late
+
     quiet = url.lower().startswith("https://")
-    while seen is not None:
+    for seen in exception_chain(exc):
         text = str(seen)
         if isinstance(seen, ssl.SSLError) and any(r in text for r in _REFUSALS):
             return REFUSAL_HINT
         if text and not text.startswith("[SSL"):
             quiet = False
-        seen = seen.__cause__ or seen.__context__
     return REFUSAL_HINT.replace("requires", "may require") if quiet else None

@@ -22,6 +22,9 @@ def ssl_context(tls: TlsSettings,
                 passphrase: PassphraseSource | None = None) -> ssl.SSLContext | bool:
     """The context verifying the server and presenting the client certificate;
     ``passphrase`` gives the certificate's passphrase when its file needs one."""
+    if tls.trust_store not in ("bundled", "system"):
+        raise TlsError(f"Unknown trust store '{tls.trust_store}' in the connection's TLS "
+                       "settings: use 'bundled' or 'system'.")
     if not tls.verify and not tls.client_cert:
         return False
     try:
@@ -83,5 +86,6 @@ def transport_settings(connection: Connection | None,
     tls = connection.tls if connection else TlsSettings()
     proxy = connection.proxy.strip() if connection else ""
     use_env = proxy.lower() in ("env", "system")
-    return {"verify": ssl_context(tls, passphrase_source(connection, secrets)), "proxy": None if use_env or not proxy else proxy,
+    verify = ssl_context(tls, passphrase_source(connection, secrets))
+    return {"verify": verify, "proxy": None if use_env or not proxy else proxy,
             "trust_env": use_env, "http2": http2_wanted(connection)}
