@@ -13,6 +13,7 @@ from typing import Any
 from .client_identity import CLIENT_CERT_PASSPHRASE, PassphraseSource, load_client_identity
 from .errors import TlsError
 from .model import Connection, TlsSettings
+from .proxy_config import PacTransport, load_pac, pac_url, system_pac_url
 from .secrets import SecretStore
 
 __all__ = ["http2_wanted", "passphrase_source", "ssl_context", "transport_settings"]
@@ -76,16 +77,29 @@ def http2_wanted(connection: Connection | None) -> bool:
 
 
 def transport_settings(connection: Connection | None,
-                       secrets: SecretStore | None = None) -> dict[str, Any]:
+                       secrets: SecretStore | None = None, *,
+                       for_url: str | None = None) -> dict[str, Any]:
     """``verify``, ``proxy``, ``trust_env`` and ``http2`` for an httpx client of
     ``connection``; ``secrets`` holds the client certificate's passphrase.
 
     An empty proxy means a direct connection (``HTTP_PROXY`` and friends ignored, so a
-    request goes where the connection says); ``env``/``system`` honours them.
+    request goes where the connection says); ``env`` honours them, and so does
+    ``system`` unless the OS names a PAC file. With a PAC file (``pac:URL``) a
+    ``transport`` routes each request as the script says; given ``for_url`` (a client
+    for one server), the proxy the script picks for that URL instead.
     """
     tls = connection.tls if connection else TlsSettings()
     proxy = connection.proxy.strip() if connection else ""
-    use_env = proxy.lower() in ("env", "system")
     verify = ssl_context(tls, passphrase_source(connection, secrets))
+    http2 = http2_wanted(connection)
+    pac = pac_url(proxy) or (system_pac_url() if proxy.lower() == "system" else "")
+    if pac:
+        router = load_pac(pac, verify)
+        if for_url is not None:
+            return {"verify": verify, "proxy": router.proxy_for(for_url), "trust_env": False,
+                    "http2": http2}
+        return {"verify": verify, "proxy": None, "trust_env": False, "http2": http2,
+                "transport": PacTransport(router, verify=verify, http2=http2)}
+    use_env = proxy.lower() in ("env", "system")
     return {"verify": verify, "proxy": None if use_env or not proxy else proxy,
-            "trust_env": use_env, "http2": http2_wanted(connection)}
+            "trust_env": use_env, "http2": http2}

@@ -612,7 +612,7 @@ class Session:
                 return fixed
 
             source = AuthSource(same, fixed=fixed)
-        transport = transport_settings(conn, self.secrets)
+        transport = transport_settings(conn, self.secrets, for_url=base_url)
         return ClientConfig(
             connection=conn, base_url=base_url, headers=headers,
             auth=ConnectionAuth(base_url, source, https_only=conn.tls.https_only),
