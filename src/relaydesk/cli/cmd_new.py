@@ -15,7 +15,7 @@ from typing import Any
 from ..core.errors import AlreadyExistsError, NotFoundError, ValidationError
 from ._common import Context, parse_header, parse_pairs, say
 from .cmd_auth import grant_setting
-from .tls_options import add_tls_options, apply_tls_options, store_passphrase
+from .tls_options import PROXY_HELP, add_tls_options, apply_tls_options, store_passphrase
 
 __all__ = ["register"]
 
@@ -55,7 +55,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     c.add_argument("--ca-bundle", default="", metavar="FILE")
     c.add_argument("--client-cert", default="", metavar="FILE")
     c.add_argument("--client-key", default="", metavar="FILE")
-    c.add_argument("--proxy", default="", metavar="URL")
+    c.add_argument("--proxy", default="", metavar="URL", help=PROXY_HELP)
     add_tls_options(c)
     c.set_defaults(func=run_connection)
 

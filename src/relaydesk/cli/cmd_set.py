@@ -16,7 +16,7 @@ from typing import Any
 from ..core.errors import ValidationError
 from ._common import Context, UsageError, parse_header, parse_pairs, say
 from .cmd_auth import grant_setting
-from .tls_options import add_tls_options, apply_tls_options, store_passphrase
+from .tls_options import PROXY_HELP, add_tls_options, apply_tls_options, store_passphrase
 
 __all__ = ["register"]
 
@@ -68,7 +68,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     c.add_argument("--ca-bundle", metavar="FILE")
     c.add_argument("--client-cert", metavar="FILE")
     c.add_argument("--client-key", metavar="FILE")
-    c.add_argument("--proxy", metavar="URL")
+    c.add_argument("--proxy", metavar="URL", help=PROXY_HELP)
     add_tls_options(c)
     c.add_argument("--max-size", metavar="SIZE",
                    help="largest response body after decompression, e.g. 500M, 2G (default 1G)")

@@ -13,7 +13,11 @@ from typing import Any
 
 from ._common import Context, UsageError, say
 
-__all__ = ["add_tls_options", "apply_tls_options", "store_passphrase"]
+__all__ = ["PROXY_HELP", "add_tls_options", "apply_tls_options", "store_passphrase"]
+
+PROXY_HELP = ("a proxy URL (http://host:3128, socks5://host:1080); pac:URL for a proxy "
+              "auto-config file; env for the *_PROXY variables; system for the OS's settings "
+              "(its PAC file, else the variables); empty: direct")
 
 
 def add_tls_options(group: Any) -> None:

@@ -182,7 +182,7 @@ class ConnectionEditor(QDialog):
         self.cache_ttl.setToolTip("Successful responses are reused for this long; 0 turns "
                                   "the cache off.")
         self.proxy = QLineEdit(page)
-        self.proxy.setPlaceholderText("http://proxy.local:3128 (empty: no proxy)")
+        self.proxy.setPlaceholderText("http://proxy.local:3128, pac:URL or system (empty: none)")
         form.addRow("Timeout", self.timeout)
         form.addRow("Cache time", self.cache_ttl)
         form.addRow("Proxy", self.proxy)
