@@ -66,7 +66,8 @@ def load_client_identity(ctx: ssl.SSLContext, tls: TlsSettings,
         _load_pkcs12(ctx, tls.client_cert, secret)
         return
     try:
-        ctx.load_cert_chain(tls.client_cert, tls.client_key or None, password=secret or None)
+        # Always a password: without one OpenSSL would prompt on the terminal.
+        ctx.load_cert_chain(tls.client_cert, tls.client_key or None, password=secret or "")
     except (OSError, ssl.SSLError) as exc:
         hint = _passphrase_hint(secret) if needs_passphrase(tls) else ""
         raise TlsError(
