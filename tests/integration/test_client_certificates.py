@@ -77,9 +77,27 @@ def test_identity_used_for_token_and_api_call(tmp_path: Path, certs: dict[str, s
     assert [r["grant_type"] for r in mtls_oauth.state.token_requests] == ["client_credentials"]
     files = snapshot(ws)
     assert not any(P12_PASSPHRASE.encode() in data for data in files.values())
-    if kind == "p12":
-        status = run_cli(ws, "secret", "status", "api")
-        assert status.code == 0
+    if kind == "p12":  # a deleted connection takes its passphrase out of the keyring
+        before = _passphrase_entries()
+        assert before >= 1
+        assert run_cli(ws, "rm", "api", "-r").code == 0
+        assert _passphrase_entries() == before - 1
+
+
+def _passphrase_entries() -> int:
+    """How many client-certificate passphrases the Secret Service holds for Relaydesk."""
+    from contextlib import closing
+
+    import secretstorage
+
+    from relaydesk.core.client_identity import CLIENT_CERT_PASSPHRASE
+
+    with closing(secretstorage.dbus_init()) as bus:
+        items = secretstorage.get_default_collection(bus).get_all_items()
+        return sum(1 for item in items
+                   if item.get_attributes().get("service") == "relaydesk"
+                   and item.get_attributes().get("username", "").endswith(
+                       "#" + CLIENT_CERT_PASSPHRASE))
 
 
 def test_without_a_client_certificate_the_refusal_is_clear(
