@@ -127,3 +127,19 @@ def test_a_bad_pac_file_is_one_clear_line(tmp_path: Path, echo_server: str,
     _connection(ws, "missing", echo_server, f"pac:{pac_server}/nothing.pac")
     assert_one_line_error(run_cli(ws, "send", "missing/hello"), "proxy auto-config",
                           "answered 404")
+
+
+def test_system_proxy_without_an_os_pac_takes_the_variables(
+        tmp_path: Path, echo_server: str, real_proxy: RealProxy) -> None:
+    ws = tmp_path / "ws"
+    _connection(ws, "system", echo_server, "system")
+    _connection(ws, "none", echo_server, "")
+    port = urlsplit(echo_server).port
+    proxy = f"http://127.0.0.1:{real_proxy.port}"
+    env = {"HTTP_PROXY": proxy, "http_proxy": proxy, "NO_PROXY": "", "no_proxy": ""}
+    before = len(real_proxy.requests_seen())
+    for name in ("system", "none"):
+        sent = run_cli(ws, "send", f"{name}/hello", env=env)
+        assert sent.code == 0, sent.err
+    seen = real_proxy.requests_seen()[before:]
+    assert seen == [f"GET 127.0.0.1:{port}/echo/system"], seen
