@@ -147,3 +147,19 @@ def test_api_call_without_a_certificate_is_refused_clearly(
     sent = run_cli(ws, "send", "plain/jwks")
     assert sent.code == 0, sent.err
     assert json.loads(sent.text)["keys"]
+
+
+def test_passphrase_from_an_environment_variable(tmp_path: Path, certs: dict[str, str],
+                                                 mtls_oauth: OAuthServer) -> None:
+    mtls_oauth.reset()
+    ws = tmp_path / "ws"
+    _new_api(ws, mtls_oauth, certs, "--client-p12", certs["p12"], input=P12_PASSPHRASE)
+    assert run_cli(ws, "new", "request", "api/jwks", "--url", "/jwks").code == 0
+    ref = run_cli(ws, "secret", "set", "api/jwks", "client_cert_passphrase",
+                  "--from-env", "MY_P12_PASS")
+    assert ref.code == 0, ref.err
+    sent = run_cli(ws, "send", "api/jwks", env={"MY_P12_PASS": P12_PASSPHRASE})
+    assert sent.code == 0, sent.err
+    assert json.loads(sent.text)["keys"]
+    wrong = run_cli(ws, "send", "api/jwks", env={"MY_P12_PASS": "wrong"})
+    assert_one_line_error(wrong, "passphrase is wrong")
