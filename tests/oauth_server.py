@@ -495,14 +495,18 @@ class OAuthServer:
             self.state.id_token_tamper = False
 
 
-def start_oauth_server() -> OAuthServer:
+def start_oauth_server(ssl_context: Any = None) -> OAuthServer:
+    """Plain http on loopback; https with ``ssl_context`` (e.g. one requiring client
+    certificates)."""
     import os
 
     os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")  # plain http on loopback
     state = State()
     app = _build_app(state)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet)
-    base = f"http://127.0.0.1:{server.server_port}"
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet,
+                         ssl_context=ssl_context)
+    scheme = "https" if ssl_context is not None else "http"
+    base = f"{scheme}://127.0.0.1:{server.server_port}"
     state.issuer = base
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

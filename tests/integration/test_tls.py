@@ -12,6 +12,7 @@ from relaydesk.core.engine import Engine
 from relaydesk.core.errors import HttpsOnlyError, RequestError, TlsError
 from relaydesk.core.messages import user_message
 from relaydesk.core.model import Connection, KeyValue, Request, TlsSettings
+from relaydesk.core.secrets import SecretStore
 from tests.servers import start_uvicorn
 
 
@@ -75,19 +76,9 @@ async def test_unreadable_client_certificate_is_clear(engine: Engine,
 @pytest.fixture(scope="module")
 def mtls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """An HTTPS echo that requires a client certificate signed by its own CA."""
-    import trustme
+    from tests.mtls import make_identities
 
-    ca = trustme.CA()
-    folder: Path = tmp_path_factory.mktemp("mtls")
-    files = {name: str(folder / f"{name}.pem") for name in
-             ("ca", "server", "server_key", "client", "client_key")}
-    ca.cert_pem.write_to_path(files["ca"])
-    server_cert = ca.issue_cert("127.0.0.1")
-    server_cert.cert_chain_pems[0].write_to_path(files["server"])
-    server_cert.private_key_pem.write_to_path(files["server_key"])
-    client_cert = ca.issue_cert("relaydesk-user@example.test")
-    client_cert.cert_chain_pems[0].write_to_path(files["client"])
-    client_cert.private_key_pem.write_to_path(files["client_key"])
+    files = make_identities(tmp_path_factory.mktemp("mtls"), "unused-passphrase")
     server = start_uvicorn(certfile=Path(files["server"]), keyfile=Path(files["server_key"]),
                            ssl_ca_certs=files["ca"], ssl_cert_reqs=ssl.CERT_REQUIRED)
     yield {"url": server.base_url, **files}
@@ -103,3 +94,27 @@ async def test_client_certificate(engine: Engine, mtls_server: dict[str, str]) -
     without = Connection("t2", mtls_server["url"], tls=TlsSettings(ca_bundle=mtls_server["ca"]))
     with pytest.raises(RequestError):  # the server hangs up on a client without a cert
         await engine.send(Request(path="t2/r", url="/json"), without)
+
+
+async def test_encrypted_pem_key_with_its_passphrase_from_the_keyring(
+        mtls_server: dict[str, str], secret_store: SecretStore, tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    from relaydesk.core.client_identity import CLIENT_CERT_PASSPHRASE
+
+    key = serialization.load_pem_private_key(Path(mtls_server["client_key"]).read_bytes(), None)
+    locked = tmp_path / "locked_key.pem"
+    locked.write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"key-passphrase")))
+    conn = Connection("locked", mtls_server["url"], tls=TlsSettings(
+        ca_bundle=mtls_server["ca"], client_cert=mtls_server["client"], client_key=str(locked)))
+    engine = Engine(secret_store)
+    try:
+        with pytest.raises(TlsError, match="none is stored for the connection"):
+            await engine.send(Request(path="locked/r", url="/json"), conn)
+        secret_store.set("locked", CLIENT_CERT_PASSPHRASE, "key-passphrase")
+        r = await engine.send(Request(path="locked/r", url="/json"), conn)
+        assert r.status == 200
+    finally:
+        await engine.aclose()

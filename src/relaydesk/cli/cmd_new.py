@@ -15,6 +15,7 @@ from typing import Any
 from ..core.errors import AlreadyExistsError, NotFoundError, ValidationError
 from ._common import Context, parse_header, parse_pairs, say
 from .cmd_auth import grant_setting
+from .tls_options import PROXY_HELP, add_tls_options, apply_tls_options, store_passphrase
 
 __all__ = ["register"]
 
@@ -54,7 +55,8 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     c.add_argument("--ca-bundle", default="", metavar="FILE")
     c.add_argument("--client-cert", default="", metavar="FILE")
     c.add_argument("--client-key", default="", metavar="FILE")
-    c.add_argument("--proxy", default="", metavar="URL")
+    c.add_argument("--proxy", default="", metavar="URL", help=PROXY_HELP)
+    add_tls_options(c)
     c.set_defaults(func=run_connection)
 
     r = kinds.add_parser("request", parents=[parent], help="a request inside a connection",
@@ -109,12 +111,14 @@ def run_connection(args: argparse.Namespace, ctx: Context) -> int:
         proxy=args.proxy,
         variables=dict(parse_pairs(args.var, "--var")),
     )
+    conn, passphrase = apply_tls_options(args, conn)
     # Validate before opening (and maybe creating) the workspace: a refused value
     # must not leave even a fresh workspace folder behind.
     validate_connection(conn)
     ws = ctx.workspace(create=True)
     conn = ws.save_connection(conn, create=True)
     say(f"Created connection '{conn.path}' ({conn.base_url}).")
+    store_passphrase(ctx, conn.path, passphrase)
     secrets = _secret_fields(conn.auth.kind)
     if secrets:
         say(f"Store its {' and '.join(secrets)} with "

@@ -30,7 +30,8 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
                            description="Store a secret field of a connection's (or request's) "
                            "authentication. The value is read from standard input.")
     s.add_argument("path", metavar="PATH")
-    s.add_argument("field", metavar="FIELD", help="password, token, value or client_secret")
+    s.add_argument("field", metavar="FIELD", help="password, token, value or client_secret; "
+                   "client_cert_passphrase for the connection's client certificate")
     source = s.add_mutually_exclusive_group()
     source.add_argument("--from-env", metavar="NAME",
                         help="read the secret from this environment variable at each send")
@@ -89,10 +90,22 @@ def read_secret_value(prompt: str) -> str:
     return value
 
 
-def run_set(args: argparse.Namespace, ctx: Context) -> int:
+def _field_owner(ctx: Context, path: str, field: str) -> str:
+    """Whose ``field`` this is: the auth owner's, or the connection's certificate
+    passphrase (``client_cert_passphrase``), whatever its authentication."""
+    from ..core.client_identity import CLIENT_CERT_PASSPHRASE
+
     ws = ctx.workspace()
-    owner, auth = auth_owner(ws, args.path)
-    _check_field(owner, auth.kind, args.field)
+    if field == CLIENT_CERT_PASSPHRASE:
+        return str(ws.connection(path).path if ws.kind_of(path) == "connection"
+                   else ws.connection_of(path).path)
+    owner, auth = auth_owner(ws, path)
+    _check_field(owner, auth.kind, field)
+    return owner
+
+
+def run_set(args: argparse.Namespace, ctx: Context) -> int:
+    owner = _field_owner(ctx, args.path, args.field)
     store = ctx.secrets()  # fail on a missing keyring before asking for the value
     ref = _reference(args)
     if ref is not None:
@@ -120,9 +133,7 @@ def _reference(args: argparse.Namespace) -> SecretRef | None:
 
 
 def run_delete(args: argparse.Namespace, ctx: Context) -> int:
-    ws = ctx.workspace()
-    owner, auth = auth_owner(ws, args.path)
-    _check_field(owner, auth.kind, args.field)
+    owner = _field_owner(ctx, args.path, args.field)
     store = ctx.secrets()
     existed = store.has(owner, args.field)
     store.delete(owner, args.field)

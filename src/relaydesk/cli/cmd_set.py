@@ -16,6 +16,7 @@ from typing import Any
 from ..core.errors import ValidationError
 from ._common import Context, UsageError, parse_header, parse_pairs, say
 from .cmd_auth import grant_setting
+from .tls_options import PROXY_HELP, add_tls_options, apply_tls_options, store_passphrase
 
 __all__ = ["register"]
 
@@ -23,7 +24,8 @@ AUTH_CHOICES = ("none", "basic", "bearer", "token", "apikey", "digest", "oauth2"
                 "aws_sigv4")
 _CONNECTION_ONLY = ("base_url", "auth", "auth_set", "docs_url", "test_url", "timeout",
                     "cache_ttl", "verify", "https_only", "ca_bundle", "client_cert",
-                    "client_key", "proxy", "max_size", "max_time", "http")
+                    "client_key", "proxy", "max_size", "max_time", "http", "client_p12",
+                    "trust_store")
 _REQUEST_ONLY = ("method", "url", "param", "cookie", "json", "data", "form",
                  "content_type", "fail_on_error")
 
@@ -66,7 +68,8 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     c.add_argument("--ca-bundle", metavar="FILE")
     c.add_argument("--client-cert", metavar="FILE")
     c.add_argument("--client-key", metavar="FILE")
-    c.add_argument("--proxy", metavar="URL")
+    c.add_argument("--proxy", metavar="URL", help=PROXY_HELP)
+    add_tls_options(c)
     c.add_argument("--max-size", metavar="SIZE",
                    help="largest response body after decompression, e.g. 500M, 2G (default 1G)")
     c.add_argument("--max-time", metavar="SECONDS",
@@ -179,6 +182,7 @@ def _set_connection(args: argparse.Namespace, ctx: Context) -> str:
     conn = _set_budgets(args, conn)
     conn = replace(conn, tls=tls, headers=_headers(args, conn.headers),
                    variables=_variables(args, conn.variables))
+    conn, passphrase = apply_tls_options(args, conn)
     if hasattr(args, "auth") or hasattr(args, "auth_set"):
         kind = getattr(args, "auth", conn.auth.kind)
         params = dict(conn.auth.params) if kind == conn.auth.kind else {}
@@ -190,6 +194,7 @@ def _set_connection(args: argparse.Namespace, ctx: Context) -> str:
         conn = replace(conn, auth=AuthSettings(kind, params))
     validate_connection(conn)
     session.save_connection(conn)
+    store_passphrase(ctx, conn.path, passphrase)
     if conn.auth.kind != old.auth.kind:
         gone = set(owned_secret_fields(old.auth.kind)) - set(owned_secret_fields(conn.auth.kind))
         for field in gone:

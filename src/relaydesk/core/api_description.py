@@ -269,7 +269,9 @@ def _fetch_settings(session: Session, conn_path: str
         config = session.client_config(conn_path)
     except (AuthError, SecretStoreError):
         conn = session.workspace.connection(conn_path)
-        return {**transport_settings(conn), "timeout": conn.timeout,
+        # A sync client: a PAC file's choice for the connection's server, not its transport.
+        return {**transport_settings(conn, session.secrets, for_url=conn.base_url),
+                "timeout": conn.timeout,
                 "follow_redirects": True}, {}
     kwargs = config.kwargs()
     del kwargs["base_url"], kwargs["headers"]  # custom headers stay on API calls

@@ -225,6 +225,7 @@ def connection_to_doc(conn: Connection, order: list[str] | None = None) -> dict[
             "client_cert": tls.client_cert,
             "client_key": tls.client_key,
             "https_only": tls.https_only,
+            **({"trust_store": tls.trust_store} if tls.trust_store != "bundled" else {}),
         }
     if conn.timeout != 60.0:
         doc["timeout"] = conn.timeout
@@ -254,6 +255,7 @@ def connection_from_doc(path: str, doc: Any) -> Connection:
             client_cert=_str(tls_doc, "client_cert"),
             client_key=_str(tls_doc, "client_key"),
             https_only=_bool(tls_doc, "https_only", False),
+            trust_store=_str(tls_doc, "trust_store") or "bundled",
         ),
         timeout=_num(doc, "timeout", 60.0),
         cache_ttl=_num(doc, "cache_ttl", 0.0),

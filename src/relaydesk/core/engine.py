@@ -49,15 +49,15 @@ _USER_AGENT = "relaydesk/0.1"
 _DEFAULT_HEADERS = (("User-Agent", _USER_AGENT), ("Accept", "*/*"),
                     ("Accept-Encoding", "gzip, deflate"))
 _PROBLEM_PEEK = 256 * 1024  # how much of a spooled error body explain_status reads
-_ClientKey = tuple[bool, str, str, str, str, str]
+_ClientKey = tuple[bool, str, str, str, str, str, str]
 
 
 def _client_key(connection: Connection | None) -> _ClientKey:
     if connection is None:
-        return (True, "", "", "", "", "auto")
+        return (True, "", "", "", "", "auto", "bundled")
     tls = connection.tls
     return (tls.verify, tls.ca_bundle, tls.client_cert, tls.client_key, connection.proxy.strip(),
-            connection.http_version)
+            connection.http_version, tls.trust_store)
 
 
 def _mask(text: str, secrets: frozenset[str]) -> str:
@@ -114,7 +114,7 @@ class Engine:
             return httpx.AsyncClient(transport=self._transport, cookies=no_cookies,
                                      follow_redirects=False, trust_env=False)
         return httpx.AsyncClient(cookies=no_cookies, follow_redirects=False,
-                                 **transport_settings(connection))
+                                 **transport_settings(connection, self._secrets))
 
     async def prepare(
         self,

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from .client_identity import REFUSAL_HINT, client_cert_refusal
 from .errors import (
     CertificateError,
     ConnectError,
@@ -39,7 +40,8 @@ from .errors import (
 )
 from .printable import printable
 
-__all__ = ["explain_status", "status_error", "to_request_error", "user_message"]
+__all__ = ["exception_chain", "explain_status", "status_error", "to_request_error",
+           "user_message"]
 
 _E = TypeVar("_E", bound=BaseException)
 
@@ -56,6 +58,9 @@ def _user_message(exc: BaseException) -> str:
         return str(to_request_error(exc))
     if isinstance(exc, asyncio.CancelledError):
         return "The request was cancelled."
+    if isinstance(exc, ssl.SSLError) and (refusal := client_cert_refusal(exc)):
+        # httpcore's anyio backend lets a TLS alert read mid-exchange out unwrapped.
+        return f"The secure (TLS) connection failed: {exc.reason or exc}. {refusal}"
     if isinstance(exc, OSError) and exc.strerror:
         where = f" ({exc.filename})" if exc.filename else ""
         return f"{exc.strerror}{where}."
@@ -82,6 +87,11 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
         if isinstance(current, BaseExceptionGroup):
             stack.extend(reversed(current.exceptions))
         stack += [current.__context__, current.__cause__]
+
+
+def exception_chain(exc: BaseException) -> Iterator[BaseException]:
+    """Every exception behind ``exc`` (causes, contexts, exception group members)."""
+    return _chain(exc)
 
 
 def _find(exc: BaseException, kind: type[_E]) -> _E | None:
@@ -130,9 +140,13 @@ def to_request_error(exc: httpx.HTTPError, *, timeout: float | None = None) -> R
             "server uses a private certificate authority, set the connection's CA bundle; "
             "turn off verification for this connection only if you trust it.",
             reason=reason, url=url, host=host)
+    if (refusal := client_cert_refusal(exc)) is not None:  # a TLS alert only
+        return TlsError(f"The secure (TLS) connection to '{netloc}' failed: {_detail(exc)}. "
+                        + refusal, url=url, host=host)
     if _find(exc, ssl.SSLError) is not None:
-        return TlsError(f"The secure (TLS) connection to '{netloc}' failed: {_detail(exc)}.",
-                        url=url, host=host)
+        # A server refusing a missing client certificate often just resets the connection.
+        return TlsError(f"The secure (TLS) connection to '{netloc}' failed: {_detail(exc)}. "
+                        + REFUSAL_HINT.replace("requires", "may require"), url=url, host=host)
     if _find(exc, ConnectionRefusedError) is not None:
         return ConnectionRefused(
             f"The server at '{netloc}' refused the connection. Is it running, and are the "

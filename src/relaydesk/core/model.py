@@ -133,6 +133,8 @@ class TlsSettings:
     client_cert: str = ""
     client_key: str = ""
     https_only: bool = False
+    # "bundled": the certifi CA bundle; "system": the operating system's trust store.
+    trust_store: str = "bundled"
 
 
 @dataclass

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from . import secrets as secrets_module
+from .client_identity import CLIENT_CERT_PASSPHRASE
 from .errors import NotFoundError, RelaydeskError, SecretStoreError, ValidationError
 from .model import (
     AUTH_SECRET_FIELDS,
@@ -505,7 +506,8 @@ class Session:
         owners: list[tuple[str, str, tuple[str, ...]]] = []
         for conn in ws.connections():
             if conn.path == path or conn.path.startswith(path + "/"):
-                owners.append((ws.id_of(conn.path), conn.path, _ALL_OWNED_FIELDS))
+                owners.append((ws.id_of(conn.path), conn.path,
+                               (*_ALL_OWNED_FIELDS, CLIENT_CERT_PASSPHRASE)))
         for req in ws.requests(path) if ws.kind_of(path) != "request" else [ws.request(path)]:
             if req.auth is not None:
                 owners.append((ws.id_of(req.path), req.path, _ALL_OWNED_FIELDS))
@@ -610,7 +612,7 @@ class Session:
                 return fixed
 
             source = AuthSource(same, fixed=fixed)
-        transport = transport_settings(conn)
+        transport = transport_settings(conn, self.secrets, for_url=base_url)
         return ClientConfig(
             connection=conn, base_url=base_url, headers=headers,
             auth=ConnectionAuth(base_url, source, https_only=conn.tls.https_only),

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from relaydesk.core.client_identity import CLIENT_CERT_PASSPHRASE
 from relaydesk.core.errors import RelaydeskError, ValidationError
 from relaydesk.core.model import (
     FORBIDDEN_HEADERS,
@@ -155,7 +156,19 @@ class ConnectionEditor(QDialog):
             button = QPushButton("Browse…", page)
             button.clicked.connect(lambda _c=False, e=edit, t=label: self._pick_file(e, t))
             form.addRow(label, _row(edit, button))
+        self._add_identity_rows(page, form)
         return page
+
+    def _add_identity_rows(self, page: QWidget, form: QFormLayout) -> None:
+        """The system trust store choice and the certificate's passphrase (keyring)."""
+        self.system_trust = QCheckBox("Use the operating system's trust store", page)
+        self.system_trust.setToolTip("Trust the CAs installed in the system (e.g. a company "
+                                     "CA) instead of the bundled list; a CA bundle adds to it.")
+        form.insertRow(2, self.system_trust)
+        self.client_cert.setPlaceholderText("a PEM file or a PKCS#12 .p12/.pfx (optional)")
+        self.cert_passphrase = QLineEdit(page)
+        self.cert_passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow("Passphrase", self.cert_passphrase)
 
     def _advanced_tab(self) -> QWidget:
         page = QWidget(self)
@@ -169,7 +182,7 @@ class ConnectionEditor(QDialog):
         self.cache_ttl.setToolTip("Successful responses are reused for this long; 0 turns "
                                   "the cache off.")
         self.proxy = QLineEdit(page)
-        self.proxy.setPlaceholderText("http://proxy.local:3128 (empty: no proxy)")
+        self.proxy.setPlaceholderText("http://proxy.local:3128, pac:URL or system (empty: none)")
         form.addRow("Timeout", self.timeout)
         form.addRow("Cache time", self.cache_ttl)
         form.addRow("Proxy", self.proxy)
@@ -201,6 +214,11 @@ class ConnectionEditor(QDialog):
         self.ca_bundle.setText(c.tls.ca_bundle)
         self.client_cert.setText(c.tls.client_cert)
         self.client_key.setText(c.tls.client_key)
+        self.system_trust.setChecked(c.tls.trust_store == "system")
+        self.cert_passphrase.clear()
+        self.cert_passphrase.setPlaceholderText(
+            "saved in the keyring — type to replace" if c.path and self._passphrase_saved(c.path)
+            else "of a .p12 or an encrypted key (kept in the keyring)")
         self.timeout.setValue(c.timeout)
         self.cache_ttl.setValue(c.cache_ttl)
         self.proxy.setText(c.proxy)
@@ -224,7 +242,8 @@ class ConnectionEditor(QDialog):
             tls=TlsSettings(verify=self.verify.isChecked(), ca_bundle=self.ca_bundle.text().strip(),
                             client_cert=self.client_cert.text().strip(),
                             client_key=self.client_key.text().strip(),
-                            https_only=self.https_only.isChecked()),
+                            https_only=self.https_only.isChecked(),
+                            trust_store="system" if self.system_trust.isChecked() else "bundled"),
             timeout=self.timeout.value(),
             cache_ttl=self.cache_ttl.value(),
             proxy=self.proxy.text().strip(),
@@ -266,7 +285,8 @@ class ConnectionEditor(QDialog):
 
     def _pick_file(self, edit: QLineEdit, title: str) -> None:
         path, _ = QFileDialog.getOpenFileName(self, title, edit.text(),
-                                              "PEM files (*.pem *.crt *.key);;All files (*)")
+                                              "Certificates (*.pem *.crt *.key *.p12 *.pfx);;"
+                                              "All files (*)")
         if path:
             edit.setText(path)
 
@@ -313,13 +333,32 @@ class ConnectionEditor(QDialog):
             return
         self._original = saved
         # The connection is on disk even if the keyring then fails; say so and stay open.
-        if not self.auth_editor.save_secrets(saved.path):
+        if not (self.auth_editor.save_secrets(saved.path)
+                and self._save_passphrase(saved.path)):
             self.saved.emit(old, saved.path)
             self._fail("The connection was saved, but its secret could not be stored.")
             self.tabs.setCurrentWidget(self.auth_editor)
             return
         self.saved.emit(old, saved.path)
         super().accept()
+
+    def _passphrase_saved(self, path: str) -> bool:
+        try:
+            return self._service.secret_saved(path, CLIENT_CERT_PASSPHRASE)
+        except RelaydeskError:
+            return False
+
+    def _save_passphrase(self, path: str) -> bool:
+        """A typed passphrase goes to the keyring (owner: the connection), never to disk."""
+        value = self.cert_passphrase.text()
+        if not value:
+            return True
+        try:
+            self._service.set_secret(path, CLIENT_CERT_PASSPHRASE, value)
+        except RelaydeskError:
+            return False
+        self.cert_passphrase.clear()
+        return True
 
     def _fail(self, message: str) -> None:
         self.error.setText(message)

@@ -17,6 +17,7 @@ import base64
 import contextlib
 import hashlib
 import secrets
+import ssl
 import threading
 import webbrowser
 from collections.abc import Callable
@@ -175,9 +176,13 @@ async def post_form(client: httpx.AsyncClient, config: OAuthConfig, url: str,
     headers = client_auth_parts(config, form)
     try:
         resp = await client.post(url, data=form, headers=headers)
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, ssl.SSLError) as exc:  # httpcore lets a TLS alert out raw
+        from ..client_identity import client_cert_refusal
+
+        refusal = client_cert_refusal(exc, url)
         raise AuthError(f"Cannot reach {what} {url} "
-                        f"({type(exc).__name__}: {exc or 'no answer'}).") from None
+                        f"({type(exc).__name__}: {exc or 'no answer'})."
+                        + (f" {refusal}" if refusal else "")) from None
     return resp, parse_payload(resp)
 
 

@@ -48,11 +48,13 @@ HttpClientFactory = Callable[[], httpx.AsyncClient]
 _TOKEN_CALL_TIMEOUT = 30.0
 
 
-def _connection_client(connection: Connection | None) -> httpx.AsyncClient:
+def _connection_client(connection: Connection | None,
+                       secrets: SecretStore | None = None) -> httpx.AsyncClient:
     # The same proxy, CA bundle and client certificate as the connection's API calls
     # (mTLS-bound tokens, corporate proxies); like the engine, no proxy from the
     # environment unless the connection asks for it.
-    return httpx.AsyncClient(timeout=_TOKEN_CALL_TIMEOUT, **transport_settings(connection))
+    return httpx.AsyncClient(timeout=_TOKEN_CALL_TIMEOUT,
+                             **transport_settings(connection, secrets))
 
 
 def _check_https_only(owner: str, connection: Connection | None, *urls: str) -> None:
@@ -245,7 +247,8 @@ class OAuthTokenProvider:
         if self._client_factory is not None:
             client = self._client_factory()
         else:
-            client = await asyncio.to_thread(_connection_client, connection)  # CA loading
+            # CA (and client certificate) loading: off the event loop
+            client = await asyncio.to_thread(_connection_client, connection, self._secrets)
         unanswered = instrument(client, self.timeline(owner_path)) if owner_path else None
         try:
             yield client
