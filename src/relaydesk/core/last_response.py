@@ -40,6 +40,9 @@ class LastResponses:
         self.folder = Path(folder)
         self.body_limit = body_limit
         self.max_items = max_items
+        # The kept files' ids, oldest first: listed once, then kept up to date here so
+        # a collection run does not list and stat the folder after every request.
+        self._order: dict[str, None] | None = None
 
     def _file(self, item_id: str) -> Path | None:
         return self.folder / f"{item_id}.json" if _SAFE_ID.match(item_id) else None
@@ -66,11 +69,16 @@ class LastResponses:
             "truncated": len(body) < response.size,
             "body_b64": base64.b64encode(body).decode("ascii"), "timeline": timeline,
         }
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(OSError):
-            os.chmod(self.folder, 0o700)
-        atomic_write_text(target, json.dumps(data))
-        self._prune()
+        if self._order is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(OSError):
+                os.chmod(self.folder, 0o700)
+            self._order = dict.fromkeys(self._oldest_first())
+        # A cache: atomic for readers, but not worth two fsyncs per request.
+        atomic_write_text(target, json.dumps(data), durable=False)
+        self._order.pop(item_id, None)
+        self._order[item_id] = None
+        self._prune(self._order)
 
     def load(self, item_id: str) -> Response | None:
         """The kept response (``restored_at`` set), or None when there is none or the
@@ -101,11 +109,23 @@ class LastResponses:
         target = self._file(item_id)
         if target is not None:
             target.unlink(missing_ok=True)
+            if self._order is not None:
+                self._order.pop(item_id, None)
 
-    def _prune(self) -> None:
-        files = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
-        for old in files[: max(0, len(files) - self.max_items)]:
-            old.unlink(missing_ok=True)
+    def _oldest_first(self) -> list[str]:
+        def mtime(path: Path) -> float:
+            try:
+                return path.stat().st_mtime
+            except OSError:  # removed meanwhile (another process pruning)
+                return 0.0
+
+        return [p.stem for p in sorted(self.folder.glob("*.json"), key=mtime)]
+
+    def _prune(self, order: dict[str, None]) -> None:
+        while len(order) > self.max_items:
+            old = next(iter(order))
+            del order[old]
+            (self.folder / f"{old}.json").unlink(missing_ok=True)
 
     def observer(self, item_id_of: Any) -> ExchangeObserver:
         """An ``Engine(on_exchange=...)`` observer keeping each workspace request's last
