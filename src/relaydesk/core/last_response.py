@@ -43,6 +43,10 @@ class LastResponses:
         # The kept files' ids, oldest first: listed once, then kept up to date here so
         # a collection run does not list and stat the folder after every request.
         self._order: dict[str, None] | None = None
+        # Records waiting to be written (``buffer``), oldest first, and their size.
+        self._pending: dict[str, str] | None = None
+        self._pending_bytes = 0
+        self._pending_limit = 0
 
     def _file(self, item_id: str) -> Path | None:
         return self.folder / f"{item_id}.json" if _SAFE_ID.match(item_id) else None
@@ -69,13 +73,44 @@ class LastResponses:
             "truncated": len(body) < response.size,
             "body_b64": base64.b64encode(body).decode("ascii"), "timeline": timeline,
         }
+        text = json.dumps(data)
+        if self._pending is None:
+            self._write(item_id, text)
+            return
+        self._pending_bytes += len(text) - len(self._pending.pop(item_id, ""))
+        self._pending[item_id] = text
+        while len(self._pending) > self.max_items:  # would be pruned once written
+            self._pending_bytes -= len(self._pending.pop(next(iter(self._pending))))
+        if self._pending_bytes > self._pending_limit:
+            self.flush()
+
+    def buffer(self, max_bytes: int = 16 * 1024 * 1024) -> None:
+        """Hold the following records in memory until ``flush`` (or until they pass
+        ``max_bytes``): of a collection run's thousands of requests only the newest
+        ``max_items`` are kept, so only those get written. Whoever calls this flushes."""
+        self._pending = self._pending if self._pending is not None else {}
+        self._pending_limit = max_bytes
+
+    def flush(self) -> None:
+        """Write the records held by ``buffer`` (it stays on)."""
+        if not self._pending:
+            return
+        pending, self._pending, self._pending_bytes = self._pending, {}, 0
+        for item_id, text in pending.items():
+            try:
+                self._write(item_id, text)
+            except OSError as exc:  # a full disk: the run's results stand
+                log.warning("could not keep the last response: %s", exc)
+                return
+
+    def _write(self, item_id: str, text: str) -> None:
         if self._order is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             with contextlib.suppress(OSError):
                 os.chmod(self.folder, 0o700)
             self._order = dict.fromkeys(self._oldest_first())
         # A cache: atomic for readers, but not worth two fsyncs per request.
-        atomic_write_text(target, json.dumps(data), durable=False)
+        atomic_write_text(self.folder / f"{item_id}.json", text, durable=False)
         self._order.pop(item_id, None)
         self._order[item_id] = None
         self._prune(self._order)
@@ -84,10 +119,11 @@ class LastResponses:
         """The kept response (``restored_at`` set), or None when there is none or the
         file cannot be read."""
         target = self._file(item_id)
-        if target is None or not target.is_file():
+        held = self._pending.get(item_id) if self._pending else None
+        if target is None or (held is None and not target.is_file()):
             return None
         try:
-            data: dict[str, Any] = json.loads(target.read_text("utf-8"))
+            data: dict[str, Any] = json.loads(held or target.read_text("utf-8"))
             body = base64.b64decode(data.get("body_b64", ""))
             timeline = data.get("timeline")
             return Response(
@@ -109,6 +145,8 @@ class LastResponses:
         target = self._file(item_id)
         if target is not None:
             target.unlink(missing_ok=True)
+            if self._pending:
+                self._pending_bytes -= len(self._pending.pop(item_id, ""))
             if self._order is not None:
                 self._order.pop(item_id, None)
 
