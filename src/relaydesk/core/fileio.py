@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
 from pathlib import Path
 
 __all__ = ["atomic_write_bytes", "atomic_write_text", "fsync_dir"]
@@ -27,6 +26,8 @@ def fsync_dir(directory: Path) -> None:
 
 
 def _write_and_replace(path: Path, data: bytes, temp_dir: Path, durable: bool = True) -> None:
+    import tempfile  # on first write: reading commands (`relaydesk ls`) never load it
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=temp_dir)
     try:
         with os.fdopen(fd, "wb") as fh:

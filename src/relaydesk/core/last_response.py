@@ -44,7 +44,7 @@ class LastResponses:
         # a collection run does not list and stat the folder after every request.
         self._order: dict[str, None] | None = None
         # Records waiting to be written (``buffer``), oldest first, and their size.
-        self._pending: dict[str, str] | None = None
+        self._pending: dict[str, dict[str, Any]] | None = None
         self._pending_bytes = 0
         self._pending_limit = 0
 
@@ -54,8 +54,7 @@ class LastResponses:
     def record(self, item_id: str, prepared: PreparedRequest, response: Response) -> None:
         from .redact import Redactor
 
-        target = self._file(item_id)
-        if target is None:
+        if not _SAFE_ID.match(item_id):
             return
         red = Redactor.for_request(prepared)
         if response.body_file is not None:
@@ -71,16 +70,16 @@ class LastResponses:
             "url": red.url(response.url), "headers": red.header_list(response.headers),
             "size": response.size, "elapsed": response.elapsed, "problem": response.problem,
             "truncated": len(body) < response.size,
-            "body_b64": base64.b64encode(body).decode("ascii"), "timeline": timeline,
+            "body_b64": body, "timeline": timeline,  # base64 when written
         }
-        text = json.dumps(data)
         if self._pending is None:
-            self._write(item_id, text)
+            self._write(item_id, data)
             return
-        self._pending_bytes += len(text) - len(self._pending.pop(item_id, ""))
-        self._pending[item_id] = text
+        # Held as data: only the records still among the newest get encoded at all.
+        self._pending_bytes += _size(data) - _size(self._pending.pop(item_id, None))
+        self._pending[item_id] = data
         while len(self._pending) > self.max_items:  # would be pruned once written
-            self._pending_bytes -= len(self._pending.pop(next(iter(self._pending))))
+            self._pending_bytes -= _size(self._pending.pop(next(iter(self._pending))))
         if self._pending_bytes > self._pending_limit:
             self.flush()
 
@@ -96,20 +95,21 @@ class LastResponses:
         if not self._pending:
             return
         pending, self._pending, self._pending_bytes = self._pending, {}, 0
-        for item_id, text in pending.items():
+        for item_id, data in pending.items():
             try:
-                self._write(item_id, text)
+                self._write(item_id, data)
             except OSError as exc:  # a full disk: the run's results stand
                 log.warning("could not keep the last response: %s", exc)
                 return
 
-    def _write(self, item_id: str, text: str) -> None:
+    def _write(self, item_id: str, data: dict[str, Any]) -> None:
         if self._order is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             with contextlib.suppress(OSError):
                 os.chmod(self.folder, 0o700)
             self._order = dict.fromkeys(self._oldest_first())
         # A cache: atomic for readers, but not worth two fsyncs per request.
+        text = json.dumps({**data, "body_b64": base64.b64encode(data["body_b64"]).decode()})
         atomic_write_text(self.folder / f"{item_id}.json", text, durable=False)
         self._order.pop(item_id, None)
         self._order[item_id] = None
@@ -123,8 +123,8 @@ class LastResponses:
         if target is None or (held is None and not target.is_file()):
             return None
         try:
-            data: dict[str, Any] = json.loads(held or target.read_text("utf-8"))
-            body = base64.b64decode(data.get("body_b64", ""))
+            data: dict[str, Any] = held or json.loads(target.read_text("utf-8"))
+            body = held["body_b64"] if held else base64.b64decode(data.get("body_b64", ""))
             timeline = data.get("timeline")
             return Response(
                 status=int(data["status"]), reason=str(data.get("reason", "")),
@@ -146,7 +146,7 @@ class LastResponses:
         if target is not None:
             target.unlink(missing_ok=True)
             if self._pending:
-                self._pending_bytes -= len(self._pending.pop(item_id, ""))
+                self._pending_bytes -= _size(self._pending.pop(item_id, None))
             if self._order is not None:
                 self._order.pop(item_id, None)
 
@@ -181,3 +181,8 @@ class LastResponses:
                 log.warning("could not keep the last response: %s", exc)
 
         return observe
+
+
+def _size(data: dict[str, Any] | None) -> int:
+    """Roughly what a held record weighs (its body and the rest)."""
+    return 0 if data is None else len(data["body_b64"]) + 1024
