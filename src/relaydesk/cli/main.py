@@ -54,7 +54,8 @@ class _Formatter(argparse.HelpFormatter):
 def _columns() -> int:
     """What ``shutil.get_terminal_size().columns`` says: $COLUMNS, the terminal, or 80."""
     try:
-        return int(os.environ["COLUMNS"])
+        if (columns := int(os.environ["COLUMNS"])) > 0:
+            return columns
     except (KeyError, ValueError):
         pass
     try:
