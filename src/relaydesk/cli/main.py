@@ -41,8 +41,35 @@ MANAGED_API_COMMANDS = ("cmd_describe", "cmd_stubs")  # issue 17
 ALL_COMMANDS = (*COMMAND_MODULES, *MANAGED_API_COMMANDS)
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, sized without ``shutil`` (argparse makes a formatter for
+    every option it adds, and ``shutil`` loads lzma and bz2: a tenth of `relaydesk ls`)."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position,
+                         width if width is not None else _columns() - 2)
+
+
+def _columns() -> int:
+    """What ``shutil.get_terminal_size().columns`` says: $COLUMNS, the terminal, or 80."""
+    try:
+        if (columns := int(os.environ["COLUMNS"])) > 0:
+            return columns
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a bad command line is one line of text, not usage + error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         hint = f" (see `{self.prog} --help`)"

@@ -151,12 +151,13 @@ class Engine:
         variables: Mapping[str, str] | None = None,
         on_progress: ProgressCallback | None = None,
         strict: bool = False,
+        timeline: bool = True,
     ) -> Response:
         """Send ``request``; a 4xx/5xx raises ``HttpStatusError`` when the request says
         "raise on 4xx/5xx" (after the observer has seen it)."""
         _, response = await self.exchange(request, connection, environment=environment,
                                           variables=variables, on_progress=on_progress,
-                                          strict=strict)
+                                          strict=strict, timeline=timeline)
         raise_for_request(request, response)
         return response
 
@@ -169,10 +170,12 @@ class Engine:
         variables: Mapping[str, str] | None = None,
         on_progress: ProgressCallback | None = None,
         strict: bool = False,
+        timeline: bool = True,
     ) -> tuple[PreparedRequest, Response]:
         """What was sent and what came back, never raising for the status (for callers
         that need the prepared request too, such as pagination). A 401 on an OAuth 2.0
-        request is retried once with a fresh token."""
+        request is retried once with a fresh token. Without ``timeline`` the response
+        has none and only its total time (a collection run: less work per request)."""
         settings, owner = auth_owner(request, connection)
         oauth = settings.kind == "oauth2" and self._tokens is not None
         invalidate = getattr(self._tokens, "invalidate", None) if oauth else None
@@ -181,7 +184,7 @@ class Engine:
                                           variables=variables, strict=strict)
             response = await self.send_prepared(
                 prepared, connection, bypass_cache=request.options.bypass_cache,
-                on_progress=on_progress, request_path=request.path)
+                on_progress=on_progress, request_path=request.path, timeline=timeline)
             if response.status != 401 or invalidate is None or attempt == 2:
                 break
             # A revoked or expired-early OAuth token: forget it and try once more with
@@ -199,11 +202,13 @@ class Engine:
         bypass_cache: bool = False,
         on_progress: ProgressCallback | None = None,
         request_path: str = "",
+        timeline: bool = True,
     ) -> Response:
         """Send exactly ``prepared``; the observer sees the outcome before a 4xx/5xx is
         raised (``raise_for_status``), so history keeps the status."""
         try:
-            response = await self._transmit(prepared, connection, bypass_cache, on_progress)
+            response = await self._transmit(prepared, connection, bypass_cache, on_progress,
+                                            timeline)
         except RelaydeskError as exc:
             redact_error(exc, message_scrubber(prepared))
             self._observe(request_path, prepared, None, exc)
@@ -223,7 +228,8 @@ class Engine:
             log.warning("the exchange observer failed: %s", exc)
 
     async def _transmit(self, prepared: PreparedRequest, connection: Connection | None,
-                        bypass_cache: bool, on_progress: ProgressCallback | None) -> Response:
+                        bypass_cache: bool, on_progress: ProgressCallback | None,
+                        timeline: bool = True) -> Response:
         content, multipart_type = request_body(prepared)
         headers = list(prepared.headers)
         if multipart_type:
@@ -246,7 +252,8 @@ class Engine:
         try:
             got = await fetch(client, prepared, headers, content,
                               max_redirects=self._max_redirects,
-                              spool_threshold=self._spool_threshold, on_progress=on_progress)
+                              spool_threshold=self._spool_threshold, on_progress=on_progress,
+                              trace_events=timeline)
             opened, raw = got.exchange, got.exchange.response
             body, body_file, size = got.body, got.body_file, got.size
         except httpx.HTTPError as exc:
@@ -269,7 +276,8 @@ class Engine:
             size=size, timings=opened.trace.timings(), body_file=body_file, body=body,
             redirects=[_mask(u, prepared.secret_values) for u in opened.redirects],
         )
-        response.timeline = exchange_timeline(prepared, opened)
+        if timeline:
+            response.timeline = exchange_timeline(prepared, opened)
         if response.status >= 400:
             response.scrub = message_scrubber(prepared)
             response.problem = response.scrub(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
 from pathlib import Path
 
 __all__ = ["atomic_write_bytes", "atomic_write_text", "fsync_dir"]
@@ -26,13 +25,16 @@ def fsync_dir(directory: Path) -> None:
             os.close(dir_fd)
 
 
-def _write_and_replace(path: Path, data: bytes, temp_dir: Path) -> None:
+def _write_and_replace(path: Path, data: bytes, temp_dir: Path, durable: bool = True) -> None:
+    import tempfile  # on first write: reading commands (`relaydesk ls`) never load it
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=temp_dir)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -40,21 +42,25 @@ def _write_and_replace(path: Path, data: bytes, temp_dir: Path) -> None:
         raise
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, temp_dir: Path | None = None) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, temp_dir: Path | None = None,
+                       durable: bool = True) -> None:
+    """``durable=False``: still all-or-nothing for readers, but not forced to disk (a
+    cache that a power cut may lose, written without two fsyncs per file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if temp_dir is None:
-        _write_and_replace(path, data, path.parent)
+        _write_and_replace(path, data, path.parent, durable)
     else:
         temp_dir.mkdir(parents=True, exist_ok=True)
         try:
-            _write_and_replace(path, data, temp_dir)
+            _write_and_replace(path, data, temp_dir, durable)
         except OSError as exc:
             if exc.errno != errno.EXDEV:  # the target sits on another file system
                 raise
-            _write_and_replace(path, data, path.parent)
-    # The rename is only durable once the directory entry is on disk too.
-    fsync_dir(path.parent)
+            _write_and_replace(path, data, path.parent, durable)
+    if durable:  # the rename is only durable once the directory entry is on disk too
+        fsync_dir(path.parent)
 
 
-def atomic_write_text(path: Path, text: str, *, temp_dir: Path | None = None) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"), temp_dir=temp_dir)
+def atomic_write_text(path: Path, text: str, *, temp_dir: Path | None = None,
+                      durable: bool = True) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), temp_dir=temp_dir, durable=durable)

@@ -40,6 +40,13 @@ class LastResponses:
         self.folder = Path(folder)
         self.body_limit = body_limit
         self.max_items = max_items
+        # The kept files' ids, oldest first: listed once, then kept up to date here so
+        # a collection run does not list and stat the folder after every request.
+        self._order: dict[str, None] | None = None
+        # Records waiting to be written (``buffer``), oldest first, and their size.
+        self._pending: dict[str, dict[str, Any]] | None = None
+        self._pending_bytes = 0
+        self._pending_limit = 0
 
     def _file(self, item_id: str) -> Path | None:
         return self.folder / f"{item_id}.json" if _SAFE_ID.match(item_id) else None
@@ -47,8 +54,7 @@ class LastResponses:
     def record(self, item_id: str, prepared: PreparedRequest, response: Response) -> None:
         from .redact import Redactor
 
-        target = self._file(item_id)
-        if target is None:
+        if not _SAFE_ID.match(item_id):
             return
         red = Redactor.for_request(prepared)
         if response.body_file is not None:
@@ -64,23 +70,61 @@ class LastResponses:
             "url": red.url(response.url), "headers": red.header_list(response.headers),
             "size": response.size, "elapsed": response.elapsed, "problem": response.problem,
             "truncated": len(body) < response.size,
-            "body_b64": base64.b64encode(body).decode("ascii"), "timeline": timeline,
+            "body_b64": body, "timeline": timeline,  # base64 when written
         }
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(OSError):
-            os.chmod(self.folder, 0o700)
-        atomic_write_text(target, json.dumps(data))
-        self._prune()
+        if self._pending is None:
+            self._write(item_id, data)
+            return
+        # Held as data: only the records still among the newest get encoded at all.
+        self._pending_bytes += _size(data) - _size(self._pending.pop(item_id, None))
+        self._pending[item_id] = data
+        while len(self._pending) > self.max_items:  # would be pruned once written
+            self._pending_bytes -= _size(self._pending.pop(next(iter(self._pending))))
+        if self._pending_bytes > self._pending_limit:
+            self.flush()
+
+    def buffer(self, max_bytes: int = 16 * 1024 * 1024) -> None:
+        """Hold the following records in memory until ``flush`` (or until they pass
+        ``max_bytes``): of a collection run's thousands of requests only the newest
+        ``max_items`` are kept, so only those get written. Whoever calls this flushes."""
+        self._pending = self._pending if self._pending is not None else {}
+        self._pending_limit = max_bytes
+
+    def flush(self) -> None:
+        """Write the records held by ``buffer`` (it stays on)."""
+        if not self._pending:
+            return
+        pending, self._pending, self._pending_bytes = self._pending, {}, 0
+        for item_id, data in pending.items():
+            try:
+                self._write(item_id, data)
+            except OSError as exc:  # a full disk: the run's results stand
+                log.warning("could not keep the last response: %s", exc)
+                return
+
+    def _write(self, item_id: str, data: dict[str, Any]) -> None:
+        if self._order is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(OSError):
+                os.chmod(self.folder, 0o700)
+            self._order = dict.fromkeys(self._oldest_first())
+        # A cache: atomic for readers, but not worth two fsyncs per request.
+        text = json.dumps({**data, "body_b64": base64.b64encode(data["body_b64"]).decode()})
+        atomic_write_text(self.folder / f"{item_id}.json", text, durable=False)
+        self._order.pop(item_id, None)
+        self._order[item_id] = None
+        self._prune(self._order)
 
     def load(self, item_id: str) -> Response | None:
         """The kept response (``restored_at`` set), or None when there is none or the
         file cannot be read."""
         target = self._file(item_id)
-        if target is None or not target.is_file():
+        held = self._pending.get(item_id) if self._pending else None
+        if target is None or (held is None and not target.is_file()):
             return None
         try:
-            data: dict[str, Any] = json.loads(target.read_text("utf-8"))
-            body = base64.b64decode(data.get("body_b64", ""))
+            data: dict[str, Any] = held or json.loads(target.read_text("utf-8"))
+            body = held["body_b64"] if held else base64.b64decode(data.get("body_b64", ""))
             timeline = data.get("timeline")
             return Response(
                 status=int(data["status"]), reason=str(data.get("reason", "")),
@@ -101,11 +145,25 @@ class LastResponses:
         target = self._file(item_id)
         if target is not None:
             target.unlink(missing_ok=True)
+            if self._pending:
+                self._pending_bytes -= _size(self._pending.pop(item_id, None))
+            if self._order is not None:
+                self._order.pop(item_id, None)
 
-    def _prune(self) -> None:
-        files = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
-        for old in files[: max(0, len(files) - self.max_items)]:
-            old.unlink(missing_ok=True)
+    def _oldest_first(self) -> list[str]:
+        def mtime(path: Path) -> float:
+            try:
+                return path.stat().st_mtime
+            except OSError:  # removed meanwhile (another process pruning)
+                return 0.0
+
+        return [p.stem for p in sorted(self.folder.glob("*.json"), key=mtime)]
+
+    def _prune(self, order: dict[str, None]) -> None:
+        while len(order) > self.max_items:
+            old = next(iter(order))
+            del order[old]
+            (self.folder / f"{old}.json").unlink(missing_ok=True)
 
     def observer(self, item_id_of: Any) -> ExchangeObserver:
         """An ``Engine(on_exchange=...)`` observer keeping each workspace request's last
@@ -123,3 +181,8 @@ class LastResponses:
                 log.warning("could not keep the last response: %s", exc)
 
         return observe
+
+
+def _size(data: dict[str, Any] | None) -> int:
+    """Roughly what a held record weighs (its body and the rest)."""
+    return 0 if data is None else len(data["body_b64"]) + 1024

@@ -15,6 +15,7 @@ escape codes a server put in its words (``printable``).
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -57,9 +58,18 @@ class Redactor:
 
     @classmethod
     def for_request(cls, prepared: PreparedRequest) -> Redactor:
-        return cls.for_parts(prepared.url, prepared.headers, secret_values=prepared.secret_values,
-                             sensitive_headers=prepared.sensitive_headers,
-                             sensitive_params=prepared.sensitive_params)
+        # History and the kept last response each ask after every send, and a run sends
+        # the same URL and headers over and over: the (immutable) answer is shared.
+        try:
+            return _for_request(prepared.url, tuple(prepared.headers),
+                                frozenset(prepared.secret_values),
+                                frozenset(prepared.sensitive_headers),
+                                frozenset(prepared.sensitive_params))
+        except TypeError:  # a header given as a list, not a tuple: nothing to share
+            return cls.for_parts(prepared.url, prepared.headers,
+                                 secret_values=prepared.secret_values,
+                                 sensitive_headers=prepared.sensitive_headers,
+                                 sensitive_params=prepared.sensitive_params)
 
     @classmethod
     def for_parts(cls, url: str, headers_sent: Iterable[tuple[str, str]], *,
@@ -116,6 +126,15 @@ class Redactor:
 
     def header_list(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         return [(k, REDACTED if k.lower() in self.headers else self.text(v)) for k, v in headers]
+
+
+@functools.lru_cache(maxsize=64)
+def _for_request(url: str, headers: tuple[tuple[str, str], ...], secret_values: frozenset[str],
+                 sensitive_headers: frozenset[str], sensitive_params: frozenset[str]
+                 ) -> Redactor:
+    return Redactor.for_parts(url, headers, secret_values=secret_values,
+                              sensitive_headers=sensitive_headers,
+                              sensitive_params=sensitive_params)
 
 
 def message_scrubber(prepared: PreparedRequest) -> Callable[[str], str]:

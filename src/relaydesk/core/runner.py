@@ -269,7 +269,7 @@ class Runner:
                 # not an error, whatever "raise on 4xx/5xx" says; OAuth 401s still retry.
                 prepared, response = await self._engine.exchange(
                     req, conn, environment=options.environment, variables=variables,
-                    strict=options.strict_variables)
+                    strict=options.strict_variables, timeline=False)
             except RelaydeskError as exc:
                 result.error = user_message(exc)
                 return result

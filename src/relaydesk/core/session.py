@@ -119,6 +119,7 @@ class Session:
         self._oauth_client_factory = oauth_client_factory
         self._browser = browser
         self._engine: Engine | None = None
+        self._kept_responses: LastResponses | None = None  # the engine observer's
         self._oauth: OAuthTokenProvider | None = None
         self._history: History | None = None
         self._history_tried = False
@@ -239,6 +240,8 @@ class Session:
         if self._engine is not None:
             await self._engine.aclose()
             self._engine = None
+        if (kept := self._kept_responses) is not None:
+            kept.flush()  # what ``keep_responses_in_batches`` held
         self.close_history()
 
     def close_history(self) -> None:
@@ -644,6 +647,12 @@ class Session:
 
         return LastResponses(folder / "last-responses")
 
+    def keep_responses_in_batches(self) -> None:
+        """The engine's kept last responses are written at ``aclose`` (or in batches of
+        some megabytes), not one file per request: for a collection run."""
+        if (kept := self._kept_responses) is not None:
+            kept.buffer()
+
     def last_response(self, path: str) -> Response | None:
         """The response last received for the workspace request at ``path``, if kept."""
         store, item_id = self.last_responses, self._owner_id(path)
@@ -654,7 +663,7 @@ class Session:
         if history is None:
             return None
         record = history.observer(self._history_source, self._owner_id)
-        store = self.last_responses
+        store = self._kept_responses = self.last_responses
         keep = store.observer(self._owner_id) if store is not None else None
 
         def observe(*args: Any) -> None:

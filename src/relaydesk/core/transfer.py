@@ -9,6 +9,7 @@ parameter and header-less auth (Digest) are all dropped for the rest of the chai
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,6 +72,12 @@ class _Trace:
         )
 
 
+@functools.lru_cache(maxsize=16)
+def _timeout(seconds: float) -> dict[str, float | None]:
+    """httpx's per-request timeout extension (one per distinct value, not per send)."""
+    return httpx.Timeout(seconds).as_dict()
+
+
 def request_body(prepared: PreparedRequest) -> tuple[bytes | None, str | None]:
     """The body bytes and, for multipart, the Content-Type carrying the boundary."""
     if not prepared.is_multipart:
@@ -97,16 +104,22 @@ async def open_exchange(
     content: bytes | None,
     *,
     max_redirects: int = MAX_REDIRECTS,
+    trace_events: bool = True,
 ) -> Exchange:
-    """Send ``prepared`` and follow redirects; the caller reads and closes the body."""
+    """Send ``prepared`` and follow redirects; the caller reads and closes the body.
+    Without ``trace_events`` httpcore reports no events: only the total time is known
+    (no timeline; what a collection run wants, at less cost per request)."""
     trace = _Trace()
-    timeout = httpx.Timeout(prepared.timeout).as_dict()
+    timeout = _timeout(prepared.timeout)
+    extensions: dict[str, Any] = {"timeout": timeout}
+    if trace_events:
+        extensions["trace"] = trace
     method, url, auth = prepared.method, prepared.url, prepared.auth
     redirects: list[str] = []
     answers: list[tuple[str, str, int, str]] = []
     while True:
         request = httpx.Request(method, url, headers=headers, content=content,
-                                extensions={"timeout": timeout, "trace": trace})
+                                extensions=extensions)
         response = await client.send(request, stream=True, auth=auth)
         location = response.headers.get("location")
         answers.append((method, str(response.url), response.status_code, location or ""))
@@ -155,6 +168,7 @@ async def fetch(
     max_redirects: int = MAX_REDIRECTS,
     spool_threshold: int,
     on_progress: ProgressCallback | None = None,
+    trace_events: bool = True,
 ) -> Received:
     """``open_exchange`` then ``read_body``, all within ``prepared.max_time`` seconds
     and ``prepared.max_size`` body bytes (``RequestTimeout`` with phase ``total`` /
@@ -170,7 +184,8 @@ async def fetch(
     try:
         async with deadline:
             opened = await open_exchange(client, prepared, headers, content,
-                                         max_redirects=max_redirects)
+                                         max_redirects=max_redirects,
+                                         trace_events=trace_events)
             body, body_file, size = await read_body(
                 opened.response, spool_threshold=spool_threshold, on_progress=progress,
                 max_size=prepared.max_size)

@@ -70,3 +70,31 @@ def test_an_unreadable_file_is_no_response(tmp_path: Path) -> None:
     store = LastResponses(tmp_path)
     (tmp_path / "bad.json").write_text("{not json")
     assert store.load("bad") is None
+
+
+def test_buffered_records_wait_for_flush_and_only_the_newest_are_written(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "kept"
+    store = LastResponses(folder, max_items=3)
+    store.record("old", _prepared(), _response(b"{}"))  # type: ignore[arg-type]
+    store.buffer()
+    for n in range(6):
+        store.record(f"r{n}", _prepared(), _response(b"{}"))  # type: ignore[arg-type]
+    assert sorted(p.stem for p in folder.glob("*.json")) == ["old"]  # nothing yet
+    held = store.load("r5")  # what this process holds is readable before it is written
+    assert held is not None and held.status == 201
+    store.flush()
+    assert sorted(p.stem for p in folder.glob("*.json")) == ["r3", "r4", "r5"]
+    store.record("r6", _prepared(), _response(b"{}"))  # type: ignore[arg-type]
+    store.forget("r6")
+    store.flush()
+    assert sorted(p.stem for p in folder.glob("*.json")) == ["r3", "r4", "r5"]
+
+
+def test_buffered_records_past_the_byte_budget_are_written(tmp_path: Path) -> None:
+    store = LastResponses(tmp_path / "kept")
+    store.buffer(max_bytes=3000)
+    for n in range(4):
+        store.record(f"r{n}", _prepared(), _response(b"x" * 1000))  # type: ignore[arg-type]
+    written = sorted(p.stem for p in (tmp_path / "kept").glob("*.json"))
+    assert written and written == [f"r{n}" for n in range(len(written))]
