@@ -13,16 +13,14 @@ from typing import Any
 
 from relaydesk.core.model import Body, KeyValue, Request
 from relaydesk.core.workspace import Workspace
+from tests.integration import test_managed_ops_api as managed_ops
 from tests.integration.clitools import run_cli
 from tests.integration.snippet_harness import exec_relaydesk_snippet
-from tests.integration.test_managed_ops_api import (  # noqa: F401 (fixtures)
-    ACTIONS,
-    CREATE,
-    compact,
-    ops,
-    ops_server,
-)
+from tests.integration.test_managed_ops_api import ACTIONS, CREATE, compact
 from tests.seed_apis import INTEGRATION_ID, OpsApi
+
+# The stand-in server and the described connection 'ops/jsm' of the managed API's tests.
+ops_server, ops = managed_ops.ops_server, managed_ops.ops
 
 
 def export(workspace: Workspace, path: str) -> str:

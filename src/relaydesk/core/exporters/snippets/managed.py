@@ -118,6 +118,12 @@ def _arguments(op: Operation, spec: SnippetSpec, base_url: str,
     return args
 
 
+def _literal(value: Any, column: int) -> str:
+    """A Python literal of a JSON value, its lines aligned after ``column`` characters."""
+    text = pprint.pformat(value, width=max(88 - column, 40), sort_dicts=False)
+    return text.replace("\n", "\n" + " " * column)
+
+
 def render_managed(op: Operation, spec: SnippetSpec, *, base_url: str = "",
                    client_headers: Sequence[tuple[str, str]] = ()) -> str | None:
     """The managed call sending what ``spec`` sends, or None when it cannot."""
@@ -131,14 +137,12 @@ def render_managed(op: Operation, spec: SnippetSpec, *, base_url: str = "",
     rows, odd = [], {}
     for name, value in args.items():
         if name.isidentifier():
-            shown = pprint.pformat(value, width=80, sort_dicts=False)
-            shown = py_str(value) if isinstance(value, str) else shown.replace("\n", "\n    ")
+            shown = py_str(value) if isinstance(value, str) else _literal(value, len(name) + 5)
             rows.append(f"{name}={shown}")
         else:
             odd[name] = value  # not a Python name: passed through **{...}
     if odd:
-        rows.append("**" + pprint.pformat(odd, width=80, sort_dicts=False)
-                    .replace("\n", "\n    "))
+        rows.append("**" + _literal(odd, 6))
     call = f"{var}.{op.ref.group}.{op.ref.name}"
     call += "(" + "".join(f"\n    {r}," for r in rows) + "\n)" if rows else "()"
     return f"import relaydesk\n\n{line}\nresult = {call}\nprint(result)\n"
