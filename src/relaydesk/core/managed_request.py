@@ -130,10 +130,14 @@ def _relative_path(url: str, base_url: str) -> str:
     base = base_url.strip().split("?", 1)[0].rstrip("/")
     if base and (url == base or url.startswith(base + "/")):
         url = url[len(base):]
-    elif "://" in url:  # absolute elsewhere: compare the paths
+    elif "://" in url:  # absolute elsewhere: the path under the base's path
         url, base_path = urlsplit(url).path, urlsplit(base).path.rstrip("/")
-        if base_path and (url == base_path or url.startswith(base_path + "/")):
-            url = url[len(base_path):]
+        # a {{variable}} in the base's path stands for any one segment
+        prefix = re.match("".join(r"[^/]+" if part.startswith("{{") else re.escape(part)
+                                  for part in re.split(r"(\{\{[^{}]*\}\})", base_path))
+                          + "(?=/|$)", url) if base_path else None
+        if prefix is not None:
+            url = url[prefix.end():]
     return "/" + url.strip("/") if url.strip("/") else "/"
 
 
