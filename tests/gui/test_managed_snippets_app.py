@@ -64,9 +64,9 @@ def test_copy_import_snippet_calls_the_selected_operation(
     assert lines[:2] == ["import relaydesk", 'jsm = relaydesk.connect("ops/jsm")'], snippet
     assert lines[2].startswith("result = jsm.IntegrationActions.deleteIntegrationAction("
                                "integrationId="), snippet
-    answer = run_pasted(snippet.replace("id=...", 'id="77"'), described, monkeypatch)
-    assert answer["method"] == "DELETE"
-    assert answer["path"].startswith("/echo/ops/v1/integrations/")
+    answer = run_pasted(snippet, described, monkeypatch)  # the schema's example values
+    assert (answer["method"], answer["path"]) == (
+        "DELETE", "/echo/ops/v1/integrations/string/actions/string")
 
     # a request no operation matches, or the connection itself: the first operation
     for path in ("ops/jsm/Health", "ops/jsm"):
