@@ -89,7 +89,10 @@ def _arguments(op: Operation, spec: SnippetSpec, base_url: str,
                 for p in params}
     args: dict[str, Any] = dict(values)
     resolve = op.api.index.resolve
+    fixed = parse_qsl(op.ref.path.partition("?")[2], keep_blank_values=True)
     for name, value in parse_qsl(query, keep_blank_values=True):
+        if (name, value) in fixed:
+            continue  # written in the operation's path: the call sends it
         p = by_place.get(("query", name))
         if p is None:
             return None
