@@ -88,3 +88,13 @@ def test_a_request_matching_no_operation_keeps_the_plain_call(
                        ("ops/jsm/put", f'jsm.put("/v1/integrations/{INTEGRATION_ID}/actions")')):
         code = export(workspace, path)
         assert call in code and "IntegrationActions" not in code, code
+
+
+def test_an_unreadable_description_leaves_the_plain_call(
+        ops: OpsApi, workspace: Workspace) -> None:
+    workspace.save_request(Request("ops/jsm/list", "GET",
+                                   f"/v1/integrations/{INTEGRATION_ID}/actions"), create=True)
+    assert "listIntegrationActions" in export(workspace, "ops/jsm/list")
+    workspace.file_of("ops/jsm").with_name("openapi.json").write_text("{ broken")
+    code = export(workspace, "ops/jsm/list")
+    assert f'jsm.get("/v1/integrations/{INTEGRATION_ID}/actions")' in code, code

@@ -231,6 +231,7 @@ class Service:
         """``import relaydesk`` and the connection's import line; with a description,
         an example call of the operation the ``selected`` request matches (else the
         first)."""
+        from relaydesk.core.errors import RelaydeskError
         from relaydesk.core.managed import managed_api_for
         from relaydesk.core.managed_request import import_example
         from relaydesk.core.snippets import connection_import_snippet, connection_variable
@@ -241,8 +242,11 @@ class Service:
             return connection_import_snippet(conn.path)
         request = self.request(selected) if selected and self.kind_of(selected) == "request" \
             else None
-        return connection_import_snippet(conn.path, import_example(
-            api, request, conn.base_url, connection_variable(conn.path)))
+        try:
+            example = import_example(api, request, conn.base_url, connection_variable(conn.path))
+        except RelaydeskError:  # an unreadable description: the import line still works
+            example = ""
+        return connection_import_snippet(conn.path, example)
 
     def parse_curl(self, text: str) -> CurlImport:
         """A pasted curl command; credentials in headers move to auth + ``secrets``."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ...errors import ValidationError
+from ...errors import RelaydeskError, ValidationError
 from ...model import AuthSettings
 from ...prepare import PreparedRequest
 from ...snippets import SNIPPET_KINDS, SNIPPET_LABELS
@@ -164,7 +164,10 @@ def snippet_for(
         from ...managed_request import operation_for_request
         from .managed import render_managed
 
-        op = operation_for_request(api, request, connection.base_url)
+        try:
+            op = operation_for_request(api, request, connection.base_url)
+        except RelaydeskError:  # an unreadable description: the plain call still works
+            op = None
         managed = None if op is None else render_managed(
             op, build_spec(prepared, auth=settings, connection_path=client_path,
                            file_paths=paths), base_url=base_url, client_headers=client)
