@@ -20,7 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FETCH_HEADERS", "IGNORED_HEADERS", "normalise", "run_snippet", "runner_missing"]
+__all__ = ["FETCH_HEADERS", "IGNORED_HEADERS", "exec_relaydesk_snippet", "normalise", "run_snippet",
+           "runner_missing"]
 
 # Headers each client adds by itself; the issue compares everything else.
 IGNORED_HEADERS = {"user-agent", "accept", "accept-encoding", "connection", "content-length",
@@ -100,8 +101,14 @@ def run_snippet(kind: str, code: str, cwd: Path, env: dict[str, str], *,
 
 def _run_in_process(code: str, cwd: Path, workspace: Path | None,
                     backend: Any) -> dict[str, Any]:
-    """exec() the relaydesk snippet: ``relaydesk.connect`` then finds the test workspace
-    through RELAYDESK_WORKSPACE and the in-memory keyring through keyring.set_keyring."""
+    return dict(json.loads(exec_relaydesk_snippet(code, cwd, workspace, backend)))
+
+
+def exec_relaydesk_snippet(code: str, cwd: Path, workspace: Path | None,
+                           backend: Any) -> str:
+    """exec() the relaydesk snippet and return what it printed: ``relaydesk.connect``
+    finds the test workspace through RELAYDESK_WORKSPACE and the in-memory keyring
+    through keyring.set_keyring."""
     import keyring
 
     previous_backend = keyring.get_keyring()
@@ -127,7 +134,7 @@ def _run_in_process(code: str, cwd: Path, workspace: Path | None,
             os.environ.pop("RELAYDESK_WORKSPACE", None)
         else:
             os.environ["RELAYDESK_WORKSPACE"] = previous_ws
-    return dict(json.loads(out.getvalue()))
+    return out.getvalue()
 
 
 def _parts(body: bytes, content_type: str) -> list[tuple[str, ...]]:

@@ -88,8 +88,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     token = None
     if settings.kind == "oauth2" and args.include_secrets:
         token = _oauth_token(ctx, req, conn, env, extra)
+    from ..core.managed import managed_api_for
+
+    api = managed_api_for(ws, conn) if conn is not None and args.to == "relaydesk" else None
     text = snippet_for(args.to, req, conn, store, variables,
-                       include_secrets=args.include_secrets, oauth_token=token)
+                       include_secrets=args.include_secrets, oauth_token=token, api=api)
     _write(text, args.output)
     return 0
 

@@ -8,7 +8,9 @@ from their schema), and an example body generated from the request body's schema
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
 from .importers.openapi import _text  # a value as the importer writes it into a field
 from .importers.openapi_schema import Resolver, example_for
@@ -16,9 +18,10 @@ from .model import Body, KeyValue, MultipartField, Request, join_path
 
 if TYPE_CHECKING:
     from .api_index import OperationIndex
-    from .managed import Operation
+    from .managed import ManagedApi, Operation
 
-__all__ = ["example_call", "request_for"]
+__all__ = ["example_call", "import_example", "operation_for_request", "path_values",
+           "request_for"]
 
 _SKIPPED_HEADERS = ("content-type", "accept", "authorization")
 
@@ -98,3 +101,87 @@ def example_call(op: Operation, client: str = "client") -> str:
         schema = next((m[1] for m in media if "json" in str(m[0]).lower()), media[0][1])
         args.append(f"body={shown(schema)}")
     return f"{client}.{op.ref.group}.{op.ref.name}({', '.join(args)})"
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
+
+
+def _template_pattern(template: str) -> tuple[re.Pattern[str], list[str], int]:
+    """The regex of a path template (``{x}``: one segment), its parameter names in
+    order, and how many literal characters it has (more: a closer match)."""
+    path = template.partition("?")[0].rstrip("/")
+    parts: list[str] = []
+    names: list[str] = []
+    literal = last = 0
+    for m in _PLACEHOLDER.finditer(path):
+        parts.append(re.escape(path[last:m.start()]))
+        literal += m.start() - last
+        parts.append(f"(?P<p{len(names)}>[^/]+)")
+        names.append(m.group(1))
+        last = m.end()
+    parts.append(re.escape(path[last:]))
+    literal += len(path) - last
+    return re.compile("".join(parts)), names, literal
+
+
+def _relative_path(url: str, base_url: str) -> str:
+    """The path of ``url`` under ``base_url`` (both may hold ``{{variables}}``)."""
+    url = url.strip().split("?", 1)[0].split("#", 1)[0]
+    base = base_url.strip().split("?", 1)[0].rstrip("/")
+    if base and (url == base or url.startswith(base + "/")):
+        url = url[len(base):]
+    elif "://" in url:  # absolute elsewhere: the path under the base's path
+        url, base_path = urlsplit(url).path, urlsplit(base).path.rstrip("/")
+        # a {{variable}} in the base's path stands for any one segment
+        prefix = re.match("".join(r"[^/]+" if part.startswith("{{") else re.escape(part)
+                                  for part in re.split(r"(\{\{[^{}]*\}\})", base_path))
+                          + "(?=/|$)", url) if base_path else None
+        if prefix is not None:
+            url = url[prefix.end():]
+    return "/" + url.strip("/") if url.strip("/") else "/"
+
+
+def _match(template: str, rel_path: str) -> tuple[dict[str, str], int] | None:
+    pattern, names, literal = _template_pattern(template)
+    found = pattern.fullmatch(rel_path.rstrip("/") if rel_path != "/" else "")
+    if found is None:
+        return None
+    return {n: unquote(found.group(f"p{i}")) for i, n in enumerate(names)}, literal
+
+
+def operation_for_request(api: ManagedApi, request: Request, base_url: str = ""
+                          ) -> Operation | None:
+    """The operation ``request`` corresponds to: the same method, and its URL (relative
+    to ``base_url``) fitting the operation's path template, a ``{x}`` standing for any
+    one segment (a ``{{variable}}`` too); the most literal template wins. Reads only the
+    index, not the operations' details."""
+    rel = _relative_path(request.url, base_url)
+    method = request.method.upper()
+    best: tuple[int, Any] | None = None
+    for ref in api.index.operations():
+        if ref.method.upper() != method:
+            continue
+        matched = _match(ref.path, rel)
+        if matched is not None and (best is None or matched[1] > best[0]):
+            best = (matched[1], ref)
+    return None if best is None else api.operation(best[1].group, best[1].name)
+
+
+def path_values(op: Operation, url: str, base_url: str = "") -> dict[str, str] | None:
+    """The path parameters' values in ``url`` (decoded), or None when it does not fit."""
+    matched = _match(op.ref.path, _relative_path(url, base_url))
+    return None if matched is None else matched[0]
+
+
+def import_example(api: ManagedApi, request: Request | None, base_url: str, client: str
+                   ) -> str:
+    """An example call for "Copy import snippet": the operation ``request`` matches,
+    else the first one (said in a comment); "" for a description without operations."""
+    op = operation_for_request(api, request, base_url) if request is not None else None
+    note = ""
+    if op is None:
+        op = next(iter(api.operations()), None)
+        if op is None:
+            return ""
+        note = f"# An example: the first operation of the API ({op.title})\n"
+    return f"{note}result = {example_call(op, client)}\n"

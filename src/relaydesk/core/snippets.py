@@ -9,7 +9,7 @@ import unicodedata
 from .model import split_path
 
 __all__ = ["SNIPPET_KINDS", "SNIPPET_LABELS", "connection_import_line",
-           "connection_import_snippet", "python_identifier"]
+           "connection_import_snippet", "connection_variable", "python_identifier"]
 
 # The kinds of "Copy as" (renderers in core/exporters/snippets); here, apart from the
 # renderers, so a menu can list them without loading the HTTP stack.
@@ -54,6 +54,12 @@ def connection_import_line(path: str, var_name: str | None = None) -> str:
     return f"{name} = relaydesk.connect({literal})"
 
 
-def connection_import_snippet(path: str) -> str:
-    """The import line with its ``import``: two lines that run as pasted."""
-    return f"import relaydesk\n{connection_import_line(path)}\n"
+def connection_import_snippet(path: str, example: str = "") -> str:
+    """The import line with its ``import``: two lines that run as pasted; then
+    ``example`` (a managed call on the line's variable), when given."""
+    return f"import relaydesk\n{connection_import_line(path)}\n{example}"
+
+
+def connection_variable(path: str) -> str:
+    """The variable ``connection_import_line`` names the client."""
+    return connection_import_line(path).split(" = ", 1)[0]

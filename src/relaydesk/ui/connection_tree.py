@@ -392,7 +392,8 @@ class ConnectionTree(QWidget):
         conn = self._service.connection_for(self.current_path())
         if conn is None:
             return
-        snippet = self._run(lambda: self._service.import_snippet(conn.path))
+        selected = self.current_path()
+        snippet = self._run(lambda: self._service.import_snippet(conn.path, selected))
         if snippet is not None:
             QGuiApplication.clipboard().setText(snippet)
             self.statusMessage.emit(f"Copied: {snippet.splitlines()[-1]}")

@@ -193,8 +193,11 @@ class Service:
 
         conn = self.connection_for(request.path)
         variables = resolve_variables(conn, self.environment(environment_name))
+        from relaydesk.core.managed import managed_api_for
+
+        api = managed_api_for(self.workspace, conn) if conn is not None else None
         return snippet_for(kind, request, conn, self.secrets if include_secrets else None,
-                           variables, include_secrets=include_secrets)
+                           variables, include_secrets=include_secrets, api=api)
 
     def read_import_file(self, path: str) -> str:
         """The text of a file to import (called from a worker thread)."""
@@ -224,11 +227,26 @@ class Service:
                                                text, plan.source)
         return notes
 
-    def import_snippet(self, conn_path: str) -> str:
-        """``import relaydesk`` and the connection's import line."""
-        from relaydesk.core.snippets import connection_import_snippet
+    def import_snippet(self, conn_path: str, selected: str = "") -> str:
+        """``import relaydesk`` and the connection's import line; with a description,
+        an example call of the operation the ``selected`` request matches (else the
+        first)."""
+        from relaydesk.core.errors import RelaydeskError
+        from relaydesk.core.managed import managed_api_for
+        from relaydesk.core.managed_request import import_example
+        from relaydesk.core.snippets import connection_import_snippet, connection_variable
 
-        return connection_import_snippet(self.workspace.connection(conn_path).path)
+        conn = self.workspace.connection(conn_path)
+        api = managed_api_for(self.workspace, conn)
+        if api is None:
+            return connection_import_snippet(conn.path)
+        request = self.request(selected) if selected and self.kind_of(selected) == "request" \
+            else None
+        try:
+            example = import_example(api, request, conn.base_url, connection_variable(conn.path))
+        except RelaydeskError:  # an unreadable description: the import line still works
+            example = ""
+        return connection_import_snippet(conn.path, example)
 
     def parse_curl(self, text: str) -> CurlImport:
         """A pasted curl command; credentials in headers move to auth + ``secrets``."""

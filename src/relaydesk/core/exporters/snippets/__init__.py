@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ...errors import ValidationError
+from ...errors import RelaydeskError, ValidationError
 from ...model import AuthSettings
 from ...prepare import PreparedRequest
 from ...snippets import SNIPPET_KINDS, SNIPPET_LABELS
@@ -27,6 +27,7 @@ from .shell import render_curl, render_httpie
 from .spec import SnippetSpec, build_spec, env_prefix
 
 if TYPE_CHECKING:
+    from ...managed import ManagedApi
     from ...model import Connection, Request
     from ...secrets import SecretStore
 
@@ -126,8 +127,12 @@ def snippet_for(
     *,
     include_secrets: bool = False,
     oauth_token: str | None = None,
+    api: ManagedApi | None = None,
 ) -> str:
-    """Prepare ``request`` and render it: what the CLI and the app call."""
+    """Prepare ``request`` and render it: what the CLI and the app call.
+
+    ``api`` (the connection's managed API): a ``relaydesk`` snippet for a request that
+    matches one of its operations is the managed call."""
     from ...auth import auth_owner
     from ...prepare import prepare
     from ...templating import render
@@ -154,6 +159,20 @@ def snippet_for(
             and (connection is None or request.auth != connection.auth)):
         # The request's own auth: connect() to the request, which carries that auth.
         client_path = request.path
+    if kind == "relaydesk" and api is not None and connection is not None \
+            and client_path == connection.path:
+        from ...managed_request import operation_for_request
+        from .managed import render_managed
+
+        try:
+            op = operation_for_request(api, request, connection.base_url)
+        except RelaydeskError:  # an unreadable description: the plain call still works
+            op = None
+        managed = None if op is None else render_managed(
+            op, build_spec(prepared, auth=settings, connection_path=client_path,
+                           file_paths=paths), base_url=base_url, client_headers=client)
+        if managed is not None:
+            return managed
     return render_snippet(kind, prepared, auth=settings,
                           connection_path=client_path,
                           include_secrets=include_secrets, base_url=base_url,
