@@ -98,7 +98,8 @@ class TimelineView(QWidget):
         self.headers_table.setRowCount(0)
         if timeline is None:
             self.summary.setText("No timeline for this response (served from the cache, "
-                                 "or several pages merged).")
+                                 "several pages merged, or kept from a collection run, "
+                                 "which records only the total time).")
             return
         redirects = len(timeline.redirects)
         self.summary.setText(
