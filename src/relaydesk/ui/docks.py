@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["DOCK_HEIGHT", "Docks"]
 
 DOCK_HEIGHT = 220  # first-show height: the editor keeps most of the window
-DOCK_WIDTH = 340  # first-show width beside a short window
+DOCK_WIDTH = 300  # first-show width beside a short window
 SHORT_WINDOW = 760  # below this height the docks go to the right: the response keeps
 # its height (at 1000×700 a bottom dock left it four lines)
 

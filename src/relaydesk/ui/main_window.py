@@ -49,6 +49,7 @@ __all__ = ["NO_ENVIRONMENT", "MainWindow"]
 
 log = logging.getLogger(__name__)
 NO_ENVIRONMENT = "No environment"
+TREE_MIN_WIDTH = 150
 READ_STEP = 50  # request files read per event-loop turn after start (~5 ms)
 
 
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([280, 920])
+        self.tree.setMinimumWidth(TREE_MIN_WIDTH)  # a dock beside it must not crush it
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 

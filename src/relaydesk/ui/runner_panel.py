@@ -55,6 +55,7 @@ class RunnerPanel(QWidget):
         self._failed = 0
         self.title = QLabel("No run yet")
         self.progress = QProgressBar()
+        self.progress.setMinimumWidth(48)  # beside a narrow window the panel may be narrow
         self.progress.setFormat("%v / %m")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
