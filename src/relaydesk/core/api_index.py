@@ -222,6 +222,7 @@ def refs_in(value: Any) -> Iterator[str]:
 
 def compile_description(doc: dict[str, Any]) -> CompiledDescription:
     """Every operation of ``doc`` (already read and checked to be OpenAPI/Swagger)."""
+    from .importers.openapi import iter_operations
     from .importers.openapi_schema import Resolver
 
     swagger = "swagger" in doc and "openapi" not in doc
@@ -234,24 +235,19 @@ def compile_description(doc: dict[str, Any]) -> CompiledDescription:
             docs.get("url"), str) else "")
     taken: dict[str, set[str]] = {}
     paths: dict[str, Any] = doc["paths"] if isinstance(doc.get("paths"), dict) else {}
-    for raw_path, raw_item in paths.items():
-        item = resolver.deref(raw_item)
-        for method in METHODS:
-            op = item.get(method)
-            if not isinstance(op, dict):
-                continue
-            spec = _compile_op(resolver, doc, swagger, method, str(raw_path), item, op)
-            tags = op.get("tags")
-            tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) \
-                else _first_segment(str(raw_path))
-            group = group_name(tag)
-            name = base = operation_name(spec["operationId"], method, str(raw_path))
-            used = taken.setdefault(group, set())
-            n = 2
-            while name in used:
-                name, n = f"{base}_{n}", n + 1
-            used.add(name)
-            compiled.operations.append((group, name, spec))
+    for raw_path, item, method, op in iter_operations(paths, resolver, METHODS):
+        spec = _compile_op(resolver, doc, swagger, method, str(raw_path), item, op)
+        tags = op.get("tags")
+        tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) \
+            else _first_segment(str(raw_path))
+        group = group_name(tag)
+        name = base = operation_name(spec["operationId"], method, str(raw_path))
+        used = taken.setdefault(group, set())
+        n = 2
+        while name in used:
+            name, n = f"{base}_{n}", n + 1
+        used.add(name)
+        compiled.operations.append((group, name, spec))
     pending = [r for _, _, op in compiled.operations for r in refs_in(op)]
     while pending:
         ref = pending.pop()

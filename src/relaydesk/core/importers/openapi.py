@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,9 +25,21 @@ from .openapi_schema import Resolver, example_for
 from .openapi_security import auth_for_requirements
 from .plan import FALLBACK_BASE_URL, ImportPlan, Namer, fail
 
-__all__ = ["plan_openapi"]
+__all__ = ["iter_operations", "plan_openapi"]
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
+
+
+def iter_operations(paths: dict[str, Any], resolver: Resolver,
+                    methods: tuple[str, ...] = METHODS,
+                    ) -> Iterator[tuple[str, Any, str, dict[str, Any]]]:
+    """(path, path item, method, operation object) of every operation in ``paths``."""
+    for raw_path, raw_item in paths.items():
+        item = resolver.deref(raw_item)
+        for method in methods:
+            op = item.get(method)
+            if isinstance(op, dict):
+                yield raw_path, item, method, op
 _PATH_PARAM = re.compile(r"\{([^{}/]+)\}")
 
 
@@ -236,55 +249,50 @@ def plan_openapi(text: str, source: str = "") -> ImportPlan:
     folders: set[str] = set()
     own_auths: list[tuple[Request, AuthSettings | None]] = []
     callbacks = 0
-    for raw_path, raw_item in paths.items():
-        item = resolver.deref(raw_item)
-        for method in METHODS:
-            op = item.get(method)
-            if not isinstance(op, dict):
+    for raw_path, item, method, op in iter_operations(paths, resolver):
+        tags = op.get("tags")
+        tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else ""
+        parent = namer.child(conn_path, tag) if tag and f"{conn_path}/{tag}" not in folders \
+            else (f"{conn_path}/{tag}" if tag else conn_path)
+        if tag and parent not in folders:
+            folders.add(parent)
+            plan.folders.append(parent)
+        name = op.get("summary") or op.get("operationId") or f"{method.upper()} {raw_path}"
+        req = Request(path=namer.child(parent, name), method=method.upper(),
+                      url=_PATH_PARAM.sub(lambda m: "{{" + m.group(1) + "}}", str(raw_path)),
+                      description=text_of(op.get("description")))
+        params = _parameters(item, op, resolver)
+        examples.item = req.path
+        examples.budget.start()
+        for param in params:
+            where, pname = param["in"], param["name"]
+            if where in ("body", "formData"):
                 continue
-            tags = op.get("tags")
-            tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else ""
-            parent = namer.child(conn_path, tag) if tag and f"{conn_path}/{tag}" not in folders \
-                else (f"{conn_path}/{tag}" if tag else conn_path)
-            if tag and parent not in folders:
-                folders.add(parent)
-                plan.folders.append(parent)
-            name = op.get("summary") or op.get("operationId") or f"{method.upper()} {raw_path}"
-            req = Request(path=namer.child(parent, name), method=method.upper(),
-                          url=_PATH_PARAM.sub(lambda m: "{{" + m.group(1) + "}}", str(raw_path)),
-                          description=text_of(op.get("description")))
-            params = _parameters(item, op, resolver)
-            examples.item = req.path
-            examples.budget.start()
-            for param in params:
-                where, pname = param["in"], param["name"]
-                if where in ("body", "formData"):
-                    continue
-                value, given = _param_value(param, examples)
-                if where == "path":
-                    variables.setdefault(pname, value)
-                    continue
-                kv = KeyValue(pname, value, given or param.get("required") is True)
-                if where == "query":
-                    req.params.append(kv)
-                elif where == "header" and pname.lower() not in ("content-type", "accept",
-                                                                 "authorization"):
-                    req.headers.append(kv)
-                elif where == "cookie":
-                    req.cookies.append(kv)
-            if swagger:
-                req.body = _swagger_body(params, op, doc, examples)
-            else:
-                body = resolver.deref(op.get("requestBody"))
-                media = _media(body.get("content"), resolver)
-                if media is not None:
-                    req.body = _body(media[0], media[1], examples)
-            own = auth_for_requirements(op["security"], schemes, resolver, plan.notes,
-                                        auth_cache) if "security" in op else None
-            own_auths.append((req, own))
-            if isinstance(op.get("callbacks"), dict):
-                callbacks += len(op["callbacks"])
-            plan.requests.append(req)
+            value, given = _param_value(param, examples)
+            if where == "path":
+                variables.setdefault(pname, value)
+                continue
+            kv = KeyValue(pname, value, given or param.get("required") is True)
+            if where == "query":
+                req.params.append(kv)
+            elif where == "header" and pname.lower() not in ("content-type", "accept",
+                                                             "authorization"):
+                req.headers.append(kv)
+            elif where == "cookie":
+                req.cookies.append(kv)
+        if swagger:
+            req.body = _swagger_body(params, op, doc, examples)
+        else:
+            body = resolver.deref(op.get("requestBody"))
+            media = _media(body.get("content"), resolver)
+            if media is not None:
+                req.body = _body(media[0], media[1], examples)
+        own = auth_for_requirements(op["security"], schemes, resolver, plan.notes,
+                                    auth_cache) if "security" in op else None
+        own_auths.append((req, own))
+        if isinstance(op.get("callbacks"), dict):
+            callbacks += len(op["callbacks"])
+        plan.requests.append(req)
     conn_auth = _shared_auth(conn_auth, own_auths, schemes, resolver, plan.notes, auth_cache)
     for req, own in own_auths:
         if own is not None and own != conn_auth:
