@@ -111,6 +111,9 @@ def test_docks_beside_a_short_window_leave_the_response_its_height(window: Any,
     qtbot.wait(50)
     assert window.dockWidgetArea(window.docks.history_dock) == Qt.DockWidgetArea.RightDockWidgetArea
     assert tab.view.height() >= before * 0.9
+    # Beside the dock, the window still fits 1000 px and the tree keeps its room.
+    qtbot.wait(50)
+    assert window.width() <= 1000 and window.tree.width() >= 150
     # An empty History says what will appear there.
     panel = window.docks.history_panel()
     assert panel is not None

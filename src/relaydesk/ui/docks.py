@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
@@ -31,6 +31,7 @@ __all__ = ["DOCK_HEIGHT", "Docks"]
 
 DOCK_HEIGHT = 220  # first-show height: the editor keeps most of the window
 DOCK_WIDTH = 300  # first-show width beside a short window
+DOCK_MIN_WIDTH = 220
 SHORT_WINDOW = 760  # below this height the docks go to the right: the response keeps
 # its height (at 1000×700 a bottom dock left it four lines)
 
@@ -100,10 +101,15 @@ class Docks(QObject):
         dock.raise_()
         if not self._sized:  # docks must not eat the editor
             self._sized = True
-            if self._window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea:
-                self._window.resizeDocks([dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
-            else:
-                self._window.resizeDocks([dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
+            # Once the window has laid the new dock out (a size asked for before is
+            # overridden by the first layout).
+            QTimer.singleShot(0, self, lambda: self._first_size(dock))
+
+    def _first_size(self, dock: QDockWidget) -> None:
+        if self._window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea:
+            self._window.resizeDocks([dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+        else:
+            self._window.resizeDocks([dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
 
     # -- panels (built on first use) ----------------------------------------------------
 
@@ -137,6 +143,9 @@ class Docks(QObject):
 
     @staticmethod
     def _set(dock: QDockWidget, widget: QWidget) -> None:
+        # An explicit minimum overrides the panel's row of filters and buttons, which
+        # would otherwise push a 1000 px window wider when the dock sits beside it.
+        widget.setMinimumWidth(DOCK_MIN_WIDTH)
         old = dock.widget()
         dock.setWidget(widget)
         if old is not None and old is not widget:

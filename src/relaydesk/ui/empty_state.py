@@ -27,6 +27,9 @@ class EmptyState(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("emptyState")
+        # Explicit, so the hint's fixed width does not widen the window when a dock is
+        # open beside an empty tab area.
+        self.setMinimumWidth(300)
         self.title = QLabel(self)
         self.title.setObjectName("emptyTitle")
         font = QFont(self.font())

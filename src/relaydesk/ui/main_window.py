@@ -49,7 +49,7 @@ __all__ = ["NO_ENVIRONMENT", "MainWindow"]
 
 log = logging.getLogger(__name__)
 NO_ENVIRONMENT = "No environment"
-TREE_MIN_WIDTH = 150
+TREE_MIN_WIDTH = 180
 READ_STEP = 50  # request files read per event-loop turn after start (~5 ms)
 
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["RequestTab", "merged_response"]
 
 
+TAB_MIN_WIDTH = 420
 EDITOR_SHARE = 36  # % of the tab's height for the request editor at first
 
 class RequestTab(QWidget):
@@ -55,6 +56,9 @@ class RequestTab(QWidget):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
         self.split_restored = False  # the window restored the user's own split
+        # Narrower than its rows of buttons if need be: beside the tree and a dock it
+        # must still fit a 1000 px window (the rows then clip at their right end).
+        self.setMinimumWidth(TAB_MIN_WIDTH)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)

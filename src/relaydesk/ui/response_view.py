@@ -126,7 +126,7 @@ class ResponseView(QWidget):
         self.timeline_view = TimelineView(self)  # as sent, each hop, phase times
         self.tabs.addTab(self.timeline_view, "Timeline")
 
-        self.placeholder = QLabel(EMPTY_TEXT, self,
+        self.placeholder = QLabel(EMPTY_TEXT, self, wordWrap=True,  # no minimum width
                                   alignment=Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setEnabled(False)
         self.error_label = QLabel(self, wordWrap=True,
