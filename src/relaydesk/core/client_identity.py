@@ -10,16 +10,15 @@ it, never written to the workspace.
 from __future__ import annotations
 
 import os
-import secrets
-import shutil
-import ssl
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import TlsError
 from .model import TlsSettings
+
+if TYPE_CHECKING:  # ssl loads OpenSSL: the app's first frame needs none of it
+    import ssl
 
 __all__ = ["CLIENT_CERT_PASSPHRASE", "REFUSAL_HINT", "PassphraseSource", "check_pkcs12",
            "client_cert_refusal", "is_pkcs12", "load_client_identity", "needs_passphrase",
@@ -61,6 +60,8 @@ def needs_passphrase(tls: TlsSettings) -> bool:
 def load_client_identity(ctx: ssl.SSLContext, tls: TlsSettings,
                          passphrase: PassphraseSource | None = None) -> None:
     """Load the connection's client certificate into ``ctx``; ``TlsError`` when it cannot."""
+    import ssl
+
     secret = passphrase() if passphrase is not None and needs_passphrase(tls) else None
     if is_pkcs12(tls.client_cert):
         _load_pkcs12(ctx, tls.client_cert, secret)
@@ -121,6 +122,11 @@ def pkcs12_is_protected(path: str) -> bool:
 
 
 def _load_pkcs12(ctx: ssl.SSLContext, path: str, secret: str | None) -> None:
+    import secrets
+    import shutil
+    import ssl
+    import tempfile
+
     from cryptography.hazmat.primitives import serialization
 
     key, cert, chain = _read_pkcs12(path, secret)
@@ -155,6 +161,8 @@ def client_cert_refusal(exc: BaseException, url: str = "") -> str | None:
     """The plain-words message when ``exc`` is a server refusing the client certificate
     (a TLS alert; or, over https, a connection dropped right after the handshake with
     nothing said, which is how some servers answer a missing certificate)."""
+    import ssl
+
     from .messages import exception_chain  # messages uses this module: imported late
 
     quiet = url.lower().startswith("https://")
