@@ -198,7 +198,7 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None,
         from relaydesk.ui.theme import apply_theme, saved_mode
 
         settings = make_settings()
-        apply_theme(app, theme or saved_mode(settings), keep_style=keep_style)
+        apply_theme(app, theme or saved_mode(settings))
 
         # Paint first, then do what the first frame does not need: the window icon,
         # reading the rest of the request files (in steps), probing the keyring (D-Bus)

@@ -59,7 +59,7 @@ def test_an_empty_workspace_offers_its_starts(tmp_path: Path, memory_keyring: An
     qtbot.waitExposed(win)
     try:
         assert win.right.currentWidget() is win.empty
-        assert win.empty.title.text() == "Start with a connection"
+        assert "Start with a connection" in win.empty.title.text()
         assert "Postman" in win.empty.hint.text() and "HAR" in win.empty.hint.text()
         hint = win.empty.hint  # the whole text shows: not cut to two lines
         assert hint.height() >= hint.heightForWidth(hint.width())
@@ -84,7 +84,7 @@ def test_an_empty_workspace_offers_its_starts(tmp_path: Path, memory_keyring: An
                                           create=True)
         win.tree.reload()
         assert win.right.currentWidget() is win.empty
-        assert win.empty.title.text() == "No request open"
+        assert "No request open" in win.empty.title.text()
     finally:
         for tab in win.tab_list():
             tab.set_modified(False)

@@ -28,7 +28,7 @@ DEFAULT_MAX_TIME = 1800.0
 HTTP_VERSIONS = ("auto", "1.1")  # auto: HTTP/2 when the server offers it through ALPN
 
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3, "t": 1024 ** 4}
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$", re.IGNORECASE)
+_SIZE = r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$"  # compiled on first use (re's cache)
 
 
 def parse_size(text: str | int, what: str = "size limit") -> int:
@@ -36,7 +36,7 @@ def parse_size(text: str | int, what: str = "size limit") -> int:
     if isinstance(text, int) and not isinstance(text, bool):
         value = text
     else:
-        match = _SIZE.match(str(text))
+        match = re.match(_SIZE, str(text), re.IGNORECASE)
         if match is None:
             raise ValidationError(
                 f"'{text}' is not a valid {what}: give bytes or a number with K, M, G or T "

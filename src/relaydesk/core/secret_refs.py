@@ -25,10 +25,6 @@ masks a secret masks the resolved value.
 from __future__ import annotations
 
 import os
-import re
-import shlex
-import shutil
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -49,7 +45,6 @@ REF_MARKER = "\x00relaydesk-secret-ref:"  # a NUL never starts a secret typed or
 SCHEMES = ("env", "pass", "cmd")
 COMMAND_TIMEOUT = 30.0  # seconds; a pinentry prompt can take a while
 MAX_OUTPUT = 64 * 1024  # bytes of standard output read; more is an error
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -79,11 +74,14 @@ def parse_ref(text: str) -> SecretRef:
     if not sep or scheme not in SCHEMES:
         raise ValueError(f"'{text}' is not a secret reference; use env:NAME, pass:ENTRY or "
                          "cmd:COMMAND.")
-    if scheme == "env" and not _ENV_NAME.match(target):
+    # An environment variable's name: ASCII letters, digits and _, not starting with a digit.
+    if scheme == "env" and not (target.isascii() and target.isidentifier()):
         raise ValueError(f"'{target}' is not an environment variable name.")
     if scheme == "pass" and (not target or target.startswith("-") or "\n" in target):
         raise ValueError(f"'{target}' is not a pass entry (e.g. work/jira/token).")
     if scheme == "cmd":
+        import shlex  # loads re: the app's first frame reads secret stores, never commands
+
         try:
             argv = shlex.split(target)
         except ValueError as exc:
@@ -105,6 +103,9 @@ def decode_ref(stored: str) -> SecretRef | None:
 
 
 def _run(argv: list[str], what: str, *, timeout: float, max_bytes: int) -> str:
+    import shutil
+    import subprocess
+
     program = argv[0]
     if shutil.which(program) is None:
         raise AuthError(f"{what} needs the program '{program}', which is not installed or "
@@ -157,6 +158,8 @@ def resolve_ref(ref: SecretRef, *, owner: str, field: str,
                       max_bytes=max_bytes)
         value = output.split("\n", 1)[0].rstrip("\r")
     else:
+        import shlex
+
         value = _strip_newline(_run(shlex.split(ref.target), what, timeout=timeout,
                                     max_bytes=max_bytes))
     if not value:

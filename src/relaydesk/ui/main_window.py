@@ -104,7 +104,6 @@ class MainWindow(QMainWindow):
         self._make_file_menu()
         self._make_run_menu()
         self._wire()
-        self._order_focus()
         self.resize(1200, 780)
         self.restore_state()
         self._update_empty()
@@ -283,6 +282,7 @@ class MainWindow(QMainWindow):
         from .theme_menu import ThemeChooser
 
         self.focus_ring = install_focus_ring(self)  # focus visible on every widget
+        self._order_focus()
         self.view_menu.addSeparator()
         self.theme_chooser = ThemeChooser(self.view_menu, self.settings)
         self._make_operations_action()

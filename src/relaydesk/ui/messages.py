@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from relaydesk.core.printable import printable
-
 __all__ = ["PROBLEM_MS", "STATUS_MS", "MessageBridge"]
 
 STATUS_MS = 5000  # how long a status line stays
@@ -24,7 +22,11 @@ class MessageBridge(QObject):
     # A server's words may reach here (a reason phrase, an error body): no control
     # characters get to the window.
     def status(self, text: str, msecs: int = STATUS_MS) -> None:
+        from relaydesk.core.printable import printable  # its patterns compile on import
+
         self.statusShown.emit(printable(text), msecs)
 
     def problem(self, text: str) -> None:
+        from relaydesk.core.printable import printable
+
         self.problemShown.emit(printable(text))

@@ -26,7 +26,6 @@ ENV_THEME = "RELAYDESK_THEME"
 SETTING = "appearance/theme"
 MODES = ("system", "light", "dark")
 
-_keep_style = False
 _platform_dark: bool | None = None  # the platform palette's darkness, before ours
 
 
@@ -109,21 +108,16 @@ def _palette(t: ThemeTokens) -> QPalette:
     return palette
 
 
-def apply_theme(app: QApplication, mode: str = "system", keep_style: bool | None = None) -> str:
-    """Apply a variant to the whole app; returns "light" or "dark".
+def apply_theme(app: QApplication, mode: str = "system") -> str:
+    """Apply a variant's palette to the whole app; returns "light" or "dark".
 
-    ``keep_style``: the user chose a Qt style (``-style``), so only the palette changes
-    (None: as decided by the first call).
+    The style is Fusion, named on Qt's command line by ``run_app`` unless the user
+    chose one with ``-style`` (asking Qt for its style from Python here would build
+    every enum of QStyle before the first frame). Fusion draws with the palette
+    everywhere; the tab close cross is the window's own button (a Python subclass of
+    the style would put an override check on every style call).
     """
-    global _keep_style
-    if keep_style is not None:
-        _keep_style = keep_style
     dark = _system_is_dark() if mode == "system" else mode == "dark"
-    # Fusion draws with the palette everywhere. A Python subclass of the style (to
-    # swap one icon) would put a Python override check on every style call: the tab
-    # close cross is the window's own button instead.
-    if not _keep_style and app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")
     variant = DARK if dark else LIGHT
     app.setPalette(_palette(variant))  # icons and pills read the colours when they paint
     return variant.name
