@@ -32,6 +32,7 @@ from urllib.parse import parse_qsl
 __all__ = [
     "SLOW_ARRIVALS",
     "SLOW_HANGUPS",
+    "SLOW_IN_FLIGHT",
     "RunningServer",
     "closed_port",
     "echo_app",
@@ -73,6 +74,7 @@ async def _send_json(send: Any, status: int, value: Any,
 _COUNTER = [0]  # /counter: how many times it was really called (per process)
 SLOW_HANGUPS = [0]  # /slow: how many clients closed the connection before the answer
 SLOW_ARRIVALS = [0]  # /slow: how many requests reached the server
+SLOW_IN_FLIGHT = [0, 0]  # /slow: requests being answered now, and the most at once
 
 
 async def echo_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -112,10 +114,15 @@ async def echo_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     elif path == "/slow":
         delay = float(query.get("delay", "1"))
         SLOW_ARRIVALS[0] += 1
-        if await _client_stayed(receive, delay):
-            await _send_json(send, 200, {"slept": delay})
-        else:
-            SLOW_HANGUPS[0] += 1
+        SLOW_IN_FLIGHT[0] += 1
+        SLOW_IN_FLIGHT[1] = max(SLOW_IN_FLIGHT)
+        try:
+            if await _client_stayed(receive, delay):
+                await _send_json(send, 200, {"slept": delay})
+            else:
+                SLOW_HANGUPS[0] += 1
+        finally:
+            SLOW_IN_FLIGHT[0] -= 1
     elif path == "/bytes":
         await _stream_bytes(send, int(query.get("n", "1024")))
     elif path == "/drip":
