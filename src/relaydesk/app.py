@@ -168,7 +168,8 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None,
 
     logging.basicConfig(level=os.environ.get("RELAYDESK_LOG", "WARNING"))
     qt_args = [sys.argv[0] if sys.argv else "relaydesk", *(argv or [])]
-    keep_style = any(a == "-style" or a.startswith("-style=") for a in qt_args)
+    keep_style = any(a == "-style" or a.startswith("-style=") for a in qt_args) \
+        or bool(os.environ.get("QT_STYLE_OVERRIDE"))  # the user's own choice of style
     if not keep_style:
         # Fusion by name: asking Qt for its default style first searches the style
         # plugins (about 45M instructions before the first frame).
