@@ -180,3 +180,28 @@ def test_tab_moves_through_the_window_in_reading_order(window: Any, qtbot: Any) 
     assert later.index(tab.editor.url_bar) > next(
         i for i, w in enumerate(later) if w is tab.editor.method_combo
         or w is tab.editor.method_combo.lineEdit())
+
+
+def test_a_theme_switch_recolours_what_was_coloured_before(window: Any, qtbot: Any) -> None:
+    """The method box (a style sheet) and the runner's verdicts (item colours) take the
+    new theme's colours, not only what is drawn afterwards."""
+    from relaydesk.ui.theme import apply_theme
+    from relaydesk.ui.theme_tokens import DARK, LIGHT
+
+    app = QApplication.instance()
+    tab = window.open_request("local/echo/Json")
+    window.run_path("local/echo")
+    panel = window.docks.runner_panel()
+    qtbot.waitUntil(lambda: panel.tree.topLevelItemCount() >= 1, timeout=10000)
+    panel.cancel()  # the workspace's "Slow" request would take 10 s
+    qtbot.waitUntil(lambda: not panel.running, timeout=10000)
+    row = panel.tree.topLevelItem(0)
+    assert row.text(3) == "passed"
+    assert row.foreground(3).color().name() == LIGHT.success
+    try:
+        window.theme_chooser.choices["dark"].trigger()
+        qtbot.waitUntil(lambda: row.foreground(3).color().name() == DARK.success,
+                        timeout=3000)
+        assert DARK.method_text["GET"] in tab.editor.method_combo.styleSheet()
+    finally:
+        apply_theme(app, "light")

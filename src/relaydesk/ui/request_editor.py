@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -222,11 +222,21 @@ class RequestEditor(QWidget):
             self.sendRequested.emit()
 
     def _on_method(self, method: str) -> None:
+        self._style_method(method)
+        self._edited()
+
+    def _style_method(self, method: str) -> None:
         from .theme import method_text_colour
 
         color = method_text_colour(method.strip(), self.palette())
         self.method_combo.setStyleSheet(f"QComboBox {{ color: {color}; font-weight: bold; }}")
-        self._edited()
+
+    def changeEvent(self, event: QEvent) -> None:
+        # A theme switch: the method's colour is a style sheet, which does not follow
+        # the palette by itself.
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._style_method(self.method_combo.currentText())
+        super().changeEvent(event)
 
     def _on_url_changed(self, text: str) -> None:
         if self._loading or self._syncing:

@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,6 +28,14 @@ from PySide6.QtWidgets import (
 from relaydesk.core.runner import RequestResult, Runner, RunOptions, RunPlan, RunSummary
 
 __all__ = ["RunnerPanel"]
+
+
+_VERDICT = Qt.ItemDataRole.UserRole + 1  # on the coloured column: passed or not
+
+
+def _mark(item: QTreeWidgetItem, column: int, passed: bool) -> None:
+    item.setData(column, _VERDICT, passed)
+    item.setForeground(column, _verdict_brush(passed))
 
 
 def _verdict_brush(passed: bool) -> QBrush:
@@ -130,6 +138,11 @@ class RunnerPanel(QWidget):
             self.failed.emit(user_message(exc))
             return None
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            _Recolour.tree(self.tree)
+        super().changeEvent(event)
+
     def cancel(self) -> None:
         if self._runner is not None and self.running:
             self._runner.cancel()
@@ -160,12 +173,12 @@ class RunnerPanel(QWidget):
         verdict = "passed" if result.passed else ("error" if result.error else "failed")
         row = QTreeWidgetItem([name, status, f"{result.elapsed_ms:.0f} ms", verdict])
         row.setData(0, Qt.ItemDataRole.UserRole, result.path)
-        row.setForeground(3, _verdict_brush(result.passed))
+        _mark(row, 3, result.passed)
         row.setToolTip(0, result.path)
         spanned = []
         if result.error:
             error = QTreeWidgetItem([f"✘ {result.error}"])
-            error.setForeground(0, _verdict_brush(False))
+            _mark(error, 0, False)
             error.setToolTip(0, result.error)
             row.addChild(error)
             spanned.append(error)
@@ -174,7 +187,7 @@ class RunnerPanel(QWidget):
             text = f"{mark} {check.name}" + (f" — {check.message}" if check.message else "")
             child = QTreeWidgetItem([text])
             child.setToolTip(0, text)
-            child.setForeground(0, _verdict_brush(check.passed))
+            _mark(child, 0, check.passed)
             row.addChild(child)
             spanned.append(child)
         self.tree.addTopLevelItem(row)
@@ -200,6 +213,26 @@ class RunnerPanel(QWidget):
         path = item.data(0, Qt.ItemDataRole.UserRole)
         if path:
             self.requestActivated.emit(str(path))
+
+
+class _Recolour:
+    """Passes and failures take the new theme's colours after a theme switch."""
+
+    @staticmethod
+    def tree(tree: QTreeWidget) -> None:
+        for index in range(tree.topLevelItemCount()):
+            _Recolour.item(tree.topLevelItem(index))
+
+    @staticmethod
+    def item(item: QTreeWidgetItem | None) -> None:
+        if item is None:
+            return
+        for column in range(item.columnCount()):
+            passed = item.data(column, _VERDICT)
+            if isinstance(passed, bool):
+                item.setForeground(column, _verdict_brush(passed))
+        for index in range(item.childCount()):
+            _Recolour.item(item.child(index))
 
 
 class _Report:

@@ -75,7 +75,7 @@ LIGHT = ThemeTokens(
 
 DARK = ThemeTokens(
     name="dark",
-    window="#1f2124", surface="#16171a", surface_alt="#2a2d32", border="#40444b",
+    window="#1f2124", surface="#16171a", surface_alt="#2a2d32", border="#5d636d",
     text="#e6e8eb", text_muted="#a0a7b1", accent="#2f6bd8", on_accent="#ffffff",
     selection="#264c86", on_selection="#ffffff",
     error="#ff8a80", success="#56d37f", warning="#e3b341", variable="#7cb3ff", link="#7cb3ff",
