@@ -22,8 +22,9 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from .core.client_auth import hooks_with
+from .core.client_config import ClientConfig
 from .core.model import Environment
-from .core.session import ClientConfig, Session
+from .core.session import Session
 from .core.workspace import Workspace
 
 if TYPE_CHECKING:

@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.env_picker)
 
     def _make_file_menu(self) -> None:
-        from PySide6.QtGui import QAction, QKeySequence
+        from PySide6.QtGui import QKeySequence
         from PySide6.QtWidgets import QMenu, QToolBar, QToolButton
 
         file_menu = self.menuBar().addMenu("&File")
@@ -254,7 +254,6 @@ class MainWindow(QMainWindow):
             toolbar.addWidget(self.copy_as_button)
 
     def _make_run_menu(self) -> None:
-        from PySide6.QtGui import QAction
         from PySide6.QtWidgets import QToolBar
 
         menu = self.menuBar().addMenu("&Run")
@@ -286,37 +285,9 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.theme_chooser = ThemeChooser(self.view_menu, self.settings)
         self._make_operations_action()
-        self.apply_icons()
+        from .window_icons import apply_window_icons
 
-    def apply_icons(self) -> None:
-        """Icons for the toolbars and menus (after the first frame: they load QtSvg)."""
-        from .icons import icon
-
-        actions = self.window_actions
-        for action, name in ((actions.new_connection, "plug"), (actions.save, "save"),
-                             (actions.send, "send"), (actions.new_request, "plus"),
-                             (actions.quick_open, "search"), (self.act_import, "import"),
-                             (self.act_run, "play"), (self.docks.history_action, "history"),
-                             (self.docks.runner_action, "list-checks")):
-            action.setIcon(icon(name))
-        self.copy_as_button.setIcon(icon("copy"))
-        self.copy_as_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        tree = self.tree
-        for name, attribute in (("plus", "act_new_request"), ("plug", "act_new_connection"),
-                                ("trash-2", "act_delete"), ("terminal", "act_import_line"),
-                                ("copy", "act_duplicate"), ("play", "act_run")):
-            if isinstance(tree_action := getattr(tree, attribute, None), QAction):
-                tree_action.setIcon(icon(name))
-        if (workflow := self.workflow) is not None:
-            for action, name in ((workflow.act_environments, "globe"),
-                                 (workflow.act_save_as, "save"),
-                                 (workflow.act_duplicate, "copy")):
-                action.setIcon(icon(name))
-        if (operations := getattr(self, "act_operations", None)) is not None:
-            operations.setIcon(icon("braces"))
-        self.empty.new_button.setIcon(icon("plug"))
-        self.empty.import_button.setIcon(icon("import"))
-        self.empty.curl_button.setIcon(icon("clipboard-paste"))
+        apply_window_icons(self)
 
     def run_selected(self) -> None:
         path = self.tree.current_path()
@@ -682,7 +653,7 @@ class MainWindow(QMainWindow):
 
     def _make_operations_action(self) -> None:
         """View → API operations… of the selected connection (or the current tab's)."""
-        from PySide6.QtGui import QAction, QKeySequence
+        from PySide6.QtGui import QKeySequence
 
         self.act_operations = QAction("API operations…", self)
         self.act_operations.setObjectName("apiOperationsAction")
