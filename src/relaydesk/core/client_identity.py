@@ -170,6 +170,11 @@ def client_cert_refusal(exc: BaseException, url: str = "") -> str | None:
         text = str(seen)
         if isinstance(seen, ssl.SSLError) and any(r in text for r in _REFUSALS):
             return REFUSAL_HINT
+        # Under TLS 1.3 the client's handshake ends before the server checks the
+        # certificate, so its refusal can arrive as a reset or broken pipe on the
+        # first write or read instead of the alert.
+        if isinstance(seen, (ConnectionResetError, BrokenPipeError, ssl.SSLZeroReturnError)):
+            continue
         if text and not text.startswith("[SSL"):
             quiet = False
     return REFUSAL_HINT.replace("requires", "may require") if quiet else None

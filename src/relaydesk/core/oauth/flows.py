@@ -181,7 +181,7 @@ async def post_form(client: httpx.AsyncClient, config: OAuthConfig, url: str,
 
         refusal = client_cert_refusal(exc, url)
         raise AuthError(f"Cannot reach {what} {url} "
-                        f"({type(exc).__name__}: {exc or 'no answer'})."
+                        f"({type(exc).__name__}: {str(exc) or 'no answer'})."
                         + (f" {refusal}" if refusal else "")) from None
     return resp, parse_payload(resp)
 

@@ -1,0 +1,47 @@
+"""A server refusing the client certificate, however the refusal reaches httpx."""
+
+from __future__ import annotations
+
+import ssl
+
+import httpx
+import pytest
+
+from relaydesk.core.client_identity import REFUSAL_HINT, client_cert_refusal
+
+
+def _read_error(behind: BaseException) -> httpx.ReadError:
+    """An httpx error with ``behind`` as its context, as httpcore raises them."""
+    try:
+        try:
+            raise behind
+        except BaseException as inner:
+            raise httpx.ReadError("") from inner
+    except httpx.ReadError as outer:
+        return outer
+
+
+def test_a_tls_alert_names_the_certificate() -> None:
+    alert = ssl.SSLError(1, "[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] tlsv13 alert "
+                            "certificate required (_ssl.c:2580)")
+    assert client_cert_refusal(_read_error(alert)) == REFUSAL_HINT
+
+
+@pytest.mark.parametrize("behind", [
+    ConnectionResetError(104, "Connection reset by peer"),
+    BrokenPipeError(32, "Broken pipe"),
+    ssl.SSLZeroReturnError(6, "TLS/SSL connection has been closed (EOF) (_ssl.c:2706)"),
+    ssl.SSLEOFError(8, "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation"),
+])
+def test_a_dropped_https_connection_suggests_the_certificate(behind: BaseException) -> None:
+    # TLS 1.3: the handshake is over for the client before the server checks the
+    # certificate, so the refusal may come as a reset on the first read or write.
+    hint = client_cert_refusal(_read_error(behind), "https://idp.example/token")
+    assert hint is not None and "may require a client certificate" in hint
+
+
+def test_a_reset_over_plain_http_or_a_named_failure_is_not_blamed_on_certificates() -> None:
+    reset = _read_error(ConnectionResetError(104, "Connection reset by peer"))
+    assert client_cert_refusal(reset, "http://idp.example/token") is None
+    refused = _read_error(ConnectionRefusedError(111, "Connection refused"))
+    assert client_cert_refusal(refused, "https://idp.example/token") is None
