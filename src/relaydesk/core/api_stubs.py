@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .api_index import python_name
+from .managed import CONTENT_TYPE, wire_type
 
 if TYPE_CHECKING:
     from .managed import ManagedApi, Operation
@@ -126,6 +127,9 @@ def _signature(op: Operation) -> tuple[str, list[str]]:
             required.append(f"body: {kind}")
         else:
             optional.append(f"body: {_optional(kind)} = None")
+        types = list(dict.fromkeys(wire_type(str(m[0])) for m in media if m[0]))
+        if len(types) > 1 and CONTENT_TYPE not in seen:
+            optional.append(f"{CONTENT_TYPE}: {_literal(types)} | None = None")
     params = ", ".join(["self", "*", *required, *optional]) if required or optional \
         else "self"
     return params, other
