@@ -40,6 +40,7 @@ _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bo
             "null": "None"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _RESERVED = {"self", "max_pages", "items_path", "settings"}
+_SENTENCE_END = re.compile(r"[.!?](?=\s)")
 
 
 def _doc(text: str, indent: str) -> str:
@@ -135,6 +136,15 @@ def _signature(op: Operation) -> tuple[str, list[str]]:
     return params, other
 
 
+def _sentence(text: str, most: int = 160) -> str:
+    """A parameter's description cut to its first sentence: Kubernetes repeats the same
+    paragraphs on hundreds of operations, which made its stub file 6 MB."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    end = _SENTENCE_END.search(line)
+    line = line[:end.end()].rstrip() if end else line
+    return line if len(line) <= most else line[:most - 2].rstrip() + " …"
+
+
 def _op_doc(op: Operation, other: list[str]) -> str:
     spec = op.spec
     lines = [spec.get("summary") or op.title, "", f"{spec['method']} {spec['path']}"]
@@ -144,8 +154,7 @@ def _op_doc(op: Operation, other: list[str]) -> str:
     described = [(p["name"], p.get("description")) for p in spec.get("params", [])
                  if p.get("description")]
     if described:
-        lines += ["", "Parameters:"] + [f"    {n}: {d.splitlines()[0][:200]}"
-                                        for n, d in described]
+        lines += ["", "Parameters:"] + [f"    {n}: {_sentence(d)}" for n, d in described]
     if other:
         lines += ["", "Also (pass as **{name: value}): " + ", ".join(other)]
     docs = spec.get("docs") or op.api.docs_url
