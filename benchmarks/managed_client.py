@@ -94,7 +94,7 @@ SYNTHETIC_CALL: Call = ("Group59", "getThing1499", {"thingId": "abc", "expand": 
 
 def busiest_simple_get(ws: Workspace) -> Call:
     """The description's GET operation with the most parameters whose required ones
-    are all in the path (Kubernetes: readCoreV1NamespacedPodLog), called with "abc"s."""
+    are all in the path (Kubernetes: watchCoreV1NamespacedConfigMap), called with "abc"s."""
     api = managed_api_for(ws, ws.connection("managed"))
     assert api is not None
     found: Call | None = None
