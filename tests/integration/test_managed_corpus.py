@@ -1,7 +1,8 @@
 """The managed API over the real OpenAPI/Swagger descriptions of the corpus (issue 17).
 
 Every description of the corpus (tests/data/corpus/manifest.json, kind ``openapi``;
-the largest is OpenAI's, 288 operations) is imported with `relaydesk import openapi`,
+the largest is Kubernetes', 1,123 operations, which test_managed_kubernetes.py
+also drives against a server of its own) is imported with `relaydesk import openapi`,
 which keeps it beside the new connection. Then, against a loopback server that records
 what arrives: every operation of every description is called with values made from
 its own schemas and goes out with its method, path and required query parameters;
@@ -30,7 +31,7 @@ import relaydesk
 from relaydesk.cli.import_files import run_file_import
 from relaydesk.core.errors import InvalidValuesError, RelaydeskError
 from relaydesk.core.importers.openapi_schema import Resolver, example_for
-from relaydesk.core.managed import ManagedApi, Operation
+from relaydesk.core.managed import ManagedApi, Operation, wire_type
 from relaydesk.core.model import AuthSettings
 from relaydesk.core.workspace import Workspace
 from tests.conftest import MemoryKeyring
@@ -177,6 +178,7 @@ def call_values(op: Operation, resolver: Resolver) -> dict[str, Any]:
     if body and body.get("required"):
         media = body["media"] or [["application/json", None]]
         # body= goes as JSON when the operation takes JSON, else as its first media type
+        media = [[wire_type(m[0]), m[1]] for m in media]  # "*/*": JSON, as the client does
         ctype, schema = next((m for m in media if "json" in m[0].lower()), media[0])
         value = value_for(schema, resolver)
         if "json" not in ctype and "form" not in ctype:

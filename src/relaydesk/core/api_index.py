@@ -43,7 +43,7 @@ __all__ = [
     "write_index",
 ]
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: a Swagger body keeps every media type it consumes
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _WORDS = re.compile(r"[^\W_]+")  # letters and digits, any script (Python allows them)
 _NOT_IDENT = re.compile(r"\W+")
@@ -144,9 +144,10 @@ def _swagger_body(params: list[dict[str, Any]], op: dict[str, Any], doc: dict[st
     body = next((p for p in params if p.get("in") == "body"), None)
     if body is not None:
         consumes = op.get("consumes") or doc.get("consumes") or ["application/json"]
-        ctype = next((c for c in consumes if "json" in str(c)), consumes[0])
+        # Every type it takes (Kubernetes' PATCH: JSON patch, merge patch, strategic
+        # merge patch…) so a call can pick one with ``content_type=``.
         return {"required": body.get("required") is True,
-                "media": [[str(ctype), body.get("schema")]]}
+                "media": [[str(c), body.get("schema")] for c in dict.fromkeys(consumes)]}
     form = [p for p in params if p.get("in") == "formData"]
     if not form:
         return None

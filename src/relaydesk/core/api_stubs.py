@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .api_index import python_name
+from .managed import CONTENT_TYPE, wire_type
 
 if TYPE_CHECKING:
     from .managed import ManagedApi, Operation
@@ -39,6 +40,7 @@ _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bo
             "null": "None"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _RESERVED = {"self", "max_pages", "items_path", "settings"}
+_SENTENCE_END = re.compile(r"[.!?](?=\s)")
 
 
 def _doc(text: str, indent: str) -> str:
@@ -126,9 +128,21 @@ def _signature(op: Operation) -> tuple[str, list[str]]:
             required.append(f"body: {kind}")
         else:
             optional.append(f"body: {_optional(kind)} = None")
+        types = list(dict.fromkeys(wire_type(str(m[0])) for m in media if m[0]))
+        if len(types) > 1 and CONTENT_TYPE not in seen:
+            optional.append(f"{CONTENT_TYPE}: {_literal(types)} | None = None")
     params = ", ".join(["self", "*", *required, *optional]) if required or optional \
         else "self"
     return params, other
+
+
+def _sentence(text: str, most: int = 160) -> str:
+    """A parameter's description cut to its first sentence: Kubernetes repeats the same
+    paragraphs on hundreds of operations, which made its stub file 6 MB."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    end = _SENTENCE_END.search(line)
+    line = line[:end.end()].rstrip() if end else line
+    return line if len(line) <= most else line[:most - 2].rstrip() + " …"
 
 
 def _op_doc(op: Operation, other: list[str]) -> str:
@@ -140,8 +154,7 @@ def _op_doc(op: Operation, other: list[str]) -> str:
     described = [(p["name"], p.get("description")) for p in spec.get("params", [])
                  if p.get("description")]
     if described:
-        lines += ["", "Parameters:"] + [f"    {n}: {d.splitlines()[0][:200]}"
-                                        for n, d in described]
+        lines += ["", "Parameters:"] + [f"    {n}: {_sentence(d)}" for n, d in described]
     if other:
         lines += ["", "Also (pass as **{name: value}): " + ", ".join(other)]
     docs = spec.get("docs") or op.api.docs_url

@@ -45,9 +45,11 @@ __all__ = [
     "PreparedCall",
     "answer_of",
     "managed_api_for",
+    "wire_type",
 ]
 
 BODY_KEYWORDS = ("body", "json", "data", "files", "content")
+CONTENT_TYPE = "content_type"  # picks one of the media types an operation's body takes
 
 
 class AnswerDict(dict[str, Any]):
@@ -135,6 +137,12 @@ def _media_kind(ctype: str) -> str:
     return "content"
 
 
+def wire_type(ctype: str) -> str:
+    """The media type a body goes as: a wildcard (Swagger's ``consumes: ["*/*"]``, as
+    Kubernetes writes it) names no format, and the body is described by a JSON schema."""
+    return "application/json" if "*" in ctype else ctype
+
+
 def _is_file(value: Any) -> bool:
     return isinstance(value, bytes | bytearray | tuple) or hasattr(value, "read")
 
@@ -174,8 +182,10 @@ class Operation:
         problems: list[str] = []
         body_spec = spec.get("body")
         body_words = [k for k in BODY_KEYWORDS if k not in by_name]
+        choice = kwargs.get(CONTENT_TYPE) if CONTENT_TYPE not in by_name else None
         for name in kwargs:
-            if name not in by_name and name not in body_words:
+            if name not in by_name and name not in body_words and not (
+                    name == CONTENT_TYPE and body_spec and CONTENT_TYPE not in by_name):
                 known = ", ".join(by_name) or "no parameters"
                 problems.append(f"{name}: not a parameter of {self.title} (it takes: {known}"
                                 + (", body" if body_spec else "") + ")")
@@ -205,7 +215,7 @@ class Operation:
                 cookies.append(f"{name}={_scalar(value)}")
         if cookies:
             call.headers["Cookie"] = "; ".join(cookies)
-        problems += self._body(kwargs, body_words, body_spec, call)
+        problems += self._body(kwargs, body_words, body_spec, call, choice)
         if problems:
             raise InvalidValuesError(
                 f"Invalid values: {self.title} was not sent: " + "; ".join(problems) + ".",
@@ -213,16 +223,23 @@ class Operation:
         return call
 
     def _body(self, kwargs: Mapping[str, Any], words: list[str],
-              body_spec: dict[str, Any] | None, call: PreparedCall) -> list[str]:
+              body_spec: dict[str, Any] | None, call: PreparedCall, choice: Any = None
+              ) -> list[str]:
         given = {k: kwargs[k] for k in words if kwargs.get(k) is not None}
         if not given:
             return ["body: required"] if body_spec and body_spec.get("required") else []
         if body_spec is None:
             return [f"{', '.join(given)}: {self.title} takes no request body"]
-        media: list[list[Any]] = body_spec.get("media") or [["application/json", None]]
+        media: list[list[Any]] = [[wire_type(str(m[0])), m[1]] for m in (
+            body_spec.get("media") or [["application/json", None]])]
+        if choice is not None:
+            media = [m for m in media if m[0].lower() == str(choice).lower()] or media
+            if str(choice).lower() != media[0][0].lower():
+                return [f"{CONTENT_TYPE}: {choice!r} is not one of "
+                        + ", ".join(wire_type(str(m[0])) for m in body_spec["media"])]
         if "body" in given:
-            ctype, schema = next((m for m in media if "json" in str(m[0]).lower()), media[0])
-            kind = _media_kind(str(ctype))
+            ctype, schema = next((m for m in media if "json" in m[0].lower()), media[0])
+            kind = _media_kind(ctype)
             value = given.pop("body")
             if kind == "files" and isinstance(value, dict):
                 files = {k: v for k, v in value.items() if _is_file(v)}
@@ -230,12 +247,15 @@ class Operation:
                 given.setdefault("data", {k: v for k, v in value.items() if k not in files})
             else:
                 given.setdefault(kind, value)
-            if kind == "json" and str(ctype).lower() != "application/json":
-                call.headers.setdefault("Content-Type", str(ctype))  # a vendor JSON type
         else:
             wanted = "json" if "json" in given else ("files" if "files" in given else "data")
-            ctype, schema = next((m for m in media if _media_kind(str(m[0])) == wanted),
-                                 media[0])
+            ctype, schema = next((m for m in media if _media_kind(m[0]) == wanted), media[0])
+        kind = _media_kind(ctype)
+        if isinstance(given.get("content"), dict | list | int | float):  # httpx would raise
+            return [f"body: {ctype} is sent as it is: give str or bytes"]
+        if (kind == "json" and "json" in given and ctype.lower() != "application/json") or (
+                kind == "content" and "content" in given):
+            call.headers.setdefault("Content-Type", ctype)  # a vendor JSON type, raw bytes
         call.body = given
         checked = given.get("json") if "json" in given else (
             {**given.get("data", {}), **given.get("files", {})}

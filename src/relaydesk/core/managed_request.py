@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from .importers.openapi import _text  # a value as the importer writes it into a field
 from .importers.openapi_schema import Resolver, example_for
+from .managed import wire_type
 from .model import Body, KeyValue, MultipartField, Request, join_path
 
 if TYPE_CHECKING:
@@ -42,9 +43,10 @@ def _body(op: Operation, resolver: Resolver) -> Body:
     media = (spec or {}).get("media") or []
     if not media:
         return Body()
-    ctype, schema = next((m for m in media if "json" in str(m[0]).lower()), media[0])
+    ctype, schema = next((m for m in media if "json" in wire_type(str(m[0])).lower()),
+                         media[0])
     example = example_for(schema, resolver)
-    ctype = str(ctype).lower()
+    ctype = wire_type(str(ctype)).lower()
     if "json" in ctype:
         return Body.from_json(example if example is not None else {})
     fields = example if isinstance(example, dict) else {}

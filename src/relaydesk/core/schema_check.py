@@ -105,7 +105,10 @@ def _check_object(value: dict[str, Any], schema: dict[str, Any], resolve: Resolv
             "readOnly") is True
         if isinstance(name, str) and name not in value and not read_only:
             problems.append(f"{where}.{name}: required")
-    if isinstance(props, dict):
-        for name, item in value.items():
-            if name in props:
-                _check(item, props[name], resolve, f"{where}.{name}", problems, depth + 1)
+    props = props if isinstance(props, dict) else {}
+    extra = schema.get("additionalProperties")  # a map's values (Kubernetes' data: str)
+    for name, item in value.items():
+        if name in props:
+            _check(item, props[name], resolve, f"{where}.{name}", problems, depth + 1)
+        elif isinstance(extra, dict):
+            _check(item, extra, resolve, f"{where}.{name}", problems, depth + 1)
