@@ -86,14 +86,14 @@ CHILD = textwrap.dedent('''
         from relaydesk.ui.main_window import MainWindow
         from relaydesk.ui.service import Service
         from relaydesk.ui.settings import make_settings
-        ws = Workspace.open(ROOT)
+        ws = Workspace.open(ROOT, lazy=True)  # as app.py opens it
         window = MainWindow(Service(Session(ws, keyring=None, cache=True,
                                             history_source="app")),
                             settings=make_settings(ROOT + "/../settings.ini"))
         window.show()
         app.processEvents()
         window.read_workspace()
-        while ws.pending_requests():
+        while ws.pending_requests() or ws.read_pending_folders(0):
             app.processEvents()
         app.processEvents()
         gc.collect()

@@ -188,7 +188,7 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None,
     sys.excepthook = reporter.excepthook
     try:
         try:
-            workspace = Workspace.open(resolve_workspace_dir(workspace_dir))
+            workspace = Workspace.open(resolve_workspace_dir(workspace_dir), lazy=True)
         except RelaydeskError as exc:
             print(f"relaydesk: {exc}", file=sys.stderr)
             return 2

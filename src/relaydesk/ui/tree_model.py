@@ -6,7 +6,9 @@ connection come its folders, then its requests. The model is an ordinary
 (re)load; a connection's or folder's rows are listed the first time a view asks
 for them (a view asks when it shows them: an expanded row), from the workspace's
 index of its paths (no request file is read to list rows), so the first frame costs
-what it shows, not the size of the workspace. A request's file is read the first
+what it shows, not the size of the workspace. In a lazy workspace (the app's) a
+folder whose directory is not listed yet draws its expand arrow without listing it;
+once all is listed (``listing_done``) an empty one loses it. A request's file is read the first
 time its row shows more than its name (method badge, tooltip), and a file found
 broken then leaves the tree.
 
@@ -111,6 +113,8 @@ class WorkspaceTreeModel(SerialTreeModel):
         # A request row's icon, from its method (the tree panel draws method badges).
         self.request_icon: Callable[[str], QIcon] | None = None
         self._reload_pending = False
+        # Folders drawn with an arrow before their directories were listed.
+        self._guessed: dict[int, TreeNode] = {}
         self._build()
 
     @property
@@ -127,8 +131,14 @@ class WorkspaceTreeModel(SerialTreeModel):
 
     def _build(self) -> None:
         """Groups and connections; the rest is listed when a view first asks for it."""
+        for node in getattr(self, "_nodes", {}).values():
+            # Parent and children refer to each other: without the cycle, the old rows
+            # are freed now (a tree opened all the way has 50,000), not at a later
+            # collection, and a stale node lists nothing more.
+            node.children = []
         root = TreeNode("root", "", "", None)
         self._root = root
+        self._guessed = {}
         self._nodes: dict[int, TreeNode] = {}
         self._by_path: dict[str, TreeNode] = {"": root}
 
@@ -243,7 +253,23 @@ class WorkspaceTreeModel(SerialTreeModel):
     def node_has_children(self, node: TreeNode) -> bool:
         if node.children is not None:
             return bool(node.children)
-        return node.kind != "request" and self._service.workspace.has_children(node.path)
+        if node.kind == "request":
+            return False
+        workspace = self._service.workspace
+        if not workspace.is_listed(node.path):
+            self._guessed[node.serial] = node  # most hold something: no listing yet
+            return True
+        return workspace.has_children(node.path)
+
+    def listing_done(self) -> None:
+        """Every folder is listed now: the views draw again the arrows of folders that
+        turned out empty."""
+        guessed, self._guessed = self._guessed, {}
+        workspace = self._service.workspace
+        if any(self._nodes.get(n.serial) is n and n.children is None
+               and not workspace.has_children(n.path) for n in guessed.values()):
+            self.layoutAboutToBeChanged.emit()
+            self.layoutChanged.emit()
 
     def node_children(self, node: TreeNode) -> list[TreeNode]:
         """A node's rows (listed now if they were not yet); do not change the list."""
