@@ -203,6 +203,24 @@ class WorkspaceView:
             self._requests[path] = found
         return found
 
+    def peek(self, path: str) -> Request | None:
+        """The request at ``path`` (None if there is none or its file is broken), as
+        ``request`` gives it, but a lazy view keeps only the id of a file read for this:
+        a tree describing each row it shows would otherwise keep every request."""
+        entry = self._requests.get(path)
+        if isinstance(entry, Request) or not self._lazy:
+            return entry if isinstance(entry, Request) else self._read_request(path)
+        if entry is None:
+            self._list_to(path)
+            if path not in self._requests:
+                return None
+        found = self._parse(path)
+        if found is not None and self._requests.get(path) is None:
+            # (An id already kept stays: a new string each time a row is drawn would
+            # scatter long-lived strings over memory freed rows leave behind.)
+            self._requests[path] = found.id
+        return found
+
     def _is_request(self, path: str) -> bool:
         """Whether ``path`` is a request whose file is good (read on first use)."""
         return self._requests.get(path) is not None or self._read_request(path) is not None

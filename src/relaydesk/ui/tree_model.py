@@ -187,9 +187,8 @@ class WorkspaceTreeModel(SerialTreeModel):
         A file found broken here (while its row is drawn) leaves the tree on the next
         event-loop turn: the model cannot change while the view paints it.
         """
-        try:
-            req = self._service.request(node.path)
-        except RelaydeskError:
+        req = self._service.workspace.peek(node.path)  # not kept: rows come and go
+        if req is None:
             problem = self._service.workspace.problem_for(node.path)
             node.tip = f"Cannot be read: {problem.reason}" if problem else "Cannot be read"
             if not self._reload_pending:
