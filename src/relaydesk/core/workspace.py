@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -210,7 +210,8 @@ class Workspace(WorkspaceView):
                     if path.is_dir() and not path.is_symlink():
                         _rmtree(path)
                     else:
-                        path.unlink(missing_ok=True)
+                        with suppress(OSError):  # as the sweep on open: best effort
+                            path.unlink()
         self._leftovers = []
 
     def mark_changed(self) -> None:
