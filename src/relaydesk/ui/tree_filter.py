@@ -27,6 +27,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     Qt,
+    QTimer,
 )
 
 from .serial_tree import AnyIndex, SerialTreeModel
@@ -36,6 +37,9 @@ __all__ = ["TreeFilterModel"]
 
 _TOP = QModelIndex()
 _serials = itertools.count(1)
+# Rows a keystroke dropped are freed this long after it (once its frame is painted):
+# freeing the 50,000 rows of a tree opened all the way takes ~15 ms.
+_FREE_AFTER_MS = 40
 # Per container path ('' for the top level): its children's names, and case-folded.
 _Items = dict[str, tuple[list[str], list[str]]]
 
@@ -142,10 +146,21 @@ class TreeFilterModel(SerialTreeModel):
         return name in self._matching(parent)
 
     def _reset_rows(self) -> None:
-        for row in getattr(self, "_by_serial", {}).values():
-            row.children = []  # no cycles: the old rows are freed at once
+        dropped = getattr(self, "_by_serial", None)
+        if dropped:
+            if not getattr(self, "_dropped", None):
+                QTimer.singleShot(_FREE_AFTER_MS, self, self.free_dropped)
+                self._dropped: list[dict[int, _Row]] = []
+            self._dropped.append(dropped)
         self._root = _Row(self._source.root_node(), None, 0, False)
         self._by_serial: dict[int, _Row] = {}
+
+    def free_dropped(self) -> None:
+        """Free the rows earlier keystrokes dropped."""
+        for rows in getattr(self, "_dropped", ()):
+            for row in rows.values():
+                row.children = []  # no cycles: the rows go at once, not at a collection
+        self._dropped = []
 
     def _children(self, row: _Row) -> list[_Row]:
         if row.children is None:

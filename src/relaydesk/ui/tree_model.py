@@ -115,6 +115,7 @@ class WorkspaceTreeModel(SerialTreeModel):
         self._reload_pending = False
         # Folders drawn with an arrow before their directories were listed.
         self._guessed: dict[int, TreeNode] = {}
+        self._dropped: list[dict[int, TreeNode]] = []  # rows of earlier builds
         self._build()
 
     @property
@@ -131,11 +132,12 @@ class WorkspaceTreeModel(SerialTreeModel):
 
     def _build(self) -> None:
         """Groups and connections; the rest is listed when a view first asks for it."""
-        for node in getattr(self, "_nodes", {}).values():
-            # Parent and children refer to each other: without the cycle, the old rows
-            # are freed now (a tree opened all the way has 50,000), not at a later
-            # collection, and a stale node lists nothing more.
-            node.children = []
+        if old := getattr(self, "_nodes", None):
+            # Freed on the next event-loop turn, after the frame (a tree opened all the
+            # way has 50,000 rows: ~30 ms to free).
+            if not self._dropped:
+                QTimer.singleShot(0, self, self.free_dropped)
+            self._dropped.append(old)
         root = TreeNode("root", "", "", None)
         self._root = root
         self._guessed = {}
@@ -152,6 +154,15 @@ class WorkspaceTreeModel(SerialTreeModel):
         for conn in self._service.workspace.connections():
             ensure(conn.path, "connection").tip = conn.base_url
         self._sort(root)
+
+    def free_dropped(self) -> None:
+        """Free the rows of earlier builds now."""
+        for nodes in self._dropped:
+            for node in nodes.values():
+                # Parent and children refer to each other: without the cycle, the rows
+                # go at once, not at a later collection.
+                node.children = []
+        self._dropped = []
 
     def _adopt(self, parent: TreeNode, kind: str, path: str, name: str) -> TreeNode:
         node = TreeNode(kind, path, name, parent)
@@ -175,7 +186,8 @@ class WorkspaceTreeModel(SerialTreeModel):
     def _children(self, node: TreeNode) -> list[TreeNode]:
         if node.children is None:
             node.children = []
-            if node.kind in ("connection", "folder"):
+            # (A row of an earlier build lists nothing: it is no longer in the tree.)
+            if node.kind in ("connection", "folder") and self._nodes.get(node.serial) is node:
                 listing = self._service.workspace.listing(node.path)
                 for row, (kind, path) in enumerate(listing):
                     self._adopt(node, kind, path, path.rpartition("/")[2]).row = row
