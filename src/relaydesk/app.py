@@ -188,7 +188,7 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None,
     sys.excepthook = reporter.excepthook
     try:
         try:
-            workspace = Workspace.open(resolve_workspace_dir(workspace_dir))
+            workspace = Workspace.open(resolve_workspace_dir(workspace_dir), lazy=True)
         except RelaydeskError as exc:
             print(f"relaydesk: {exc}", file=sys.stderr)
             return 2
@@ -219,10 +219,16 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None,
 
         warm_up(("asyncio", "socket", "signal"), _probe_keyring)
         window.read_workspace()
+        # Paints and timers between the steps of the start (no input yet): each takes
+        # 20-50 ms, together more than an event-loop turn should.
+        from PySide6.QtCore import QEventLoop
+
+        app.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
         quit_on_signals = _QuitOnSignals(window.close)
         if (icon := _icon_path()) is not None:  # loads the SVG plugin: after first paint
             app.setWindowIcon(QIcon(str(icon)))
         window.finish_start()  # after read_workspace's first step composed the workflow
+        app.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
         session.set_keyring(_system_keyring())  # the probe's answer, kept by keyring
         try:
             return _run_loop(app, window, service, reporter)

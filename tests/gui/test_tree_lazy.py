@@ -161,3 +161,135 @@ def test_quick_open_narrows_and_widens_as_typed(window: Any, qtbot: Any) -> None
     assert shown() == FuzzyMatcher(items).filter("is")
     assert "local/echo/jira/List users" in shown()
     dialog.reject()
+
+
+# -- a workspace opened as the app opens it: folders listed when opened, or in steps --
+
+
+@pytest.fixture
+def lazy_window(tmp_path: Any, memory_keyring: Any, qloop: Any, run: Any,
+                qtbot: Any) -> Any:
+    """The window over a workspace written to disk beforehand and opened lazily, as
+    app.py opens it: no folder below a connection is listed yet."""
+    from relaydesk.core.cache import ResponseCache
+    from relaydesk.core.session import Session
+    from relaydesk.core.workspace import Workspace
+    from relaydesk.ui.main_window import MainWindow
+    from relaydesk.ui.service import Service
+    from relaydesk.ui.settings import make_settings
+
+    writer = Workspace.open(tmp_path / "ws")
+    writer.save_connection(Connection(path="big/api", base_url="http://127.0.0.1:9"),
+                           create=True)
+    for path in ("big/api/f1/R1", "big/api/f1/R2", "big/api/f2/deep/Other",
+                 "big/api/Top"):
+        writer.save_request(Request(path=path, url="/x"), create=True)
+    writer.create_folder("big/api/empty")
+    ws = Workspace.open(writer.root, lazy=True)
+    service = Service(Session(ws, keyring=memory_keyring, cache=ResponseCache(),
+                              history_source="app"))
+    win = MainWindow(service, settings=make_settings(tmp_path / "settings.ini"))
+    win.show()
+    qtbot.waitExposed(win)
+    win.finish_start()
+    yield win
+    win.close()
+    win.deleteLater()
+    run(service.aclose())
+    qtbot.wait(10)
+
+
+def _listing_done(window: Any, qtbot: Any) -> None:
+    """Let the stepped reading (started as app.py starts it) run to its end."""
+    ws = window.service.workspace
+    window.read_workspace(step=10)
+    qtbot.waitUntil(lambda: not ws.pending_requests() and not ws.read_pending_folders(0))
+    qtbot.wait(20)
+
+
+def test_the_first_frame_lists_no_folder_and_opening_one_shows_its_requests(
+        lazy_window: Any, qtbot: Any) -> None:
+    tree, ws = lazy_window.tree, lazy_window.service.workspace
+    shown = _visible(tree)
+    assert {"big/api/f1", "big/api/f2", "big/api/Top"} <= shown.keys()
+    assert not ws.is_listed("big/api/f1") and not ws.is_listed("big/api/f2")
+    assert tree.view.model().hasChildren(shown["big/api/f1"])  # its arrow, unlisted
+    tree.select_path("big/api/f1")
+    tree.view.setFocus()
+    qtbot.keyClick(tree.view, Qt.Key.Key_Right)  # the user opens it
+    shown = _visible(tree)
+    assert {"big/api/f1/R1", "big/api/f1/R2"} <= shown.keys()
+    assert ws.is_listed("big/api/f1") and not ws.is_listed("big/api/f2")
+    tree.view.setCurrentIndex(shown["big/api/f1/R2"])
+    qtbot.keyClick(tree.view, Qt.Key.Key_Return)
+    tab = lazy_window.current_tab()
+    assert tab is not None and tab.path == "big/api/f1/R2"
+
+
+def test_an_empty_folder_loses_its_arrow_once_all_is_listed(lazy_window: Any,
+                                                             qtbot: Any) -> None:
+    tree = lazy_window.tree
+    assert tree.view.model().hasChildren(_visible(tree)["big/api/empty"])  # not known
+    _listing_done(lazy_window, qtbot)
+    assert not tree.view.model().hasChildren(_visible(tree)["big/api/empty"])
+    assert tree.view.model().hasChildren(_visible(tree)["big/api/f2"])
+
+
+def test_the_filter_and_ctrl_p_find_a_request_in_a_folder_never_listed(
+        lazy_window: Any, qtbot: Any) -> None:
+    tree, ws = lazy_window.tree, lazy_window.service.workspace
+    assert not ws.is_listed("big/api/f2/deep")
+    qtbot.keyClicks(tree.filter, "other")
+    assert "big/api/f2/deep/Other" in _visible(tree)
+    tree.filter.clear()
+    assert "big/api/f2/deep/Other" not in _visible(tree)
+    dialog = lazy_window.quick_open()
+    qtbot.keyClicks(dialog.query, "othr")
+    assert dialog.results.currentItem().text() == "big/api/f2/deep/Other"
+    qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
+    tab = lazy_window.current_tab()
+    assert tab is not None and tab.path == "big/api/f2/deep/Other"
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_rename_move_and_delete_before_and_after_the_background_listing(
+        lazy_window: Any, qtbot: Any, when: str) -> None:
+    tree, ws = lazy_window.tree, lazy_window.service.workspace
+    files = ws.root / "connections/big/api"
+    if when == "after":
+        _listing_done(lazy_window, qtbot)
+    # Renaming a request in a folder the tree never opened.
+    assert tree.rename("big/api/f2/deep/Other", "Renamed") == "big/api/f2/deep/Renamed"
+    assert (files / "f2/deep/Renamed.request.json").is_file()
+    assert "big/api/f2/deep/Renamed" in _visible(tree)  # shown, selected
+    # Moving a closed folder into another by drag and drop.
+    model = tree.model
+    mime = model.mimeData([model.index_for_path("big/api/f1")])
+    target = model.index_for_path("big/api/f2/deep")
+    assert model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, target)
+    assert (files / "f2/deep/f1/R1.request.json").is_file() and not (files / "f1").exists()
+    tree.expand_path("big/api/f2/deep/f1")
+    assert {"big/api/f2/deep/f1/R1", "big/api/f2/deep/f1/R2"} <= _visible(tree).keys()
+    # Deleting a folder: gone from the disk and the tree.
+    assert tree.delete("big/api/f2")
+    assert not (files / "f2").exists()
+    assert not any(p.startswith("big/api/f2") for p in _visible(tree))
+    _listing_done(lazy_window, qtbot)
+    assert ws.request_paths() == ["big/api/Top"]
+    assert ws.problems == []
+
+
+def test_a_request_added_on_disk_appears_in_a_folder_never_listed(
+        lazy_window: Any, qtbot: Any) -> None:
+    from relaydesk.core import codec
+
+    tree, ws = lazy_window.tree, lazy_window.service.workspace
+    _listing_done(lazy_window, qtbot)
+    added = ws.root / "connections/big/api/f2/deep/Added.request.json"
+    added.write_text(codec.dumps(codec.request_to_doc(Request("x", "PUT", "/added"))))
+    lazy_window.workflow.on_disk_changed()  # what the watcher calls
+    assert not ws.is_listed("big/api/f2/deep")
+    tree.expand_path("big/api/f2/deep")
+    assert "big/api/f2/deep/Added" in _visible(tree)
+    qtbot.keyClicks(tree.filter, "added")
+    assert "big/api/f2/deep/Added" in _visible(tree)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -108,8 +108,8 @@ class Workspace(WorkspaceView):
     """A workspace folder: the view of ``WorkspaceView`` plus every change, written to
     disk at once under the writers' lock."""
 
-    def __init__(self, root: Path) -> None:
-        super().__init__(root)
+    def __init__(self, root: Path, *, lazy: bool = False) -> None:
+        super().__init__(root, lazy=lazy)
         self._lock = lock_for(lock_file(self.root))
         self._depth = 0
         self._dirty = False
@@ -118,10 +118,14 @@ class Workspace(WorkspaceView):
     # -- loading -----------------------------------------------------------------------
 
     @classmethod
-    def open(cls, root: str | os.PathLike[str], *, create: bool = True) -> Workspace:
+    def open(cls, root: str | os.PathLike[str], *, create: bool = True,
+             lazy: bool = False) -> Workspace:
         """Open (or create) the workspace at ``root``, migrating a format 1 one and
-        sweeping what killed writers left behind."""
-        ws = cls(Path(root))
+        sweeping what killed writers left behind.
+
+        ``lazy`` (the app's choice): list the folders inside connections when first
+        asked for, or in ``read_pending``'s steps (see ``workspace_view``)."""
+        ws = cls(Path(root), lazy=lazy)
         manifest = ws.root / MANIFEST
         if not manifest.exists():
             if not create:
@@ -175,6 +179,7 @@ class Workspace(WorkspaceView):
                     if token != self._seen_token:
                         self.reload()
                         self._seen_token = token
+                    self._list_all()  # a change may touch any part of the tree
                     if self._format > codec.FORMAT_VERSION:
                         raise ValidationError(
                             f"{self.root / MANIFEST} was {newer_message(self._format)}.")
@@ -195,6 +200,19 @@ class Workspace(WorkspaceView):
         token is read only while no writer is storing a new one."""
         with self._lock:
             return self._lock.token(), self._seen_token
+
+    def _listed_all(self) -> None:
+        """The leftovers a lazy view found after opening are swept once all is listed
+        (only ones older versions left inside the tree: no writer makes them now)."""
+        if self._leftovers and self._format <= codec.FORMAT_VERSION:
+            with self._lock:
+                for path in self._leftovers:
+                    if path.is_dir() and not path.is_symlink():
+                        _rmtree(path)
+                    else:
+                        with suppress(OSError):  # as the sweep on open: best effort
+                            path.unlink()
+        self._leftovers = []
 
     def mark_changed(self) -> None:
         """Say that files were written directly inside the current transaction (imports)."""
@@ -599,7 +617,8 @@ class Workspace(WorkspaceView):
                              for p, c in self._connections.items()}
         self._conn_order = {moved(p): o for p, o in self._conn_order.items()}
         self._folders = {moved(p): m for p, m in self._folders.items()}
-        self._requests = {moved(p): replace(r, path=moved(p)) if r and is_under(p, src) else r
+        self._requests = {moved(p): replace(r, path=moved(p))
+                          if isinstance(r, Request) and is_under(p, src) else r
                           for p, r in self._requests.items()}
         self._touch()
 

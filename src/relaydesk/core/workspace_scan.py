@@ -3,6 +3,10 @@
 The walk reads the manifest, every ``connection.json`` and every environment, and
 notes where the folders and request files are without reading them (``Workspace``
 reads those on first use). A file that cannot be read becomes a ``LoadProblem``.
+
+A shallow walk (``scan(root, deep=False)``) lists only the connections' own
+directories and notes their folders in ``Scan.unlisted``; ``list_folder`` lists one
+of those later, so opening a big workspace costs what its first screen shows.
 Temporary files and import staging folders a killed writer left inside the tree are
 collected for the sweep.
 
@@ -37,6 +41,7 @@ __all__ = [
     "LoadProblem",
     "Scan",
     "guarded_load",
+    "list_folder",
     "newer_message",
     "read_bytes",
     "read_folder_meta",
@@ -79,11 +84,14 @@ class Scan:
     conn_order: dict[str, list[str]] = field(default_factory=dict)
     # None: the file has not been read yet.
     folders: dict[str, FolderMeta | None] = field(default_factory=dict)
-    requests: dict[str, Request | None] = field(default_factory=dict)
+    # A request's parsed file or (a lazy view's) its id, once read: see workspace_view.
+    requests: dict[str, Request | str | None] = field(default_factory=dict)
     environments: dict[str, Environment] = field(default_factory=dict)
     leftovers: list[Path] = field(default_factory=list)
     # Workspace path (a request's without its suffix) -> the link's target, as read.
     links: dict[str, str] = field(default_factory=dict)
+    # Folders whose directories a shallow walk did not list (``list_folder``).
+    unlisted: list[str] = field(default_factory=list)
 
 
 def newer_message(version: int) -> str:
@@ -153,7 +161,8 @@ def read_folder_meta(file: Path, problems: list[LoadProblem]) -> FolderMeta:
     return meta
 
 
-def scan(root: Path) -> Scan:
+def scan(root: Path, *, deep: bool = True) -> Scan:
+    """The workspace at ``root``; ``deep=False`` lists no folder below a connection."""
     found = Scan()
     manifest = root / MANIFEST
     try:
@@ -168,7 +177,7 @@ def scan(root: Path) -> Scan:
     except FileFormatError as exc:
         found.problems.append(LoadProblem(Path(exc.path), exc.reason))
         found.id = found.id or str(root.resolve())
-    _Walk(found).connections(root / "connections", "")
+    _Walk(found, deep).connections(root / "connections", "")
     env_dir = root / "environments"
     if env_dir.is_dir():
         for f in sorted(env_dir.glob("*.json")):
@@ -180,6 +189,14 @@ def scan(root: Path) -> Scan:
                 found.environments[name] = codec.environment_from_doc(name, doc)
 
             guarded_load(found.problems, f, put)
+    return found
+
+
+def list_folder(root: Path, path: str) -> Scan:
+    """What the directory of the folder at ``path`` holds (not what its folders hold:
+    they are noted in ``unlisted``)."""
+    found = Scan()
+    _Walk(found, False).items(os.path.join(root, "connections", *path.split("/")), path)
     return found
 
 
@@ -202,8 +219,9 @@ def _links_to_folder(entry: os.DirEntry[str]) -> bool:
 
 
 class _Walk:
-    def __init__(self, found: Scan) -> None:
+    def __init__(self, found: Scan, deep: bool) -> None:
         self.found = found
+        self.deep = deep  # list the folders inside connections too
 
     def skip_link(self, file: Path, path: str) -> None:
         problem = link_problem(file)
@@ -244,10 +262,15 @@ class _Walk:
             else:
                 self.connections(sub, path)
 
-    def items(self, directory: Path, prefix: str) -> None:
+    def items(self, directory: Path | str, prefix: str) -> None:
         # scandir, not iterdir + is_dir: this walk is most of what opening costs.
-        with os.scandir(directory) as it:
-            entries = sorted(it, key=lambda e: e.name)
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:  # gone since it was seen (a shallow walk lists it later)
+            if self.deep:
+                raise
+            return
         for entry in entries:
             if entry.name.startswith("."):
                 if is_leftover(entry.name, entry.is_dir(follow_symlinks=False)):
@@ -266,6 +289,9 @@ class _Walk:
             if entry.is_dir():
                 folder = f"{prefix}/{entry.name}"
                 self.found.folders[folder] = None
-                self.items(Path(entry.path), folder)
+                if self.deep:
+                    self.items(entry.path, folder)
+                else:
+                    self.found.unlisted.append(folder)
             elif entry.name.endswith(REQUEST_SUFFIX):
                 self.found.requests[f"{prefix}/{entry.name[: -len(REQUEST_SUFFIX)]}"] = None

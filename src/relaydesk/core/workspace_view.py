@@ -13,10 +13,19 @@ Queries cost what they return, not the size of the workspace: a scan's items are
 indexed by container once (``ordering.children_index``), each container's children
 are ordered once (stored order, then natural order) and kept until the tree's shape
 changes, and a query under a path walks only that part of the tree.
+
+A lazy view (the app's: ``lazy=True``) lists, when (re)loaded, only the connections'
+own directories; a folder's directory is listed the first time something inside it
+is asked for, and ``read_pending`` lists the rest in steps. Whatever needs the whole
+workspace (``path_of_id``, ``request_paths``, ``problems``, a change…) lists what is
+left first, so no caller sees a partial workspace. A lazy view also keeps only the id
+of a request file read in those steps (a parsed request is ~1.3 KB; 50,000 add up):
+the file is parsed again when the request itself is asked for.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +43,7 @@ from .workspace_scan import (
     FolderMeta,
     LoadProblem,
     guarded_load,
+    list_folder,
     read_folder_meta,
     scan,
 )
@@ -41,6 +51,12 @@ from .workspace_scan import (
 __all__ = ["ItemKind", "WorkspaceView"]
 
 ItemKind = Literal["connection", "folder", "request"]
+# A request as held in memory: None until its file is read, its id (str) once a lazy
+# view's stepped reading found the file good, the parsed request once asked for.
+_Entry = Request | str | None
+# Folders listed per ``read_pending`` step, per request file it would read (a listing
+# of a hundred entries costs about as much as reading ten files).
+_LIST_COST = 10
 
 
 def parent_of(path: str) -> str:
@@ -54,8 +70,9 @@ def is_under(path: str, top: str) -> bool:
 class WorkspaceView:
     """What a workspace folder holds, as last read (``reload``) or changed by this object."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, lazy: bool = False) -> None:
         self.root = Path(root)
+        self._lazy = lazy
         self.id = ""
         self._format = codec.FORMAT_VERSION
         self._problems: list[LoadProblem] = []
@@ -63,7 +80,7 @@ class WorkspaceView:
         self._conn_order: dict[str, list[str]] = {}
         # None: the file has not been read yet (see the module docstring).
         self._folders: dict[str, FolderMeta | None] = {}
-        self._requests: dict[str, Request | None] = {}
+        self._requests: dict[str, _Entry] = {}
         self._environments: dict[str, Environment] = {}
         self._leftovers: list[Path] = []
         self._links: dict[str, str] = {}  # skipped symbolic links: path -> why
@@ -76,10 +93,12 @@ class WorkspaceView:
         # The stepped reader's queue of request paths and its position in it.
         self._unread: list[str] = []
         self._unread_at = 0
+        # Folders (a lazy view's) whose directories are not listed yet, in listing order.
+        self._unlisted: dict[str, None] = {}
         self._files = os.path.join(self.root, "connections")
 
     def reload(self) -> None:
-        found = scan(self.root)
+        found = scan(self.root, deep=not self._lazy)
         self.id, self._format = found.id, found.format
         self._problems = [self._migration_problem] if self._migration_problem else []
         self._problems += found.problems
@@ -88,25 +107,127 @@ class WorkspaceView:
         self._environments, self._leftovers = found.environments, found.leftovers
         self._links = found.links
         self._unread, self._unread_at = list(self._requests), 0
+        self._unlisted = dict.fromkeys(found.unlisted)
         self._touch()
+
+    # -- listing folders on demand (a lazy view) ------------------------------------------
+
+    def is_listed(self, container: str) -> bool:
+        """Whether the directory of a connection or folder has been listed (always, but
+        in a lazy view): until then, what it holds is unknown."""
+        if not self._unlisted:
+            return True
+        path = join_path(container)
+        while path:
+            if path in self._unlisted:
+                return False
+            path = parent_of(path)
+        return True
+
+    def _list(self, folder: str) -> None:
+        """List the directory of an unlisted folder (whose parent is listed)."""
+        if folder not in self._unlisted:
+            return
+        del self._unlisted[folder]
+        if folder in self._folders:
+            found = list_folder(self.root, folder)
+            self._problems += found.problems
+            self._folders.update(found.folders)
+            self._requests.update(found.requests)
+            self._links.update(found.links)
+            self._leftovers += found.leftovers
+            self._unlisted.update(dict.fromkeys(found.unlisted))
+            self._unread += found.requests
+            if self._kids_cache is not None:
+                names = self._kids_cache.setdefault(folder, {})
+                for kind, paths in (("folder", found.folders), ("request", found.requests)):
+                    for path in paths:
+                        names[path.rpartition("/")[2]] = kind
+            self._order_cache.pop(folder, None)
+        if not self._unlisted:
+            self._listed_all()
+
+    def _listed_all(self) -> None:
+        """Called once every folder of a lazy view is listed (``Workspace`` sweeps the
+        leftovers found)."""
+
+    def _list_to(self, path: str) -> None:
+        """List the folders above ``path``, so whether it exists is known."""
+        if not self._unlisted:
+            return
+        above = []
+        parent = parent_of(path)
+        while parent and parent not in self._connections:
+            above.append(parent)
+            parent = parent_of(parent)
+        for folder in reversed(above):
+            self._list(folder)
+
+    def _list_under(self, top: str) -> None:
+        """List every folder at or under ``top`` ('': the whole workspace)."""
+        self._list_to(top)
+        while todo := [f for f in self._unlisted if not top or is_under(f, top)]:
+            for folder in todo:
+                self._list(folder)
+
+    def _list_all(self) -> None:
+        if self._unlisted:
+            self._list_under("")
+
+    # -- reading files on first use ----------------------------------------------------
+
+    def _parse(self, path: str) -> Request | None:
+        """Read the request file at ``path``; a broken one leaves the view (its problem
+        is recorded)."""
+        # A string path: building a Path per file costs as much as reading it.
+        file = f"{self._files}/{path}{REQUEST_SUFFIX}"
+        parsed: list[Request] = []
+        guarded_load(self._problems, file,
+                     lambda doc: parsed.append(codec.request_from_doc(path, doc)))
+        if not parsed:
+            self._drop_broken(path)
+            return None
+        return parsed[0]
 
     def _read_request(self, path: str) -> Request | None:
         """The request at ``path``, reading its file on first use; None if it is broken."""
         req = self._requests.get(path)
-        if req is None and path in self._requests:
-            # A string path: building a Path per file costs as much as reading it.
-            file = f"{self._files}/{path}{REQUEST_SUFFIX}"
-            guarded_load(self._problems, file,
-                         lambda doc: self._requests.__setitem__(
-                             path, codec.request_from_doc(path, doc)))
-            req = self._requests[path]
-            if req is None:  # broken: the problem is recorded, the request forgotten
-                self._drop_broken(path)
-        return req
+        if isinstance(req, Request):
+            return req
+        if path not in self._requests:
+            self._list_to(path)
+            if path not in self._requests:
+                return None
+        found = self._parse(path)
+        if found is not None:
+            self._requests[path] = found
+        return found
+
+    def peek(self, path: str) -> Request | None:
+        """The request at ``path`` (None if there is none or its file is broken), as
+        ``request`` gives it, but a lazy view keeps only the id of a file read for this:
+        a tree describing each row it shows would otherwise keep every request."""
+        entry = self._requests.get(path)
+        if isinstance(entry, Request) or not self._lazy:
+            return entry if isinstance(entry, Request) else self._read_request(path)
+        if entry is None:
+            self._list_to(path)
+            if path not in self._requests:
+                return None
+        found = self._parse(path)
+        if found is not None and self._requests.get(path) is None:
+            # (An id already kept stays: a new string each time a row is drawn would
+            # scatter long-lived strings over memory freed rows leave behind.)
+            self._requests[path] = found.id
+        return found
+
+    def _is_request(self, path: str) -> bool:
+        """Whether ``path`` is a request whose file is good (read on first use)."""
+        return self._requests.get(path) is not None or self._read_request(path) is not None
 
     def _drop_broken(self, path: str) -> None:
         """Forget a request whose file is broken, keeping the rest of the indexes."""
-        del self._requests[path]
+        self._requests.pop(path, None)
         container, _, name = path.rpartition("/")
         if self._kids_cache is not None:
             self._kids_cache.get(container, {}).pop(name, None)
@@ -124,25 +245,41 @@ class WorkspaceView:
         return meta
 
     def pending_requests(self) -> int:
-        """How many request files have not been read yet."""
-        return sum(1 for r in self._requests.values() if r is None)
+        """How many request files have not been read yet (plus, in a lazy view, the
+        folders not listed yet: what they hold is not counted)."""
+        return sum(1 for r in self._requests.values() if r is None) + len(self._unlisted)
 
     def read_pending(self, limit: int | None = None) -> int:
         """Read up to ``limit`` unread request files (all if None); returns how many are
         left (at most: files read meanwhile by other queries may still be counted), and
-        0 only when every file has been read.
+        0 only when every file has been read. In a lazy view a step lists the unlisted
+        folders first (one per ``_LIST_COST`` files of ``limit``) and reads no file
+        while any is left; a file read is kept as its id only.
 
         The app calls this in small steps after its first frame, so load problems are
         reported soon after start without delaying it. The steps walk a queue made when
         the workspace was read, so all of them together cost one pass.
         """
+        if self._unlisted:
+            if limit is None:
+                self._list_all()
+            else:
+                for folder in list(itertools.islice(self._unlisted,
+                                                    max(1, limit // _LIST_COST))):
+                    self._list(folder)
+                return len(self._unlisted) + len(self._unread) - self._unread_at
         requests, queue = self._requests, self._unread
         done = 0
         while (limit is None or done < limit) and self._unread_at < len(queue):
             path = queue[self._unread_at]
             self._unread_at += 1
             if path in requests and requests[path] is None:
-                self._read_request(path)
+                if self._lazy:
+                    found = self._parse(path)
+                    if found is not None:
+                        requests[path] = found.id
+                else:
+                    self._read_request(path)
                 done += 1
         while self._unread_at < len(queue):  # skip what other queries read meanwhile
             path = queue[self._unread_at]
@@ -158,7 +295,7 @@ class WorkspaceView:
     @property
     def problems(self) -> list[LoadProblem]:
         """Every file that could not be read (reads the pending files first)."""
-        self.read_pending()
+        self.read_pending()  # lists every folder first
         for folder in list(self._folders):
             self._folder_meta(folder)
         return self._problems
@@ -195,6 +332,7 @@ class WorkspaceView:
         prefix = join_path(under)
         if not prefix:
             return self._tree()
+        self._list_under(prefix)
         if prefix in self._folders or prefix in self._connections:
             below: list[tuple[ItemKind, str]] = tree_order([prefix], self._ordered, "folder")
             return [("folder", prefix), *below] if prefix in self._folders else below
@@ -208,9 +346,10 @@ class WorkspaceView:
         path = join_path(path)
         if path in self._connections:
             return "connection"
+        self._list_to(path)
         if path in self._folders:
             return "folder"
-        if self._read_request(path) is not None:  # a broken file is no request
+        if self._is_request(path):  # a broken file is no request
             return "request"
         return None
 
@@ -218,7 +357,7 @@ class WorkspaceView:
         """Direct children of a connection or folder, in the user's order."""
         # A copy: reading a broken request drops it from the cached order meanwhile.
         return [(kind, p) for kind, p in list(self._ordered(join_path(path)))
-                if kind == "folder" or self._read_request(p) is not None]
+                if kind == "folder" or self._is_request(p)]
 
     def connection(self, path: str) -> Connection:
         conn = self._connections.get(join_path(path))
@@ -228,7 +367,9 @@ class WorkspaceView:
 
     def request(self, path: str) -> Request:
         # A path found as given is already in normal form (listing 50,000 asks this).
-        req = self._requests.get(path) or self._read_request(join_path(path))
+        req = self._requests.get(path)
+        if not isinstance(req, Request):
+            req = self._read_request(join_path(path))
         if req is None:
             raise NotFoundError(self._unknown("request", path))
         return req
@@ -253,14 +394,22 @@ class WorkspaceView:
 
     def listing(self, container: str) -> list[tuple[ItemKind, str]]:
         """Direct children of a connection or folder in the user's order, without
-        reading request files (``children`` reads them)."""
+        reading request files (``children`` reads them). Not kept: a tree holds its
+        rows itself, and a tree opened all the way would double them."""
+        container = join_path(container)
         requests = self._requests
-        return [(k, p) for k, p in self._ordered(join_path(container))
-                if k == "folder" or p in requests]
+        ordered = self._order_cache.get(container)
+        if ordered is None:
+            ordered = self._arrange(container)
+        return [(k, p) for k, p in ordered if k == "folder" or p in requests]
 
     def has_children(self, container: str) -> bool:
         """Whether a connection or folder holds anything (no file is read)."""
-        return bool(self._kids().get(join_path(container)))
+        container = join_path(container)
+        if self._unlisted:
+            self._list_to(container)
+            self._list(container)
+        return bool(self._kids().get(container))
 
     def read_pending_folders(self, limit: int) -> int:
         """Read up to ``limit`` unread ``folder.json`` files; returns how many are left.
@@ -275,11 +424,21 @@ class WorkspaceView:
     def item_paths(self) -> list[tuple[ItemKind, str]]:
         """Every folder and request, in no particular order (no file is read): what a
         filter searches."""
-        out: list[tuple[ItemKind, str]] = [("folder", p) for p in self._folders]
-        out += [("request", p) for p in self._requests]
+        self._list_all()
+        # zip, not a comprehension: no Python code per item (50,000 at each filter).
+        out: list[tuple[ItemKind, str]] = list(zip(itertools.repeat("folder"), self._folders))
+        out += zip(itertools.repeat("request"), self._requests)
         return out
 
+    def names_by_container(self) -> list[tuple[str, list[str]]]:
+        """``(container, names of its folders and requests)`` for every connection and
+        folder holding any, in no particular order (no file is read): what a filter
+        searches, without a string made per item."""
+        self._list_all()
+        return [(c, list(names)) for c, names in self._kids().items() if names]
+
     def _unknown(self, what: str, path: str) -> str:
+        self._list_all()
         msg = f"No {what} at '{path}' in workspace {self.root}."
         names = sorted(self._connections) if what == "connection" else sorted(self._requests)
         close = [n for n in names if n.startswith(split_path(path)[0] if path else "")][:5]
@@ -303,13 +462,18 @@ class WorkspaceView:
     def link_at(self, path: str) -> str | None:
         """Why nothing is listed at ``path`` when a symbolic link skipped by the scan is
         there (None if none): nothing is read or written through it."""
-        return self._links.get(join_path(path))
+        path = join_path(path)
+        self._list_to(path)
+        return self._links.get(path)
 
     def _stored_id(self, kind: ItemKind, path: str) -> str:
         if kind == "connection":
             return self._connections[path].id
         if kind == "folder":
             return self._folder_meta(path).id
+        entry = self._requests.get(path)
+        if isinstance(entry, str):  # read in steps: its id was kept
+            return entry
         req = self._read_request(path)
         return req.id if req is not None else ""
 
@@ -318,13 +482,15 @@ class WorkspaceView:
 
         The first call reads every request and folder file."""
         if self._id_cache is None:
+            self.read_pending()  # lists every folder first
             ids: dict[str, str] = {}
             for conn in self._connections.values():
                 ids[conn.id] = conn.path
             for folder in list(self._folders):
                 ids[self._folder_meta(folder).id] = folder
-            for req in self.requests():
-                ids[req.id] = req.path
+            for path, entry in self._requests.items():
+                if entry is not None:
+                    ids[entry if isinstance(entry, str) else entry.id] = path
             ids.pop("", None)
             self._id_cache = ids
         return self._id_cache.get(item_id)
@@ -348,19 +514,23 @@ class WorkspaceView:
         """A container's children in display order, arranged once per shape (do not
         change the list returned)."""
         cached = self._order_cache.get(container)
-        if cached is not None:
-            return cached
+        if cached is None:
+            cached = self._order_cache[container] = self._arrange(container)
+        return cached
+
+    def _arrange(self, container: str) -> list[tuple[ItemKind, str]]:
+        if self._unlisted:
+            self._list_to(container)
+            self._list(container)
         present = self._kids().get(container, {})
         if not present:
             return []
         names = arrange(self._stored_order(container), present)
-        ordered: list[tuple[ItemKind, str]] = [
-            ("folder" if present[n] == "folder" else "request", f"{container}/{n}")
-            for n in names]
-        self._order_cache[container] = ordered
-        return ordered
+        return [("folder" if present[n] == "folder" else "request", f"{container}/{n}")
+                for n in names]
 
     def _tree(self) -> list[tuple[ItemKind, str]]:
+        self._list_all()
         if self._tree_cache is None:
             self._tree_cache = tree_order(sorted(self._connections, key=natural_key),
                                           self._ordered, "folder")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,8 +37,9 @@ __all__ = ["ConnectionTree"]
 
 # While filtering, rows are expanded breadth-first until about this many show: a
 # filter matching 50,000 requests shows its first folders open, not every row
-# (the view lays out every row under an expanded one, through Python calls).
-FILTER_EXPAND_ROWS = 600
+# (the view lays out every row under an expanded one, through Python calls: each
+# keystroke costs ~2 ms per hundred rows, so a few screens' worth, not more).
+FILTER_EXPAND_ROWS = 200
 
 T = TypeVar("T")
 
@@ -231,13 +232,19 @@ class ConnectionTree(QWidget):
             expanded = self._expanded
             self.model.reload()  # drops the rows listed while filtering
             self.proxy.clear()  # then the filter's (which hold the old rows)
-            from .heap import release_free_memory
-
-            release_free_memory()
+            # Freed after this frame, and the memory given back.
+            QTimer.singleShot(0, self, self._free_filter_rows)
             self._expanded = expanded
             self._restore_expanded()
         if current:
             self.select_path(current)
+
+    def _free_filter_rows(self) -> None:
+        from .heap import release_free_memory
+
+        self.model.free_dropped()
+        self.proxy.free_dropped()
+        release_free_memory()
 
     def _show(self, model: QAbstractItemModel) -> None:
         old_selection = self.view.selectionModel()

@@ -8,7 +8,6 @@ tree is cleared, tens of megabytes stay in the process although nothing uses the
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sys
 
 __all__ = ["release_free_memory"]
@@ -22,7 +21,9 @@ def release_free_memory() -> None:
         _trim = False
         if sys.platform.startswith("linux"):
             try:
-                _trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+                # The process's own symbols, which include the C library's: asking
+                # ctypes.util.find_library runs ldconfig in a subprocess (~40 ms).
+                _trim = ctypes.CDLL(None).malloc_trim
             except (OSError, AttributeError):  # not glibc (e.g. musl)
                 _trim = False
     if _trim:

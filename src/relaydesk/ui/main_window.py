@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
         if workspace.read_pending(step) or workspace.read_pending_folders(step):
             QTimer.singleShot(0, self, lambda: self.read_workspace(step))
             return
+        self.tree.model.listing_done()  # empty folders lose the arrow drawn meanwhile
         if problems := workspace.problems:
             self.messages.problem("Some workspace files could not be read: "
                               + "; ".join(str(p) for p in problems[:3]))

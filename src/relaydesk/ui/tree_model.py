@@ -6,7 +6,9 @@ connection come its folders, then its requests. The model is an ordinary
 (re)load; a connection's or folder's rows are listed the first time a view asks
 for them (a view asks when it shows them: an expanded row), from the workspace's
 index of its paths (no request file is read to list rows), so the first frame costs
-what it shows, not the size of the workspace. A request's file is read the first
+what it shows, not the size of the workspace. In a lazy workspace (the app's) a
+folder whose directory is not listed yet draws its expand arrow without listing it;
+once all is listed (``listing_done``) an empty one loses it. A request's file is read the first
 time its row shows more than its name (method badge, tooltip), and a file found
 broken then leaves the tree.
 
@@ -111,6 +113,9 @@ class WorkspaceTreeModel(SerialTreeModel):
         # A request row's icon, from its method (the tree panel draws method badges).
         self.request_icon: Callable[[str], QIcon] | None = None
         self._reload_pending = False
+        # Folders drawn with an arrow before their directories were listed.
+        self._guessed: dict[int, TreeNode] = {}
+        self._dropped: list[dict[int, TreeNode]] = []  # rows of earlier builds
         self._build()
 
     @property
@@ -127,8 +132,15 @@ class WorkspaceTreeModel(SerialTreeModel):
 
     def _build(self) -> None:
         """Groups and connections; the rest is listed when a view first asks for it."""
+        if old := getattr(self, "_nodes", None):
+            # Freed on the next event-loop turn, after the frame (a tree opened all the
+            # way has 50,000 rows: ~30 ms to free).
+            if not self._dropped:
+                QTimer.singleShot(0, self, self.free_dropped)
+            self._dropped.append(old)
         root = TreeNode("root", "", "", None)
         self._root = root
+        self._guessed = {}
         self._nodes: dict[int, TreeNode] = {}
         self._by_path: dict[str, TreeNode] = {"": root}
 
@@ -142,6 +154,15 @@ class WorkspaceTreeModel(SerialTreeModel):
         for conn in self._service.workspace.connections():
             ensure(conn.path, "connection").tip = conn.base_url
         self._sort(root)
+
+    def free_dropped(self) -> None:
+        """Free the rows of earlier builds now."""
+        for nodes in self._dropped:
+            for node in nodes.values():
+                # Parent and children refer to each other: without the cycle, the rows
+                # go at once, not at a later collection.
+                node.children = []
+        self._dropped = []
 
     def _adopt(self, parent: TreeNode, kind: str, path: str, name: str) -> TreeNode:
         node = TreeNode(kind, path, name, parent)
@@ -165,7 +186,8 @@ class WorkspaceTreeModel(SerialTreeModel):
     def _children(self, node: TreeNode) -> list[TreeNode]:
         if node.children is None:
             node.children = []
-            if node.kind in ("connection", "folder"):
+            # (A row of an earlier build lists nothing: it is no longer in the tree.)
+            if node.kind in ("connection", "folder") and self._nodes.get(node.serial) is node:
                 listing = self._service.workspace.listing(node.path)
                 for row, (kind, path) in enumerate(listing):
                     self._adopt(node, kind, path, path.rpartition("/")[2]).row = row
@@ -177,9 +199,8 @@ class WorkspaceTreeModel(SerialTreeModel):
         A file found broken here (while its row is drawn) leaves the tree on the next
         event-loop turn: the model cannot change while the view paints it.
         """
-        try:
-            req = self._service.request(node.path)
-        except RelaydeskError:
+        req = self._service.workspace.peek(node.path)  # not kept: rows come and go
+        if req is None:
             problem = self._service.workspace.problem_for(node.path)
             node.tip = f"Cannot be read: {problem.reason}" if problem else "Cannot be read"
             if not self._reload_pending:
@@ -243,7 +264,23 @@ class WorkspaceTreeModel(SerialTreeModel):
     def node_has_children(self, node: TreeNode) -> bool:
         if node.children is not None:
             return bool(node.children)
-        return node.kind != "request" and self._service.workspace.has_children(node.path)
+        if node.kind == "request":
+            return False
+        workspace = self._service.workspace
+        if not workspace.is_listed(node.path):
+            self._guessed[node.serial] = node  # most hold something: no listing yet
+            return True
+        return workspace.has_children(node.path)
+
+    def listing_done(self) -> None:
+        """Every folder is listed now: the views draw again the arrows of folders that
+        turned out empty."""
+        guessed, self._guessed = self._guessed, {}
+        workspace = self._service.workspace
+        if any(self._nodes.get(n.serial) is n and n.children is None
+               and not workspace.has_children(n.path) for n in guessed.values()):
+            self.layoutAboutToBeChanged.emit()
+            self.layoutChanged.emit()
 
     def node_children(self, node: TreeNode) -> list[TreeNode]:
         """A node's rows (listed now if they were not yet); do not change the list."""
