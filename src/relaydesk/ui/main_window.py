@@ -14,7 +14,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -39,6 +39,10 @@ from .service import Service
 from .settings import make_settings
 
 if TYPE_CHECKING:
+    # QCloseEvent would make PySide build QEvent and its 180-value Type enum (13M
+    # instructions) before the first frame; the handler only runs at close.
+    from PySide6.QtGui import QCloseEvent
+
     from relaydesk.core.model import Request
 
     # Imported on first use: editors and the workflow are not needed for the first frame.
@@ -276,7 +280,8 @@ class MainWindow(QMainWindow):
 
     def finish_start(self) -> None:
         """What the first frame does not show, built right after it: the focus ring,
-        View → Theme and API operations, and the icons (they load QtSvg)."""
+        View → Theme and API operations, the closed docks, and the icons (they load
+        QtSvg)."""
         from .focus_ring import install_focus_ring
         from .theme_menu import ThemeChooser
 
@@ -285,6 +290,7 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.theme_chooser = ThemeChooser(self.view_menu, self.settings)
         self._make_operations_action()
+        self.docks.build()
         from .window_icons import apply_window_icons
 
         apply_window_icons(self)
@@ -610,6 +616,10 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
+            # Docks the state shows open are made before it is restored; the others after
+            # the first frame (``finish_start``), which puts them back where it had them.
+            if s.value("window/openDocks") != "":
+                self.docks.build()
             self.restoreState(state)
         splitter = s.value("window/splitter")
         if isinstance(splitter, QByteArray):
@@ -629,6 +639,7 @@ class MainWindow(QMainWindow):
         s = self.settings
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
+        s.setValue("window/openDocks", ",".join(self.docks.open_names()))
         s.setValue("window/splitter", self.splitter.saveState())
         s.setValue("window/environment", self.environment_name() or "")
         s.setValue("window/tabs", [t.path for t in self.tab_list()])

@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from relaydesk.core.model import AuthSettings, Connection, Environment, Request, join_path
-from relaydesk.core.secrets import SecretStore
-from relaydesk.core.session import Session, one_segment
 from relaydesk.core.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -28,6 +26,8 @@ if TYPE_CHECKING:
     from relaydesk.core.pagination import Page, PaginationResult
     from relaydesk.core.response import Response
     from relaydesk.core.runner import Runner
+    from relaydesk.core.secrets import SecretStore
+    from relaydesk.core.session import Session
 
 __all__ = ["ProgressCallback", "Service"]
 
@@ -37,14 +37,33 @@ ProgressCallback = Callable[[int, int | None], None]
 
 
 class Service:
-    """The app's face over the core ``Session``: small methods the UI calls."""
+    """The app's face over the core ``Session``: small methods the UI calls.
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    Given a ``workspace`` and ``make_session`` instead of a session, it makes the
+    session on first use: the app's first frame only reads the workspace, and the
+    session's modules (secrets, limits, client identities) load after it.
+    """
+
+    def __init__(self, session: Session | None = None, *, workspace: Workspace | None = None,
+                 make_session: Callable[[], Session] | None = None) -> None:
+        if session is not None:
+            workspace = session.workspace
+        elif workspace is None or make_session is None:
+            raise TypeError("Service needs a session, or a workspace and make_session")
+        self._session = session
+        self._workspace = workspace
+        self._make_session = make_session
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            assert self._make_session is not None
+            self._session = self._make_session()
+        return self._session
 
     @property
     def workspace(self) -> Workspace:
-        return self.session.workspace
+        return self._workspace
 
     @property
     def secrets(self) -> SecretStore:
@@ -119,10 +138,14 @@ class Service:
         return self.session.save_connection(conn, old_path=old_path)
 
     def create_folder(self, parent: str, name: str) -> str:
+        from relaydesk.core.session import one_segment
+
         return self.session.create_folder(join_path(parent, one_segment(name)))
 
     def create_request(self, parent: str, name: str, *, method: str = "GET",
                        url: str = "") -> Request:
+        from relaydesk.core.session import one_segment
+
         path = join_path(parent, one_segment(name))
         return self.session.create_request(Request(path=path, method=method, url=url))
 
