@@ -10,7 +10,6 @@ the same for each request tab as it opens).
 from __future__ import annotations
 
 import itertools
-import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QSize, Qt, Signal
@@ -34,7 +33,6 @@ from .dialogs import ask
 from .docks import Docks
 from .empty_state import EmptyState
 from .messages import PROBLEM_MS, MessageBridge
-from .send_controller import SendController
 from .service import Service
 from .settings import make_settings
 
@@ -47,11 +45,11 @@ if TYPE_CHECKING:
 
     # Imported on first use: editors and the workflow are not needed for the first frame.
     from .request_tab import RequestTab
+    from .send_controller import SendController
     from .workflow import Workflow
 
 __all__ = ["NO_ENVIRONMENT", "MainWindow"]
 
-log = logging.getLogger(__name__)
 NO_ENVIRONMENT = "No environment"
 TREE_MIN_WIDTH = 180
 READ_STEP = 50  # request files read per event-loop turn after start (~5 ms)
@@ -66,7 +64,7 @@ class MainWindow(QMainWindow):
         self.service = service
         self.settings = settings or make_settings()
         self.messages = MessageBridge(self)
-        self.sending = SendController(service, self.messages, self.environment_name, self)
+        self._sending: SendController | None = None  # made on first use (``sending``)
         # Environments, live reload, Save As, Edit auth…: composed after the first frame.
         self.workflow: Workflow | None = None
         # "workspace name — Relaydesk": Qt appends the application display name itself.
@@ -145,7 +143,17 @@ class MainWindow(QMainWindow):
         docks.errorOccurred.connect(self.messages.problem)
         docks.statusMessage.connect(self.messages.status)
 
-        self.sending.finished.connect(docks.refresh_history)
+
+    @property
+    def sending(self) -> SendController:
+        """The sends in flight; made on first use (the first frame sends nothing)."""
+        if self._sending is None:
+            from .send_controller import SendController
+
+            self._sending = SendController(self.service, self.messages, self.environment_name,
+                                           self)
+            self._sending.finished.connect(self.docks.refresh_history)
+        return self._sending
 
     def _add_close_button(self, tab: RequestTab, index: int) -> None:
         """A quiet grey cross (the style's own is a red box that reads as an error)."""
@@ -655,7 +663,8 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.save_state()
-        self.sending.shutdown()
+        if self._sending is not None:
+            self._sending.shutdown()
         self.docks.shutdown()
         event.accept()
         self.closed.emit()

@@ -9,7 +9,6 @@ snippets) are imported on first use so the window paints before httpx is loaded.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ProgressCallback", "Service"]
 
-log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int | None], None]
 
@@ -165,7 +163,9 @@ class Service:
     def delete(self, path: str) -> None:
         report = self.session.delete(path)
         if report.secrets_left:
-            log.warning("secrets of %s stay in the keyring: %s",
+            import logging  # not at the top: no module the first frame loads imports it
+
+            logging.getLogger(__name__).warning("secrets of %s stay in the keyring: %s",
                         ", ".join(report.secrets_left), report.reason)
 
     # -- secrets (write-only from the UI's point of view) -----------------------------
