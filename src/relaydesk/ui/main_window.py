@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QStackedWidget,
-    QTabWidget,
     QWidget,
 )
 
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
     # QCloseEvent would make PySide build QEvent and its 180-value Type enum (13M
     # instructions) before the first frame; the handler only runs at close.
     from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QTabWidget
 
     from relaydesk.core.model import Request
 
@@ -71,15 +71,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(service.workspace.root.name or str(service.workspace.root))
 
         self.tree = ConnectionTree(service, self)
-        self.tabs = QTabWidget(self)
-        self.tabs.setTabsClosable(True)
-        self.tabs.setMovable(True)
-        self.tabs.setDocumentMode(True)
-        self.tabs.setAccessibleName("Open requests")
+        self._tabs: QTabWidget | None = None  # made on first use (``tabs``)
         self.empty = EmptyState(self)
         self.right = QStackedWidget(self)
         self.right.addWidget(self.empty)
-        self.right.addWidget(self.tabs)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.tree)
@@ -115,9 +110,6 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.messages.statusShown.connect(bar.showMessage)
         self.messages.problemShown.connect(lambda m: bar.showMessage(m, PROBLEM_MS))
-
-        self.tabs.tabCloseRequested.connect(lambda i: self.close_tab(self._tab_at(i)))
-        self.tabs.currentChanged.connect(lambda _i: self._tabs_changed())
 
         tree = self.tree
         tree.requestActivated.connect(self.open_request)
@@ -155,21 +147,17 @@ class MainWindow(QMainWindow):
             self._sending.finished.connect(self.docks.refresh_history)
         return self._sending
 
-    def _add_close_button(self, tab: RequestTab, index: int) -> None:
-        """A quiet grey cross (the style's own is a red box that reads as an error)."""
-        from PySide6.QtWidgets import QTabBar, QToolButton
+    @property
+    def tabs(self) -> QTabWidget:
+        """The open requests; made on first use (the first frame shows the empty state)."""
+        if self._tabs is None:
+            from .request_tabs import make_request_tabs
 
-        from .icons import icon
-
-        button = QToolButton(self.tabs)
-        button.setObjectName("tabCloseButton")
-        button.setAutoRaise(True)
-        button.setIcon(icon("x", muted=True))
-        button.setIconSize(QSize(14, 14))
-        button.setToolTip("Close tab (Ctrl+W)")
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        button.clicked.connect(lambda _checked=False: self.close_tab(tab))
-        self.tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, button)
+            self._tabs = tabs = make_request_tabs(self)
+            self.right.addWidget(tabs)
+            tabs.tabCloseRequested.connect(lambda i: self.close_tab(self._tab_at(i)))
+            tabs.currentChanged.connect(lambda _i: self._tabs_changed())
+        return self._tabs
 
     def _order_focus(self) -> None:
         """Tab moves top to bottom, left to right: the toolbar's controls, the tree's
@@ -412,6 +400,7 @@ class MainWindow(QMainWindow):
 
     def _add_tab(self, request: Request) -> RequestTab:
         from .request_tab import RequestTab
+        from .request_tabs import add_close_button
 
         tab = RequestTab(request, self.tabs)
         self._wire_tab(tab)
@@ -420,7 +409,7 @@ class MainWindow(QMainWindow):
             tab.split_restored = tab.splitter.restoreState(splitter_state)
         index = self.tabs.addTab(tab, tab.title())
         self.tabs.setTabToolTip(index, request.path)
-        self._add_close_button(tab, index)
+        add_close_button(self.tabs, index, lambda: self.close_tab(tab))
         self._order_focus()  # the new page's controls follow the tab bar
         return tab
 
@@ -592,7 +581,7 @@ class MainWindow(QMainWindow):
             self._update_empty()
 
     def _update_empty(self) -> None:
-        if not self.tabs.count():
+        if self._tabs is None or not self._tabs.count():
             self.empty.set_workspace_empty(not self.service.workspace.connections())
 
     def _tabs_changed(self) -> None:
