@@ -275,12 +275,13 @@ class MainWindow(QMainWindow):
             toolbar.addAction(self.docks.history_action)
 
     def finish_start(self) -> None:
-        """What the first frame does not show, built right after it: the focus ring,
-        View → Theme and API operations, the closed docks, and the icons (they load
-        QtSvg)."""
+        """What the first frame does not show, built right after it: the shortcuts, the
+        focus ring, View → Theme and API operations, the closed docks, and the icons
+        (they load QtSvg)."""
         from .focus_ring import install_focus_ring
         from .theme_menu import ThemeChooser
 
+        self.window_actions.install_shortcuts()
         self.focus_ring = install_focus_ring(self)  # focus visible on every widget
         self._order_focus()
         self.view_menu.addSeparator()
