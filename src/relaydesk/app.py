@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import asyncio
 
+    from relaydesk.core.session import Session
+
 __all__ = ["ENV_QUIT_AFTER_MS", "ENV_TEST_HOOK", "run_app"]
 
 log = logging.getLogger("relaydesk")
@@ -160,6 +162,22 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None,
             theme: str | None = None) -> int:
     """``argv``: Qt's own options (``-style fusion``…); ``theme``: light, dark or system
     for this run (else the saved choice)."""
+    import gc
+
+    # Python's cyclic collector runs on the GUI thread only, from a timer, once the event
+    # loop runs (ui/gc_guard.py). Off from here on, start-up does not stop to walk the
+    # objects Qt's modules have just made (14M instructions before the first frame),
+    # and no collection can start in the warm-up thread either.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _start(workspace_dir, argv, theme)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _start(workspace_dir: Path | None, argv: list[str] | None, theme: str | None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -192,7 +210,6 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None,
         except RelaydeskError as exc:
             print(f"relaydesk: {exc}", file=sys.stderr)
             return 2
-        from relaydesk.core.session import Session
         from relaydesk.ui.main_window import MainWindow
         from relaydesk.ui.service import Service
         from relaydesk.ui.settings import make_settings
@@ -205,14 +222,19 @@ def run_app(workspace_dir: Path | None = None, argv: list[str] | None = None,
         # reading the rest of the request files (in steps), probing the keyring (D-Bus)
         # and importing asyncio/qasync. No user input is handled before all but the
         # stepped reading is done. The session is the app's one core session (the CLI
-        # and scripts build the same); its keyring is attached after the first frame.
-        session = Session(workspace, keyring=None, cache=True,
-                          history_source="app")
-        service = Service(session)
+        # and scripts build the same). The first frame reads only the workspace: the
+        # session is made on first use, and its keyring attached after the first frame.
+        def make_session() -> Session:
+            from relaydesk.core.session import Session
+
+            return Session(workspace, keyring=None, cache=True, history_source="app")
+
+        service = Service(workspace=workspace, make_session=make_session)
         window = MainWindow(service, settings)
         reporter.window = window
         window.show()
         app.processEvents()
+        session = service.session  # its modules load now, after the first frame
         # After the first frame, the imports and the keyring probe run in a worker
         # thread while the window keeps painting; then the stepped reading starts.
         from relaydesk.ui.warm_up import warm_up

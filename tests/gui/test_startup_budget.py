@@ -23,14 +23,17 @@ import pytest
 
 import relaydesk
 
-TARGET = 1.15  # issues 16 and 20: first frame <= 1.15x the stock-widget frame (not met yet)
+TARGET = 1.15  # issues 16 and 20: first frame <= 1.15x the stock-widget frame (met at 1,000)
 # Measured 1.17x with plain Qt enums and the Python tree model, then 1.22x once the
 # workspace format 2 (ids, order and lock files) and the core session landed, then
 # 1.20x once the tree listed only the containers shown (no pass over every item), then
 # 1.22x with the theme's palette, the empty state's buttons (the stock frame has them
 # too), and the session's new parts (client certificates, secret references, limits)
-# loading only what the first frame needs.
-BUDGET = 1.24
+# loading only what the first frame needs. TARGET met at 1,000 requests: 1.15x (920.8M
+# against 802.7M) once the core session, the request tabs, the closed docks, the send
+# controller and the shortcuts waited until after the first frame, QEvent stayed
+# unbuilt, and the GUI-thread collector's policy started with run_app.
+BUDGET = 1.16
 ROOT = Path(__file__).resolve().parents[2]
 RATIO = re.compile(r"^Relaydesk / stock widgets\s+([\d.]+)x", re.MULTILINE)
 

@@ -11,19 +11,20 @@ __all__ = ["WindowActions", "make_actions"]
 
 
 class WindowActions:
-    """The window's actions by name, each added to the window with its shortcuts.
+    """The window's actions by name, each added to the window (their shortcuts with
+    ``install_shortcuts``, after the first frame).
 
     A plain class: a dataclass would generate and compile its methods at start-up.
     """
 
     def __init__(self, window: QWidget, handlers: dict[str, Callable[[], object]]) -> None:
+        self._keys: list[tuple[QAction, tuple[str, ...]]] = []
+
         def act(name: str, text: str, *keys: str) -> QAction:
             action = QAction(text, window)
-            # Window-wide (QAction's default context), so the shortcut works whichever
-            # child has focus.
-            action.setShortcuts([QKeySequence(k) for k in keys])
             action.triggered.connect(lambda _checked=False: handlers[name]())
             window.addAction(action)
+            self._keys.append((action, keys))
             return action
 
         self.send = act("send", "Send", "Ctrl+Return", "Ctrl+Enter")
@@ -45,6 +46,15 @@ class WindowActions:
         self.new_request = act("new_request", "New request…", "Ctrl+N")
         self.new_connection = act("new_connection", "New connection…", "Ctrl+Shift+N")
         self.quit = act("quit", "Quit", "Ctrl+Q")
+
+    def install_shortcuts(self) -> None:
+        """Give the actions their keys: the window does once its first frame is painted,
+        before it handles any input (no frame shows them; parsing them takes a while)."""
+        for action, keys in self._keys:
+            # Window-wide (QAction's default context), so the shortcut works whichever
+            # child has focus.
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        self._keys = []
 
 
 def make_actions(window: QWidget, handlers: dict[str, Callable[[], object]]) -> WindowActions:

@@ -2,9 +2,12 @@
 
 Their panels load the HTTP stack and open the history database, so each is built the
 first time its dock is shown (or a run starts), never before the window's first paint.
-A dock joins the window's bottom area when it is first shown, unless the window's
-saved state already placed it. The View menu's entries are this module's actions,
-because a dock's own ``toggleViewAction`` would show an unplaced dock floating.
+The dock widgets themselves are made on first use too (``build``): before the first
+frame only when the window's saved state shows one open, else right after it, where
+``restoreDockWidget`` puts them back where that state had them. A dock joins the
+window's bottom area when it is first shown, unless the window's saved state already
+placed it. The View menu's entries are this module's actions, because a dock's own
+``toggleViewAction`` would show an unplaced dock floating.
 
 The docks know their host only as a ``QMainWindow`` (to place themselves); what the
 panels ask of the app (open a request, report a problem) leaves as signals, which
@@ -18,10 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 if TYPE_CHECKING:
     import asyncio
+
+    from PySide6.QtWidgets import QDockWidget
 
     from .history_panel import HistoryPanel
     from .runner_panel import RunnerPanel
@@ -50,16 +55,37 @@ class Docks(QObject):
         self._runner: RunnerPanel | None = None
         self._sized = False
         self._run_task: asyncio.Task[Any] | None = None
-        self.history_dock = self._dock("History", "historyDock")
-        self.runner_dock = self._dock("Runner", "runnerDock")
-        self.history_action = self._toggle(self.history_dock)
-        self.runner_action = self._toggle(self.runner_dock)
-        self.history_dock.visibilityChanged.connect(
-            lambda shown: self._shown(shown, self.history_panel))
-        self.runner_dock.visibilityChanged.connect(
-            lambda shown: self._shown(shown, self.runner_panel))
+        self._docks: tuple[QDockWidget, QDockWidget] | None = None
+        self.history_action = self._toggle("History", lambda: self.history_dock)
+        self.runner_action = self._toggle("Runner", lambda: self.runner_dock)
+
+    @property
+    def history_dock(self) -> QDockWidget:
+        return self.build()[0]
+
+    @property
+    def runner_dock(self) -> QDockWidget:
+        return self.build()[1]
+
+    def build(self) -> tuple[QDockWidget, QDockWidget]:
+        """The History and Runner dock widgets, made on first use (idempotent)."""
+        if self._docks is None:
+            history, runner = self._docks = (self._dock("History", "historyDock"),
+                                             self._dock("Runner", "runnerDock"))
+            for dock, action, panel in ((history, self.history_action, self.history_panel),
+                                        (runner, self.runner_action, self.runner_panel)):
+                # Checked while the dock is open, even as a tab behind the other one.
+                dock.visibilityChanged.connect(
+                    lambda _v, d=dock, a=action: a.setChecked(not d.isHidden()))
+                dock.visibilityChanged.connect(
+                    lambda shown, p=panel: self._shown(shown, p))
+                # Where the window's saved state had it, when that was restored before.
+                self._window.restoreDockWidget(dock)
+        return self._docks
 
     def _dock(self, title: str, name: str) -> QDockWidget:
+        from PySide6.QtWidgets import QDockWidget
+
         dock = QDockWidget(title, self._window)
         dock.setObjectName(name)  # saveState/restoreState key
         dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea
@@ -68,13 +94,16 @@ class Docks(QObject):
         dock.hide()
         return dock
 
-    def _toggle(self, dock: QDockWidget) -> QAction:
-        action = QAction(dock.windowTitle(), self)
+    def _toggle(self, title: str, dock: Callable[[], QDockWidget]) -> QAction:
+        action = QAction(title, self)
         action.setCheckable(True)
-        action.triggered.connect(lambda checked: self.show(dock) if checked else dock.hide())
-        # Checked while the dock is open, even as a tab behind the other one.
-        dock.visibilityChanged.connect(lambda _v: action.setChecked(not dock.isHidden()))
+        action.triggered.connect(
+            lambda checked: self.show(dock()) if checked else dock().hide())
         return action
+
+    def open_names(self) -> list[str]:
+        """The object names of the open docks (kept with the window's state)."""
+        return [d.objectName() for d in self._docks or () if not d.isHidden()]
 
     def _place(self, dock: QDockWidget) -> None:
         area = Qt.DockWidgetArea

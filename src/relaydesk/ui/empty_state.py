@@ -67,9 +67,13 @@ class EmptyState(QWidget):
         column.addSpacing(SPACING["s"])
         column.addLayout(buttons)
         column.addStretch(3)
+        self._empty: bool | None = None
         self.set_workspace_empty(False)
 
     def set_workspace_empty(self, empty: bool) -> None:
+        if empty == self._empty:
+            return  # the texts and the hint's height stand
+        self._empty = empty
         if empty:
             self.title.setText(_title("Start with a connection"))
             self.hint.setText(

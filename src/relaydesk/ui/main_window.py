@@ -10,11 +10,10 @@ the same for each request tab as it opens).
 from __future__ import annotations
 
 import itertools
-import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QStackedWidget,
-    QTabWidget,
     QWidget,
 )
 
@@ -34,20 +32,24 @@ from .dialogs import ask
 from .docks import Docks
 from .empty_state import EmptyState
 from .messages import PROBLEM_MS, MessageBridge
-from .send_controller import SendController
 from .service import Service
 from .settings import make_settings
 
 if TYPE_CHECKING:
+    # QCloseEvent would make PySide build QEvent and its 180-value Type enum (13M
+    # instructions) before the first frame; the handler only runs at close.
+    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QTabWidget
+
     from relaydesk.core.model import Request
 
     # Imported on first use: editors and the workflow are not needed for the first frame.
     from .request_tab import RequestTab
+    from .send_controller import SendController
     from .workflow import Workflow
 
 __all__ = ["NO_ENVIRONMENT", "MainWindow"]
 
-log = logging.getLogger(__name__)
 NO_ENVIRONMENT = "No environment"
 TREE_MIN_WIDTH = 180
 READ_STEP = 50  # request files read per event-loop turn after start (~5 ms)
@@ -62,22 +64,17 @@ class MainWindow(QMainWindow):
         self.service = service
         self.settings = settings or make_settings()
         self.messages = MessageBridge(self)
-        self.sending = SendController(service, self.messages, self.environment_name, self)
+        self._sending: SendController | None = None  # made on first use (``sending``)
         # Environments, live reload, Save As, Edit auth…: composed after the first frame.
         self.workflow: Workflow | None = None
         # "workspace name — Relaydesk": Qt appends the application display name itself.
         self.setWindowTitle(service.workspace.root.name or str(service.workspace.root))
 
         self.tree = ConnectionTree(service, self)
-        self.tabs = QTabWidget(self)
-        self.tabs.setTabsClosable(True)
-        self.tabs.setMovable(True)
-        self.tabs.setDocumentMode(True)
-        self.tabs.setAccessibleName("Open requests")
+        self._tabs: QTabWidget | None = None  # made on first use (``tabs``)
         self.empty = EmptyState(self)
         self.right = QStackedWidget(self)
         self.right.addWidget(self.empty)
-        self.right.addWidget(self.tabs)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.tree)
@@ -114,9 +111,6 @@ class MainWindow(QMainWindow):
         self.messages.statusShown.connect(bar.showMessage)
         self.messages.problemShown.connect(lambda m: bar.showMessage(m, PROBLEM_MS))
 
-        self.tabs.tabCloseRequested.connect(lambda i: self.close_tab(self._tab_at(i)))
-        self.tabs.currentChanged.connect(lambda _i: self._tabs_changed())
-
         tree = self.tree
         tree.requestActivated.connect(self.open_request)
         tree.connectionActivated.connect(tree.edit_connection)
@@ -141,23 +135,29 @@ class MainWindow(QMainWindow):
         docks.errorOccurred.connect(self.messages.problem)
         docks.statusMessage.connect(self.messages.status)
 
-        self.sending.finished.connect(docks.refresh_history)
 
-    def _add_close_button(self, tab: RequestTab, index: int) -> None:
-        """A quiet grey cross (the style's own is a red box that reads as an error)."""
-        from PySide6.QtWidgets import QTabBar, QToolButton
+    @property
+    def sending(self) -> SendController:
+        """The sends in flight; made on first use (the first frame sends nothing)."""
+        if self._sending is None:
+            from .send_controller import SendController
 
-        from .icons import icon
+            self._sending = SendController(self.service, self.messages, self.environment_name,
+                                           self)
+            self._sending.finished.connect(self.docks.refresh_history)
+        return self._sending
 
-        button = QToolButton(self.tabs)
-        button.setObjectName("tabCloseButton")
-        button.setAutoRaise(True)
-        button.setIcon(icon("x", muted=True))
-        button.setIconSize(QSize(14, 14))
-        button.setToolTip("Close tab (Ctrl+W)")
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        button.clicked.connect(lambda _checked=False: self.close_tab(tab))
-        self.tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, button)
+    @property
+    def tabs(self) -> QTabWidget:
+        """The open requests; made on first use (the first frame shows the empty state)."""
+        if self._tabs is None:
+            from .request_tabs import make_request_tabs
+
+            self._tabs = tabs = make_request_tabs(self)
+            self.right.addWidget(tabs)
+            tabs.tabCloseRequested.connect(lambda i: self.close_tab(self._tab_at(i)))
+            tabs.currentChanged.connect(lambda _i: self._tabs_changed())
+        return self._tabs
 
     def _order_focus(self) -> None:
         """Tab moves top to bottom, left to right: the toolbar's controls, the tree's
@@ -276,16 +276,19 @@ class MainWindow(QMainWindow):
             toolbar.addAction(self.docks.history_action)
 
     def finish_start(self) -> None:
-        """What the first frame does not show, built right after it: the focus ring,
-        View → Theme and API operations, and the icons (they load QtSvg)."""
+        """What the first frame does not show, built right after it: the shortcuts, the
+        focus ring, View → Theme and API operations, the closed docks, and the icons
+        (they load QtSvg)."""
         from .focus_ring import install_focus_ring
         from .theme_menu import ThemeChooser
 
+        self.window_actions.install_shortcuts()
         self.focus_ring = install_focus_ring(self)  # focus visible on every widget
         self._order_focus()
         self.view_menu.addSeparator()
         self.theme_chooser = ThemeChooser(self.view_menu, self.settings)
         self._make_operations_action()
+        self.docks.build()
         from .window_icons import apply_window_icons
 
         apply_window_icons(self)
@@ -399,6 +402,7 @@ class MainWindow(QMainWindow):
 
     def _add_tab(self, request: Request) -> RequestTab:
         from .request_tab import RequestTab
+        from .request_tabs import add_close_button
 
         tab = RequestTab(request, self.tabs)
         self._wire_tab(tab)
@@ -407,7 +411,7 @@ class MainWindow(QMainWindow):
             tab.split_restored = tab.splitter.restoreState(splitter_state)
         index = self.tabs.addTab(tab, tab.title())
         self.tabs.setTabToolTip(index, request.path)
-        self._add_close_button(tab, index)
+        add_close_button(self.tabs, index, lambda: self.close_tab(tab))
         self._order_focus()  # the new page's controls follow the tab bar
         return tab
 
@@ -579,7 +583,7 @@ class MainWindow(QMainWindow):
             self._update_empty()
 
     def _update_empty(self) -> None:
-        if not self.tabs.count():
+        if self._tabs is None or not self._tabs.count():
             self.empty.set_workspace_empty(not self.service.workspace.connections())
 
     def _tabs_changed(self) -> None:
@@ -611,6 +615,10 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
+            # Docks the state shows open are made before it is restored; the others after
+            # the first frame (``finish_start``), which puts them back where it had them.
+            if s.value("window/openDocks") != "":
+                self.docks.build()
             self.restoreState(state)
         splitter = s.value("window/splitter")
         if isinstance(splitter, QByteArray):
@@ -630,6 +638,7 @@ class MainWindow(QMainWindow):
         s = self.settings
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
+        s.setValue("window/openDocks", ",".join(self.docks.open_names()))
         s.setValue("window/splitter", self.splitter.saveState())
         s.setValue("window/environment", self.environment_name() or "")
         s.setValue("window/tabs", [t.path for t in self.tab_list()])
@@ -645,7 +654,8 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.save_state()
-        self.sending.shutdown()
+        if self._sending is not None:
+            self._sending.shutdown()
         self.docks.shutdown()
         event.accept()
         self.closed.emit()

@@ -9,13 +9,10 @@ snippets) are imported on first use so the window paints before httpx is loaded.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from relaydesk.core.model import AuthSettings, Connection, Environment, Request, join_path
-from relaydesk.core.secrets import SecretStore
-from relaydesk.core.session import Session, one_segment
 from relaydesk.core.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -28,23 +25,43 @@ if TYPE_CHECKING:
     from relaydesk.core.pagination import Page, PaginationResult
     from relaydesk.core.response import Response
     from relaydesk.core.runner import Runner
+    from relaydesk.core.secrets import SecretStore
+    from relaydesk.core.session import Session
 
 __all__ = ["ProgressCallback", "Service"]
 
-log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int | None], None]
 
 
 class Service:
-    """The app's face over the core ``Session``: small methods the UI calls."""
+    """The app's face over the core ``Session``: small methods the UI calls.
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    Given a ``workspace`` and ``make_session`` instead of a session, it makes the
+    session on first use: the app's first frame only reads the workspace, and the
+    session's modules (secrets, limits, client identities) load after it.
+    """
+
+    def __init__(self, session: Session | None = None, *, workspace: Workspace | None = None,
+                 make_session: Callable[[], Session] | None = None) -> None:
+        if session is not None:
+            workspace = session.workspace
+        elif workspace is None or make_session is None:
+            raise TypeError("Service needs a session, or a workspace and make_session")
+        self._session = session
+        self._workspace = workspace
+        self._make_session = make_session
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            assert self._make_session is not None
+            self._session = self._make_session()
+        return self._session
 
     @property
     def workspace(self) -> Workspace:
-        return self.session.workspace
+        return self._workspace
 
     @property
     def secrets(self) -> SecretStore:
@@ -119,10 +136,14 @@ class Service:
         return self.session.save_connection(conn, old_path=old_path)
 
     def create_folder(self, parent: str, name: str) -> str:
+        from relaydesk.core.session import one_segment
+
         return self.session.create_folder(join_path(parent, one_segment(name)))
 
     def create_request(self, parent: str, name: str, *, method: str = "GET",
                        url: str = "") -> Request:
+        from relaydesk.core.session import one_segment
+
         path = join_path(parent, one_segment(name))
         return self.session.create_request(Request(path=path, method=method, url=url))
 
@@ -142,7 +163,9 @@ class Service:
     def delete(self, path: str) -> None:
         report = self.session.delete(path)
         if report.secrets_left:
-            log.warning("secrets of %s stay in the keyring: %s",
+            import logging  # not at the top: no module the first frame loads imports it
+
+            logging.getLogger(__name__).warning("secrets of %s stay in the keyring: %s",
                         ", ".join(report.secrets_left), report.reason)
 
     # -- secrets (write-only from the UI's point of view) -----------------------------

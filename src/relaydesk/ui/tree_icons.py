@@ -6,13 +6,13 @@ start-up than painting them.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from PySide6.QtGui import QIcon
 
 __all__ = ["kind_icon"]
 
-_DIR = Path(__file__).resolve().parent.parent / "resources"
+_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources")
 _icons: dict[str, QIcon] = {}
 
 
@@ -20,5 +20,5 @@ def kind_icon(kind: str) -> QIcon:
     """The icon of a tree row's kind: "group", "connection" or "folder"."""
     icon = _icons.get(kind)
     if icon is None:
-        icon = _icons[kind] = QIcon(str(_DIR / f"tree-{kind}.png"))
+        icon = _icons[kind] = QIcon(os.path.join(_DIR, f"tree-{kind}.png"))
     return icon
