@@ -18,7 +18,7 @@ from relaydesk.core.history import History
 from relaydesk.core.model import Connection, Request
 from relaydesk.core.prepare import PreparedRequest
 from relaydesk.core.workspace import Workspace
-from tests.integration.clitools import relaydesk_command
+from tests.integration.clitools import relaydesk_command, requires_secret_service, run_cli
 
 
 def rows_on_disk(path: Path) -> int:
@@ -133,3 +133,30 @@ def test_a_whole_run_is_all_in_the_history(tmp_path: Path, echo_server: str) -> 
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert rows_on_disk(history) == 130
+
+
+@requires_secret_service
+def test_a_batched_run_keeps_its_secret_out_of_history_and_kept_responses(
+        tmp_path: Path, echo_server: str) -> None:
+    """The echo server sends the token back in every body: each copy is masked in the
+    batched history rows and in the last responses written at the end of the run."""
+    ws, token, total = tmp_path / "ws", "run-b4tch-t0ken-canary", 230
+    assert run_cli(ws, "new", "connection", "api", "--base-url", echo_server,
+                   "--auth", "bearer").code == 0
+    workspace = Workspace.open(ws)
+    for i in range(total):
+        workspace.save_request(Request(path=f"api/r{i:03d}", url=f"/echo/{i}",
+                                       checks=[{"kind": "status_equals", "value": 200}]),
+                               create=True)
+    assert run_cli(ws, "secret", "set", "api", "token", input=token).code == 0
+    history = tmp_path / "data" / "history.sqlite3"
+    done = run_cli(ws, "run", "api", env={"RELAYDESK_HISTORY": str(history)}, timeout=120)
+    assert done.code == 0, done.err
+    assert rows_on_disk(history) == total
+    with contextlib.closing(sqlite3.connect(history)) as db:
+        bodies = [row[0] for row in db.execute("SELECT resp_body FROM entries")]
+    assert all(b'["authorization", "[redacted]"]' in body for body in bodies), bodies[0]
+    kept = list((history.parent / "last-responses").glob("*.json"))
+    assert len(kept) == 200  # the newest of each request, up to the store's limit
+    files = [history, *history.parent.glob("history.sqlite3*"), *kept]
+    assert all(token.encode() not in f.read_bytes() for f in files)

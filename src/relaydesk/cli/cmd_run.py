@@ -53,8 +53,6 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 def _reporters(specs: list[str]) -> list[Any]:
     from pathlib import Path
 
-    from ..core.reporters import JsonReporter, JUnitReporter
-
     reporters: list[Any] = []
     for spec in specs:
         kind, _, target = spec.partition("=")
@@ -66,7 +64,14 @@ def _reporters(specs: list[str]) -> list[Any]:
         path = Path(target).expanduser()
         if path.is_dir():
             raise UsageError(f"Cannot write the {kind} report to '{target}': it is a folder.")
-        reporters.append(JUnitReporter(path) if kind == "junit" else JsonReporter(path))
+        if kind == "junit":
+            from ..core.reporters.junit import JUnitReporter
+
+            reporters.append(JUnitReporter(path))
+        else:
+            from ..core.reporters.json_report import JsonReporter
+
+            reporters.append(JsonReporter(path))
     return reporters
 
 

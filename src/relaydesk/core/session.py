@@ -230,7 +230,7 @@ class Session:
                 cache = self._cache
             self._engine = Engine(
                 self.secrets, cache=cache, transport=self._transport,
-                token_provider=self.oauth,
+                token_provider=_TokensOnFirstUse(self),
                 on_exchange=self._exchange_observer(history))
         return self._engine
 
@@ -675,3 +675,18 @@ def one_segment(name: str) -> str:
     if "/" in name:
         raise ValidationError(f"'{name}' cannot contain '/'; a name is a single segment.")
     return name
+
+
+class _TokensOnFirstUse:
+    """The session's OAuth 2.0 token provider, made (and ``core.oauth`` imported) when
+    a request first needs a token: most commands and collection runs never do."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    async def access_token(self, owner_path: str, settings: AuthSettings,
+                           connection: Connection | None = None) -> str:
+        return await self._session.oauth.access_token(owner_path, settings, connection)
+
+    def invalidate(self, owner_path: str) -> None:
+        self._session.oauth.invalidate(owner_path)
