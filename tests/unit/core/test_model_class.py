@@ -41,7 +41,8 @@ def test_a_model_class_is_an_ordinary_dataclass(cls: type) -> None:
     kwargs = _sample(cls)
     a, b, t = cls(**kwargs), cls(**kwargs), twin(**kwargs)
     assert repr(a) == repr(t)
-    assert a == b and not a != b
+    assert a == b
+    assert (a != b) is False  # __ne__ follows __eq__
     assert a != t and t != a  # another class is never equal
     with pytest.raises(TypeError):
         hash(a)
