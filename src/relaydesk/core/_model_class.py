@@ -1,4 +1,4 @@
-"""The model's dataclasses, made at a third of the import cost.
+"""The model's dataclasses (and the runner's, history's…), cheaper to define.
 
 ``dataclass`` compiles an ``__init__``, a ``__repr__`` and an ``__eq__`` from source
 text for every class: for the model's nine classes that is most of what importing

@@ -611,14 +611,25 @@ class Session:
         """History's observer, then the last-response keeper's (both when history is on)."""
         if history is None:
             return None
-        record = history.observer(self._history_source, self._owner_id)
+        last: list[tuple[str, str | None]] = []
+
+        def owner_id(path: str) -> str | None:
+            # Asked by both observers for the same exchange: looked up once.
+            if not last or last[0][0] != path:
+                last[:] = [(path, self._owner_id(path))]
+            return last[0][1]
+
+        record = history.observer(self._history_source, owner_id)
         store = self._kept_responses = self.last_responses
-        keep = store.observer(self._owner_id) if store is not None else None
+        keep = store.observer(owner_id) if store is not None else None
 
         def observe(*args: Any) -> None:
-            record(*args)
-            if keep is not None:
-                keep(*args)
+            try:
+                record(*args)
+                if keep is not None:
+                    keep(*args)
+            finally:
+                last.clear()  # the next exchange looks again (an id may be given meanwhile)
 
         return observe
 
