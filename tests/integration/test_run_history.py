@@ -61,6 +61,45 @@ def test_a_batch_also_goes_when_its_oldest_record_is_old_enough(tmp_path: Path) 
         assert rows_on_disk(path) == 2
 
 
+def test_the_observer_records_every_exchange_in_order_off_the_request_path(
+        tmp_path: Path) -> None:
+    """Buffered, the observer records an exchange a turn of the event loop later (the
+    next request goes first); a spooled body, removed after its reader, is recorded
+    at once, after those waiting. Whatever the mix, every exchange is there, in order."""
+    import asyncio
+
+    from relaydesk.core.response import Response
+
+    path = tmp_path / "history.sqlite3"
+    spooled = tmp_path / "body.bin"
+    spooled.write_bytes(b"spooled body")
+
+    async def run(history: History) -> list[int]:
+        observe = history.observer("cli run")
+        waiting = []
+        for i in range(130):
+            body_file = spooled if i % 7 == 3 else None
+            response = Response(status=200, reason="OK", http_version="HTTP/1.1",
+                                method="GET", url=f"http://127.0.0.1:9/item/{i}",
+                                headers=[], body=b"" if body_file else b"in memory",
+                                body_file=body_file)
+            observe(f"api/r{i}", prepared(i), response, None)
+            waiting.append(len(history._deferred))
+            if i % 5 == 0:
+                await asyncio.sleep(0.001)
+        return waiting
+
+    history = History(path)
+    history.buffer(rows=50, seconds=3600)
+    waiting = asyncio.run(run(history))
+    assert max(waiting) > 0  # some were put off
+    history.close()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        rows = list(db.execute("SELECT url, resp_body FROM entries ORDER BY id"))
+    assert [url for url, _ in rows] == [f"http://127.0.0.1:9/item/{i}" for i in range(130)]
+    assert {bytes(body) for _, body in rows} == {b"in memory", b"spooled body"}
+
+
 def test_a_killed_writer_keeps_every_batch_it_wrote(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     script = textwrap.dedent(f"""
