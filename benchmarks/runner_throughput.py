@@ -267,7 +267,8 @@ def main() -> None:
               f"{inproc_runner / inproc_httpx:5.2f}x")
         runs_on = args.rounds * 2  # sequential and concurrent runs record history
         print(f"\n  history rows written: {rows_written} of {runs_on * n} requests "
-              f"sent with history on")
+              "sent with history on (all of them up to 5,000: past that the oldest are "
+              "pruned to 4,500)")
         print(f"  peak RSS of relaydesk run: {small} requests {rss_small / 1024:.1f} MB, "
               f"{n} requests {rss_big / 1024:.1f} MB")
         print(f"  Python heap peak of the core runner: {small} requests "

@@ -18,7 +18,7 @@ from relaydesk.core.history import History
 from relaydesk.core.model import Connection, Request
 from relaydesk.core.prepare import PreparedRequest
 from relaydesk.core.workspace import Workspace
-from tests.integration.clitools import relaydesk_command
+from tests.integration.clitools import relaydesk_command, requires_secret_service, run_cli
 
 
 def rows_on_disk(path: Path) -> int:
@@ -59,6 +59,45 @@ def test_a_batch_also_goes_when_its_oldest_record_is_old_enough(tmp_path: Path) 
         time.sleep(0.3)
         history.record(prepared(2), error="refused")
         assert rows_on_disk(path) == 2
+
+
+def test_the_observer_records_every_exchange_in_order_off_the_request_path(
+        tmp_path: Path) -> None:
+    """Buffered, the observer records an exchange a turn of the event loop later (the
+    next request goes first); a spooled body, removed after its reader, is recorded
+    at once, after those waiting. Whatever the mix, every exchange is there, in order."""
+    import asyncio
+
+    from relaydesk.core.response import Response
+
+    path = tmp_path / "history.sqlite3"
+    spooled = tmp_path / "body.bin"
+    spooled.write_bytes(b"spooled body")
+
+    async def run(history: History) -> list[int]:
+        observe = history.observer("cli run")
+        waiting = []
+        for i in range(130):
+            body_file = spooled if i % 7 == 3 else None
+            response = Response(status=200, reason="OK", http_version="HTTP/1.1",
+                                method="GET", url=f"http://127.0.0.1:9/item/{i}",
+                                headers=[], body=b"" if body_file else b"in memory",
+                                body_file=body_file)
+            observe(f"api/r{i}", prepared(i), response, None)
+            waiting.append(len(history._deferred))
+            if i % 5 == 0:
+                await asyncio.sleep(0.001)
+        return waiting
+
+    history = History(path)
+    history.buffer(rows=50, seconds=3600)
+    waiting = asyncio.run(run(history))
+    assert max(waiting) > 0  # some were put off
+    history.close()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        rows = list(db.execute("SELECT url, resp_body FROM entries ORDER BY id"))
+    assert [url for url, _ in rows] == [f"http://127.0.0.1:9/item/{i}" for i in range(130)]
+    assert {bytes(body) for _, body in rows} == {b"in memory", b"spooled body"}
 
 
 def test_a_killed_writer_keeps_every_batch_it_wrote(tmp_path: Path) -> None:
@@ -133,3 +172,30 @@ def test_a_whole_run_is_all_in_the_history(tmp_path: Path, echo_server: str) -> 
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert rows_on_disk(history) == 130
+
+
+@requires_secret_service
+def test_a_batched_run_keeps_its_secret_out_of_history_and_kept_responses(
+        tmp_path: Path, echo_server: str) -> None:
+    """The echo server sends the token back in every body: each copy is masked in the
+    batched history rows and in the last responses written at the end of the run."""
+    ws, token, total = tmp_path / "ws", "run-b4tch-t0ken-canary", 230
+    assert run_cli(ws, "new", "connection", "api", "--base-url", echo_server,
+                   "--auth", "bearer").code == 0
+    workspace = Workspace.open(ws)
+    for i in range(total):
+        workspace.save_request(Request(path=f"api/r{i:03d}", url=f"/echo/{i}",
+                                       checks=[{"kind": "status_equals", "value": 200}]),
+                               create=True)
+    assert run_cli(ws, "secret", "set", "api", "token", input=token).code == 0
+    history = tmp_path / "data" / "history.sqlite3"
+    done = run_cli(ws, "run", "api", env={"RELAYDESK_HISTORY": str(history)}, timeout=120)
+    assert done.code == 0, done.err
+    assert rows_on_disk(history) == total
+    with contextlib.closing(sqlite3.connect(history)) as db:
+        bodies = [row[0] for row in db.execute("SELECT resp_body FROM entries")]
+    assert all(b'["authorization", "[redacted]"]' in body for body in bodies), bodies[0]
+    kept = list((history.parent / "last-responses").glob("*.json"))
+    assert len(kept) == 200  # the newest of each request, up to the store's limit
+    files = [history, *history.parent.glob("history.sqlite3*"), *kept]
+    assert all(token.encode() not in f.read_bytes() for f in files)

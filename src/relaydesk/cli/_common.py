@@ -13,19 +13,23 @@ import os
 import sys
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import RelaydeskError
 
 if TYPE_CHECKING:
+    from dataclasses import dataclass as _record
+
     from ..core.engine import Engine
     from ..core.history import History
     from ..core.model import AuthSettings
     from ..core.secrets import SecretStore
     from ..core.session import Session
     from ..core.workspace import Workspace
+else:  # a dataclass at a third of the cost to define (see _model_class)
+    from ..core._model_class import model_class as _record
 
 __all__ = [
     "Context",
@@ -52,7 +56,7 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-@dataclass
+@_record
 class Context:
     """Per-invocation state, built from the global options."""
 

@@ -4,10 +4,11 @@ Exit status 0 when every check held, 1 when a check failed or a request did not
 complete (the console summary says which), 130 on Ctrl+C and 143 on SIGTERM (what CI
 sends on a timeout): reporters still finish, so a partial JUnit report is written.
 
-History is written in batches (``History.buffer``), off the per-request path; Ctrl+C,
-SIGTERM and the normal end write the last batch. Only a SIGKILL or a power cut loses
-the records of the batch under way (at most 100 requests, or what completed in the
-last second before the latest).
+History is written in batches (``History.buffer``), off the per-request path (each
+exchange is recorded while the next request is on its way); Ctrl+C, SIGTERM and the
+normal end write the last batch. Only a SIGKILL or a power cut loses the records of
+the batch under way (at most 100 requests, or what completed in the last second
+before the latest, plus the one exchange not yet recorded).
 """
 
 from __future__ import annotations
@@ -53,8 +54,6 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 def _reporters(specs: list[str]) -> list[Any]:
     from pathlib import Path
 
-    from ..core.reporters import JsonReporter, JUnitReporter
-
     reporters: list[Any] = []
     for spec in specs:
         kind, _, target = spec.partition("=")
@@ -66,7 +65,14 @@ def _reporters(specs: list[str]) -> list[Any]:
         path = Path(target).expanduser()
         if path.is_dir():
             raise UsageError(f"Cannot write the {kind} report to '{target}': it is a folder.")
-        reporters.append(JUnitReporter(path) if kind == "junit" else JsonReporter(path))
+        if kind == "junit":
+            from ..core.reporters.junit import JUnitReporter
+
+            reporters.append(JUnitReporter(path))
+        else:
+            from ..core.reporters.json_report import JsonReporter
+
+            reporters.append(JsonReporter(path))
     return reporters
 
 

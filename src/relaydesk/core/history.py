@@ -11,6 +11,12 @@ then records are written in batches, one transaction each, and a process killed
 without warning (SIGKILL, power loss) loses at most the records of the last batch
 not yet written — at most ``rows`` of them, none older than ``seconds`` when the next
 record came. ``flush``, ``close`` and every read write what waits.
+
+While buffering, the observer also takes the recording itself (redaction, encoding)
+off the request path: an exchange is recorded once the event loop has run what was
+already due, so in a run the next request is on its way (the server working on it)
+meanwhile. Such a record waits one turn of the loop at most; ``flush`` records it
+first, so what a crash can lose stays the batch under way (plus that one turn).
 """
 
 from __future__ import annotations
@@ -20,9 +26,10 @@ import json
 import logging
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +40,11 @@ from .redact import REDACTED, Redactor
 from .response import Response
 
 if TYPE_CHECKING:
+    from dataclasses import dataclass as _record
+
     from .engine import ExchangeObserver
+else:  # a dataclass at a third of the cost to define (see _model_class)
+    from ._model_class import model_class as _record
 
 __all__ = [
     "ENV_HISTORY",
@@ -78,8 +89,10 @@ def default_history_path() -> Path | None:
     return user_data_path("relaydesk", appauthor=False) / "history.sqlite3"
 
 
-@dataclass
+@_record
 class HistoryEntry:
+    """One recorded exchange, as stored (redacted, bodies cut)."""
+
     id: int
     ts: float
     source: str
@@ -113,8 +126,10 @@ class HistoryEntry:
         return Request(path=path, method=self.method, url=self.url, headers=headers, body=body)
 
 
-@dataclass
+@_record
 class HistoryQuery:
+    """What to look for in the history; empty fields match everything."""
+
     text: str = ""  # part of the URL
     method: str = ""
     status: int | None = None
@@ -135,6 +150,8 @@ class History:
         self._pending: list[tuple[Any, ...]] = []
         self._batch_rows = 1
         self._batch_seconds = 0.0
+        # Recordings put off by the observer (see the module docstring), in order.
+        self._deferred: list[Callable[[], None]] = []
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path)
@@ -173,6 +190,7 @@ class History:
 
     def flush(self) -> None:
         """Write the records waiting in the buffer, as one transaction."""
+        self._record_deferred()
         if not self._pending:
             return
         rows, self._pending = self._pending, []
@@ -251,13 +269,48 @@ class History:
                     error: RelaydeskError | None) -> None:
             try:
                 item_id = (item_id_of(path) if item_id_of is not None and path else None) or ""
-                self.record(prepared, response, source=source, request_path=path,
-                            error=user_message(error) if error is not None else None,
-                            item_id=item_id)
-            except Exception as exc:  # a full disk or a locked database
+                message = user_message(error) if error is not None else None
+            except Exception as exc:
                 log.warning("could not record history: %s", exc)
+                return
+
+            def record() -> None:
+                try:
+                    self.record(prepared, response, source=source, request_path=path,
+                                error=message, item_id=item_id)
+                except Exception as exc:  # a full disk or a locked database
+                    log.warning("could not record history: %s", exc)
+
+            # A spooled body is removed once its reader is done: recorded now.
+            if self._batch_rows > 1 and (response is None or response.body_file is None):
+                self._defer(record)
+            else:
+                self._record_deferred()  # in order
+                record()
 
         return observe
+
+    def _defer(self, record: Callable[[], None]) -> None:
+        self._deferred.append(record)
+        if len(self._deferred) > 1:
+            return  # already scheduled
+        asyncio = sys.modules.get("asyncio")  # no running loop without it
+        try:
+            loop = asyncio.get_running_loop() if asyncio is not None else None
+        except RuntimeError:
+            loop = None
+        if loop is None:
+            self._record_deferred()
+        else:
+            # call_later(0), not call_soon: after the callbacks already due, such as
+            # the next request's task that this exchange's end let go.
+            loop.call_later(0, self._record_deferred)
+
+    def _record_deferred(self) -> None:
+        while self._deferred:
+            records, self._deferred = self._deferred, []
+            for record in records:
+                record()
 
     def prune(self, headroom: float = 0.0) -> int:
         """Drop the oldest entries beyond the count and size limits, less ``headroom``
@@ -288,6 +341,7 @@ class History:
 
     def clear(self) -> None:
         self._pending = []
+        self._deferred = []
         self._db.execute("DELETE FROM entries")
         self._db.commit()
         self._db.execute("VACUUM")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import itertools
 import json
 import logging
 import os
@@ -19,7 +20,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .fileio import atomic_write_text
 from .response import Response, Timings
 from .timeline import Timeline
 
@@ -32,6 +32,7 @@ __all__ = ["LastResponses"]
 
 log = logging.getLogger(__name__)
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+_temp_names = itertools.count()
 
 
 class LastResponses:
@@ -110,7 +111,7 @@ class LastResponses:
             self._order = dict.fromkeys(self._oldest_first())
         # A cache: atomic for readers, but not worth two fsyncs per request.
         text = json.dumps({**data, "body_b64": base64.b64encode(data["body_b64"]).decode()})
-        atomic_write_text(self.folder / f"{item_id}.json", text, durable=False)
+        _replace_file(os.path.join(self.folder, f"{item_id}.json"), text.encode("utf-8"))
         self._order.pop(item_id, None)
         self._order[item_id] = None
         self._prune(self._order)
@@ -186,3 +187,21 @@ class LastResponses:
 def _size(data: dict[str, Any] | None) -> int:
     """Roughly what a held record weighs (its body and the rest)."""
     return 0 if data is None else len(data["body_b64"]) + 1024
+
+
+def _replace_file(target: str, data: bytes) -> None:
+    """Write ``data`` to a hidden file beside ``target`` and rename it over: readers see
+    the old file or the new one, never a part (no fsync: a cache). A collection run
+    writes a couple of hundred of these at its end, hence no ``tempfile`` (its random
+    names cost as much as the writes)."""
+    folder, name = os.path.split(target)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{next(_temp_names)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

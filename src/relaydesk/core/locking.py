@@ -11,9 +11,11 @@ else wrote since it last looked.
 
 from __future__ import annotations
 
+# _thread, not threading: the same C locks (what threading.RLock makes) without the
+# import of threading, which `relaydesk ls` would pay for nothing else.
+import _thread
 import errno
 import os
-import threading
 from pathlib import Path
 from types import TracebackType
 
@@ -35,7 +37,7 @@ class WorkspaceLock:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._mutex = threading.RLock()
+        self._mutex = _thread.RLock()
         self._depth = 0
         self._fd: int | None = None
 
@@ -101,7 +103,7 @@ class WorkspaceLock:
 
 
 _registry: dict[str, WorkspaceLock] = {}
-_registry_mutex = threading.Lock()
+_registry_mutex = _thread.allocate_lock()
 
 
 def lock_for(path: Path) -> WorkspaceLock:

@@ -14,11 +14,16 @@ version does not know (a newer Relaydesk's fields), written back on save.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import field
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from .errors import ValidationError
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass as _model
+else:
+    from ._model_class import model_class as _model
 
 __all__ = [
     "AUTH_KINDS",
@@ -101,15 +106,19 @@ _HEADER_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _SEGMENT = re.compile(r"^[^/\\\x00-\x1f\x7f:*?\"<>|]+$")
 
 
-@dataclass
+@_model
 class KeyValue:
+    """A name and value (header, query parameter, cookie, form field), switched on or off."""
+
     name: str
     value: str = ""
     enabled: bool = True
 
 
-@dataclass
+@_model
 class MultipartField:
+    """One part of a multipart body: a value, or a file's content."""
+
     name: str
     value: str = ""
     file: str = ""  # a path; when set, the part is the file's content
@@ -117,8 +126,10 @@ class MultipartField:
     enabled: bool = True
 
 
-@dataclass
+@_model
 class AuthSettings:
+    """An authentication kind and its public settings (secrets live in the keyring)."""
+
     kind: str = "none"
     params: dict[str, str] = field(default_factory=dict)
 
@@ -126,8 +137,10 @@ class AuthSettings:
         return self.params.get(name, default)
 
 
-@dataclass
+@_model
 class TlsSettings:
+    """How a connection checks the server's certificate and presents its own."""
+
     verify: bool = True
     ca_bundle: str = ""
     client_cert: str = ""
@@ -137,8 +150,10 @@ class TlsSettings:
     trust_store: str = "bundled"
 
 
-@dataclass
+@_model
 class Connection:
+    """A base URL with its authentication, headers, TLS and limits."""
+
     path: str
     base_url: str
     docs_url: str = ""
@@ -163,8 +178,10 @@ class Connection:
         return split_path(self.path)[-1]
 
 
-@dataclass
+@_model
 class Body:
+    """A request body of one ``kind`` (the fields of the other kinds are kept)."""
+
     kind: str = "none"
     text: str = ""  # JSON source for "json", the payload for "raw"
     content_type: str = ""  # for "raw" and "binary"
@@ -179,8 +196,10 @@ class Body:
         return cls(kind="json", text=json.dumps(value, indent=2, ensure_ascii=False))
 
 
-@dataclass
+@_model
 class RequestOptions:
+    """How one request is sent and its response read."""
+
     response_format: str = "text"
     raise_for_status: bool = False
     follow_redirects: bool = True
@@ -190,8 +209,10 @@ class RequestOptions:
     max_time: float | None = None  # None: the connection's (`send --max-time`)
 
 
-@dataclass
+@_model
 class Request:
+    """A saved request under a connection (``path``), sent through it."""
+
     path: str
     method: str = "GET"
     url: str = ""  # a path relative to the connection's base URL, or a full URL
@@ -212,8 +233,10 @@ class Request:
         return split_path(self.path)[-1]
 
 
-@dataclass
+@_model
 class Environment:
+    """Named variables (secret ones only by name: their values are in the keyring)."""
+
     name: str
     variables: dict[str, str] = field(default_factory=dict)
     id: str = ""

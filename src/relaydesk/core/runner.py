@@ -13,7 +13,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Protocol
 
 from .checks import Check, CheckResult, checks_of, evaluate_all
@@ -24,7 +24,11 @@ from .model import Connection, Environment, Request, join_path
 from .workspace import Workspace
 
 if TYPE_CHECKING:
+    from dataclasses import dataclass as _record
+
     from .engine import Engine
+else:  # a dataclass at a third of the cost to define (see _model_class)
+    from ._model_class import model_class as _record
 
 __all__ = [
     "Reporter",
@@ -36,8 +40,10 @@ __all__ = [
 ]
 
 
-@dataclass
+@_record
 class RunOptions:
+    """How a run goes: variables, data rows, concurrency, stopping early."""
+
     environment: Environment | None = None
     variables: Mapping[str, str] = field(default_factory=dict)  # --var; data rows win
     data: DataFile | Sequence[Mapping[str, str]] | None = None
@@ -47,8 +53,10 @@ class RunOptions:
     strict_variables: bool = False  # an undefined {{name}} fails the request
 
 
-@dataclass
+@_record
 class RunPlan:
+    """The requests a run sends, their checks and connections, resolved up front."""
+
     path: str
     requests: list[Request]
     checks: dict[str, list[Check]]
@@ -60,8 +68,10 @@ class RunPlan:
         return len(self.requests) * self.iterations
 
 
-@dataclass
+@_record
 class RequestResult:
+    """What one request of a run gave: status, size, time, checks or the error."""
+
     index: int  # position in the run, 0-based
     iteration: int
     path: str
@@ -84,8 +94,10 @@ class RequestResult:
         return self.error is None and all(c.passed for c in self.checks)
 
 
-@dataclass
+@_record
 class RunSummary:
+    """The counts of a run, kept up to date as results come."""
+
     path: str
     planned: int
     executed: int = 0
@@ -121,12 +133,14 @@ class Reporter(Protocol):
     def finish(self, summary: RunSummary) -> None: ...
 
 
-@dataclass
 class _Item:
-    index: int
-    iteration: int
-    request: Request
-    row: Mapping[str, str]
+    """One request of one iteration, in run order."""
+
+    __slots__ = ("index", "iteration", "request", "row")
+
+    def __init__(self, index: int, iteration: int, request: Request,
+                 row: Mapping[str, str]) -> None:
+        self.index, self.iteration, self.request, self.row = index, iteration, request, row
 
 
 class Runner:

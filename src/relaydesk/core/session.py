@@ -230,7 +230,7 @@ class Session:
                 cache = self._cache
             self._engine = Engine(
                 self.secrets, cache=cache, transport=self._transport,
-                token_provider=self.oauth,
+                token_provider=_TokensOnFirstUse(self),
                 on_exchange=self._exchange_observer(history))
         return self._engine
 
@@ -611,14 +611,25 @@ class Session:
         """History's observer, then the last-response keeper's (both when history is on)."""
         if history is None:
             return None
-        record = history.observer(self._history_source, self._owner_id)
+        last: list[tuple[str, str | None]] = []
+
+        def owner_id(path: str) -> str | None:
+            # Asked by both observers for the same exchange: looked up once.
+            if not last or last[0][0] != path:
+                last[:] = [(path, self._owner_id(path))]
+            return last[0][1]
+
+        record = history.observer(self._history_source, owner_id)
         store = self._kept_responses = self.last_responses
-        keep = store.observer(self._owner_id) if store is not None else None
+        keep = store.observer(owner_id) if store is not None else None
 
         def observe(*args: Any) -> None:
-            record(*args)
-            if keep is not None:
-                keep(*args)
+            try:
+                record(*args)
+                if keep is not None:
+                    keep(*args)
+            finally:
+                last.clear()  # the next exchange looks again (an id may be given meanwhile)
 
         return observe
 
@@ -675,3 +686,18 @@ def one_segment(name: str) -> str:
     if "/" in name:
         raise ValidationError(f"'{name}' cannot contain '/'; a name is a single segment.")
     return name
+
+
+class _TokensOnFirstUse:
+    """The session's OAuth 2.0 token provider, made (and ``core.oauth`` imported) when
+    a request first needs a token: most commands and collection runs never do."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    async def access_token(self, owner_path: str, settings: AuthSettings,
+                           connection: Connection | None = None) -> str:
+        return await self._session.oauth.access_token(owner_path, settings, connection)
+
+    def invalidate(self, owner_path: str) -> None:
+        self._session.oauth.invalidate(owner_path)

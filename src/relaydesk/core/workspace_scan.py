@@ -57,6 +57,8 @@ REQUEST_SUFFIX = ".request.json"
 
 @dataclass(frozen=True)
 class LoadProblem:
+    """A file that could not be read (or a link not followed), and why."""
+
     path: Path
     reason: str
     skipped: bool = False  # a symbolic link that was not followed, not a broken file
@@ -77,6 +79,8 @@ class FolderMeta:
 
 @dataclass
 class Scan:
+    """What a walk of the workspace folder found."""
+
     id: str = ""
     format: int = codec.FORMAT_VERSION  # above FORMAT_VERSION: written by a newer version
     problems: list[LoadProblem] = field(default_factory=list)
@@ -145,7 +149,7 @@ def guarded_load(problems: list[LoadProblem], file: Path | str,
     return False
 
 
-def read_folder_meta(file: Path, problems: list[LoadProblem]) -> FolderMeta:
+def read_folder_meta(file: Path | str, problems: list[LoadProblem]) -> FolderMeta:
     meta = FolderMeta()
     try:
         mode = os.lstat(file).st_mode

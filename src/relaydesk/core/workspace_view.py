@@ -240,8 +240,9 @@ class WorkspaceView:
         """The folder's ``folder.json``, reading it on first use."""
         meta = self._folders.get(path)
         if meta is None:
-            meta = self._folders[path] = read_folder_meta(self._dir(path) / FOLDER_FILE,
-                                                          self._problems)
+            # A string path, as for request files (listing reads every folder.json).
+            meta = self._folders[path] = read_folder_meta(
+                f"{self._files}/{path}/{FOLDER_FILE}", self._problems)
         return meta
 
     def pending_requests(self) -> int:
