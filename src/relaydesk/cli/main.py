@@ -16,18 +16,14 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from ._fast_imports import load_dataclasses
-
-load_dataclasses()  # before any module that defines dataclasses
-
-from ..core.errors import (  # noqa: E402
+from ..core.errors import (
     CurlParseError,
     HttpStatusError,
     RelaydeskError,
     TemplateError,
     ValidationError,
 )
-from ._common import Context, UsageError, add_workspace_option, env_flag  # noqa: E402
+from ._common import Context, UsageError, add_workspace_option, env_flag
 
 __all__ = ["build_parser", "main"]
 
