@@ -66,6 +66,7 @@ class ConnectionTree(QWidget):
         # only while filtering.
         self._proxy: TreeFilterModel | None = None
         self._filtering = False
+        self._listed: set[int] = set()  # the model's listed rows when filtering began
 
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Filter connections and requests")
@@ -222,6 +223,7 @@ class ConnectionTree(QWidget):
             # Into the filter, or back to the model with the expansion from before.
             if text:
                 self._remember_expanded()
+                self._listed = self.model.listed()
             self._filtering = bool(text)
             self._show(self.proxy if text else self.model)
         if text:
@@ -230,7 +232,8 @@ class ConnectionTree(QWidget):
             self._expand_matches()
         else:
             expanded = self._expanded
-            self.model.reload()  # drops the rows listed while filtering
+            # Drops the rows listed while filtering, keeping the rows from before.
+            self.model.unlist(self._listed)
             self.proxy.clear()  # then the filter's (which hold the old rows)
             # Freed after this frame, and the memory given back.
             QTimer.singleShot(0, self, self._free_filter_rows)

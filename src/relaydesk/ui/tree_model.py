@@ -157,12 +157,46 @@ class WorkspaceTreeModel(SerialTreeModel):
 
     def free_dropped(self) -> None:
         """Free the rows of earlier builds now."""
+        live = self._nodes
         for nodes in self._dropped:
             for node in nodes.values():
                 # Parent and children refer to each other: without the cycle, the rows
-                # go at once, not at a later collection.
-                node.children = []
+                # go at once, not at a later collection (None: nothing is allocated,
+                # which would start one). Rows still in the tree (``unlist``) stay.
+                if live.get(node.serial) is not node:
+                    node.children = None
         self._dropped = []
+
+    def listed(self) -> set[int]:
+        """The rows whose rows are listed now (for ``unlist``)."""
+        return {s for s, n in self._nodes.items() if n.children and n.kind != "group"}
+
+    def unlist(self, keep: set[int]) -> None:
+        """Forget the rows listed since ``keep`` was taken (``listed``), in one reset.
+
+        The rows kept are the same objects, not new ones: after a filter listed every
+        folder, the rows dropped free their memory (pymalloc arenas) to the system
+        instead of being pinned by new rows made among them.
+        """
+        self.beginResetModel()
+        old = self._nodes
+        nodes: dict[int, TreeNode] = {}
+        by_path = {"": self._root}
+        stack = [self._root]
+        while stack:
+            node = stack.pop()
+            if node.kind in ("connection", "folder") and node.serial not in keep:
+                node.children = None  # listed again when a view asks
+            for child in node.children or ():
+                nodes[child.serial] = child
+                by_path[child.path] = child
+                stack.append(child)
+        self._nodes, self._by_path = nodes, by_path
+        self._guessed = {s: n for s, n in self._guessed.items() if s in nodes}
+        if not self._dropped:
+            QTimer.singleShot(0, self, self.free_dropped)
+        self._dropped.append(old)
+        self.endResetModel()
 
     def _adopt(self, parent: TreeNode, kind: str, path: str, name: str) -> TreeNode:
         node = TreeNode(kind, path, name, parent)
