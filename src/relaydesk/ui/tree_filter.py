@@ -72,6 +72,8 @@ class TreeFilterModel(SerialTreeModel):
         # are listed: most never are).
         self._matched: dict[str, set[str]] = {}
         self._above: set[str] = set()  # the matches' ancestors (few: containers)
+        self._by_serial: dict[int, _Row] = {}  # the rows listed, by serial
+        self._dropped: list[dict[int, _Row]] = []  # rows of earlier keystrokes
         self._reset_rows()
 
     # -- filtering ----------------------------------------------------------------------
@@ -153,23 +155,21 @@ class TreeFilterModel(SerialTreeModel):
         return name in self._matching(parent)
 
     def _reset_rows(self) -> None:
-        dropped = getattr(self, "_by_serial", None)
-        if dropped:
-            if not getattr(self, "_dropped", None):
+        if dropped := self._by_serial:
+            if not self._dropped:
                 QTimer.singleShot(_FREE_AFTER_MS, self, self.free_dropped)
-                self._dropped: list[dict[int, _Row]] = []
             self._dropped.append(dropped)
+            self._by_serial = {}
         self._root = _Row(self._source.root_node(), None, 0, False)
-        self._by_serial: dict[int, _Row] = {}
 
     def free_dropped(self) -> None:
         """Free the rows earlier keystrokes dropped."""
-        for rows in getattr(self, "_dropped", ()):
+        for rows in self._dropped:
             for row in rows.values():
                 # No cycles: the rows go at once, not at a collection (and nothing is
                 # allocated here, which would start one over every row).
                 row.children = None
-        self._dropped = []
+        self._dropped.clear()  # in place: nothing is made among the rows freed
 
     def _children(self, row: _Row) -> list[_Row]:
         if row.children is None:

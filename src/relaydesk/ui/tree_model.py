@@ -165,7 +165,7 @@ class WorkspaceTreeModel(SerialTreeModel):
                 # which would start one). Rows still in the tree (``unlist``) stay.
                 if live.get(node.serial) is not node:
                     node.children = None
-        self._dropped = []
+        self._dropped.clear()  # in place: nothing is made among the rows freed
 
     def listed(self) -> set[int]:
         """The rows whose rows are listed now (for ``unlist``)."""
@@ -179,9 +179,13 @@ class WorkspaceTreeModel(SerialTreeModel):
         instead of being pinned by new rows made among them.
         """
         self.beginResetModel()
-        old = self._nodes
-        nodes: dict[int, TreeNode] = {}
-        by_path = {"": self._root}
+        # The rows kept go back into the same dicts (emptied in place): new ones would
+        # be made among the rows dropped.
+        old = self._nodes.copy()
+        nodes, by_path = self._nodes, self._by_path
+        nodes.clear()
+        by_path.clear()
+        by_path[""] = self._root
         stack = [self._root]
         while stack:
             node = stack.pop()
@@ -191,8 +195,8 @@ class WorkspaceTreeModel(SerialTreeModel):
                 nodes[child.serial] = child
                 by_path[child.path] = child
                 stack.append(child)
-        self._nodes, self._by_path = nodes, by_path
-        self._guessed = {s: n for s, n in self._guessed.items() if s in nodes}
+        for serial in [s for s in self._guessed if s not in nodes]:
+            del self._guessed[serial]
         if not self._dropped:
             QTimer.singleShot(0, self, self.free_dropped)
         self._dropped.append(old)
