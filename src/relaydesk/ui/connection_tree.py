@@ -234,8 +234,8 @@ class ConnectionTree(QWidget):
             self._expand_matches()
         else:
             expanded = self._expanded
-            # Drops the rows listed while filtering, keeping the rows from before (no
-            # new rows made among those freed), then the filter's rows.
+            # Drops the rows listed while filtering, keeping the rows from before (not
+            # rebuilt), then the filter's rows.
             self.model.unlist(self._listed)
             self.proxy.clear()
             # Freed after this frame, and the memory given back.
