@@ -157,14 +157,12 @@ class WorkspaceTreeModel(SerialTreeModel):
 
     def free_dropped(self) -> None:
         """Free the rows of earlier builds now."""
-        live = self._nodes
         for nodes in self._dropped:
             for node in nodes.values():
                 # Parent and children refer to each other: without the cycle, the rows
                 # go at once, not at a later collection (None: nothing is allocated,
-                # which would start one). Rows still in the tree (``unlist``) stay.
-                if live.get(node.serial) is not node:
-                    node.children = None
+                # which would start one).
+                node.children = None
         self._dropped.clear()  # in place: nothing is made among the rows freed
 
     def listed(self) -> set[int]:
@@ -181,7 +179,7 @@ class WorkspaceTreeModel(SerialTreeModel):
         """
         self.beginResetModel()
         # The rows kept go back into the same dicts (emptied in place).
-        old = self._nodes.copy()
+        old = self._nodes.copy()  # (what is kept is taken out below)
         nodes, by_path = self._nodes, self._by_path
         nodes.clear()
         by_path.clear()
@@ -197,6 +195,8 @@ class WorkspaceTreeModel(SerialTreeModel):
                 stack.append(child)
         for serial in [s for s in self._guessed if s not in nodes]:
             del self._guessed[serial]
+        for serial in nodes:
+            del old[serial]
         if not self._dropped:
             QTimer.singleShot(0, self, self.free_dropped)
         self._dropped.append(old)
