@@ -41,9 +41,6 @@ __all__ = ["ConnectionTree"]
 # one, through Python calls: each keystroke costs ~2 ms per hundred rows, so the
 # screen and a margin to scroll into, not more).
 FILTER_EXPAND_SCREENS = 2
-# Rows dropped by clearing the filter are freed this long after (once its frame is
-# painted): freeing the rows of a tree the filter opened all the way takes ~15 ms.
-FREE_AFTER_MS = 40
 FILTER_EXPAND_ROWS = 40
 
 T = TypeVar("T")
@@ -242,7 +239,7 @@ class ConnectionTree(QWidget):
             self.model.unlist(self._listed)
             self.proxy.clear()
             # Freed after this frame, and the memory given back.
-            QTimer.singleShot(FREE_AFTER_MS, self, self._free_filter_rows)
+            QTimer.singleShot(0, self, self._free_filter_rows)
             self._expanded = expanded
             self._restore_expanded()
         if current:
