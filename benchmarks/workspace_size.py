@@ -2,6 +2,7 @@
 each beside a baseline measured in the same run.
 
     .venv/bin/python benchmarks/workspace_size.py --requests 1000,10000,50000 [--runs 3]
+        [--only-filter]   (the tree filter, Ctrl+P and memory figures only)
 
 Each size is a generated workspace (``startup.make_workspace``): 20 connections, 480
 folders, the requests spread evenly among the folders and named ``Request <n>``.
@@ -278,12 +279,16 @@ def timed_process(args: list[str], env: dict[str, str]) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def measure_size(n: int, runs: int, tmp: Path) -> dict[str, tuple[float, float]]:
-    """``{figure: (app, baseline)}`` for a workspace of ``n`` requests."""
+def measure_size(n: int, runs: int, tmp: Path,
+                 only_filter: bool = False) -> dict[str, tuple[float, float]]:
+    """``{figure: (app, baseline)}`` for a workspace of ``n`` requests (only the
+    filters' and memory figures with ``only_filter``)."""
     root = tmp / f"ws{n}"
     make_workspace(root, n, CONNECTIONS, FOLDERS)
     env = bench_env(tmp)
     figures: dict[str, tuple[float, float]] = {}
+    if only_filter:
+        return {**figures, **filter_figures(n, root, env)}
 
     app_cmd = [*relaydesk_command(), "--workspace", str(root)]
     stock_cmd = stock_command(CONNECTIONS, FOLDERS)
@@ -294,7 +299,22 @@ def measure_size(n: int, runs: int, tmp: Path) -> dict[str, tuple[float, float]]
         stock_t.append(measure(stock_cmd, env))
         app_t.append(measure(app_cmd, env))
     figures["first frame (ms)"] = statistics.median(app_t), statistics.median(stock_t)
+    figures.update(filter_figures(n, root, env))
+    figures["largest event-loop gap (ms)"] = (
+        max(largest_gap(root, env, tmp) for _ in range(runs)), 50.0)
 
+    ls_env = {k: v for k, v in env.items() if k != "RELAYDESK_TEST_HOOK"}
+    ls_cmd = [*relaydesk_command(), "--workspace", str(root), "ls"]
+    plain_cmd = [sys.executable, "-c", PLAIN_LS, str(root)]
+    ls_t = [timed_process(ls_cmd, ls_env) for _ in range(runs)]
+    plain_t = [timed_process(plain_cmd, ls_env) for _ in range(runs)]
+    figures["relaydesk ls (ms)"] = statistics.median(ls_t), statistics.median(plain_t)
+    return figures
+
+
+def filter_figures(n: int, root: Path, env: dict[str, str]) -> dict[str, tuple[float, float]]:
+    """The tree filter's, Ctrl+P's and the memory figures (one app and one stock child)."""
+    figures: dict[str, tuple[float, float]] = {}
     plain = {k: v for k, v in env.items() if not k.startswith("QT_LOGGING")}
     ours, stock = child("app", root, plain), child("stock", root, plain)
     figures["tree filter, typical key (ms)"] = ours["filter_typical"], stock["filter_typical"]
@@ -307,15 +327,6 @@ def measure_size(n: int, runs: int, tmp: Path) -> dict[str, tuple[float, float]]
     figures["idle memory (KB/request over bare)"] = (ours["idle_kb"] - bare) / n, 1.2
     figures["after filtering (KB/request over bare)"] = (
         (ours["after_filter_kb"] - bare) / n, (ours["idle_kb"] - bare) / n)
-    figures["largest event-loop gap (ms)"] = (
-        max(largest_gap(root, env, tmp) for _ in range(runs)), 50.0)
-
-    ls_env = {k: v for k, v in env.items() if k != "RELAYDESK_TEST_HOOK"}
-    ls_cmd = [*relaydesk_command(), "--workspace", str(root), "ls"]
-    plain_cmd = [sys.executable, "-c", PLAIN_LS, str(root)]
-    ls_t = [timed_process(ls_cmd, ls_env) for _ in range(runs)]
-    plain_t = [timed_process(plain_cmd, ls_env) for _ in range(runs)]
-    figures["relaydesk ls (ms)"] = statistics.median(ls_t), statistics.median(plain_t)
     return figures
 
 
@@ -338,6 +349,8 @@ def main() -> int:
     parser.add_argument("--requests", default="1000,10000,50000",
                         help="comma-separated workspace sizes")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only-filter", action="store_true",
+                        help="only the tree filter, Ctrl+P and memory figures")
     opts = parser.parse_args()
     sizes = [int(s) for s in opts.requests.split(",")]
 
@@ -351,7 +364,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="relaydesk-size-") as tmp:
         for n in sizes:
             (size_dir := Path(tmp) / str(n)).mkdir()
-            results[n] = measure_size(n, opts.runs, size_dir)
+            results[n] = measure_size(n, opts.runs, size_dir, opts.only_filter)
             print(f"{n} requests done", file=sys.stderr, flush=True)
 
     print(f"platform: {os.environ['QT_QPA_PLATFORM']}, {CONNECTIONS} connections, "
@@ -359,6 +372,8 @@ def main() -> int:
     width = 42
     print(f"{'':<{width}}" + "".join(f"{n:>28,}" for n in sizes) + "   baseline")
     for figure, baseline in BASELINES.items():
+        if figure not in results[sizes[0]]:
+            continue
         cells = []
         for n in sizes:
             ours, base = results[n][figure]

@@ -293,3 +293,42 @@ def test_a_request_added_on_disk_appears_in_a_folder_never_listed(
     assert "big/api/f2/deep/Added" in _visible(tree)
     qtbot.keyClicks(tree.filter, "added")
     assert "big/api/f2/deep/Added" in _visible(tree)
+
+
+def test_star_opens_every_folder_below_and_narrowing_keeps_the_selection(
+        big: Any, qtbot: Any) -> None:
+    tree = big
+    qtbot.keyClicks(tree.filter, "r")
+    tree.select_path("big/api")
+    tree.view.setFocus()
+    qtbot.keyClick(tree.view, Qt.Key.Key_Asterisk)  # open everything below
+    shown = _visible(tree)
+    assert {"big/api/f1/R1", "big/api/f1/R2", "big/api/f2/Other"} <= shown.keys()
+    assert tree.view.isExpanded(shown["big/api/f1"])
+    # Folders are recorded as open, not the requests inside them.
+    assert not tree.view.isExpanded(shown["big/api/f1/R1"])
+    tree.select_path("big/api/f1/R1")
+    qtbot.keyClicks(tree.filter, "1")
+    shown = _visible(tree)
+    assert "big/api/f1/R1" in shown
+    assert not {"big/api/f1/R2", "big/api/f2/Other"} & shown.keys()
+    assert tree.current_path() == "big/api/f1/R1"
+    tree.filter.clear()
+    assert tree.current_path() == "big/api/f1/R1"
+    assert "big/api/f1/R1" in _visible(tree)
+
+
+def test_clearing_the_filter_keeps_the_rows_the_tree_had(big: Any, qtbot: Any,
+                                                         monkeypatch: Any) -> None:
+    tree = big
+    tree.expand_path("big/api/f1")
+    calls = _listed(monkeypatch, tree)
+    qtbot.keyClicks(tree.filter, "other")
+    assert "big/api/f2/Other" in _visible(tree)
+    assert "big/api/f2" in calls  # listed for the filter
+    calls.clear()
+    tree.filter.clear()
+    shown = _visible(tree)
+    assert {"big/api/f1/R1", "big/api/f1/R2", "big/api/f2"} <= shown.keys()
+    assert "big/api/f2/Other" not in shown  # f2 is closed again, as before
+    assert "big/api/f1" not in calls  # the open folder's rows were kept, not relisted

@@ -27,7 +27,7 @@ from relaydesk.core.model import split_path
 from .dialogs import ask_text, confirm
 from .service import Service
 from .tree_model import WorkspaceTreeModel
-from .widgets.file_drop_tree import FileDropTreeView
+from .tree_view import ConnectionTreeView
 from .widgets.method_badge import badge_box
 
 if TYPE_CHECKING:
@@ -35,11 +35,13 @@ if TYPE_CHECKING:
 
 __all__ = ["ConnectionTree"]
 
-# While filtering, rows are expanded breadth-first until about this many show: a
-# filter matching 50,000 requests shows its first folders open, not every row
-# (the view lays out every row under an expanded one, through Python calls: each
-# keystroke costs ~2 ms per hundred rows, so a few screens' worth, not more).
-FILTER_EXPAND_ROWS = 200
+# While filtering, rows are expanded breadth-first until about this many screens of
+# rows show (at least FILTER_EXPAND_ROWS): a filter matching 50,000 requests shows its
+# first folders open, not every row (the view lays out every row under an expanded
+# one, through Python calls: each keystroke costs ~2 ms per hundred rows, so the
+# screen and a margin to scroll into, not more).
+FILTER_EXPAND_SCREENS = 2
+FILTER_EXPAND_ROWS = 40
 
 T = TypeVar("T")
 
@@ -66,13 +68,14 @@ class ConnectionTree(QWidget):
         # only while filtering.
         self._proxy: TreeFilterModel | None = None
         self._filtering = False
+        self._listed: set[int] = set()  # the model's listed rows when filtering began
 
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Filter connections and requests")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter_changed)
 
-        self.view = FileDropTreeView(self)
+        self.view = ConnectionTreeView(self)
         self.view.setObjectName("connectionTree")
         self.view.setAccessibleName("Connections and requests")
         self.view.setModel(self.model)
@@ -222,6 +225,7 @@ class ConnectionTree(QWidget):
             # Into the filter, or back to the model with the expansion from before.
             if text:
                 self._remember_expanded()
+                self._listed = self.model.listed()
             self._filtering = bool(text)
             self._show(self.proxy if text else self.model)
         if text:
@@ -230,8 +234,10 @@ class ConnectionTree(QWidget):
             self._expand_matches()
         else:
             expanded = self._expanded
-            self.model.reload()  # drops the rows listed while filtering
-            self.proxy.clear()  # then the filter's (which hold the old rows)
+            # Drops the rows listed while filtering, keeping the rows from before (not
+            # rebuilt), then the filter's rows.
+            self.model.unlist(self._listed)
+            self.proxy.clear()
             # Freed after this frame, and the memory given back.
             QTimer.singleShot(0, self, self._free_filter_rows)
             self._expanded = expanded
@@ -253,15 +259,18 @@ class ConnectionTree(QWidget):
         self._watch_selection()
 
     def _expand_matches(self) -> None:
-        """Open the filtered rows breadth-first until about ``FILTER_EXPAND_ROWS`` show."""
+        """Open the filtered rows breadth-first until about two screens of rows show."""
         model, view = self.proxy, self.view
+        # (The font's height is less than a row's: the count errs on the generous side.)
+        screen = view.viewport().height() // max(1, view.fontMetrics().height())
+        enough = max(FILTER_EXPAND_ROWS, FILTER_EXPAND_SCREENS * screen)
         shown = model.rowCount(QModelIndex())
         level = [QModelIndex()]
         while level:
             below = []
             for parent in level:
                 for row in range(model.rowCount(parent)):
-                    if shown >= FILTER_EXPAND_ROWS:
+                    if shown >= enough:
                         return
                     index = model.index(row, 0, parent)
                     if model.hasChildren(index):

@@ -160,9 +160,47 @@ class WorkspaceTreeModel(SerialTreeModel):
         for nodes in self._dropped:
             for node in nodes.values():
                 # Parent and children refer to each other: without the cycle, the rows
-                # go at once, not at a later collection.
-                node.children = []
-        self._dropped = []
+                # go at once, not at a later collection (None: nothing is allocated,
+                # which would start one).
+                node.children = None
+        self._dropped.clear()  # in place: nothing is made among the rows freed
+
+    def listed(self) -> set[int]:
+        """The rows whose rows are listed now (for ``unlist``)."""
+        return {s for s, n in self._nodes.items() if n.children and n.kind != "group"}
+
+    def unlist(self, keep: set[int]) -> None:
+        """Forget the rows listed since ``keep`` was taken (``listed``), in one reset.
+
+        The rows kept are the same objects (indexes to them stay good), not rebuilt:
+        after a filter listed every folder, clearing it costs the rows dropped, not a
+        new tree, and fewer long-lived objects are made among the rows being freed
+        (each keeps a pymalloc arena from going back to the system).
+        """
+        self.beginResetModel()
+        # The rows kept go back into the same dicts (emptied in place).
+        old = self._nodes.copy()  # (what is kept is taken out below)
+        nodes, by_path = self._nodes, self._by_path
+        nodes.clear()
+        by_path.clear()
+        by_path[""] = self._root
+        stack = [self._root]
+        while stack:
+            node = stack.pop()
+            if node.kind in ("connection", "folder") and node.serial not in keep:
+                node.children = None  # listed again when a view asks
+            for child in node.children or ():
+                nodes[child.serial] = child
+                by_path[child.path] = child
+                stack.append(child)
+        for serial in [s for s in self._guessed if s not in nodes]:
+            del self._guessed[serial]
+        for serial in nodes:
+            del old[serial]
+        if not self._dropped:
+            QTimer.singleShot(0, self, self.free_dropped)
+        self._dropped.append(old)
+        self.endResetModel()
 
     def _adopt(self, parent: TreeNode, kind: str, path: str, name: str) -> TreeNode:
         node = TreeNode(kind, path, name, parent)
