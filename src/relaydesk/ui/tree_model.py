@@ -151,9 +151,17 @@ class WorkspaceTreeModel(SerialTreeModel):
                 node = self._adopt(ensure(parent_path, "group"), kind, path, name)
             return node
 
+        depths = set()
         for conn in self._service.workspace.connections():
             ensure(conn.path, "connection").tip = conn.base_url
+            depths.add(conn.path.count("/"))
+        self._depth = depths.pop() if len(depths) == 1 else None
         self._sort(root)
+
+    def connection_depth(self) -> int | None:
+        """The depth of the connections' rows when they all have one (the rows above
+        are groups), else None."""
+        return self._depth
 
     def free_dropped(self) -> None:
         """Free the rows of earlier builds now."""
@@ -213,8 +221,8 @@ class WorkspaceTreeModel(SerialTreeModel):
     # -- lookups -----------------------------------------------------------------------
 
     def _node(self, index: AnyIndex) -> TreeNode:
-        if not index.isValid():
-            return self._root
+        # An invalid index's id is 0, which no node has (serials start at 1): it finds
+        # the root, without a second call into Qt per lookup.
         return self._nodes.get(index.internalId(), self._root)
 
     def _find(self, path: str) -> TreeNode | None:
@@ -250,10 +258,20 @@ class WorkspaceTreeModel(SerialTreeModel):
     def _rows(self, node: TreeNode) -> list[TreeNode]:
         return self._children(node)
 
+    def index(self, row: int, column: int, parent: AnyIndex = _TOP) -> QModelIndex:
+        # SerialTreeModel.index with the lookups inlined: asked once per row shown.
+        node = self._nodes.get(parent.internalId(), self._root)
+        children = node.children if node.children is not None else self._children(node)
+        if column != 0 or not 0 <= row < len(children):
+            return QModelIndex()
+        return self.createIndex(row, 0, children[row].serial)
+
     def rowCount(self, parent: AnyIndex = _TOP) -> int:
         if parent.column() > 0:
             return 0
         node = self._node(parent)
+        if node.children is not None:
+            return len(node.children)
         return 0 if node.kind == "request" else len(self._children(node))
 
     def hasChildren(self, parent: AnyIndex = _TOP) -> bool:
