@@ -277,13 +277,15 @@ class WorkspaceTreeModel(SerialTreeModel):
     def hasChildren(self, parent: AnyIndex = _TOP) -> bool:
         """Answered from the workspace's index: a closed folder's rows are not made to
         draw its expand arrow."""
-        return self.node_has_children(self._node(parent))
+        return self.node_has_children(self._nodes.get(parent.internalId(), self._root))
 
     def node_has_children(self, node: TreeNode) -> bool:
         if node.children is not None:
             return bool(node.children)
         if node.kind == "request":
             return False
+        if node.kind == "connection":  # its directory is listed: its rows cost little
+            return bool(self._children(node))
         workspace = self._service.workspace
         if not workspace.is_listed(node.path):
             self._guessed[node.serial] = node  # most hold something: no listing yet
@@ -315,7 +317,7 @@ class WorkspaceTreeModel(SerialTreeModel):
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         # The top level (no parent) takes connections.
-        return self.node_flags(self._node(index))
+        return self.node_flags(self._nodes.get(index.internalId(), self._root))
 
     def data(self, index: AnyIndex, role: int = _DISPLAY) -> object:
         if role not in _ANSWERED or not index.isValid():
