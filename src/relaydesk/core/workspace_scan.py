@@ -30,7 +30,7 @@ from typing import Any
 from . import codec
 from .errors import FileFormatError, ValidationError
 from .local_state import is_leftover
-from .model import Connection, Environment, Request, join_path
+from .model import Connection, Environment, Request
 
 __all__ = [
     "CONNECTION_FILE",
@@ -249,7 +249,7 @@ class _Walk:
                 if is_leftover(entry.name, True) and entry.is_dir(follow_symlinks=False):
                     self.found.leftovers.append(Path(entry.path))
                 continue
-            path = join_path(prefix, entry.name)
+            path = f"{prefix}/{entry.name}" if prefix else entry.name  # (normalised)
             if entry.is_symlink():
                 if _links_to_folder(entry):  # one to a file is no connection
                     self.skip_link(Path(entry.path), path)
