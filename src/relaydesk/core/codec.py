@@ -277,10 +277,10 @@ def _budgets_to_doc(conn: Connection, doc: dict[str, Any]) -> None:
 def _budgets_from_doc(doc: dict[str, Any]) -> dict[str, Any]:
     """The limits a document gives (the dataclass has the defaults for the others: a
     Connection made per document for them cost a fifth of decoding one)."""
-    from .limits import parse_size
-
     budgets: dict[str, Any] = {}
     if "max_size" in doc:
+        from .limits import parse_size  # (an import statement costs as much as a decode)
+
         size = doc["max_size"]
         budgets["max_size"] = parse_size(size if isinstance(size, str) else
                                          int(_num(doc, "max_size", 0)))

@@ -140,6 +140,8 @@ class WorkspaceTreeModel(SerialTreeModel):
             self._dropped.append(old)
         root = TreeNode("root", "", "", None)
         self._root = root
+        # The workspace these rows are of (asked per row; a new one comes with a reload).
+        self._workspace = self._service.workspace
         self._guessed = {}
         self._nodes: dict[int, TreeNode] = {}
         self._by_path: dict[str, TreeNode] = {"": root}
@@ -196,7 +198,7 @@ class WorkspaceTreeModel(SerialTreeModel):
             node.children = []
             # (A row of an earlier build lists nothing: it is no longer in the tree.)
             if node.kind in ("connection", "folder") and self._nodes.get(node.serial) is node:
-                listing = self._service.workspace.listing(node.path)
+                listing = self._workspace.listing(node.path)
                 for row, (kind, path) in enumerate(listing):
                     self._adopt(node, kind, path, path.rpartition("/")[2]).row = row
         return node.children
@@ -277,7 +279,9 @@ class WorkspaceTreeModel(SerialTreeModel):
     def hasChildren(self, parent: AnyIndex = _TOP) -> bool:
         """Answered from the workspace's index: a closed folder's rows are not made to
         draw its expand arrow."""
-        return self.node_has_children(self._nodes.get(parent.internalId(), self._root))
+        node = self._nodes.get(parent.internalId(), self._root)
+        children = node.children  # asked per row the view lays out: the common case inline
+        return bool(children) if children is not None else self.node_has_children(node)
 
     def node_has_children(self, node: TreeNode) -> bool:
         if node.children is not None:
@@ -286,7 +290,7 @@ class WorkspaceTreeModel(SerialTreeModel):
             return False
         if node.kind == "connection":  # its directory is listed: its rows cost little
             return bool(self._children(node))
-        workspace = self._service.workspace
+        workspace = self._workspace
         if not workspace.is_listed(node.path):
             self._guessed[node.serial] = node  # most hold something: no listing yet
             return True
