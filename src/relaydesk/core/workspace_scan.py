@@ -30,7 +30,7 @@ from typing import Any
 from . import codec
 from .errors import FileFormatError, ValidationError
 from .local_state import is_leftover
-from .model import Connection, Environment, Request, join_path
+from .model import Connection, Environment, Request
 
 __all__ = [
     "CONNECTION_FILE",
@@ -181,7 +181,7 @@ def scan(root: Path, *, deep: bool = True) -> Scan:
     except FileFormatError as exc:
         found.problems.append(LoadProblem(Path(exc.path), exc.reason))
         found.id = found.id or str(root.resolve())
-    _Walk(found, deep).connections(root / "connections", "")
+    _Walk(found, deep).connections(os.path.join(root, "connections"), "")
     env_dir = root / "environments"
     if env_dir.is_dir():
         for f in sorted(env_dir.glob("*.json")):
@@ -236,35 +236,41 @@ class _Walk:
         self.found.connections[path] = codec.connection_from_doc(path, doc)
         self.found.conn_order[path] = codec.order_from_doc(doc)
 
-    def connections(self, directory: Path, prefix: str) -> None:
-        if not directory.is_dir():
+    def connections(self, directory: str, prefix: str) -> None:
+        # Strings and one lstat per directory, not pathlib: this walk reads every
+        # connection before the first frame.
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
             return
-        with os.scandir(directory) as it:
-            entries = sorted(it, key=lambda e: e.name)
         for entry in entries:
-            sub = Path(entry.path)
             if entry.name.startswith("."):
                 if is_leftover(entry.name, True) and entry.is_dir(follow_symlinks=False):
-                    self.found.leftovers.append(sub)
+                    self.found.leftovers.append(Path(entry.path))
                 continue
-            path = join_path(prefix, entry.name)
+            path = f"{prefix}/{entry.name}" if prefix else entry.name  # (normalised)
             if entry.is_symlink():
                 if _links_to_folder(entry):  # one to a file is no connection
-                    self.skip_link(sub, path)
+                    self.skip_link(Path(entry.path), path)
                 continue
             if not entry.is_dir():
                 continue
-            if (sub / CONNECTION_FILE).is_file():
-                if (sub / CONNECTION_FILE).is_symlink():
-                    self.skip_link(sub / CONNECTION_FILE, path)
-                    continue
+            file = os.path.join(entry.path, CONNECTION_FILE)
+            try:
+                mode = os.lstat(file).st_mode
+            except OSError:
+                mode = 0
+            if stat.S_ISLNK(mode) and os.path.isfile(file):
+                self.skip_link(Path(file), path)
+            elif stat.S_ISREG(mode):
                 def put(doc: Any, path: str = path) -> None:
                     self.put_connection(path, doc)
 
-                if guarded_load(self.found.problems, sub / CONNECTION_FILE, put):
-                    self.items(sub, path)
+                if guarded_load(self.found.problems, file, put):
+                    self.items(entry.path, path)
             else:
-                self.connections(sub, path)
+                self.connections(entry.path, path)
 
     def items(self, directory: Path | str, prefix: str) -> None:
         # scandir, not iterdir + is_dir: this walk is most of what opening costs.

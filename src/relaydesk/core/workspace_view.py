@@ -117,6 +117,8 @@ class WorkspaceView:
         in a lazy view): until then, what it holds is unknown."""
         if not self._unlisted:
             return True
+        if container in self._unlisted:  # a closed folder of the tree: asked per row
+            return False
         path = join_path(container)
         while path:
             if path in self._unlisted:

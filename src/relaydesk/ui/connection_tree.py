@@ -331,6 +331,11 @@ class ConnectionTree(QWidget):
 
     def _expand_defaults(self) -> None:
         """Show groups and connections open, folders closed."""
+        depth = self.model.connection_depth()
+        if depth is not None and not self._filtering:
+            # Every row above that depth is a group: one pass in Qt, no Python per row.
+            self.view.expandToDepth(depth)
+            return
         stack = [QModelIndex()]
         while stack:
             parent = stack.pop()

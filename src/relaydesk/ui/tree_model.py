@@ -140,6 +140,8 @@ class WorkspaceTreeModel(SerialTreeModel):
             self._dropped.append(old)
         root = TreeNode("root", "", "", None)
         self._root = root
+        # The workspace these rows are of (asked per row; a new one comes with a reload).
+        self._workspace = self._service.workspace
         self._guessed = {}
         self._nodes: dict[int, TreeNode] = {}
         self._by_path: dict[str, TreeNode] = {"": root}
@@ -151,9 +153,17 @@ class WorkspaceTreeModel(SerialTreeModel):
                 node = self._adopt(ensure(parent_path, "group"), kind, path, name)
             return node
 
+        depths = set()
         for conn in self._service.workspace.connections():
             ensure(conn.path, "connection").tip = conn.base_url
+            depths.add(conn.path.count("/"))
+        self._depth = depths.pop() if len(depths) == 1 else None
         self._sort(root)
+
+    def connection_depth(self) -> int | None:
+        """The depth of the connections' rows when they all have one (the rows above
+        are groups), else None."""
+        return self._depth
 
     def free_dropped(self) -> None:
         """Free the rows of earlier builds now."""
@@ -226,7 +236,7 @@ class WorkspaceTreeModel(SerialTreeModel):
             node.children = []
             # (A row of an earlier build lists nothing: it is no longer in the tree.)
             if node.kind in ("connection", "folder") and self._nodes.get(node.serial) is node:
-                listing = self._service.workspace.listing(node.path)
+                listing = self._workspace.listing(node.path)
                 for row, (kind, path) in enumerate(listing):
                     self._adopt(node, kind, path, path.rpartition("/")[2]).row = row
         return node.children
@@ -251,8 +261,8 @@ class WorkspaceTreeModel(SerialTreeModel):
     # -- lookups -----------------------------------------------------------------------
 
     def _node(self, index: AnyIndex) -> TreeNode:
-        if not index.isValid():
-            return self._root
+        # An invalid index's id is 0, which no node has (serials start at 1): it finds
+        # the root, without a second call into Qt per lookup.
         return self._nodes.get(index.internalId(), self._root)
 
     def _find(self, path: str) -> TreeNode | None:
@@ -288,23 +298,37 @@ class WorkspaceTreeModel(SerialTreeModel):
     def _rows(self, node: TreeNode) -> list[TreeNode]:
         return self._children(node)
 
+    def index(self, row: int, column: int, parent: AnyIndex = _TOP) -> QModelIndex:
+        # SerialTreeModel.index with the lookups inlined: asked once per row shown.
+        node = self._nodes.get(parent.internalId(), self._root)
+        children = node.children if node.children is not None else self._children(node)
+        if column != 0 or not 0 <= row < len(children):
+            return QModelIndex()
+        return self.createIndex(row, 0, children[row].serial)
+
     def rowCount(self, parent: AnyIndex = _TOP) -> int:
         if parent.column() > 0:
             return 0
         node = self._node(parent)
+        if node.children is not None:
+            return len(node.children)
         return 0 if node.kind == "request" else len(self._children(node))
 
     def hasChildren(self, parent: AnyIndex = _TOP) -> bool:
         """Answered from the workspace's index: a closed folder's rows are not made to
         draw its expand arrow."""
-        return self.node_has_children(self._node(parent))
+        node = self._nodes.get(parent.internalId(), self._root)
+        children = node.children  # asked per row the view lays out: the common case inline
+        return bool(children) if children is not None else self.node_has_children(node)
 
     def node_has_children(self, node: TreeNode) -> bool:
         if node.children is not None:
             return bool(node.children)
         if node.kind == "request":
             return False
-        workspace = self._service.workspace
+        if node.kind == "connection":  # its directory is listed: its rows cost little
+            return bool(self._children(node))
+        workspace = self._workspace
         if not workspace.is_listed(node.path):
             self._guessed[node.serial] = node  # most hold something: no listing yet
             return True
@@ -335,7 +359,7 @@ class WorkspaceTreeModel(SerialTreeModel):
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         # The top level (no parent) takes connections.
-        return self.node_flags(self._node(index))
+        return self.node_flags(self._nodes.get(index.internalId(), self._root))
 
     def data(self, index: AnyIndex, role: int = _DISPLAY) -> object:
         if role not in _ANSWERED or not index.isValid():
