@@ -61,6 +61,8 @@ def _client_key(connection: Connection | None) -> _ClientKey:
 
 
 def _mask(text: str, secrets: frozenset[str]) -> str:
+    if not secrets:
+        return text
     from urllib.parse import quote
 
     for value in secrets:
