@@ -57,8 +57,9 @@ class LastResponses:
     def record(self, item_id: str, prepared: PreparedRequest, response: Response) -> None:
         if not _SAFE_ID.match(item_id):
             return
-        if self._pending is not None and response.body_file is None and (
-                len(response.body) <= self.body_limit):
+        if (self._pending is not None and response.body_file is None
+                and len(response.body) <= self.body_limit and prepared.files is None
+                and len(prepared.content or b"") <= self.body_limit):
             # Buffered and small: kept as is, redacted and shaped only if still among
             # the newest when written (a run's thousands of others never are).
             self._hold(item_id, (prepared, response, time.time()))
