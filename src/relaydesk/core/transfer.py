@@ -252,7 +252,8 @@ async def read_body(
     try:
         if max_size is not None and total is not None and total > max_size:
             raise too_large(response, max_size, announced=total)
-        async for chunk in response.aiter_bytes():
+        # Undecoded bytes are the body itself: read as they come, past no decoder.
+        async for chunk in (response.aiter_bytes() if encoded else response.aiter_raw()):
             # On a fast link the socket is never empty, so the reads complete without
             # ever giving the event loop back; in the app that loop is the GUI's.
             if time.perf_counter() - turn_started > _MAX_TURN:
