@@ -125,7 +125,7 @@ def run_run(args: argparse.Namespace, ctx: Context) -> int:
             if (history := ctx.session().history) is not None:
                 history.buffer(HISTORY_BATCH_ROWS, HISTORY_BATCH_SECONDS)
                 ctx.session().keep_responses_in_batches()
-            return await Runner(engine, ws).run(args.path, options, reporters)
+            return await Runner(engine, ws).run(args.path, options, reporters, plan=plan)
 
     guard_spool()  # a CI timeout's SIGTERM leaves no spooled body behind
     try:

@@ -61,6 +61,8 @@ def _client_key(connection: Connection | None) -> _ClientKey:
 
 
 def _mask(text: str, secrets: frozenset[str]) -> str:
+    if not secrets:
+        return text
     from urllib.parse import quote
 
     for value in secrets:
@@ -127,9 +129,11 @@ class Engine:
     ) -> PreparedRequest:
         """What ``send`` would put on the wire (OAuth token fetched if needed); with
         ``strict`` an undefined ``{{name}}`` is an error instead of sent as written."""
-        from .env_secrets import with_secret_values
+        env_secrets: frozenset[str] = frozenset()
+        if environment is not None and environment.secrets:  # no import per plain send
+            from .env_secrets import with_secret_values
 
-        environment, env_secrets = with_secret_values(environment, self._secrets)
+            environment, env_secrets = with_secret_values(environment, self._secrets)
         values = resolve_variables(connection, environment, variables)
         token = None
         settings, owner = auth_owner(request, connection)
@@ -270,7 +274,7 @@ class Engine:
         response = Response(
             status=raw.status_code, reason=printable(raw.reason_phrase),
             http_version=raw.http_version,
-            method=prepared.method, url=_mask(str(raw.url), prepared.secret_values),
+            method=prepared.method, url=_mask(opened.answers[-1][1], prepared.secret_values),
             headers=resp_headers,
             cookies=parse_set_cookies([v for k, v in resp_headers if k.lower() == "set-cookie"]),
             size=size, timings=opened.trace.timings(), body_file=body_file, body=body,

@@ -152,6 +152,8 @@ class History:
         self._batch_seconds = 0.0
         # Recordings put off by the observer (see the module docstring), in order.
         self._deferred: list[Callable[[], None]] = []
+        # (redactor, URL, headers sent) -> their redacted forms: a run repeats them.
+        self._sent_shapes: dict[tuple[Any, ...], tuple[str, str]] = {}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path)
@@ -234,9 +236,8 @@ class History:
         # Redact before cutting, so a secret straddling the cut is still found whole.
         req_stored = self._cut(red.data(req_body[: self.body_limit + 1024]))
         resp_stored = self._cut(red.data(resp_body))
-        req_headers = json.dumps(red.header_list(prepared.headers))
+        url, req_headers = self._sent_shape(red, prepared)
         resp_headers = json.dumps(red.header_list(response.headers) if response else [])
-        url = red.url(prepared.url)
         stored = len(req_stored) + len(resp_stored) + len(req_headers) + len(resp_headers) \
             + len(url) + 64
         now = time.time()
@@ -257,6 +258,21 @@ class History:
         self._bytes += stored
         self._commit_or_prune()
         return int(cur.lastrowid or 0)
+
+    def _sent_shape(self, red: Redactor, prepared: PreparedRequest) -> tuple[str, str]:
+        """The redacted URL and request headers (JSON), once per distinct request."""
+        try:
+            key = (red, prepared.url, tuple(prepared.headers))
+            shape = self._sent_shapes.get(key)
+        except TypeError:  # a header given as a list: nothing to share
+            key, shape = None, None
+        if shape is None:
+            shape = red.url(prepared.url), json.dumps(red.header_list(prepared.headers))
+            if key is not None:
+                if len(self._sent_shapes) >= 256:
+                    self._sent_shapes.clear()
+                self._sent_shapes[key] = shape
+        return shape
 
     def observer(self, source: str, item_id_of: Callable[[str], str | None] | None = None
                  ) -> ExchangeObserver:

@@ -18,7 +18,7 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .response import Response, Timings
 from .timeline import Timeline
@@ -33,6 +33,8 @@ __all__ = ["LastResponses"]
 log = logging.getLogger(__name__)
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 _temp_names = itertools.count()
+# A held record: its data, or (while buffered, small bodies) what it is made from.
+_Held: TypeAlias = "dict[str, Any] | tuple[PreparedRequest, Response, float]"
 
 
 class LastResponses:
@@ -45,7 +47,7 @@ class LastResponses:
         # a collection run does not list and stat the folder after every request.
         self._order: dict[str, None] | None = None
         # Records waiting to be written (``buffer``), oldest first, and their size.
-        self._pending: dict[str, dict[str, Any]] | None = None
+        self._pending: dict[str, _Held] | None = None
         self._pending_bytes = 0
         self._pending_limit = 0
 
@@ -53,10 +55,35 @@ class LastResponses:
         return self.folder / f"{item_id}.json" if _SAFE_ID.match(item_id) else None
 
     def record(self, item_id: str, prepared: PreparedRequest, response: Response) -> None:
-        from .redact import Redactor
-
         if not _SAFE_ID.match(item_id):
             return
+        if (self._pending is not None and response.body_file is None
+                and len(response.body) <= self.body_limit and prepared.files is None
+                and len(prepared.content or b"") <= self.body_limit):
+            # Buffered and small: kept as is, redacted and shaped only if still among
+            # the newest when written (a run's thousands of others never are).
+            self._hold(item_id, (prepared, response, time.time()))
+            return
+        data = self._data(prepared, response, time.time())
+        if self._pending is None:
+            self._write(item_id, data)
+            return
+        self._hold(item_id, data)
+
+    def _hold(self, item_id: str, held: _Held) -> None:
+        # Held as data: only the records still among the newest get encoded at all.
+        assert self._pending is not None
+        self._pending_bytes += _size(held) - _size(self._pending.pop(item_id, None))
+        self._pending[item_id] = held
+        while len(self._pending) > self.max_items:  # would be pruned once written
+            self._pending_bytes -= _size(self._pending.pop(next(iter(self._pending))))
+        if self._pending_bytes > self._pending_limit:
+            self.flush()
+
+    def _data(self, prepared: PreparedRequest, response: Response, saved_at: float
+              ) -> dict[str, Any]:
+        from .redact import Redactor
+
         red = Redactor.for_request(prepared)
         if response.body_file is not None:
             with open(response.body_file, "rb") as fh:
@@ -65,24 +92,17 @@ class LastResponses:
             body = response.body[: self.body_limit + 1024]
         body = red.data(body)[: self.body_limit]  # redacted before the cut, as history
         timeline = response.timeline.to_dict() if response.timeline is not None else None
-        data = {
-            "saved_at": time.time(), "status": response.status, "reason": response.reason,
+        return {
+            "saved_at": saved_at, "status": response.status, "reason": response.reason,
             "http_version": response.http_version, "method": response.method,
             "url": red.url(response.url), "headers": red.header_list(response.headers),
             "size": response.size, "elapsed": response.elapsed, "problem": response.problem,
             "truncated": len(body) < response.size,
             "body_b64": body, "timeline": timeline,  # base64 when written
         }
-        if self._pending is None:
-            self._write(item_id, data)
-            return
-        # Held as data: only the records still among the newest get encoded at all.
-        self._pending_bytes += _size(data) - _size(self._pending.pop(item_id, None))
-        self._pending[item_id] = data
-        while len(self._pending) > self.max_items:  # would be pruned once written
-            self._pending_bytes -= _size(self._pending.pop(next(iter(self._pending))))
-        if self._pending_bytes > self._pending_limit:
-            self.flush()
+
+    def _shaped(self, held: _Held) -> dict[str, Any]:
+        return self._data(*held) if isinstance(held, tuple) else held
 
     def buffer(self, max_bytes: int = 16 * 1024 * 1024) -> None:
         """Hold the following records in memory until ``flush`` (or until they pass
@@ -96,9 +116,9 @@ class LastResponses:
         if not self._pending:
             return
         pending, self._pending, self._pending_bytes = self._pending, {}, 0
-        for item_id, data in pending.items():
+        for item_id, held in pending.items():
             try:
-                self._write(item_id, data)
+                self._write(item_id, self._shaped(held))
             except OSError as exc:  # a full disk: the run's results stand
                 log.warning("could not keep the last response: %s", exc)
                 return
@@ -120,7 +140,8 @@ class LastResponses:
         """The kept response (``restored_at`` set), or None when there is none or the
         file cannot be read."""
         target = self._file(item_id)
-        held = self._pending.get(item_id) if self._pending else None
+        kept = self._pending.get(item_id) if self._pending else None
+        held = self._shaped(kept) if kept is not None else None
         if target is None or (held is None and not target.is_file()):
             return None
         try:
@@ -184,9 +205,11 @@ class LastResponses:
         return observe
 
 
-def _size(data: dict[str, Any] | None) -> int:
+def _size(held: _Held | None) -> int:
     """Roughly what a held record weighs (its body and the rest)."""
-    return 0 if data is None else len(data["body_b64"]) + 1024
+    if held is None:
+        return 0
+    return len(held[1].body if isinstance(held, tuple) else held["body_b64"]) + 1024
 
 
 def _replace_file(target: str, data: bytes) -> None:

@@ -7,6 +7,7 @@ body. The engine sends the result; "Copy as curl" and the snippet exporters prin
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -157,7 +158,8 @@ def prepare(
             f"'{display_url(url)}' uses plain http://, but the connection '{owner}' is "
             "HTTPS-only."
         )
-    check_url(build_url(base, path, params))  # without the auth's query values
+    # Without the auth's query values (the same URL when it adds none).
+    check_url(build_url(base, path, params) if applied.params else url)
 
     headers = list(applied.headers)
     if connection is not None:
@@ -261,12 +263,30 @@ def check_url(url: str, what: str = "URL") -> None:
     """One clear line for a URL that cannot be sent (a port of 99999, a line break),
     before the network stack turns it into an obscure failure. Credentials typed into
     the URL (``user:pass@``) are left out of the message."""
-    from .urls import url_problem
-
-    problem = url_problem(url)
+    problem = _url_problem(url)
     if problem:
         shown = re.sub(r"(?<=//)[^/?#@]*@", "", url)
         raise ValidationError(f"The {what} '{shown}' {problem}.")
+
+
+@functools.lru_cache(maxsize=256)
+def _url_problem(url: str) -> str | None:
+    """``urls.url_problem``, once per distinct URL (a run sends the same ones again)."""
+    from .urls import url_problem
+
+    return url_problem(url)
+
+
+@functools.lru_cache(maxsize=1024)
+def _header_problem(name: str, value: str) -> str | None:
+    """The line for a header HTTP cannot carry, once per distinct header."""
+    from .urls import header_name_problem, header_value_problem
+
+    problem = header_name_problem(name)
+    if problem:
+        return f"The header name '{name}' {problem}."
+    problem = header_value_problem(value)
+    return f"The header '{name}' {problem}." if problem else None
 
 
 def check_headers(headers: list[tuple[str, str]]) -> None:
@@ -274,12 +294,7 @@ def check_headers(headers: list[tuple[str, str]]) -> None:
     would otherwise be reported as the server breaking the protocol). Run on what is
     sent (``Engine.prepare``), not by ``prepare`` itself: exporters fill secrets with
     markers that are never sent."""
-    from .urls import header_name_problem, header_value_problem
-
     for name, value in headers:
-        problem = header_name_problem(name)
+        problem = _header_problem(name, value)
         if problem:
-            raise ValidationError(f"The header name '{name}' {problem}.")
-        problem = header_value_problem(value)
-        if problem:
-            raise ValidationError(f"The header '{name}' {problem}.")
+            raise ValidationError(problem)

@@ -246,8 +246,11 @@ class Runner:
             window.clear()
 
     async def run(self, path: str, options: RunOptions,
-                  reporters: Sequence[Reporter] = ()) -> RunSummary:
-        plan = self.plan(path, options)
+                  reporters: Sequence[Reporter] = (), *, plan: RunPlan | None = None
+                  ) -> RunSummary:
+        """Run what ``plan(path, options)`` finds, or the ``plan`` already made for
+        them (the CLI validates first: every request file is then read once, not twice)."""
+        plan = plan if plan is not None else self.plan(path, options)
         summary = RunSummary(plan.path, plan.total)
         started = time.perf_counter()
         for rep in reporters:

@@ -41,13 +41,16 @@ _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 _BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding"})
 
 
-@dataclass
 class _Trace:
-    """Collects httpcore trace events into a ``Timings`` (per request, all hops)."""
+    """Collects httpcore trace events into a ``Timings`` (per request, all hops).
+    A plain class: one is made per request, events or not."""
 
-    start: float = field(default_factory=time.perf_counter)
-    marks: dict[str, float] = field(default_factory=dict)
-    log: TraceLog = field(default_factory=TraceLog)  # every event, for the timeline
+    __slots__ = ("log", "marks", "start")
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.marks: dict[str, float] = {}
+        self.log = TraceLog()  # every event, for the timeline
 
     async def __call__(self, name: str, info: dict[str, Any]) -> None:
         # e.g. "connection.connect_tcp.started", "http11.receive_response_headers.complete"
@@ -59,6 +62,8 @@ class _Trace:
         return b - a if a is not None and b is not None else None
 
     def timings(self) -> Timings:
+        if not self.marks:  # traced nothing (a collection run): the total is all there is
+            return Timings(total=time.perf_counter() - self.start)
         sent = self.marks.get("http11.send_request_body.complete") or self.marks.get(
             "http2.send_request_body.complete") or self.marks.get(
             "http2.send_request_headers.complete")
@@ -76,6 +81,19 @@ class _Trace:
 def _timeout(seconds: float) -> dict[str, float | None]:
     """httpx's per-request timeout extension (one per distinct value, not per send)."""
     return httpx.Timeout(seconds).as_dict()
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_url(url: str) -> httpx.URL:
+    """The parsed URL (immutable), one per distinct text: a collection run sends the
+    same URLs over and over, and parsing is a good part of building a request."""
+    return httpx.URL(url)
+
+
+@functools.lru_cache(maxsize=256)
+def _url_text(url: str) -> str:
+    """``str()`` of the parsed URL (httpx's normal form), also one per distinct text."""
+    return str(_parsed_url(url))
 
 
 def request_body(prepared: PreparedRequest) -> tuple[bytes | None, str | None]:
@@ -118,13 +136,14 @@ async def open_exchange(
     redirects: list[str] = []
     answers: list[tuple[str, str, int, str]] = []
     while True:
-        request = httpx.Request(method, url, headers=headers, content=content,
+        request = httpx.Request(method, _parsed_url(url), headers=headers, content=content,
                                 extensions=extensions)
         response = await client.send(request, stream=True, auth=auth)
-        location = response.headers.get("location")
-        answers.append((method, str(response.url), response.status_code, location or ""))
-        if (not prepared.follow_redirects or response.status_code not in _REDIRECT_CODES
-                or not location):
+        status = response.status_code
+        # Only a redirect's Location matters (a header lookup scans them all).
+        location = response.headers.get("location") if status in _REDIRECT_CODES else None
+        answers.append((method, _url_text(url), status, location or ""))
+        if not prepared.follow_redirects or not location:
             return Exchange(response, trace, redirects, answers)
         await response.aclose()
         if len(redirects) >= max_redirects:
@@ -135,7 +154,6 @@ async def open_exchange(
         next_url = str(response.url.join(location))
         redirects.append(url)
         check_https_only(next_url, prepared.https_only, redirected=True)
-        status = response.status_code
         if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
             # As browsers do: the follow-up is a GET without the body.
             method, content = "GET", None
@@ -219,9 +237,14 @@ async def read_body(
     file. Returns ``(in-memory bytes, spooled file or None, size)``; a failure or a
     cancellation removes the partial file and closes the response. Past ``max_size``
     decoded bytes, reading stops with ``ResponseTooLarge``."""
-    encoded = "content-encoding" in response.headers
-    length = response.headers.get("content-length")
-    total = int(length) if length and length.isdigit() and not encoded else None
+    encoded, length = False, b""
+    for name, value in response.headers.raw:  # one pass, not a scan per header asked
+        name = name.lower()
+        if name == b"content-encoding":
+            encoded = True
+        elif name == b"content-length":
+            length = value
+    total = int(length) if length.isdigit() and not encoded else None
     buffer = bytearray()
     spool: Any = None
     size = 0
@@ -229,7 +252,10 @@ async def read_body(
     try:
         if max_size is not None and total is not None and total > max_size:
             raise too_large(response, max_size, announced=total)
-        async for chunk in response.aiter_bytes():
+        # Undecoded bytes are the body itself: read as they come, past no decoder
+        # (unless already read, as a mock transport's answer is).
+        raw = not encoded and not response.is_stream_consumed
+        async for chunk in (response.aiter_raw() if raw else response.aiter_bytes()):
             # On a fast link the socket is never empty, so the reads complete without
             # ever giving the event loop back; in the app that loop is the GUI's.
             if time.perf_counter() - turn_started > _MAX_TURN:

@@ -98,3 +98,19 @@ def test_buffered_records_past_the_byte_budget_are_written(tmp_path: Path) -> No
         store.record(f"r{n}", _prepared(), _response(b"x" * 1000))  # type: ignore[arg-type]
     written = sorted(p.stem for p in (tmp_path / "kept").glob("*.json"))
     assert written and written == [f"r{n}" for n in range(len(written))]
+
+
+def test_buffered_small_records_are_redacted_when_read_and_when_written(
+        tmp_path: Path) -> None:
+    # Held as they came (shaped only if still among the newest): the secret in the
+    # echoed body and the credential headers never reach a reader or the file.
+    store = LastResponses(tmp_path / "kept")
+    store.buffer()
+    body = b'{"echo": "Bearer ' + SECRET.encode() + b'"}'
+    store.record("id1", _prepared(), _response(body))  # type: ignore[arg-type]
+    held = store.load("id1")
+    assert held is not None and SECRET.encode() not in held.content()
+    assert b"[redacted]" in held.content() and dict(held.headers)["Set-Cookie"] == "[redacted]"
+    store.flush()
+    raw = (tmp_path / "kept" / "id1.json").read_text()
+    assert SECRET not in raw and "sid=abc" not in raw and '"status": 201' in raw
