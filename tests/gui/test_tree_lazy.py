@@ -332,3 +332,21 @@ def test_clearing_the_filter_keeps_the_rows_the_tree_had(big: Any, qtbot: Any,
     assert {"big/api/f1/R1", "big/api/f1/R2", "big/api/f2"} <= shown.keys()
     assert "big/api/f2/Other" not in shown  # f2 is closed again, as before
     assert "big/api/f1" not in calls  # the open folder's rows were kept, not relisted
+
+
+def test_the_filter_opens_the_first_matches_themselves_on_screen(window: Any, qtbot: Any,
+                                                                  gui_workspace: Any) -> None:
+    # More connections holding matches than the screen has rows: opening level by level
+    # filled the screen with closed connections, and no match showed.
+    for i in range(120):
+        gui_workspace.save_connection(Connection(path=f"many/c{i:03}",
+                                                 base_url="http://127.0.0.1:9"), create=True)
+        gui_workspace.save_request(Request(path=f"many/c{i:03}/f/Match {i}", url="/x"),
+                                   create=True)
+    tree = window.tree
+    tree.reload()
+    qtbot.keyClicks(tree.filter, "match")
+    shown = _visible(tree)
+    first = shown.get("many/c000/f/Match 0")
+    assert first is not None, "the first match is not open"
+    assert tree.view.viewport().rect().contains(tree.view.visualRect(first).center())

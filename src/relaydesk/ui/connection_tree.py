@@ -259,25 +259,23 @@ class ConnectionTree(QWidget):
         self._watch_selection()
 
     def _expand_matches(self) -> None:
-        """Open the filtered rows breadth-first until about two screens of rows show."""
+        """Open the filtered rows in display order until about two screens of rows
+        show, so the first matches themselves are on screen (opening level by level
+        would fill the screen with the connections that hold matches, all closed)."""
         model, view = self.proxy, self.view
         # (The font's height is less than a row's: the count errs on the generous side.)
         screen = view.viewport().height() // max(1, view.fontMetrics().height())
         enough = max(FILTER_EXPAND_ROWS, FILTER_EXPAND_SCREENS * screen)
-        shown = model.rowCount(QModelIndex())
-        level = [QModelIndex()]
-        while level:
-            below = []
-            for parent in level:
-                for row in range(model.rowCount(parent)):
-                    if shown >= enough:
-                        return
-                    index = model.index(row, 0, parent)
-                    if model.hasChildren(index):
-                        view.expand(index)
-                        shown += model.rowCount(index)
-                        below.append(index)
-            level = below
+        shown = 0
+        # Rows still to visit, the next one last: (parent, row).
+        todo = [(QModelIndex(), row) for row in reversed(range(model.rowCount(QModelIndex())))]
+        while todo and shown < enough:
+            parent, row = todo.pop()
+            shown += 1
+            index = model.index(row, 0, parent)
+            if model.hasChildren(index):
+                view.expand(index)
+                todo.extend((index, r) for r in reversed(range(model.rowCount(index))))
 
     @property
     def proxy(self) -> TreeFilterModel:
