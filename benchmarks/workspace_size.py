@@ -3,6 +3,8 @@ each beside a baseline measured in the same run.
 
     .venv/bin/python benchmarks/workspace_size.py --requests 1000,10000,50000 [--runs 3]
         [--only-filter]   (the tree filter, Ctrl+P and memory figures only)
+        [--only-gap [--where N]]   (the event-loop gap only; --where: the N longest
+                                    gaps of each run and the code running then)
 
 Each size is a generated workspace (``startup.make_workspace``): 20 connections, 480
 folders, the requests spread evenly among the folders and named ``Request <n>``.
@@ -203,12 +205,29 @@ GAP_HOOK = textwrap.dedent('''
 # ticks are the event loop's waits. (A thread posting to the GUI thread instead can
 # deadlock PySide's lazy type set-up while the app imports Qt.)
 GAP_PROBE = textwrap.dedent('''
-    import atexit, json, os, time
+    import atexit, json, os, sys, threading, time, traceback
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMainWindow
 
     _ticks = []
+    _late = []  # (since the last tick, main thread's stack) when a tick is 20 ms late
     _show = QMainWindow.show
+    _main = threading.main_thread().ident
+
+    def _where():
+        frame = sys._current_frames().get(_main)
+        stack = traceback.extract_stack(frame)
+        ours = [f for f in stack if "relaydesk" in f.filename or "benchmarks" in f.filename]
+        keep = (ours[-3:] if ours else []) + ([stack[-1]] if stack and (not ours
+                                                or stack[-1] is not ours[-1]) else [])
+        return " < ".join(f"{os.path.basename(f.filename)}:{f.lineno} {f.name}"
+                          for f in reversed(keep))
+
+    def _watch():
+        while True:
+            time.sleep(0.005)
+            if _ticks and (late := time.time() - _ticks[-1]) > 0.02:
+                _late.append((_ticks[-1], late, _where()))
 
     def _show_and_tick(window):
         timer = QTimer(window)
@@ -216,10 +235,13 @@ GAP_PROBE = textwrap.dedent('''
         timer.timeout.connect(lambda: _ticks.append(time.time()))
         timer.start()
         _ticks.append(time.time())
+        if os.environ.get("GAP_WHERE"):
+            threading.Thread(target=_watch, daemon=True).start()
         _show(window)
 
     QMainWindow.show = _show_and_tick
-    atexit.register(lambda: open(os.environ["GAP_PROBE_OUT"], "w").write(json.dumps(_ticks)))
+    atexit.register(lambda: open(os.environ["GAP_PROBE_OUT"], "w").write(
+        json.dumps({"ticks": _ticks, "late": _late})))
 ''')
 
 # The plain reader: every file read with json, the tree printed (what `ls` prints).
@@ -249,9 +271,10 @@ def child(mode: str, root: Path, env: dict[str, str]) -> dict[str, float]:
     return result
 
 
-def largest_gap(root: Path, env: dict[str, str], tmp: Path) -> float:
+def largest_gap(root: Path, env: dict[str, str], tmp: Path, where: int = 0) -> float:
     """The longest wait for the event loop from the first frame to the end of the
-    stepped reading (``GAP_PROBE``)."""
+    stepped reading (``GAP_PROBE``); with ``where``, prints that many longest gaps
+    with the code the GUI thread was running (sampled by a watchdog thread)."""
     import datetime
 
     probe_dir = tmp / "probe"
@@ -261,6 +284,8 @@ def largest_gap(root: Path, env: dict[str, str], tmp: Path) -> float:
     out = tmp / "gaps.json"
     env = {**env, "RELAYDESK_TEST_HOOK": "gap_hook:hook", "GAP_PROBE_OUT": str(out),
            "PYTHONPATH": os.pathsep.join([str(probe_dir), env["PYTHONPATH"]])}
+    if where:
+        env["GAP_WHERE"] = "1"
     proc = subprocess.run([*relaydesk_command(), "--workspace", str(root)], env=env,
                           capture_output=True, text=True, timeout=600)
     frame = next((m.group(1) for line in proc.stderr.splitlines()
@@ -269,8 +294,19 @@ def largest_gap(root: Path, env: dict[str, str], tmp: Path) -> float:
         raise RuntimeError(f"no frame or probe (exit {proc.returncode}):\n"
                            f"{proc.stderr[-2000:]}")
     painted = datetime.datetime.fromisoformat(frame).timestamp()
-    ticks = [painted, *(t for t in json.loads(out.read_text()) if t > painted)]
-    return max(b - a for a, b in itertools.pairwise(ticks)) * 1000
+    probe = json.loads(out.read_text())
+    ticks = [painted, *(t for t in probe["ticks"] if t > painted)]
+    gaps = sorted(((b - a) * 1000, a) for a, b in itertools.pairwise(ticks))
+    if where:
+        for gap, start in reversed(gaps[-where:]):
+            stacks = [s for t, _, s in probe["late"] if abs(t - start) < 1e-6]
+            # the stack sampled most often in that gap
+            top = max(set(stacks), key=stacks.count) if stacks else "(no sample)"
+            print(f"  {gap:6.1f} ms at +{(start - painted) * 1000:6.0f} ms: {top}",
+                  file=sys.stderr)
+            for other in sorted(set(stacks) - {top}, key=stacks.count, reverse=True)[:2]:
+                print(f"{'':>24}also: {other}", file=sys.stderr)
+    return gaps[-1][0]
 
 
 def timed_process(args: list[str], env: dict[str, str]) -> float:
@@ -279,14 +315,21 @@ def timed_process(args: list[str], env: dict[str, str]) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def measure_size(n: int, runs: int, tmp: Path,
-                 only_filter: bool = False) -> dict[str, tuple[float, float]]:
+def measure_size(n: int, runs: int, tmp: Path, only_filter: bool = False,
+                 only_gap: bool = False, where: int = 0) -> dict[str, tuple[float, float]]:
     """``{figure: (app, baseline)}`` for a workspace of ``n`` requests (only the
-    filters' and memory figures with ``only_filter``)."""
+    filters' and memory figures with ``only_filter``, only the gap with ``only_gap``)."""
     root = tmp / f"ws{n}"
     make_workspace(root, n, CONNECTIONS, FOLDERS)
     env = bench_env(tmp)
     figures: dict[str, tuple[float, float]] = {}
+    if only_gap:
+        largest_gap(root, env, tmp)  # warm the file cache
+        gaps = []
+        for run in range(runs):
+            print(f"{n} requests, run {run + 1}:", file=sys.stderr)
+            gaps.append(largest_gap(root, env, tmp, where))
+        return {"largest event-loop gap (ms)": (max(gaps), 50.0)}
     if only_filter:
         return {**figures, **filter_figures(n, root, env)}
 
@@ -351,6 +394,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only-filter", action="store_true",
                         help="only the tree filter, Ctrl+P and memory figures")
+    parser.add_argument("--only-gap", action="store_true",
+                        help="only the largest event-loop gap")
+    parser.add_argument("--where", type=int, default=0, metavar="N",
+                        help="with --only-gap: print the N longest gaps of each run "
+                             "and what the GUI thread was running")
     opts = parser.parse_args()
     sizes = [int(s) for s in opts.requests.split(",")]
 
@@ -364,7 +412,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="relaydesk-size-") as tmp:
         for n in sizes:
             (size_dir := Path(tmp) / str(n)).mkdir()
-            results[n] = measure_size(n, opts.runs, size_dir, opts.only_filter)
+            results[n] = measure_size(n, opts.runs, size_dir, opts.only_filter,
+                                      opts.only_gap, opts.where)
             print(f"{n} requests done", file=sys.stderr, flush=True)
 
     print(f"platform: {os.environ['QT_QPA_PLATFORM']}, {CONNECTIONS} connections, "
