@@ -240,17 +240,22 @@ def _start(workspace_dir: Path | None, argv: list[str] | None, theme: str | None
         from relaydesk.ui.warm_up import warm_up
 
         warm_up(("asyncio", "socket", "signal"), _probe_keyring)
-        window.read_workspace()
-        # Paints and timers between the steps of the start (no input yet): each takes
-        # 20-50 ms, together more than an event-loop turn should.
+        # Paints and timers between the steps of the start (no input yet): each step
+        # takes 5-25 ms, together more than an event-loop turn should.
         from PySide6.QtCore import QEventLoop
 
-        app.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        def paint() -> None:
+            app.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+
+        window.install_workflow()  # what read_workspace and finish_start build on
+        paint()
+        window.read_workspace()
+        paint()
         quit_on_signals = _QuitOnSignals(window.close)
+        window.finish_start(paint)
         if (icon := _icon_path()) is not None:  # loads the SVG plugin: after first paint
             app.setWindowIcon(QIcon(str(icon)))
-        window.finish_start()  # after read_workspace's first step composed the workflow
-        app.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        paint()
         session.set_keyring(_system_keyring())  # the probe's answer, kept by keyring
         try:
             return _run_loop(app, window, service, reporter)

@@ -36,6 +36,8 @@ from .service import Service
 from .settings import make_settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     # QCloseEvent would make PySide build QEvent and its 180-value Type enum (13M
     # instructions) before the first frame; the handler only runs at close.
     from PySide6.QtGui import QCloseEvent
@@ -275,23 +277,26 @@ class MainWindow(QMainWindow):
             toolbar.addAction(self.act_run)
             toolbar.addAction(self.docks.history_action)
 
-    def finish_start(self) -> None:
+    def finish_start(self, between: Callable[[], object] | None = None) -> None:
         """What the first frame does not show, built right after it: the shortcuts, the
         focus ring, View → Theme and API operations, the closed docks, and the icons
-        (they load QtSvg)."""
+        (they load QtSvg). ``between`` is called between the steps (the app paints)."""
         from .focus_ring import install_focus_ring
         from .theme_menu import ThemeChooser
 
+        pause = between or (lambda: None)
         self.window_actions.install_shortcuts()
         self.focus_ring = install_focus_ring(self)  # focus visible on every widget
         self._order_focus()
+        pause()
         self.view_menu.addSeparator()
         self.theme_chooser = ThemeChooser(self.view_menu, self.settings)
         self._make_operations_action()
         self.docks.build()
+        pause()
         from .window_icons import apply_window_icons
 
-        apply_window_icons(self)
+        apply_window_icons(self, between)
 
     def run_selected(self) -> None:
         path = self.tree.current_path()

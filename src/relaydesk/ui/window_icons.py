@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QIcon
 
 from .icons import icon
 
@@ -15,30 +16,52 @@ if TYPE_CHECKING:
 __all__ = ["apply_window_icons"]
 
 
-def apply_window_icons(window: MainWindow) -> None:
-    """Toolbar, menu, tree and empty-state icons (Lucide, tinted by the theme)."""
+def apply_window_icons(window: MainWindow,
+                       between: Callable[[], object] | None = None) -> None:
+    """Toolbar, menu, tree and empty-state icons (Lucide, tinted by the theme).
+
+    The shown ones are set in groups with ``between`` called after each (the app
+    paints there: each SVG drawn costs 1-2 ms, all of them at once made one long
+    gap); an icon used twice is one ``QIcon``, drawn once per size."""
+    made: dict[str, QIcon] = {}
+
+    def get(name: str) -> QIcon:
+        if (found := made.get(name)) is None:
+            found = made[name] = icon(name)
+        return found
+
+    def pause() -> None:
+        if between is not None:
+            between()
 
     actions = window.window_actions
-    for action, name in ((actions.new_connection, "plug"), (actions.save, "save"),
-                         (actions.send, "send"), (actions.new_request, "plus"),
-                         (actions.quick_open, "search"), (window.act_import, "import"),
-                         (window.act_run, "play"), (window.docks.history_action, "history"),
-                         (window.docks.runner_action, "list-checks")):
-        action.setIcon(icon(name))
-    window.copy_as_button.setIcon(icon("copy"))
+    for group in (((actions.new_connection, "plug"), (actions.save, "save"),
+                   (window.act_run, "play")),
+                  ((window.docks.history_action, "history"),
+                   (window.docks.runner_action, "list-checks"))):
+        for action, name in group:
+            action.setIcon(get(name))
+        pause()
+    window.copy_as_button.setIcon(get("copy"))
     window.copy_as_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    if (workflow := window.workflow) is not None:
+        for action, name in ((workflow.act_environments, "globe"),
+                             (workflow.act_save_as, "save"),
+                             (workflow.act_duplicate, "copy")):
+            action.setIcon(get(name))
+    pause()
+    window.empty.new_button.setIcon(get("plug"))
+    window.empty.import_button.setIcon(get("import"))
+    window.empty.curl_button.setIcon(get("clipboard-paste"))
+    pause()
+    # In menus only: drawn when a menu first opens.
+    for action, name in ((actions.send, "send"), (actions.new_request, "plus"),
+                         (actions.quick_open, "search"), (window.act_import, "import")):
+        action.setIcon(get(name))
     tree = window.tree
     for name, attribute in (("plus", "act_new_request"), ("plug", "act_new_connection"),
                             ("trash-2", "act_delete"), ("terminal", "act_import_line"),
                             ("copy", "act_duplicate"), ("play", "act_run")):
         if isinstance(tree_action := getattr(tree, attribute, None), QAction):
-            tree_action.setIcon(icon(name))
-    if (workflow := window.workflow) is not None:
-        for action, name in ((workflow.act_environments, "globe"),
-                             (workflow.act_save_as, "save"),
-                             (workflow.act_duplicate, "copy")):
-            action.setIcon(icon(name))
-    window.act_operations.setIcon(icon("braces"))
-    window.empty.new_button.setIcon(icon("plug"))
-    window.empty.import_button.setIcon(icon("import"))
-    window.empty.curl_button.setIcon(icon("clipboard-paste"))
+            tree_action.setIcon(get(name))
+    window.act_operations.setIcon(get("braces"))
