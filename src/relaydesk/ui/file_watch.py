@@ -59,11 +59,19 @@ class WorkspaceWatcher(QObject):
         self._token = self._workspace.change_tokens()[0]
         self._listed.connect(self._adopt)
 
+        from .switch_interval import hold, release
+
         def first_listing() -> None:
-            signature = self._walk({})
+            try:
+                signature = self._walk({})
+            finally:
+                release()
             with contextlib.suppress(RuntimeError):  # the watcher was deleted meanwhile
                 self._listed.emit(signature)
 
+        # Short GIL hand-overs while the walk runs: it starts with the stepped reading,
+        # and each of its stat calls would otherwise make the GUI thread wait 5 ms.
+        hold()
         threading.Thread(target=first_listing, name="workspace-watch", daemon=True).start()
 
     @property
