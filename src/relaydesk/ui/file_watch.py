@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Generator
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
@@ -26,11 +27,11 @@ from relaydesk.core.workspace import Workspace
 __all__ = ["WorkspaceWatcher"]
 
 Signature = dict[str, tuple[int, int]]
+WALK_STEP = 50  # directories listed, or watched, per event-loop turn of the first listing
 
 
 class WorkspaceWatcher(QObject):
     changed = Signal()  # files changed on disk by another writer (debounced)
-    _listed = Signal(object)  # the first listing, from its thread
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None, *,
                  debounce_ms: int = 300) -> None:
@@ -47,32 +48,29 @@ class WorkspaceWatcher(QObject):
         self._ready = False
 
     def start(self) -> None:
-        """Watch from now on; the first listing of the directories runs in a thread
-        (a 10,000-request workspace has hundreds), and ``ready`` turns True after."""
+        """Watch from now on; the first listing of the directories (a 10,000-request
+        workspace has hundreds) runs in steps on the event loop, and so does watching
+        them; ``ready`` turns True after. (A thread walking them made the GUI thread
+        wait for the GIL on every one of its calls, and starting it waited too.)"""
         if self._watcher is not None:
             return
-        import threading
-
         self._watcher = QFileSystemWatcher(self)
         self._watcher.directoryChanged.connect(lambda _p: self._timer.start())
         self._watcher.fileChanged.connect(self._file_changed)
         self._token = self._workspace.change_tokens()[0]
-        self._listed.connect(self._adopt)
+        walk = self._walk_in_steps({})
 
-        from .switch_interval import hold, release
-
-        def first_listing() -> None:
+        def step() -> None:
+            if self._watcher is None:  # stopped meanwhile
+                return
             try:
-                signature = self._walk({})
-            finally:
-                release()
-            with contextlib.suppress(RuntimeError):  # the watcher was deleted meanwhile
-                self._listed.emit(signature)
+                next(walk)
+            except StopIteration as done:
+                self._adopt(done.value)
+                return
+            QTimer.singleShot(0, self, step)
 
-        # Short GIL hand-overs while the walk runs: it starts with the stepped reading,
-        # and each of its stat calls would otherwise make the GUI thread wait 5 ms.
-        hold()
-        threading.Thread(target=first_listing, name="workspace-watch", daemon=True).start()
+        QTimer.singleShot(0, self, step)
 
     @property
     def ready(self) -> bool:
@@ -80,8 +78,18 @@ class WorkspaceWatcher(QObject):
 
     def _adopt(self, signature: Signature) -> None:
         self._signature = signature
-        self._watch(signature)
-        self._ready = True
+        dirs = sorted(p for p in signature if p not in self._files)
+
+        def watch(start: int) -> None:
+            if self._watcher is None:  # stopped meanwhile
+                return
+            if batch := dirs[start:start + WALK_STEP]:
+                self._watcher.addPaths(batch)
+                QTimer.singleShot(0, self, lambda: watch(start + WALK_STEP))
+            else:
+                self._ready = True
+
+        watch(0)
 
     def stop(self) -> None:
         self._timer.stop()
@@ -136,19 +144,33 @@ class WorkspaceWatcher(QObject):
         return True
 
     def _walk(self, previous: Signature) -> Signature:
+        walk = self._walk_in_steps(previous)
+        while True:
+            try:
+                next(walk)
+            except StopIteration as done:
+                signature: Signature = done.value
+                return signature
+
+    def _walk_in_steps(self, previous: Signature) -> Generator[None, None, Signature]:
         """Modification times of the workspace's directories (a file written, renamed
         into place or deleted changes its directory's) and of the watched files (an
         editor may rewrite one in place). Plain ``os`` calls: safe in a thread.
 
         Only a directory that is new or whose time changed is listed again (for new
-        subdirectories): a check stats each directory once and reads no file."""
+        subdirectories): a check stats each directory once and reads no file. Yields
+        every ``WALK_STEP`` directories."""
         root = self._workspace.root
         tops = {str(root / "environments"), str(root / "connections")}
         files = set(self._files)
         known = [p for p in previous if p not in files] or [str(root)]
         signature: Signature = {}
         pending, seen = list(known), set(known)
+        listed = 0
         while pending:
+            listed += 1
+            if listed % WALK_STEP == 0:
+                yield  # a step's worth of directories
             path = pending.pop()
             try:
                 st = os.stat(path)
