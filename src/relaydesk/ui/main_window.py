@@ -373,6 +373,8 @@ class MainWindow(QMainWindow):
         return widget if isinstance(widget, RequestTab) else None
 
     def tab_list(self) -> list[RequestTab]:
+        if self._tabs is None:  # none opened yet: not made for asking
+            return []
         return [t for i in range(self.tabs.count()) if (t := self._tab_at(i)) is not None]
 
     def tab_for(self, path: str) -> RequestTab | None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QMenu, QToolBar
+from PySide6.QtWidgets import QDialog, QMenu, QToolBar, QWidgetAction
 
 from relaydesk.core.errors import RelaydeskError
 from relaydesk.core.model import AuthSettings, Request, join_path, split_path
@@ -75,8 +75,10 @@ class Workflow(QObject):
         toolbar = w.findChild(QToolBar, "mainToolbar")
         if toolbar is not None:
             actions = toolbar.actions()
-            after = next((i for i, a in enumerate(actions)
-                          if toolbar.widgetForAction(a) is w.env_picker), None)
+            # The picker's own action, not widgetForAction: that would make PySide set
+            # up the type (and 60 enums) of each tool button it returns.
+            after = next((i for i, a in enumerate(actions) if isinstance(a, QWidgetAction)
+                          and a.defaultWidget() is w.env_picker), None)
             if after is not None and after + 1 < len(actions):
                 toolbar.insertAction(actions[after + 1], self.act_environments)
             else:
