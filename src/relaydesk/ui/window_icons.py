@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QIcon
+from PySide6.QtWidgets import QAbstractButton, QToolBar
 
 from .icons import icon
 
@@ -34,26 +36,34 @@ def apply_window_icons(window: MainWindow,
         if between is not None:
             between()
 
-    actions = window.window_actions
-    for group in (((actions.new_connection, "plug"), (actions.save, "save"),
-                   (window.act_run, "play")),
-                  ((window.docks.history_action, "history"),
-                   (window.docks.runner_action, "list-checks"))):
-        for action, name in group:
-            action.setIcon(get(name))
+    def shown(pairs: list[tuple[QAction | QAbstractButton, str]], size: QSize) -> None:
+        # Drawn first at the size the paint asks for (the icon keeps it), then set:
+        # the drawing and the window's new layout are two steps.
+        for widget, name in pairs:
+            mode = QIcon.Mode.Normal if widget.isEnabled() else QIcon.Mode.Disabled
+            get(name).pixmap(size, mode)
         pause()
-    window.copy_as_button.setIcon(get("copy"))
+        for widget, name in pairs:
+            widget.setIcon(get(name))
+        pause()
+
+    importlib.import_module("PySide6.QtSvg")  # the library loads in a step of its own
+    pause()
+    actions = window.window_actions
+    toolbar = window.findChild(QToolBar, "mainToolbar")
+    bar_size = toolbar.iconSize() if toolbar is not None else QSize(18, 18)
+    shown([(actions.new_connection, "plug"), (actions.save, "save"),
+           (window.act_run, "play")], bar_size)
+    shown([(window.docks.history_action, "history"),
+           (window.docks.runner_action, "list-checks"), (window.copy_as_button, "copy")],
+          bar_size)
     window.copy_as_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     if (workflow := window.workflow) is not None:
-        for action, name in ((workflow.act_environments, "globe"),
-                             (workflow.act_save_as, "save"),
-                             (workflow.act_duplicate, "copy")):
-            action.setIcon(get(name))
-    pause()
-    window.empty.new_button.setIcon(get("plug"))
-    window.empty.import_button.setIcon(get("import"))
-    window.empty.curl_button.setIcon(get("clipboard-paste"))
-    pause()
+        shown([(workflow.act_environments, "globe"), (workflow.act_save_as, "save"),
+               (workflow.act_duplicate, "copy")], bar_size)
+    empty = window.empty
+    shown([(empty.new_button, "plug"), (empty.import_button, "import"),
+           (empty.curl_button, "clipboard-paste")], empty.new_button.iconSize())
     # In menus only: drawn when a menu first opens.
     for action, name in ((actions.send, "send"), (actions.new_request, "plus"),
                          (actions.quick_open, "search"), (window.act_import, "import")):
