@@ -205,7 +205,7 @@ GAP_HOOK = textwrap.dedent('''
 # ticks are the event loop's waits. (A thread posting to the GUI thread instead can
 # deadlock PySide's lazy type set-up while the app imports Qt.)
 GAP_PROBE = textwrap.dedent('''
-    import atexit, json, os, sys, threading, time, traceback
+    import atexit, json, os, sys, threading, time
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMainWindow
 
@@ -215,13 +215,17 @@ GAP_PROBE = textwrap.dedent('''
     _main = threading.main_thread().ident
 
     def _where():
-        frame = sys._current_frames().get(_main)
-        stack = traceback.extract_stack(frame)
-        ours = [f for f in stack if "relaydesk" in f.filename or "benchmarks" in f.filename]
-        keep = (ours[-3:] if ours else []) + ([stack[-1]] if stack and (not ours
-                                                or stack[-1] is not ours[-1]) else [])
-        return " < ".join(f"{os.path.basename(f.filename)}:{f.lineno} {f.name}"
-                          for f in reversed(keep))
+        # Names and line numbers only: reading source lines (traceback's default)
+        # would hold the GIL and lengthen the very gap being sampled.
+        frame, stack = sys._current_frames().get(_main), []
+        while frame is not None:
+            code = frame.f_code
+            stack.append((os.path.basename(code.co_filename), frame.f_lineno,
+                          code.co_name, "relaydesk" in code.co_filename))
+            frame = frame.f_back
+        ours = [f for f in stack if f[3]][:3]
+        keep = ([stack[0]] if stack and stack[0] not in ours else []) + ours
+        return " < ".join(f"{name}:{line} {func}" for name, line, func, _ in keep)
 
     def _watch():
         while True:
