@@ -91,7 +91,7 @@ class Context:
 
 def auth_owner(ws: Workspace, path: str) -> tuple[str, AuthSettings]:
     """The item whose auth settings a secret of ``path`` belongs to, and those settings."""
-    from ..core.session import auth_owner_of
+    from ..core.secret_owners import auth_owner_of
 
     return auth_owner_of(ws, path)
 

@@ -164,7 +164,7 @@ def run_set(args: argparse.Namespace, ctx: Context) -> int:
 
 def _set_connection(args: argparse.Namespace, ctx: Context) -> str:
     from ..core.model import AuthSettings, validate_connection
-    from ..core.session import owned_secret_fields
+    from ..core.secret_owners import owned_secret_fields
 
     session = ctx.session()
     old = session.workspace.connection(args.path)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_SEGMENT_BYTES", "portable_problem", "portable_segment"]
+from .errors import ValidationError
+
+__all__ = ["MAX_SEGMENT_BYTES", "one_segment", "portable_problem", "portable_segment"]
 
 # Device names Windows reserves in every folder, with or without an extension and in
 # any case; the superscript digits count too (Windows 10 and later).
@@ -59,3 +61,13 @@ def portable_segment(segment: str, default: str = "Untitled") -> str:
         stem, dot, rest = text.partition(".")
         text = f"{stem.rstrip(' ')}_{dot}{rest}"
     return text or default
+
+
+def one_segment(name: str) -> str:
+    """A single name segment, or a clear error."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("The name is empty.")
+    if "/" in name:
+        raise ValidationError(f"'{name}' cannot contain '/'; a name is a single segment.")
+    return name

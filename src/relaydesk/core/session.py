@@ -34,7 +34,9 @@ from .model import (
     join_path,
     split_path,
 )
-from .secrets import OAUTH_TOKENS_FIELD, SecretStore
+from .names import one_segment
+from .secret_owners import auth_owner_of, owned_secret_fields
+from .secrets import SecretStore
 from .workspace import Workspace, resolve_workspace_dir
 
 if TYPE_CHECKING:
@@ -52,25 +54,12 @@ if TYPE_CHECKING:
     from .response import Response
     from .transfer import ProgressCallback
 
-__all__ = [
-    "DeleteReport",
-    "Session",
-    "auth_owner_of",
-    "one_off_engine",
-    "one_segment",
-    "owned_secret_fields",
-]
+__all__ = ["DeleteReport", "Session", "one_off_engine"]
 
 log = logging.getLogger(__name__)
 
 # Passed as ``keyring``: open the operating system's keyring on first use.
 SYSTEM_KEYRING: Any = "system"
-
-
-def owned_secret_fields(kind: str) -> tuple[str, ...]:
-    """Keyring fields an auth kind owns: its secrets, plus saved OAuth tokens."""
-    fields = AUTH_SECRET_FIELDS.get(kind, ())
-    return (*fields, OAUTH_TOKENS_FIELD) if kind == "oauth2" else fields
 
 
 _ALL_OWNED_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(
@@ -652,40 +641,6 @@ def one_off_engine(secrets: SecretStore | None, *,
 
         provider = OAuthTokenProvider(secrets)
     return Engine(secrets, token_provider=provider, on_exchange=on_exchange)
-
-
-def auth_owner_of(ws: Workspace, path: str) -> tuple[str, AuthSettings]:
-    """The item whose auth settings (and so secrets) ``path`` means, and the settings."""
-    path = join_path(path)
-    kind = ws.kind_of(path)
-    if kind == "connection":
-        return path, ws.connection(path).auth
-    if kind == "request":
-        req = ws.request(path)
-        if req.auth is None:
-            conn = ws.connection_of(path)
-            raise ValidationError(
-                f"The request '{path}' uses the authentication of its connection; "
-                f"manage its secrets on '{conn.path}'."
-            )
-        return path, req.auth
-    if kind == "folder":
-        raise ValidationError(
-            f"'{path}' is a folder; secrets belong to a connection or request.")
-    problem = ws.problem_for(path)
-    if problem is not None:
-        raise ValidationError(f"'{path}' cannot be used: {problem}")
-    return path, ws.connection(path).auth  # raises NotFoundError naming close matches
-
-
-def one_segment(name: str) -> str:
-    """A single name segment, or a clear error."""
-    name = name.strip()
-    if not name:
-        raise ValidationError("The name is empty.")
-    if "/" in name:
-        raise ValidationError(f"'{name}' cannot contain '/'; a name is a single segment.")
-    return name
 
 
 class _TokensOnFirstUse:

@@ -136,13 +136,13 @@ class Service:
         return self.session.save_connection(conn, old_path=old_path)
 
     def create_folder(self, parent: str, name: str) -> str:
-        from relaydesk.core.session import one_segment
+        from relaydesk.core.names import one_segment
 
         return self.session.create_folder(join_path(parent, one_segment(name)))
 
     def create_request(self, parent: str, name: str, *, method: str = "GET",
                        url: str = "") -> Request:
-        from relaydesk.core.session import one_segment
+        from relaydesk.core.names import one_segment
 
         path = join_path(parent, one_segment(name))
         return self.session.create_request(Request(path=path, method=method, url=url))
