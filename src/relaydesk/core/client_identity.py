@@ -166,8 +166,14 @@ def client_cert_refusal(exc: BaseException, url: str = "") -> str | None:
     from .messages import exception_chain  # messages uses this module: imported late
 
     quiet = url.lower().startswith("https://")
-    for seen in exception_chain(exc):
+    chain = list(exception_chain(exc))
+    # httpcore re-raises an error with the text of the one it wraps: that text says no more.
+    dropped = {str(e) for e in chain
+               if isinstance(e, (ConnectionResetError, BrokenPipeError, ssl.SSLZeroReturnError))}
+    for seen in chain:
         text = str(seen)
+        if text in dropped:
+            continue
         if isinstance(seen, ssl.SSLError) and any(r in text for r in _REFUSALS):
             return REFUSAL_HINT
         # Under TLS 1.3 the client's handshake ends before the server checks the

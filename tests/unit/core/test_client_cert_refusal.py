@@ -45,3 +45,21 @@ def test_a_reset_over_plain_http_or_a_named_failure_is_not_blamed_on_certificate
     assert client_cert_refusal(reset, "http://idp.example/token") is None
     refused = _read_error(ConnectionRefusedError(111, "Connection refused"))
     assert client_cert_refusal(refused, "https://idp.example/token") is None
+
+
+def test_a_reset_wrapped_by_httpcore_with_its_text_still_suggests_the_certificate() -> None:
+    # httpx.ReadError('') <- httpcore.ReadError('[Errno 104] ...') <- ConnectionResetError
+    import httpcore
+
+    reset = ConnectionResetError(104, "Connection reset by peer")
+    try:
+        try:
+            try:
+                raise reset
+            except ConnectionResetError as inner:
+                raise httpcore.ReadError(str(inner)) from inner
+        except httpcore.ReadError as middle:
+            raise httpx.ReadError("") from middle
+    except httpx.ReadError as outer:
+        hint = client_cert_refusal(outer, "https://idp.example/token")
+    assert hint is not None and "may require a client certificate" in hint
