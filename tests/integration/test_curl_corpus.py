@@ -1,7 +1,7 @@
 """Real curl commands from public documentation, sent by curl and by Relaydesk.
 
 Each command of the corpus file ``curl/commands.json`` (source and licence recorded
-there; it lives outside git, see ``tests/corpus.py`` and
+there; committed in ``tests/data/corpus/files``, see ``tests/corpus.py`` and
 ``tests/data/curl-corpus/SOURCES.md``) has its hosts rewritten to one loopback recorder,
 then is run by the real
 ``curl`` binary (through bash, so the shell does the quoting) and by
