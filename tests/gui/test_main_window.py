@@ -265,6 +265,19 @@ def test_tree_index_kept_past_a_reload_finds_no_stale_node(window: Any, qtbot: A
     assert model.path_of(model.parent(fresh)) == "local/echo"
 
 
+def test_tree_rows_leave_only_with_their_items(window: Any, qtbot: Any) -> None:
+    # A view ending a move by drag and drop asks the model to remove the selected
+    # rows (the drop already moved them on disk and rebuilt the tree): refused, so
+    # no row disappears from the tree while its item is still in the workspace.
+    model = window.tree.model
+    echo = model.index_for_path("local/echo")
+    rows = model.rowCount(echo)
+    assert rows > 0
+    assert not model.removeRows(0, 1, echo)
+    assert model.rowCount(echo) == rows
+    assert model.path_of(model.index(0, 0, echo)).startswith("local/echo/")
+
+
 def test_tree_context_menu_and_shortcut_scope(window: Any, qtbot: Any) -> None:
     from PySide6.QtGui import QContextMenuEvent
     from PySide6.QtWidgets import QMenu

@@ -501,6 +501,13 @@ class WorkspaceTreeModel(QStandardItemModel):
 
     # -- drag and drop -----------------------------------------------------------------
 
+    def removeRows(self, row: int, count: int, parent: AnyIndex = QModelIndex()) -> bool:
+        """Refused: rows leave the tree when their items leave the workspace (the
+        model's own changes go through its items). A view that finished a move by
+        drag and drop would otherwise remove the rows selected after the drop, which
+        the drop has already moved on disk and shown again."""
+        return False
+
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
 
