@@ -249,17 +249,33 @@ def test_groups_do_not_move_or_rename(window: Any, qtbot: Any) -> None:
 
 
 def test_tree_index_kept_past_a_reload_finds_no_stale_node(window: Any, qtbot: Any) -> None:
-    # Indexes carry a node's serial number: one kept past a reload (as Qt's internals
-    # sometimes do) answers as the root instead of reaching a node that is gone.
+    # A row kept past a reload is kept as Qt keeps rows (a persistent index, as the
+    # selection does): it is invalid afterwards and answers as the root, not as a row
+    # that is gone; the same path finds the new row.
+    from PySide6.QtCore import QPersistentModelIndex
+
     model = window.tree.model
-    old = model.index_for_path("local/echo/Get echo")
+    old = QPersistentModelIndex(model.index_for_path("local/echo/Get echo"))
     assert model.path_of(old) == "local/echo/Get echo"
     model.reload()
+    assert not old.isValid()
     assert model.path_of(old) == ""
-    assert not model.parent(old).isValid()
     fresh = model.index_for_path("local/echo/Get echo")
     assert model.path_of(fresh) == "local/echo/Get echo"
     assert model.path_of(model.parent(fresh)) == "local/echo"
+
+
+def test_tree_rows_leave_only_with_their_items(window: Any, qtbot: Any) -> None:
+    # A view ending a move by drag and drop asks the model to remove the selected
+    # rows (the drop already moved them on disk and rebuilt the tree): refused, so
+    # no row disappears from the tree while its item is still in the workspace.
+    model = window.tree.model
+    echo = model.index_for_path("local/echo")
+    rows = model.rowCount(echo)
+    assert rows > 0
+    assert not model.removeRows(0, 1, echo)
+    assert model.rowCount(echo) == rows
+    assert model.path_of(model.index(0, 0, echo)).startswith("local/echo/")
 
 
 def test_tree_context_menu_and_shortcut_scope(window: Any, qtbot: Any) -> None:
@@ -512,7 +528,11 @@ def test_tree_lists_rows_without_reading_files_and_keeps_expansion_across_reload
     assert unread == 4
     model = tree.model
     box = model.index_for_path("local/echo/box")
-    assert model.rowCount(box) == 1 and model.hasChildren(box)
+    # A closed folder has an arrow; its rows are listed when a view opens it (Qt's
+    # fetchMore, as for any model that lists rows incrementally).
+    assert model.hasChildren(box) and model.canFetchMore(box)
+    model.fetchMore(box)
+    assert not model.canFetchMore(box) and model.rowCount(box) == 1
     assert model.path_of(model.index(0, 0, box)) == "local/echo/box/Inner"
     assert ws.pending_requests() == unread  # listing rows read no request file
 

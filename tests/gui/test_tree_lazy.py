@@ -26,8 +26,11 @@ def big(window: Any) -> Any:
 
 
 def _visible(tree: Any) -> dict[str, QModelIndex]:
-    """What the user sees: every row under expanded rows, by path."""
+    """What the user sees: every row under expanded rows, by path (once the view has
+    laid out its rows, as it does before painting: an opened folder lists its rows
+    then, through the model's fetchMore)."""
     view, model = tree.view, tree.view.model()
+    view.executeDelayedItemsLayout()
     shown: dict[str, QModelIndex] = {}
     stack = [QModelIndex()]
     while stack:
@@ -233,6 +236,21 @@ def test_an_empty_folder_loses_its_arrow_once_all_is_listed(lazy_window: Any,
     _listing_done(lazy_window, qtbot)
     assert not tree.view.model().hasChildren(_visible(tree)["big/api/empty"])
     assert tree.view.model().hasChildren(_visible(tree)["big/api/f2"])
+
+
+def test_opening_an_empty_folder_before_it_was_listed_drops_its_arrow(
+        lazy_window: Any, qtbot: Any) -> None:
+    tree, ws = lazy_window.tree, lazy_window.service.workspace
+    assert not ws.is_listed("big/api/empty")
+    tree.select_path("big/api/empty")
+    tree.view.setFocus()
+    qtbot.keyClick(tree.view, Qt.Key.Key_Right)  # opened while still unknown
+    index = tree.model.index_for_path("big/api/empty")
+    # It lists nothing, and its arrow (its placeholder row) goes a moment later.
+    qtbot.waitUntil(lambda: not tree.model.hasChildren(index), timeout=2000)
+    assert ws.is_listed("big/api/empty")
+    assert not any(p.startswith("big/api/empty/") for p in _visible(tree))
+    assert tree.current_path() == "big/api/empty"
 
 
 def test_the_filter_and_ctrl_p_find_a_request_in_a_folder_never_listed(

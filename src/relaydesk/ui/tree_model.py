@@ -1,19 +1,23 @@
 """The connection tree as a Qt item model over the workspace.
 
 Connection paths are split into grouping nodes (``jira`` › ``cloud``); inside a
-connection come its folders, then its requests. The model is an ordinary
-``QAbstractItemModel`` over nodes of its own. Groups and connections are made on
-(re)load; a connection's or folder's rows are listed the first time a view asks
-for them (a view asks when it shows them: an expanded row), from the workspace's
-index of its paths (no request file is read to list rows), so the first frame costs
-what it shows, not the size of the workspace. In a lazy workspace (the app's) a
-folder whose directory is not listed yet draws its expand arrow without listing it;
-once all is listed (``listing_done``) an empty one loses it. A request's file is read the first
-time its row shows more than its name (method badge, tooltip), and a file found
-broken then leaves the tree.
+connection come its folders, then its requests. The model is a
+``QStandardItemModel``: the rows a view lays out are Qt's own items, so laying out
+thousands of rows runs no Python (a Python model answers three calls per row, ~40k
+instructions each way through the binding). Beside each item is a node of ours
+(``TreeNode``: kind, path, the request's method) that the filter model and the
+lookups use; display roles beyond the name are answered from it when a row is drawn.
 
-Indexes carry a node's serial number, not a pointer: an index kept past a reload
-finds no node (and answers as the root) instead of reaching freed memory.
+Groups and connections, and the rows of every connection, are made on (re)load; a
+folder's rows are listed the first time it is expanded or a path inside it is asked
+for, from the workspace's index of its paths (no request file is read to list rows),
+so the first frame costs what it shows, not the size of the workspace. Until then a
+folder that may hold rows holds one empty placeholder row, which draws its expand
+arrow with no Python per row; in a lazy workspace (the app's) a folder whose directory
+is not listed yet gets one without listing it, and loses it once all is listed
+(``listing_done``) if it turned out empty. A request's file is read the first time
+its row shows more than its name (method badge, tooltip), and a file found broken
+then leaves the tree.
 
 After each change the model is rebuilt from the in-memory workspace (cheap: no disk
 access) inside one reset, and the tree panel restores expansion and selection, so
@@ -24,24 +28,25 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import (
     QByteArray,
     QMimeData,
     QModelIndex,
     QObject,
+    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
 
 from relaydesk.core.errors import RelaydeskError
 from relaydesk.core.model import join_path, split_path
 from relaydesk.core.ordering import natural_key
 
-from .serial_tree import AnyIndex, SerialTreeModel
+from .serial_tree import AnyIndex
 from .service import Service
 
 if TYPE_CHECKING:
@@ -77,14 +82,16 @@ _FLAGS = {"group": _BASE_FLAGS, "connection": _BASE_FLAGS | _Flag.ItemIsDragEnab
           "request": _BASE_FLAGS | _Flag.ItemIsDragEnabled}
 _ORDER = {"group": 0, "connection": 0, "folder": 0, "request": 1}
 _serials = itertools.count(1)
-_TOP = QModelIndex()  # the invisible root, as a default argument
+# Set as a folder's only child before its rows are listed: an empty row (Qt takes a
+# null item; the stubs ask for an item), which draws the folder's expand arrow.
+_EMPTY = cast(QStandardItem, None)
 
 
 class TreeNode:
     """A row of the tree: a group, connection, folder or request (or the root)."""
 
-    __slots__ = ("children", "kind", "method", "name", "parent", "path", "row", "serial",
-                 "tip")
+    __slots__ = ("children", "item", "kind", "method", "name", "parent", "path", "row",
+                 "serial", "tip")
 
     def __init__(self, kind: str, path: str, name: str, parent: TreeNode | None) -> None:
         self.kind = kind  # root | group | connection | folder | request
@@ -99,9 +106,17 @@ class TreeNode:
         self.tip: str | None = None if kind == "request" else ""
         # Listed on first use for connections and folders (None until then).
         self.children: list[TreeNode] | None = [] if kind in ("root", "group") else None
+        # The model's item showing this row (made when its parent's rows are listed).
+        self.item: _Row | None = None
 
 
-class WorkspaceTreeModel(SerialTreeModel):
+class _Row(QStandardItem):
+    """A row of the model: Qt's item, and the node it shows (``node``)."""
+
+    node: TreeNode
+
+
+class WorkspaceTreeModel(QStandardItemModel):
     """Connections, folders and requests; drag and drop moves items on disk."""
 
     moved = Signal(str, str)  # old path, new path
@@ -126,18 +141,35 @@ class WorkspaceTreeModel(SerialTreeModel):
 
     def reload(self) -> None:
         self._reload_pending = False
+        self._reset(self._build)
+
+    def _reset(self, change: Callable[[], None]) -> None:
+        """Make ``change`` to the items inside one model reset.
+
+        The items' own row signals are held back meanwhile: the views forget every
+        row at the reset, so removing and adding rows one block at a time (each
+        updating the views' records of expanded and selected rows) would be wasted.
+        """
         self.beginResetModel()
-        self._build()
-        self.endResetModel()
+        blocked = self.blockSignals(True)
+        try:
+            change()
+        finally:
+            self.blockSignals(blocked)
+            self.endResetModel()
 
     def _build(self) -> None:
-        """Groups and connections; the rest is listed when a view first asks for it."""
+        """Groups, connections and their rows; a folder's rows are listed when a view
+        first opens it (or a path inside it is asked for)."""
         if old := getattr(self, "_nodes", None):
             # Freed on the next event-loop turn, after the frame (a tree opened all the
             # way has 50,000 rows: ~30 ms to free).
             if not self._dropped:
                 QTimer.singleShot(0, self, self.free_dropped)
             self._dropped.append(old)
+        top = self.invisibleRootItem()
+        top.removeRows(0, top.rowCount())  # Qt deletes the items of the last build
+        top.setFlags(_Flag.ItemIsDropEnabled)  # the top level takes connections
         root = TreeNode("root", "", "", None)
         self._root = root
         # The workspace these rows are of (asked per row; a new one comes with a reload).
@@ -159,6 +191,36 @@ class WorkspaceTreeModel(SerialTreeModel):
             depths.add(conn.path.count("/"))
         self._depth = depths.pop() if len(depths) == 1 else None
         self._sort(root)
+        self._add_items(top, root.children or [])
+
+    def _add_items(self, parent: QStandardItem, nodes: list[TreeNode]) -> None:
+        parent.appendRows(self._make_items(nodes))
+
+    def _make_items(self, nodes: list[TreeNode]) -> list[QStandardItem]:
+        """The items of ``nodes``: a group's rows made with it, a connection's listed
+        now (connections show open), a folder's placeholder until it is listed."""
+        items: list[QStandardItem] = []
+        for node in nodes:
+            item = _Row(node.name)
+            item.node = node
+            node.item = item
+            if node.kind == "group":
+                item.setFlags(_FLAGS["group"])  # a path prefix: not dragged
+                self._add_items(item, node.children or [])
+            elif node.kind == "connection":
+                self._children(node)
+            elif node.kind == "folder" and self._may_hold(node):
+                item.setChild(0, 0, _EMPTY)  # an empty row until listed: draws the arrow
+            items.append(item)
+        return items
+
+    def _may_hold(self, node: TreeNode) -> bool:
+        """Whether a folder not listed yet draws an expand arrow."""
+        workspace = self._workspace
+        if not workspace.is_listed(node.path):
+            self._guessed[node.serial] = node  # most hold something: no listing yet
+            return True
+        return workspace.has_children(node.path)
 
     def connection_depth(self) -> int | None:
         """The depth of the connections' rows when they all have one (the rows above
@@ -173,6 +235,7 @@ class WorkspaceTreeModel(SerialTreeModel):
                 # go at once, not at a later collection (None: nothing is allocated,
                 # which would start one).
                 node.children = None
+                node.item = None  # (Qt deleted the item with its build)
         self._dropped.clear()  # in place: nothing is made among the rows freed
 
     def listed(self) -> set[int]:
@@ -187,7 +250,9 @@ class WorkspaceTreeModel(SerialTreeModel):
         new tree, and fewer long-lived objects are made among the rows being freed
         (each keeps a pymalloc arena from going back to the system).
         """
-        self.beginResetModel()
+        self._reset(lambda: self._unlist(keep))
+
+    def _unlist(self, keep: set[int]) -> None:
         # The rows kept go back into the same dicts (emptied in place).
         old = self._nodes.copy()  # (what is kept is taken out below)
         nodes, by_path = self._nodes, self._by_path
@@ -198,7 +263,7 @@ class WorkspaceTreeModel(SerialTreeModel):
         while stack:
             node = stack.pop()
             if node.kind in ("connection", "folder") and node.serial not in keep:
-                node.children = None  # listed again when a view asks
+                self._forget_rows(node)  # listed again when a view asks
             for child in node.children or ():
                 nodes[child.serial] = child
                 by_path[child.path] = child
@@ -210,7 +275,17 @@ class WorkspaceTreeModel(SerialTreeModel):
         if not self._dropped:
             QTimer.singleShot(0, self, self.free_dropped)
         self._dropped.append(old)
-        self.endResetModel()
+
+    def _forget_rows(self, node: TreeNode) -> None:
+        """Unlist a connection's or folder's rows: its item holds a placeholder again."""
+        if node.children is None:
+            return
+        node.children = None
+        item = node.item
+        if item is not None:
+            item.removeRows(0, item.rowCount())  # Qt deletes the items
+            if self._may_hold(node):
+                item.setChild(0, 0, _EMPTY)
 
     def _adopt(self, parent: TreeNode, kind: str, path: str, name: str) -> TreeNode:
         node = TreeNode(kind, path, name, parent)
@@ -239,7 +314,48 @@ class WorkspaceTreeModel(SerialTreeModel):
                 listing = self._workspace.listing(node.path)
                 for row, (kind, path) in enumerate(listing):
                     self._adopt(node, kind, path, path.rpartition("/")[2]).row = row
+                if node.item is not None:
+                    self._show_rows(node, node.item)
         return node.children
+
+    def _show_rows(self, node: TreeNode, item: QStandardItem) -> None:
+        """Put a node's listed rows in its item, in place of its placeholder.
+
+        Rows are only added here, never removed: this runs inside a view's layout
+        (``fetchMore``), where a removal would pull the rows from under it. The
+        placeholder becomes the first row; an item left with only its placeholder
+        (a folder that turned out empty) drops it on the next event-loop turn.
+        """
+        self._guessed.pop(node.serial, None)
+        rows = node.children or []
+        if item.rowCount() == 0:
+            self._add_items(item, rows)
+            return
+        if not rows:
+            QTimer.singleShot(0, self, lambda: self._drop_placeholder(node))
+            return
+        items = self._make_items(rows)
+        item.setChild(0, 0, items[0])
+        if len(items) > 1:
+            item.appendRows(items[1:])
+
+    def _drop_placeholder(self, node: TreeNode) -> None:
+        item = node.item
+        if (item is not None and self._nodes.get(node.serial) is node and node.children == []
+                and item.rowCount() == 1
+                and getattr(item.child(0), "node", None) is None):  # (drawn: a blank item)
+            item.removeRow(0)
+
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        """Whether the row at ``parent`` still holds its placeholder (a view asks this
+        of each row it opens, and then ``fetchMore``)."""
+        node = self._node(parent)
+        return node.children is None and node.kind != "request"
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        node = self._node(parent)
+        if node.children is None and node.kind != "request":
+            self._children(node)
 
     def _describe(self, node: TreeNode) -> None:
         """Fill a request row's method and tip from its file (read on first use).
@@ -261,9 +377,17 @@ class WorkspaceTreeModel(SerialTreeModel):
     # -- lookups -----------------------------------------------------------------------
 
     def _node(self, index: AnyIndex) -> TreeNode:
-        # An invalid index's id is 0, which no node has (serials start at 1): it finds
-        # the root, without a second call into Qt per lookup.
-        return self._nodes.get(index.internalId(), self._root)
+        """The node of ``index`` (the root for an invalid index, another model's, or a
+        placeholder row)."""
+        if not index.isValid():
+            return self._root
+        return getattr(self._item(index), "node", self._root)
+
+    def _item(self, index: AnyIndex) -> QStandardItem | None:
+        """The item at ``index`` (None for another model's index)."""
+        if isinstance(index, QPersistentModelIndex):
+            index = self.index(index.row(), index.column(), index.parent())
+        return self.itemFromIndex(index)
 
     def _find(self, path: str) -> TreeNode | None:
         """The node at ``path``, listing its ancestors' rows on the way."""
@@ -276,9 +400,10 @@ class WorkspaceTreeModel(SerialTreeModel):
         return node
 
     def _index_of(self, node: TreeNode) -> QModelIndex:
-        if node is self._root:
-            return QModelIndex()
-        return self.createIndex(node.row, 0, node.serial)
+        item = node.item
+        if item is None or self._nodes.get(node.serial) is not node:
+            return QModelIndex()  # the root, or a row of an earlier build
+        return item.index()
 
     def index_for_path(self, path: str) -> QModelIndex:
         node = self._find(join_path(path))
@@ -290,36 +415,7 @@ class WorkspaceTreeModel(SerialTreeModel):
     def kind_of(self, index: AnyIndex) -> str:
         return self._node(index).kind
 
-    # -- QAbstractItemModel ----------------------------------------------------------
-
-    def _lookup(self, index: AnyIndex) -> TreeNode:
-        return self._node(index)
-
-    def _rows(self, node: TreeNode) -> list[TreeNode]:
-        return self._children(node)
-
-    def index(self, row: int, column: int, parent: AnyIndex = _TOP) -> QModelIndex:
-        # SerialTreeModel.index with the lookups inlined: asked once per row shown.
-        node = self._nodes.get(parent.internalId(), self._root)
-        children = node.children if node.children is not None else self._children(node)
-        if column != 0 or not 0 <= row < len(children):
-            return QModelIndex()
-        return self.createIndex(row, 0, children[row].serial)
-
-    def rowCount(self, parent: AnyIndex = _TOP) -> int:
-        if parent.column() > 0:
-            return 0
-        node = self._node(parent)
-        if node.children is not None:
-            return len(node.children)
-        return 0 if node.kind == "request" else len(self._children(node))
-
-    def hasChildren(self, parent: AnyIndex = _TOP) -> bool:
-        """Answered from the workspace's index: a closed folder's rows are not made to
-        draw its expand arrow."""
-        node = self._nodes.get(parent.internalId(), self._root)
-        children = node.children  # asked per row the view lays out: the common case inline
-        return bool(children) if children is not None else self.node_has_children(node)
+    # -- rows as the filter model (tree_filter) sees them -------------------------------
 
     def node_has_children(self, node: TreeNode) -> bool:
         if node.children is not None:
@@ -328,21 +424,17 @@ class WorkspaceTreeModel(SerialTreeModel):
             return False
         if node.kind == "connection":  # its directory is listed: its rows cost little
             return bool(self._children(node))
-        workspace = self._workspace
-        if not workspace.is_listed(node.path):
-            self._guessed[node.serial] = node  # most hold something: no listing yet
-            return True
-        return workspace.has_children(node.path)
+        return self._may_hold(node)
 
     def listing_done(self) -> None:
-        """Every folder is listed now: the views draw again the arrows of folders that
-        turned out empty."""
+        """Every folder is listed now: folders that turned out empty lose the
+        placeholder row that drew their arrow."""
         guessed, self._guessed = self._guessed, {}
         workspace = self._service.workspace
-        if any(self._nodes.get(n.serial) is n and n.children is None
-               and not workspace.has_children(n.path) for n in guessed.values()):
-            self.layoutAboutToBeChanged.emit()
-            self.layoutChanged.emit()
+        for node in guessed.values():
+            if (self._nodes.get(node.serial) is node and node.children is None
+                    and node.item is not None and not workspace.has_children(node.path)):
+                node.item.setRowCount(0)
 
     def node_children(self, node: TreeNode) -> list[TreeNode]:
         """A node's rows (listed now if they were not yet); do not change the list."""
@@ -357,14 +449,11 @@ class WorkspaceTreeModel(SerialTreeModel):
     def root_node(self) -> TreeNode:
         return self._root
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        # The top level (no parent) takes connections.
-        return self.node_flags(self._nodes.get(index.internalId(), self._root))
-
     def data(self, index: AnyIndex, role: int = _DISPLAY) -> object:
         if role not in _ANSWERED or not index.isValid():
             return None
-        return self.node_data(self._node(index), role)
+        node = getattr(self._item(index), "node", None)  # (a placeholder row has none)
+        return self.node_data(node, role) if node is not None else None
 
     # -- by node, for the filter model (tree_filter), which shows these nodes -----------
 
@@ -411,6 +500,13 @@ class WorkspaceTreeModel(SerialTreeModel):
         return True
 
     # -- drag and drop -----------------------------------------------------------------
+
+    def removeRows(self, row: int, count: int, parent: AnyIndex = QModelIndex()) -> bool:
+        """Refused: rows leave the tree when their items leave the workspace (the
+        model's own changes go through its items). A view that finished a move by
+        drag and drop would otherwise remove the rows selected after the drop, which
+        the drop has already moved on disk and shown again."""
+        return False
 
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction

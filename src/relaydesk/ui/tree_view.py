@@ -53,6 +53,8 @@ class ConnectionTreeView(FileDropTreeView):
             for parent in level:
                 if parent.isValid():
                     self.expand(parent)
+                if model.canFetchMore(parent):  # rows not listed until asked for
+                    model.fetchMore(parent)
                 if depth != 0:
                     for row in range(model.rowCount(parent)):
                         index = model.index(row, 0, parent)
