@@ -61,8 +61,9 @@ _CHUNK = 4096
 # Above this many in one group, it keeps the tree's order instead of being scored.
 _SCORED = 2000
 # The matcher keeps the matches' scores as the query grows while this few match
-# (the scores of more are worked out when a group of them is ranked, if ever).
-_TRACKED = 3 * _SCORED
+# (the scores of more are worked out when a group of them is ranked, if ever; this
+# bounds the work when a key brings the matches under it: letters x _TRACKED).
+_TRACKED = _SCORED
 
 
 class _Step(NamedTuple):
@@ -114,7 +115,9 @@ class FuzzyMatcher:
                 extra = None
             elif extra is None:
                 extra = _extra(done + ch, lines, starts)
-            else:
+            elif not (done and at == ends and all(map(ge, at, starts))):
+                # (else each letter came right after the previous one, in the name:
+                # it costs nothing)
                 extra = _add_costs(extra, not done, at, ends, starts)
             ends = list(map(_NEXT, at))
             done += ch
