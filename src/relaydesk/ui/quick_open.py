@@ -6,16 +6,16 @@ run by ``map`` (no Python code per request): the matcher keeps, for the text typ
 so far, the requests that match and where their match ends, and a further letter
 only looks on from there. The best ``limit`` are ranked by ``fuzzy_score`` within
 three groups: the text typed found in the name, found in the path, the rest; the
-scores too are kept letter by letter, for all matches at once. The list changes only
-the rows that differ, so a key that leaves the rows on screen repaints nothing.
+scores too are kept letter by letter, for all matches at once. A key that leaves
+the results as they were changes nothing in the list (nothing is painted again).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import add, ge, gt, lt, ne, not_
-from typing import NamedTuple
+from operator import add, contains, ge, gt, lt, ne, not_
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -66,17 +66,20 @@ _SCORED = 2000
 _TRACKED = _SCORED
 
 
-class _Step(NamedTuple):
-    """The items matching the letters typed: indexes, folded texts, where their names
-    start and where their matches end, and (when few) ``extra``: the part of their
-    ``fuzzy_score`` the ends do not say."""
+@dataclass(slots=True)
+class _Step:
+    """The items matching the letters typed: indexes, folded texts and names, where
+    the names start and where the matches end, and (when few) ``extra``: the part of
+    their ``fuzzy_score`` the ends do not say, and their ranks (made when asked)."""
 
     done: str
     found: list[int]
     lines: list[str]
+    names: list[str]
     starts: list[int]
     ends: list[int]
     extra: list[int] | None
+    ranks: list[int] | None = None
 
 
 class FuzzyMatcher:
@@ -93,40 +96,47 @@ class FuzzyMatcher:
         self._items = items
         lines = [item.casefold() for item in items]
         starts = list(map(_NEXT, map(str.rfind, lines, repeat("/"))))
+        names = list(map(str.__getitem__, lines, map(slice, starts, repeat(None))))
         # For each text typed (spaces dropped); the first entry is the empty text.
-        self._steps = [_Step("", list(range(len(items))), lines, starts, [0] * len(items),
+        self._steps = [_Step("", list(range(len(items))), lines, names, starts,
+                             [0] * len(items),
                              list(map(len, lines)) if len(items) <= _TRACKED else None)]
 
     def _matches(self, letters: str) -> _Step:
         steps = self._steps
         while not letters.startswith(steps[-1].done):
             steps.pop()
-        done, found, lines, starts, ends, extra = steps[-1]
+        last = steps[-1]
+        done, found, lines, names, starts, ends = (
+            last.done, last.found, last.lines, last.names, last.starts, last.ends)
+        extra, ranks = last.extra, last.ranks
         for ch in letters[len(done):]:
             at = list(map(str.find, lines, repeat(ch), ends))
             if -1 in at:
                 keep = list(map(_NOT_NEGATIVE, at))
-                lines = list(compress(lines, keep))
+                lines, names = list(compress(lines, keep)), list(compress(names, keep))
                 found, starts, at, ends = (
                     list(compress(x, keep)) for x in (found, starts, at, ends))
                 if extra is not None:
                     extra = list(compress(extra, keep))
+                ranks = None
             if len(found) > _TRACKED:
                 extra = None
             elif extra is None:
                 extra = _extra(done + ch, lines, starts)
             elif not (done and at == ends and all(map(ge, at, starts))):
-                # (else each letter came right after the previous one, in the name:
-                # it costs nothing)
                 extra = _add_costs(extra, not done, at, ends, starts)
+                ranks = None
+            # (else each letter came right after the previous one, in the name: it
+            # costs nothing, and every rank grows by the same: the same order)
             ends = list(map(_NEXT, at))
             done += ch
-            steps.append(_Step(done, found, lines, starts, ends, extra))
+            steps.append(_Step(done, found, lines, names, starts, ends, extra, ranks))
         return steps[-1]
 
     def filter(self, query: str, limit: int = 200) -> list[str]:
         step = self._matches(query.casefold().replace(" ", ""))
-        found, lines, starts = step.found, step.lines, step.starts
+        found, lines, names = step.found, step.lines, step.names
         text = query.casefold().strip()
         if not text:
             return [self._items[i] for i in found[:limit]]
@@ -138,12 +148,11 @@ class FuzzyMatcher:
         # the tree's order) are the answer, and the rest need not be looked at.
         for start in range(0, len(found), _CHUNK):
             end = start + _CHUNK
-            part, texts = range(start, min(end, len(found))), lines[start:end]
-            at = list(map(str.rfind, texts, repeat(text)))  # -1: not in the path
-            named = list(map(ge, at, starts[start:end]))  # the last one is in the name
+            part = range(start, min(end, len(found)))
+            named = list(map(contains, names[start:end], repeat(text)))
             in_name += compress(part, named)
             if False in named:
-                in_path = list(map(_NOT_NEGATIVE, at))
+                in_path = list(map(contains, lines[start:end], repeat(text)))
                 in_folders += compress(part, map(gt, in_path, named))
                 rest += compress(part, map(not_, in_path))
             if len(in_name) > _SCORED:
@@ -186,7 +195,9 @@ def _ranks(step: _Step, group: list[int]) -> Callable[[int], int]:
     """The rank of each of ``group`` (indexes in ``step.found``): ``fuzzy_score``
     less a constant."""
     if step.extra is not None:  # every match's
-        return list(map(add, map(_THOUSAND, step.ends), step.extra)).__getitem__
+        if step.ranks is None:
+            step.ranks = list(map(add, map(_THOUSAND, step.ends), step.extra))
+        return step.ranks.__getitem__
     extra = _extra(step.done, list(map(step.lines.__getitem__, group)),
                    list(map(step.starts.__getitem__, group)))
     ends = map(step.ends.__getitem__, group)
@@ -216,18 +227,14 @@ class QuickOpenDialog(QDialog):
         self._refresh("")
 
     def _refresh(self, text: str) -> None:
-        # Only the rows that differ change: a keystroke that leaves the rows on
-        # screen as they were repaints nothing (most keys, while a query grows).
-        found, shown, results = self._matcher.filter(text), self._shown, self.results
-        if found != shown:
+        # The same results (often, while a word is typed) are left as they are: no
+        # layout, no repaint. (Any change lays out and repaints the whole list, so
+        # it is made at once.)
+        found, results = self._matcher.filter(text), self.results
+        if found != self._shown:
             self._shown = found
-            common = min(len(found), len(shown))
-            if len(shown) > common:
-                results.model().removeRows(common, len(shown) - common)
-            for row in compress(range(common), map(ne, found, shown)):
-                results.item(row).setText(found[row])
-            if len(found) > common:
-                results.addItems(found[common:])
+            results.clear()
+            results.addItems(found)
         if found and results.currentRow() != 0:
             results.setCurrentRow(0)
 
