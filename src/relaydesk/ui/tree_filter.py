@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from itertools import compress
+from itertools import compress, repeat
+from operator import contains
 
 from PySide6.QtCore import (
     QMimeData,
@@ -129,10 +130,14 @@ class TreeFilterModel(SerialTreeModel):
         else:
             pool = self._all_names()
         matches: _Items = {}
-        for container, (names, folded, joined) in pool.items():
+        for container, item in pool.items():
+            names, folded, joined = item
             if needle not in joined:  # most containers, for a longer text: one C search
                 continue
-            keep = [needle in name for name in folded]
+            keep = list(map(contains, folded, repeat(needle)))
+            if False not in keep:  # all of them (a short text): the same lists
+                matches[container] = item
+                continue
             kept = list(compress(folded, keep))
             matches[container] = (list(compress(names, keep)), kept, "\n".join(kept))
         above: set[str] = set()
@@ -188,8 +193,13 @@ class TreeFilterModel(SerialTreeModel):
                       *workspace.names_by_container()]
             self._names = {}
             for c, names in groups:
-                folded = list(map(str.casefold, names))
-                self._names[c] = (names, folded, "\n".join(folded))
+                # Folded and split in C (one string per container folded, not each name).
+                joined = "\n".join(names).casefold()
+                folded = joined.split("\n")
+                if len(folded) != len(names):  # a name with a line break in it
+                    folded = list(map(str.casefold, names))
+                    joined = "\n".join(folded)
+                self._names[c] = (names, folded, joined)
         return self._names
 
     def _matching(self, container: str) -> set[str]:
