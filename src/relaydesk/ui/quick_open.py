@@ -80,6 +80,7 @@ class _Step:
     ends: list[int]
     extra: list[int] | None
     ranks: list[int] | None = None
+    in_names: bool = False  # known: every match's last letter is in the name
 
 
 class FuzzyMatcher:
@@ -97,6 +98,8 @@ class FuzzyMatcher:
         lines = [item.casefold() for item in items]
         starts = list(map(_NEXT, map(str.rfind, lines, repeat("/"))))
         names = list(map(str.__getitem__, lines, map(slice, starts, repeat(None))))
+        # The last answer, and what it was made from.
+        self._last: tuple[list[int] | None, object, list[str]] = (None, None, [])
         # For each text typed (spaces dropped); the first entry is the empty text.
         self._steps = [_Step("", list(range(len(items))), lines, names, starts,
                              [0] * len(items),
@@ -109,7 +112,7 @@ class FuzzyMatcher:
         last = steps[-1]
         done, found, lines, names, starts, ends = (
             last.done, last.found, last.lines, last.names, last.starts, last.ends)
-        extra, ranks = last.extra, last.ranks
+        extra, ranks, in_names = last.extra, last.ranks, last.in_names
         for ch in letters[len(done):]:
             at = list(map(str.find, lines, repeat(ch), ends))
             if -1 in at:
@@ -124,14 +127,17 @@ class FuzzyMatcher:
                 extra = None
             elif extra is None:
                 extra = _extra(done + ch, lines, starts)
-            elif not (done and at == ends and all(map(ge, at, starts))):
+            elif done and at == ends and (in_names or all(map(ge, at, starts))):
+                # Each letter came right after the previous one, in the name: it
+                # costs nothing, and every rank grows by the same (the same order).
+                in_names = True
+            else:
                 extra = _add_costs(extra, not done, at, ends, starts)
-                ranks = None
-            # (else each letter came right after the previous one, in the name: it
-            # costs nothing, and every rank grows by the same: the same order)
+                ranks, in_names = None, False
             ends = list(map(_NEXT, at))
             done += ch
-            steps.append(_Step(done, found, lines, names, starts, ends, extra, ranks))
+            steps.append(_Step(done, found, lines, names, starts, ends, extra, ranks,
+                               in_names and extra is not None))
         return steps[-1]
 
     def filter(self, query: str, limit: int = 200) -> list[str]:
@@ -157,17 +163,23 @@ class FuzzyMatcher:
                 rest += compress(part, map(not_, in_path))
             if len(in_name) > _SCORED:
                 break
+        groups = (in_name, in_folders, rest)
+        last = self._last
+        if step.ranks is not None and last[0] is step.ranks and last[1] == (groups, limit):
+            return list(last[2])  # the same matches, in the order of the last text
         out: list[int] = []
         ranks = None
-        for group in (in_name, in_folders, rest):
+        for group in groups:
             if len(group) <= _SCORED:  # a stable sort: ties keep the tree's order
                 if ranks is None or step.extra is None:
                     ranks = _ranks(step, group)
-                group.sort(key=ranks)
+                group = sorted(group, key=ranks)
             out += group[:min(_SCORED, limit - len(out))]
             if len(out) >= limit:
                 break
-        return [self._items[found[i]] for i in out]
+        result = [self._items[found[i]] for i in out]
+        self._last = (step.ranks, (groups, limit), result)
+        return list(result)
 
 
 def _add_costs(extra: list[int], first: bool, at: list[int], ends: list[int],
