@@ -92,10 +92,10 @@ class TreeFilterModel(SerialTreeModel):
         were (then nothing is reset, laid out or painted again)."""
         matches, above = self._search(text)
         if self._keeps_rows(matches, above):
-            self._text, self._matches, self._above, self._matched = text, matches, above, {}
+            self._use(text, matches, above)
             return False
         self.beginResetModel()
-        self._text, self._matches, self._above, self._matched = text, matches, above, {}
+        self._use(text, matches, above)
         self._reset_rows()
         self.endResetModel()
         return True
@@ -118,9 +118,11 @@ class TreeFilterModel(SerialTreeModel):
         self.endResetModel()
 
     def _apply(self, text: str, *, narrowing: bool = True) -> None:
-        matches, above = self._search(text, narrowing=narrowing)
-        self._text, self._matches, self._above, self._matched = text, matches, above, {}
+        self._use(text, *self._search(text, narrowing=narrowing))
         self._reset_rows()
+
+    def _use(self, text: str, matches: _Items, above: set[str]) -> None:
+        self._text, self._matches, self._above, self._matched = text, matches, above, {}
 
     def _search(self, text: str, *, narrowing: bool = True) -> tuple[_Items, set[str]]:
         """The items matching ``text`` by container, and their containers' paths."""
