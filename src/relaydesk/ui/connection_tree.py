@@ -229,9 +229,10 @@ class ConnectionTree(QWidget):
             self._filtering = bool(text)
             self._show(self.proxy if text else self.model)
         if text:
-            # A reset, not row removals: the view forgets its rows at once.
-            self.proxy.set_filter_text(text)
-            self._expand_matches()
+            # A reset, not row removals: the view forgets its rows at once (and none
+            # when the rows stay: the view keeps its rows and what is open).
+            if self.proxy.set_filter_text(text):
+                self._expand_matches()
         else:
             expanded = self._expanded
             # Drops the rows listed while filtering, keeping the rows from before (not

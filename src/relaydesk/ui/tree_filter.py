@@ -8,6 +8,8 @@ expanded rows each time (13 s on a fully expanded tree of 50,000 requests). Here
 the matches are found in one pass over the workspace's paths (a narrowing keystroke
 searches only the previous matches), and each keystroke resets this model: rows are
 made only when the view shows them, and the view drops its expanded rows at once.
+A key after which the rows the view has listed would be listed the same (most keys
+while a word is typed) resets nothing: the view lays out and paints nothing again.
 
 The items are searched by container (the workspace's index of names per folder):
 one search of the container's folded names joined by newlines skips a container
@@ -20,7 +22,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from itertools import compress
+from itertools import compress, repeat
+from operator import contains
 
 from PySide6.QtCore import (
     QMimeData,
@@ -40,6 +43,9 @@ _serials = itertools.count(1)
 # Rows a keystroke dropped are freed this long after it (once its frame is painted):
 # freeing the 50,000 rows of a tree opened all the way takes ~15 ms.
 _FREE_AFTER_MS = 40
+# A key keeps the rows it would list (no reset) only when this many rows or fewer
+# are listed: the check is Python per row.
+_CHECKED = 5000
 # Per container path ('' for the top level): its children's names, case-folded, and
 # the folded names joined by newlines (one search says whether any matches).
 _Items = dict[str, tuple[list[str], list[str], str]]
@@ -81,10 +87,18 @@ class TreeFilterModel(SerialTreeModel):
     def filter_text(self) -> str:
         return self._text
 
-    def set_filter_text(self, text: str) -> None:
+    def set_filter_text(self, text: str) -> bool:
+        """Filter by ``text``; False when the rows the view has seen stay as they
+        were (then nothing is reset, laid out or painted again)."""
+        matches, above = self._search(text)
+        if self._keeps_rows(matches, above):
+            self._use(text, matches, above)
+            return False
         self.beginResetModel()
-        self._apply(text)
+        self._use(text, matches, above)
+        self._reset_rows()
         self.endResetModel()
+        return True
 
     def clear(self) -> None:
         """Forget the text and every index made for it (the memory goes back)."""
@@ -104,17 +118,28 @@ class TreeFilterModel(SerialTreeModel):
         self.endResetModel()
 
     def _apply(self, text: str, *, narrowing: bool = True) -> None:
+        self._use(text, *self._search(text, narrowing=narrowing))
+        self._reset_rows()
+
+    def _use(self, text: str, matches: _Items, above: set[str]) -> None:
+        self._text, self._matches, self._above, self._matched = text, matches, above, {}
+
+    def _search(self, text: str, *, narrowing: bool = True) -> tuple[_Items, set[str]]:
+        """The items matching ``text`` by container, and their containers' paths."""
         needle = text.casefold()
         if narrowing and self._text and needle.startswith(self._text.casefold()):
             pool = self._matches  # a longer text matches a subset
         else:
             pool = self._all_names()
-        self._text = text
         matches: _Items = {}
-        for container, (names, folded, joined) in pool.items():
+        for container, item in pool.items():
+            names, folded, joined = item
             if needle not in joined:  # most containers, for a longer text: one C search
                 continue
-            keep = [needle in name for name in folded]
+            keep = list(map(contains, folded, repeat(needle)))
+            if False not in keep:  # all of them (a short text): the same lists
+                matches[container] = item
+                continue
             kept = list(compress(folded, keep))
             matches[container] = (list(compress(names, keep)), kept, "\n".join(kept))
         above: set[str] = set()
@@ -122,8 +147,39 @@ class TreeFilterModel(SerialTreeModel):
             while parent and parent not in above:
                 above.add(parent)
                 parent = parent.rpartition("/")[0]
-        self._matches, self._above, self._matched = matches, above, {}
-        self._reset_rows()
+        return matches, above
+
+    def _keeps_rows(self, matches: _Items, above: set[str]) -> bool:
+        """Whether, with ``matches`` and ``above``, every row listed lists the same
+        rows and every row not listed answers ``hasChildren`` the same (a key that
+        narrows to the same rows, common while a word is typed). Gives up past
+        _CHECKED items (a reset costs less than looking further)."""
+        if self._root.children is None:
+            return False
+        todo, inside_now, checked = [(self._root, False)], [], 0
+        while todo:
+            row, inside = todo.pop()
+            names = matches.get(row.node.path)
+            matched = set(names[0]) if names else set()
+            kids, i = row.children or [], 0
+            for node in self._source.node_children(row.node):
+                hit = node.name in matched
+                if inside or hit or node.path in above:
+                    if i == len(kids) or kids[i].node is not node:
+                        return False
+                    kid, now = kids[i], inside or hit
+                    if kid.children is not None:
+                        todo.append((kid, now))
+                    elif now != kid.inside and not self._source.node_has_children(node):
+                        return False  # its expand arrow would come or go
+                    inside_now.append((kid, now))
+                    i += 1
+            checked += i
+            if i != len(kids) or checked > _CHECKED:
+                return False
+        for kid, now in inside_now:
+            kid.inside = now
+        return True
 
     def _all_names(self) -> _Items:
         if self._names is None:
@@ -139,8 +195,13 @@ class TreeFilterModel(SerialTreeModel):
                       *workspace.names_by_container()]
             self._names = {}
             for c, names in groups:
-                folded = list(map(str.casefold, names))
-                self._names[c] = (names, folded, "\n".join(folded))
+                # Folded and split in C (one string per container folded, not each name).
+                joined = "\n".join(names).casefold()
+                folded = joined.split("\n")
+                if len(folded) != len(names):  # a name with a line break in it
+                    folded = list(map(str.casefold, names))
+                    joined = "\n".join(folded)
+                self._names[c] = (names, folded, joined)
         return self._names
 
     def _matching(self, container: str) -> set[str]:

@@ -1,0 +1,55 @@
+"""Ctrl+P ranks as ``fuzzy_score`` says while a query is typed letter by letter.
+
+The matcher keeps the scores of all matches at once as letters come (and reuses its
+last answer when nothing moved); here every answer is checked against the plain
+definition: the text in the name, in the path, the rest, each ordered by
+``fuzzy_score`` (ties in list order), the first ``limit``.
+"""
+
+from __future__ import annotations
+
+import random
+
+from relaydesk.ui.quick_open import FuzzyMatcher, fuzzy_score
+
+
+def _ranked(query: str, items: list[str], limit: int) -> list[str]:
+    letters, text = query.casefold().replace(" ", ""), query.casefold().strip()
+    found = [item for item in items if fuzzy_score(letters, item) is not None]
+    if not text:
+        return found[:limit]
+    groups: list[list[str]] = [[], [], []]
+    for item in found:
+        folded = item.casefold()
+        name = folded.rpartition("/")[2]
+        groups[0 if text in name else 1 if text in folded else 2].append(item)
+    out: list[str] = []
+    for group in groups:
+        out += sorted(group, key=lambda item: fuzzy_score(query, item) or 0)
+    return out[:limit]
+
+
+def test_ranking_matches_fuzzy_score_as_letters_come_and_go() -> None:
+    rng = random.Random(20)
+    alphabet = "abeqrstu/ 12ßİS"
+    for _ in range(60):
+        items = ["/".join("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 7)))
+                          for _ in range(rng.randint(1, 4)))
+                 for _ in range(rng.randint(0, 300))]
+        matcher = FuzzyMatcher(items)
+        query = "".join(rng.choice(alphabet + "  ") for _ in range(rng.randint(1, 7)))
+        # Typed, then erased: steps kept, dropped and made again.
+        for end in [*range(len(query) + 1), *range(len(query), -1, -1)]:
+            for limit in (200, 5):
+                assert matcher.filter(query[:end], limit) == _ranked(query[:end], items, limit)
+
+
+def test_a_word_typed_in_names_keeps_the_ranking_of_folder_matches() -> None:
+    # "re" matches the folders' "r" first (worse scores), "request" is in every
+    # name: the letters after "req" continue in the name and change no order.
+    items = [f"crm/folder{f}/Request {n}" for f in range(30) for n in range(f, f + 40)]
+    items += [f"ops/req/Other {n}" for n in range(20)]
+    matcher = FuzzyMatcher(items)
+    for end in range(1, len("request 12") + 1):
+        query = "request 12"[:end]
+        assert matcher.filter(query) == _ranked(query, items, 200), query

@@ -1,0 +1,68 @@
+"""The tree filter typed key by key shows what a filter made afresh for that text shows,
+including after keys that keep the rows (the view is then left as it was, not reset)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+
+from relaydesk.core.model import Connection, Request
+from relaydesk.ui.tree_filter import TreeFilterModel
+
+
+def _dump(model: QAbstractItemModel, opened: Any) -> list[tuple[tuple[str, ...], bool]]:
+    """Each row under the rows ``opened`` says are open: its names from the top and
+    whether it has children (its expand arrow)."""
+    out: list[tuple[tuple[str, ...], bool]] = []
+    stack: list[tuple[QModelIndex, tuple[str, ...]]] = [(QModelIndex(), ())]
+    while stack:
+        parent, names = stack.pop()
+        for row in reversed(range(model.rowCount(parent))):
+            index = model.index(row, 0, parent)
+            key = (*names, index.data(Qt.ItemDataRole.DisplayRole))
+            out.append((key, model.hasChildren(index)))
+            if opened(index, key):
+                stack.append((index, key))
+    return out
+
+
+def _open_keys(tree: Any) -> set[tuple[str, ...]]:
+    """The rows the view has open, by their names from the top."""
+    return {key for key, _arrow in _dump(tree.view.model(), lambda index, _key:
+                                          tree.view.isExpanded(index))
+            if _is_open(tree, key)}
+
+
+def _is_open(tree: Any, key: tuple[str, ...]) -> bool:
+    model, index = tree.view.model(), QModelIndex()
+    for name in key:
+        index = next(model.index(r, 0, index) for r in range(model.rowCount(index))
+                     if model.index(r, 0, index).data(Qt.ItemDataRole.DisplayRole) == name)
+    return bool(tree.view.isExpanded(index))
+
+
+def test_each_key_shows_the_rows_of_a_fresh_filter(window: Any, qtbot: Any) -> None:
+    ws = window.service.workspace
+    ws.save_connection(Connection(path="crm/api", base_url="http://127.0.0.1:9"),
+                       create=True)
+    for folder in ("reports", "folder1", "folder2"):
+        for name in ("Request 1", "Request 12", "Request 2", "Other"):
+            ws.save_request(Request(path=f"crm/api/{folder}/{name}", url="/x"), create=True)
+    window.tree.reload()
+    tree = window.tree
+    resets: list[str] = []
+    tree.proxy.modelReset.connect(lambda: resets.append(tree.filter.text()))
+    for text in ("r", "re", "req", "requ", "reque", "request", "request ", "request 1",
+                 "request 12", "request 1", "request", "rep", "repo", "o", "ot"):
+        tree.filter.setText(text)
+        qtbot.wait(1)
+        shown = _dump(tree.view.model(), lambda index, _key: tree.view.isExpanded(index))
+        opened = _open_keys(tree)
+        fresh = TreeFilterModel(tree.model)
+        fresh.set_filter_text(text)
+        assert shown == _dump(fresh, lambda _index, key, o=opened: key in o), text
+        assert shown, text
+    # Typing on inside the names kept the rows: the view was not reset for those.
+    assert "reques" not in resets and "request " not in resets
+    assert "request 1" in resets  # the rows changed
