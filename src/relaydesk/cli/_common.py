@@ -15,12 +15,13 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from ..core.errors import RelaydeskError
 
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
 if TYPE_CHECKING:
     from dataclasses import dataclass as _record
+    from typing import Any
 
     from ..core.engine import Engine
     from ..core.history import History

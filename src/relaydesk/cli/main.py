@@ -14,7 +14,6 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
 
 from ..core.errors import (
     CurlParseError,
@@ -24,6 +23,10 @@ from ..core.errors import (
     ValidationError,
 )
 from ._common import Context, UsageError, add_workspace_option, env_flag
+
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 __all__ = ["build_parser", "main"]
 

@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import reprlib
 from dataclasses import dataclass, fields
-from typing import Any, TypeVar
+
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    _T = TypeVar("_T")
 
 __all__ = ["model_class"]
 
-_T = TypeVar("_T")
 # Per class: the names of the fields compared and shown (all of the model's fields).
 _compared: dict[type, tuple[str, ...]] = {}
 _shown: dict[type, tuple[str, ...]] = {}

@@ -14,7 +14,6 @@ Format 1 files (no ids, no order) are still read; the workspace migrates them.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from .errors import ValidationError
 from .model import (
@@ -28,6 +27,10 @@ from .model import (
     RequestOptions,
     TlsSettings,
 )
+
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "FORMAT_VERSION",

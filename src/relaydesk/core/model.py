@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import field
-from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from .errors import ValidationError
 
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
 if TYPE_CHECKING:
     from dataclasses import dataclass as _model
+    from typing import Any, Literal
 else:
     from ._model_class import model_class as _model
 
@@ -50,7 +51,8 @@ __all__ = [
     "validate_request",
 ]
 
-AuthKind = Literal["none", "basic", "bearer", "token", "apikey", "digest", "oauth2"]
+if TYPE_CHECKING:
+    AuthKind = Literal["none", "basic", "bearer", "token", "apikey", "digest", "oauth2"]
 AUTH_KINDS: tuple[str, ...] = ("none", "basic", "bearer", "token", "apikey", "digest", "oauth2")
 
 # Fields stored in workspace files, per auth kind.
@@ -83,7 +85,8 @@ AUTH_PUBLIC_FIELDS["aws_sigv4"] = ("access_key_id", "region", "service")
 AUTH_SECRET_FIELDS["aws_sigv4"] = ("secret_access_key", "session_token")
 ALL_SECRET_FIELD_NAMES = frozenset(f for fs in AUTH_SECRET_FIELDS.values() for f in fs)
 
-BodyKind = Literal["none", "json", "form", "multipart", "raw", "binary"]
+if TYPE_CHECKING:
+    BodyKind = Literal["none", "json", "form", "multipart", "raw", "binary"]
 BODY_KINDS: tuple[str, ...] = ("none", "json", "form", "multipart", "raw", "binary")
 RESPONSE_FORMATS: tuple[str, ...] = ("text", "json", "bytes")
 METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")

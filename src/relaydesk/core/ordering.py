@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    K = TypeVar("K")
 
 __all__ = ["arrange", "children_index", "natural_key", "tree_order"]
-
-K = TypeVar("K")
 
 _DIGITS = re.compile(r"(\d+)")
 

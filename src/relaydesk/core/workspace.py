@@ -30,7 +30,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from . import codec
 from .errors import AlreadyExistsError, FileFormatError, NotFoundError, ValidationError
@@ -59,6 +58,10 @@ from .workspace_scan import (
     read_json,
 )
 from .workspace_view import ItemKind, WorkspaceView, is_under, parent_of
+
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "CONNECTION_FILE",

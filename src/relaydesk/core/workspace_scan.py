@@ -26,12 +26,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
 
 from . import codec
 from .errors import FileFormatError, ValidationError
 from .local_state import is_leftover
 from .model import Connection, Environment, Request
+
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "CONNECTION_FILE",

@@ -30,7 +30,6 @@ import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal, cast
 
 from . import codec
 from .errors import NotFoundError
@@ -51,7 +50,13 @@ from .workspace_scan import (
 
 __all__ = ["ItemKind", "WorkspaceView"]
 
-ItemKind = Literal["connection", "folder", "request"]
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
+if TYPE_CHECKING:
+    from typing import Literal
+
+    ItemKind = Literal["connection", "folder", "request"]
+else:
+    ItemKind = str
 # A request as held in memory: None until its file is read, its id (str) once a lazy
 # view's stepped reading found the file good, the parsed request once asked for.
 _Entry = Request | str | None
@@ -554,7 +559,7 @@ class WorkspaceView:
             return []
         names = arrange(self._stored_order(container), present)
         # (kind, path) pairs made by map and zip: no Python code runs per child.
-        kinds = cast("Iterator[ItemKind]", map(present.__getitem__, names))
+        kinds: Iterator[ItemKind] = map(present.__getitem__, names)  # type: ignore[arg-type]
         return list(zip(kinds, map(f"{container}/".__add__, names), strict=True))
 
     def _tree(self) -> list[tuple[ItemKind, str]]:
