@@ -14,7 +14,6 @@ version does not know (a newer Relaydesk's fields), written back on save.
 from __future__ import annotations
 
 import re
-from dataclasses import field
 from urllib.parse import urlsplit
 
 from .errors import ValidationError
@@ -22,8 +21,10 @@ from .errors import ValidationError
 TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
 if TYPE_CHECKING:
     from dataclasses import dataclass as _model
+    from dataclasses import field
     from typing import Any, Literal
-else:
+else:  # (without importing dataclasses: see _model_class)
+    from ._model_class import field
     from ._model_class import model_class as _model
 
 __all__ = [

@@ -28,7 +28,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import replace
 from pathlib import Path
 
 from . import codec
@@ -61,7 +60,11 @@ from .workspace_view import ItemKind, WorkspaceView, is_under, parent_of
 
 TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, TypeVar
+
+    from _typeshed import DataclassInstance
+
+    _T = TypeVar("_T", bound=DataclassInstance)
 
 __all__ = [
     "CONNECTION_FILE",
@@ -84,6 +87,13 @@ def _new_id() -> str:
     import uuid
 
     return uuid.uuid4().hex
+
+
+def replace(obj: _T, /, **changes: Any) -> _T:
+    """``dataclasses.replace`` (imported when a change needs it: reading never does)."""
+    from dataclasses import replace as replaced
+
+    return replaced(obj, **changes)
 
 
 def _rmtree(path: Path) -> None:

@@ -23,7 +23,6 @@ import json
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 
@@ -34,7 +33,12 @@ from .model import Connection, Environment, Request
 
 TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
 if TYPE_CHECKING:
+    from dataclasses import dataclass as _record
+    from dataclasses import field
     from typing import Any
+else:  # (without importing dataclasses: see _model_class)
+    from ._model_class import field
+    from ._model_class import model_class as _record
 
 __all__ = [
     "CONNECTION_FILE",
@@ -59,19 +63,45 @@ FOLDER_FILE = "folder.json"
 REQUEST_SUFFIX = ".request.json"
 
 
-@dataclass(frozen=True)
 class LoadProblem:
-    """A file that could not be read (or a link not followed), and why."""
+    """A file that could not be read (or a link not followed), and why. Immutable and
+    hashable, as a frozen dataclass is (written out: see ``_model_class``)."""
 
+    __slots__ = ("path", "reason", "skipped")
     path: Path
     reason: str
-    skipped: bool = False  # a symbolic link that was not followed, not a broken file
+    skipped: bool  # a symbolic link that was not followed, not a broken file
+
+    def __init__(self, path: Path, reason: str, skipped: bool = False) -> None:
+        for name, value in (("path", path), ("reason", reason), ("skipped", skipped)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def _key(self) -> tuple[Path, str, bool]:
+        return self.path, self.reason, self.skipped
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"LoadProblem(path={self.path!r}, reason={self.reason!r}, "
+                f"skipped={self.skipped!r})")
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
 
 
-@dataclass
+@_record
 class FolderMeta:
     """What ``folder.json`` says (a folder without one has no id and no order yet)."""
 
@@ -81,7 +111,7 @@ class FolderMeta:
     broken: bool = False  # unreadable: never overwritten, its order is not kept
 
 
-@dataclass
+@_record
 class Scan:
     """What a walk of the workspace folder found."""
 
