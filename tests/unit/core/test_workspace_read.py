@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
+from relaydesk.cli._common import Context
 from relaydesk.core import codec
 from relaydesk.core.errors import FileFormatError, ValidationError
 from relaydesk.core.model import AuthSettings, Connection, KeyValue
 from relaydesk.core.ordering import natural_key
 from relaydesk.core.workspace import Workspace
-from relaydesk.core.workspace_scan import read_json
+from relaydesk.core.workspace_scan import FolderMeta, LoadProblem, read_json
 
 
 def _workspace(root: Path) -> Workspace:
@@ -99,3 +101,28 @@ def test_natural_key_orders_numbers_by_value_and_letters_without_case() -> None:
     names = ["req10", "Req2", "req2", "Straße 3", "strasse 20", "b", "A1b2", "a1b10", "٣"]
     assert sorted(names, key=natural_key) == [
         "٣", "A1b2", "a1b10", "b", "Req2", "req2", "req10", "Straße 3", "strasse 20"]
+
+
+def test_load_problems_are_immutable_values() -> None:
+    a = LoadProblem(Path("/w/x.json"), "is broken")
+    assert a == LoadProblem(Path("/w/x.json"), "is broken")
+    assert a != LoadProblem(Path("/w/x.json"), "is broken", skipped=True)
+    assert len({a, LoadProblem(Path("/w/x.json"), "is broken")}) == 1
+    assert repr(a) == "LoadProblem(path=PosixPath('/w/x.json'), reason='is broken', skipped=False)"
+    assert str(a) == "/w/x.json: is broken"
+    with pytest.raises(AttributeError):
+        a.reason = "fine"  # type: ignore[misc]
+
+
+def test_a_plain_model_class_becomes_a_dataclass_when_asked() -> None:
+    ctx = Context(workspace_arg="/w")
+    assert repr(ctx) == "Context(workspace_arg='/w')"  # _session: repr=False
+    assert ctx == Context(workspace_arg="/w") and ctx != Context()
+    names = {f.name: f for f in dataclasses.fields(Context)}
+    assert list(names) == ["workspace_arg", "_session"]
+    assert names["_session"].repr is False and names["_session"].default is None
+    assert dataclasses.replace(ctx, workspace_arg="/v").workspace_arg == "/v"
+    meta = FolderMeta(id="f1")
+    assert dataclasses.asdict(meta) == {"id": "f1", "order": [], "extra": {},
+                                        "broken": False}
+    assert FolderMeta().order is not FolderMeta().order  # a fresh list each
