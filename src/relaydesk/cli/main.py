@@ -13,6 +13,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from types import SimpleNamespace
 
 from ..core.errors import (
     CurlParseError,
@@ -130,11 +131,11 @@ def _modules_for(args: list[str]) -> Sequence[str]:
     return ALL_COMMANDS
 
 
-def _plain_ls(args: list[str]) -> tuple[str | None, str] | None:
-    """``(workspace, path)`` of ``[--workspace DIR] ls [PATH]``, and nothing more; None
-    for any other command line. Scripts list this way, and building the parser (with
-    argparse and the ``locale`` module its messages load) costs a tenth of listing
-    1,000 requests."""
+def _plain_ls(args: list[str]) -> SimpleNamespace | None:
+    """What ``[--workspace DIR] ls [PATH]``, and nothing more, parses to; None for any
+    other command line. Scripts list this way, and building the parser (with argparse
+    and the ``locale`` module its messages load) costs a tenth of listing 1,000
+    requests."""
     rest = list(args)
     workspace = None
     if rest[:1] == ["--workspace"] and len(rest) > 1 and not rest[1].startswith("-"):
@@ -143,7 +144,8 @@ def _plain_ls(args: list[str]) -> tuple[str | None, str] | None:
         workspace, rest = rest[0].partition("=")[2], rest[1:]
     if rest[:1] != ["ls"] or len(rest) > 2 or any(a.startswith("-") for a in rest[1:]):
         return None
-    return workspace, rest[1] if len(rest) > 1 else ""
+    return SimpleNamespace(workspace=workspace, command="ls",
+                           path=rest[1] if len(rest) > 1 else "")
 
 
 # Commands whose module is called after them (cmd_edit holds rm and mv).
@@ -200,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if (plain := _plain_ls(argv)) is not None:
             from .cmd_ls import list_tree
 
-            return list_tree(plain[1], Context(workspace_arg=plain[0]))
+            return list_tree(plain.path, Context(workspace_arg=plain.workspace))
         args = build_parser(_modules_for(argv)).parse_args(argv)
         ctx = Context(workspace_arg=args.workspace)
         if args.command is None:
