@@ -12,6 +12,10 @@ It prints both times, the ratio (target <= 1.5x) and microseconds per request of
 each (flat across sizes = linear).
 
     .venv/bin/python benchmarks/ls_scale.py [--requests 1000,10000,50000] [--rounds 5]
+        [--instructions]
+
+``--instructions`` counts instead of timing (steady on a busy machine): each program
+runs once under valgrind's callgrind and the instructions it executed are compared.
 """
 
 from __future__ import annotations
@@ -138,10 +142,20 @@ def timed(cmd: list[str]) -> tuple[float, float]:
     return wall, cpu
 
 
+def instructions(cmd: list[str]) -> int:
+    """Instructions ``cmd`` executes from start to exit (valgrind's callgrind)."""
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                           *cmd], check=True, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, env=ENV)
+    return int(done.stderr.rpartition("Collected : ")[2].split()[0])
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--requests", default="1000,10000,50000")
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--instructions", action="store_true",
+                    help="count instructions with callgrind instead of timing")
     args = ap.parse_args()
     sizes = [int(s) for s in args.requests.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="relaydesk-ls-"))
@@ -154,6 +168,11 @@ def main() -> int:
             plain = [sys.executable, "-c", PLAIN_READER, str(ws)]
             timed(ls)  # warm the page cache for both (and write bytecode caches)
             timed(plain)
+            if args.instructions:
+                a, b = instructions(ls), instructions(plain)
+                print(f"  {n:>9,} requests: relaydesk ls {a / 1e6:,.0f}M instructions, plain "
+                      f"reader {b / 1e6:,.0f}M, ratio {a / b:.2f}x (target <= 1.5x)")
+                continue
             t_ls, t_plain = [], []
             for _ in range(args.rounds):
                 t_ls.append(timed(ls))
@@ -163,6 +182,8 @@ def main() -> int:
             shutil.rmtree(ws, ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    if args.instructions:
+        return 0
     print(f"\nrelaydesk ls vs a plain json reader ({CONNECTIONS} connections, "
           f"{FOLDERS} folders; best of {args.rounds}; wall time, and CPU time)\n")
     print(f"  {'requests':>9} {'relaydesk ls':>13} {'plain reader':>13} {'ratio':>6}"

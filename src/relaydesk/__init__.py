@@ -10,9 +10,10 @@ Importing this package is cheap: ``connect``/``aconnect`` (and httpx with them) 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls` pays for it)
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._version import __version__
     from .api import aconnect, connect
 

@@ -8,19 +8,20 @@ start fast.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from ..core.errors import RelaydeskError
 
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
 if TYPE_CHECKING:
+    import argparse
     from dataclasses import dataclass as _record
+    from dataclasses import field
+    from typing import Any
 
     from ..core.engine import Engine
     from ..core.history import History
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from ..core.session import Session
     from ..core.workspace import Workspace
 else:  # a dataclass at a third of the cost to define (see _model_class)
+    from ..core._model_class import field
     from ..core._model_class import model_class as _record
 
 __all__ = [
@@ -154,6 +156,8 @@ def read_source(source: str, what: str, limit: int = 200 * 1024 * 1024) -> str:
 def add_workspace_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
     """``--workspace`` before or after the subcommand; the subcommand's copy never hides
     a value given before it."""
+    import argparse
+
     parser.add_argument(
         "--workspace", metavar="DIR",
         default=None if top else argparse.SUPPRESS,

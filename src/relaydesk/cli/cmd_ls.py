@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from typing import TYPE_CHECKING, Any
 
 from ..core.errors import NotFoundError
 from ._common import Context, say
 
+TYPE_CHECKING = False  # typing is not imported at run time
 if TYPE_CHECKING:
+    import argparse
+    from typing import Any
+
     from ..core.workspace import Workspace
 
 __all__ = ["register"]
@@ -45,20 +47,25 @@ def _tree(ws: Workspace, path: str, depth: int, out: list[str]) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    return list_tree(args.path, ctx)
+
+
+def list_tree(path_arg: str, ctx: Context) -> int:
+    """`relaydesk ls [PATH]` (``main`` calls it without a parser for that command line)."""
     from ..core.workspace import Workspace
 
     try:
         # The workspace alone: listing needs no keyring, engine or history.
         ws = Workspace.open(ctx.workspace_dir, create=False)
     except NotFoundError:
-        if args.path:
+        if path_arg:
             raise
         say(f"The workspace {ctx.workspace_dir} is empty; add a connection with "
             "`relaydesk new connection PATH --base-url URL`.")
         return 0
     from ..core.model import join_path
 
-    path = join_path(args.path)
+    path = join_path(path_arg)
     out: list[str] = []
     kind = ws.kind_of(path) if path else None
     if kind == "request":

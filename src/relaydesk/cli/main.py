@@ -9,12 +9,11 @@ dependencies (httpx, the engine) inside their handlers so startup stays fast.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from types import SimpleNamespace
 
 from ..core.errors import (
     CurlParseError,
@@ -24,6 +23,11 @@ from ..core.errors import (
     ValidationError,
 )
 from ._common import Context, UsageError, add_workspace_option, env_flag
+
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any
 
 __all__ = ["build_parser", "main"]
 
@@ -41,55 +45,18 @@ MANAGED_API_COMMANDS = ("cmd_describe", "cmd_stubs")  # issue 17
 ALL_COMMANDS = (*COMMAND_MODULES, *MANAGED_API_COMMANDS)
 
 
-class _Formatter(argparse.HelpFormatter):
-    """argparse's help layout, sized without ``shutil`` (argparse makes a formatter for
-    every option it adds, and ``shutil`` loads lzma and bz2: a tenth of `relaydesk ls`)."""
+def __getattr__(name: str) -> Any:
+    """The parser classes, from ``_parser`` (argparse loads with them, when needed)."""
+    if name in ("_Formatter", "_Parser", "_VersionAction"):
+        from . import _parser
 
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
-                 width: int | None = None) -> None:
-        super().__init__(prog, indent_increment, max_help_position,
-                         width if width is not None else _columns() - 2)
-
-
-def _columns() -> int:
-    """What ``shutil.get_terminal_size().columns`` says: $COLUMNS, the terminal, or 80."""
-    try:
-        if (columns := int(os.environ["COLUMNS"])) > 0:
-            return columns
-    except (KeyError, ValueError):
-        pass
-    try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
-    except (AttributeError, ValueError, OSError):
-        return 80
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a bad command line is one line of text, not usage + error."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)
-
-    def error(self, message: str) -> NoReturn:
-        hint = f" (see `{self.prog} --help`)"
-        raise UsageError(message[:1].upper() + message[1:].rstrip(".") + hint + ".")
-
-
-class _VersionAction(argparse.Action):
-    """``--version``, reading the package metadata only when asked (it is slow to load)."""
-
-    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
-        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
-
-    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
-        from .._version import __version__
-
-        print(f"{PROG} {__version__}")
-        parser.exit()
+        return getattr(_parser, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def build_parser(modules: Sequence[str] = ALL_COMMANDS) -> argparse.ArgumentParser:
+    from ._parser import _Parser, _VersionAction
+
     parser = _Parser(
         prog=PROG,
         description="Relaydesk: saved API connections, keyring secrets, requests from the "
@@ -164,10 +131,11 @@ def _modules_for(args: list[str]) -> Sequence[str]:
     return ALL_COMMANDS
 
 
-def _plain_ls(args: list[str]) -> argparse.Namespace | None:
+def _plain_ls(args: list[str]) -> SimpleNamespace | None:
     """What ``[--workspace DIR] ls [PATH]``, and nothing more, parses to; None for any
-    other command line. Scripts list this way, and building the parser (with the
-    ``locale`` module its messages load) costs a tenth of listing 1,000 requests."""
+    other command line. Scripts list this way, and building the parser (with argparse
+    and the ``locale`` module its messages load) costs a tenth of listing 1,000
+    requests."""
     rest = list(args)
     workspace = None
     if rest[:1] == ["--workspace"] and len(rest) > 1 and not rest[1].startswith("-"):
@@ -176,8 +144,8 @@ def _plain_ls(args: list[str]) -> argparse.Namespace | None:
         workspace, rest = rest[0].partition("=")[2], rest[1:]
     if rest[:1] != ["ls"] or len(rest) > 2 or any(a.startswith("-") for a in rest[1:]):
         return None
-    return argparse.Namespace(workspace=workspace, command="ls",
-                              path=rest[1] if len(rest) > 1 else "")
+    return SimpleNamespace(workspace=workspace, command="ls",
+                           path=rest[1] if len(rest) > 1 else "")
 
 
 # Commands whose module is called after them (cmd_edit holds rm and mv).
@@ -231,10 +199,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The app's own start does not wait for ten subcommand modules and their parsers.
         if (launch := _app_launch(argv)) is not None:
             return _open_app(Context(workspace_arg=launch.workspace), launch)
-        if (args := _plain_ls(argv)) is not None:
-            from .cmd_ls import run as run_ls
+        if (plain := _plain_ls(argv)) is not None:
+            from .cmd_ls import list_tree
 
-            return run_ls(args, Context(workspace_arg=args.workspace))
+            return list_tree(plain.path, Context(workspace_arg=plain.workspace))
         args = build_parser(_modules_for(argv)).parse_args(argv)
         ctx = Context(workspace_arg=args.workspace)
         if args.command is None:

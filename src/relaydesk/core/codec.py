@@ -14,7 +14,6 @@ Format 1 files (no ids, no order) are still read; the workspace migrates them.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from .errors import ValidationError
 from .model import (
@@ -29,6 +28,10 @@ from .model import (
     TlsSettings,
 )
 
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
+if TYPE_CHECKING:
+    from typing import Any
+
 __all__ = [
     "FORMAT_VERSION",
     "connection_from_doc",
@@ -39,6 +42,7 @@ __all__ = [
     "folder_from_doc",
     "folder_to_doc",
     "order_from_doc",
+    "plain_connection_from_doc",
     "request_from_doc",
     "request_to_doc",
 ]
@@ -53,6 +57,7 @@ _REQUEST_KEYS = _COMMON_KEYS | {
     "method", "url", "description", "params", "headers", "cookies", "body", "auth",
     "options", "checks"}
 _ENVIRONMENT_KEYS = _COMMON_KEYS | {"variables", "secrets"}
+_PLAIN_CONNECTION_KEYS = _COMMON_KEYS | {"base_url", "order"}
 _FOLDER_KEYS = _COMMON_KEYS | {"order"}
 
 
@@ -237,8 +242,20 @@ def connection_to_doc(conn: Connection, order: list[str] | None = None) -> dict[
     return _finish(doc, conn.extra, order)
 
 
-def connection_from_doc(path: str, doc: Any) -> Connection:
+def plain_connection_from_doc(doc: Any) -> tuple[str, str] | None:
+    """``(base_url, id)`` of a connection document that holds only those (as most do:
+    every other field is its default), checked as ``connection_from_doc`` checks it;
+    None for any other document (decode it with ``connection_from_doc``)."""
     doc = _check_header(doc, "connection")
+    if doc.keys() <= _PLAIN_CONNECTION_KEYS:
+        return _str(doc, "base_url"), _id(doc)
+    return None
+
+
+def connection_from_doc(path: str, doc: Any) -> Connection:
+    plain = plain_connection_from_doc(doc)
+    if plain is not None:
+        return Connection(path=path, base_url=plain[0], id=plain[1])
     tls_doc = _obj(doc, "tls")
     return Connection(
         path=path,

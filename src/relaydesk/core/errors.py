@@ -43,8 +43,11 @@ status and headers of an answer.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
 from urllib.parse import urlsplit
+
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 __all__ = [
     "AlreadyExistsError",

@@ -14,15 +14,17 @@ version does not know (a newer Relaydesk's fields), written back on save.
 from __future__ import annotations
 
 import re
-from dataclasses import field
-from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from .errors import ValidationError
 
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
 if TYPE_CHECKING:
     from dataclasses import dataclass as _model
-else:
+    from dataclasses import field
+    from typing import Any, Literal
+else:  # (without importing dataclasses: see _model_class)
+    from ._model_class import field
     from ._model_class import model_class as _model
 
 __all__ = [
@@ -50,7 +52,8 @@ __all__ = [
     "validate_request",
 ]
 
-AuthKind = Literal["none", "basic", "bearer", "token", "apikey", "digest", "oauth2"]
+if TYPE_CHECKING:
+    AuthKind = Literal["none", "basic", "bearer", "token", "apikey", "digest", "oauth2"]
 AUTH_KINDS: tuple[str, ...] = ("none", "basic", "bearer", "token", "apikey", "digest", "oauth2")
 
 # Fields stored in workspace files, per auth kind.
@@ -83,7 +86,8 @@ AUTH_PUBLIC_FIELDS["aws_sigv4"] = ("access_key_id", "region", "service")
 AUTH_SECRET_FIELDS["aws_sigv4"] = ("secret_access_key", "session_token")
 ALL_SECRET_FIELD_NAMES = frozenset(f for fs in AUTH_SECRET_FIELDS.values() for f in fs)
 
-BodyKind = Literal["none", "json", "form", "multipart", "raw", "binary"]
+if TYPE_CHECKING:
+    BodyKind = Literal["none", "json", "form", "multipart", "raw", "binary"]
 BODY_KINDS: tuple[str, ...] = ("none", "json", "form", "multipart", "raw", "binary")
 RESPONSE_FORMATS: tuple[str, ...] = ("text", "json", "bytes")
 METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TypeVar
+
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    K = TypeVar("K")
 
 __all__ = ["arrange", "children_index", "natural_key", "tree_order"]
-
-K = TypeVar("K")
 
 _DIGITS = re.compile(r"(\d+)")
 
@@ -23,13 +26,17 @@ def natural_key(name: str) -> tuple[tuple[object, ...], str]:
     """Sort key: digit runs compare as numbers, letters without case; ties by name."""
     # re.split puts text at even and digit runs at odd positions, so the tuple's
     # items always compare str with str and int with int.
-    parts = tuple(int(p) if i % 2 else p.casefold()
-                  for i, p in enumerate(_DIGITS.split(name)))
-    return parts, name
+    # Case folding maps each character alone and never makes or changes a digit, so
+    # folding the whole name first splits it the same way.
+    parts: list[Any] = _DIGITS.split(name.casefold())
+    parts[1::2] = map(int, parts[1::2])  # (a slice, not a loop: 50,000 names at a time)
+    return tuple(parts), name
 
 
-def arrange(listed: Iterable[str], present: Mapping[str, str]) -> list[str]:
+def arrange(listed: Sequence[str], present: Mapping[str, str]) -> list[str]:
     """Names of ``present`` (name -> kind) in display order given the stored ``listed``."""
+    if len(listed) == len(present) and present.keys() == set(listed):
+        return list(listed)  # the common case: the stored order names each child once
     out: list[str] = []
     seen: set[str] = set()
     for name in listed:

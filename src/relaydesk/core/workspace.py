@@ -28,9 +28,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from . import codec
 from .errors import AlreadyExistsError, FileFormatError, NotFoundError, ValidationError
@@ -60,6 +58,14 @@ from .workspace_scan import (
 )
 from .workspace_view import ItemKind, WorkspaceView, is_under, parent_of
 
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    from _typeshed import DataclassInstance
+
+    _T = TypeVar("_T", bound=DataclassInstance)
+
 __all__ = [
     "CONNECTION_FILE",
     "ENV_WORKSPACE",
@@ -81,6 +87,13 @@ def _new_id() -> str:
     import uuid
 
     return uuid.uuid4().hex
+
+
+def replace(obj: _T, /, **changes: Any) -> _T:
+    """``dataclasses.replace`` (imported when a change needs it: reading never does)."""
+    from dataclasses import replace as replaced
+
+    return replaced(obj, **changes)
 
 
 def _rmtree(path: Path) -> None:
@@ -238,7 +251,7 @@ class Workspace(WorkspaceView):
         with self.transaction():
             kind = self.kind_of(path)
             if kind == "connection":
-                return self.save_connection(self._connections[path]).id
+                return self.save_connection(self._conn(path)).id
             if kind == "request":
                 return self.save_request(self.request(path)).id
             if kind == "folder":
@@ -270,7 +283,7 @@ class Workspace(WorkspaceView):
 
     def _set_order(self, container: str, names: list[str]) -> None:
         if container in self._connections:
-            conn = self._connections[container]
+            conn = self._conn(container)
             self._write_doc(self._connection_file(container), codec.connection_to_doc(conn, names))
             self._conn_order[container] = names
         elif container in self._folders:
@@ -364,7 +377,7 @@ class Workspace(WorkspaceView):
                 self._check_free(path)
                 conn = replace(conn, id=_new_id())
             else:
-                old = self._connections.get(path)
+                old = self._conn(path) if path in self._connections else None
                 if old is None:
                     raise NotFoundError(self._unknown("connection", path))
                 conn = replace(conn, id=old.id or _new_id(), extra={**old.extra, **conn.extra})
@@ -613,8 +626,8 @@ class Workspace(WorkspaceView):
         def moved(path: str) -> str:
             return dst + path[len(src):] if is_under(path, src) else path
 
-        self._connections = {moved(p): replace(c, path=moved(p)) if is_under(p, src) else c
-                             for p, c in self._connections.items()}
+        self._connections = {moved(p): replace(self._conn(p), path=moved(p))
+                             if is_under(p, src) else c for p, c in self._connections.items()}
         self._conn_order = {moved(p): o for p, o in self._conn_order.items()}
         self._folders = {moved(p): m for p, m in self._folders.items()}
         self._requests = {moved(p): replace(r, path=moved(p))

@@ -23,14 +23,22 @@ import json
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
 
 from . import codec
 from .errors import FileFormatError, ValidationError
 from .local_state import is_leftover
 from .model import Connection, Environment, Request
+
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
+if TYPE_CHECKING:
+    from dataclasses import dataclass as _record
+    from dataclasses import field
+    from typing import Any
+else:  # (without importing dataclasses: see _model_class)
+    from ._model_class import field
+    from ._model_class import model_class as _record
 
 __all__ = [
     "CONNECTION_FILE",
@@ -55,19 +63,45 @@ FOLDER_FILE = "folder.json"
 REQUEST_SUFFIX = ".request.json"
 
 
-@dataclass(frozen=True)
 class LoadProblem:
-    """A file that could not be read (or a link not followed), and why."""
+    """A file that could not be read (or a link not followed), and why. Immutable and
+    hashable, as a frozen dataclass is (written out: see ``_model_class``)."""
 
+    __slots__ = ("path", "reason", "skipped")
     path: Path
     reason: str
-    skipped: bool = False  # a symbolic link that was not followed, not a broken file
+    skipped: bool  # a symbolic link that was not followed, not a broken file
+
+    def __init__(self, path: Path, reason: str, skipped: bool = False) -> None:
+        for name, value in (("path", path), ("reason", reason), ("skipped", skipped)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def _key(self) -> tuple[Path, str, bool]:
+        return self.path, self.reason, self.skipped
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"LoadProblem(path={self.path!r}, reason={self.reason!r}, "
+                f"skipped={self.skipped!r})")
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
 
 
-@dataclass
+@_record
 class FolderMeta:
     """What ``folder.json`` says (a folder without one has no id and no order yet)."""
 
@@ -77,14 +111,15 @@ class FolderMeta:
     broken: bool = False  # unreadable: never overwritten, its order is not kept
 
 
-@dataclass
+@_record
 class Scan:
     """What a walk of the workspace folder found."""
 
     id: str = ""
     format: int = codec.FORMAT_VERSION  # above FORMAT_VERSION: written by a newer version
     problems: list[LoadProblem] = field(default_factory=list)
-    connections: dict[str, Connection] = field(default_factory=dict)
+    # A connection, or the (base URL, id) of one whose file holds nothing else.
+    connections: dict[str, Connection | tuple[str, str]] = field(default_factory=dict)
     conn_order: dict[str, list[str]] = field(default_factory=dict)
     # None: the file has not been read yet.
     folders: dict[str, FolderMeta | None] = field(default_factory=dict)
@@ -96,6 +131,9 @@ class Scan:
     links: dict[str, str] = field(default_factory=dict)
     # Folders whose directories a shallow walk did not list (``list_folder``).
     unlisted: list[str] = field(default_factory=list)
+    # ``{container: {child name: "folder" | "request"}}`` of the listed containers
+    # holding any (``ordering.children_index`` of ``folders`` and ``requests``).
+    kids: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def newer_message(version: int) -> str:
@@ -120,6 +158,10 @@ def read_bytes(path: Path | str) -> bytes:
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
+_DECODER = json.JSONDecoder()
+_JSON_SPACE = " \t\n\r"
+
+
 def read_json(path: Path | str) -> Any:
     try:
         text = read_bytes(path).decode("utf-8")
@@ -128,7 +170,11 @@ def read_json(path: Path | str) -> Any:
     except UnicodeDecodeError:
         raise FileFormatError(str(path), "is not UTF-8 text") from None
     try:
-        return json.loads(text)
+        if text[:1] == "{":  # (as written): no wrapper of json.loads around the scan
+            doc, end = _DECODER.raw_decode(text)
+            if end == len(text) or not text[end:].strip(_JSON_SPACE):
+                return doc
+        return json.loads(text)  # anything else, and the exact error
     except json.JSONDecodeError as exc:
         raise FileFormatError(
             str(path), f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
@@ -222,6 +268,15 @@ def _links_to_folder(entry: os.DirEntry[str]) -> bool:
         return True
 
 
+def _entries(directory: str) -> list[os.DirEntry[str]]:
+    """A directory's entries by name (a stable walk: problems and steps keep their order)."""
+    with os.scandir(directory) as it:
+        return sorted(it, key=_NAME)
+
+
+_NAME = attrgetter("name")
+
+
 class _Walk:
     def __init__(self, found: Scan, deep: bool) -> None:
         self.found = found
@@ -232,76 +287,99 @@ class _Walk:
         self.found.problems.append(problem)
         self.found.links[path] = problem.reason
 
-    def put_connection(self, path: str, doc: Any) -> None:
-        self.found.connections[path] = codec.connection_from_doc(path, doc)
-        self.found.conn_order[path] = codec.order_from_doc(doc)
-
-    def connections(self, directory: str, prefix: str) -> None:
-        # Strings and one lstat per directory, not pathlib: this walk reads every
-        # connection before the first frame.
-        try:
-            with os.scandir(directory) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except (FileNotFoundError, NotADirectoryError):
-            return
+    def connections(self, directory: str, prefix: str,
+                    entries: list[os.DirEntry[str]] | None = None) -> None:
+        # Strings and one scandir per directory, not pathlib and a stat per file: this
+        # walk reads every connection before the first frame. A directory's listing
+        # says whether it holds connection.json, and is its items' listing too.
+        if entries is None:
+            try:
+                entries = _entries(directory)
+            except (FileNotFoundError, NotADirectoryError):
+                return
+        found = self.found
         for entry in entries:
-            if entry.name.startswith("."):
-                if is_leftover(entry.name, True) and entry.is_dir(follow_symlinks=False):
-                    self.found.leftovers.append(Path(entry.path))
+            name = entry.name
+            if name[0] == ".":  # (a call to startswith costs as much as the rest)
+                if is_leftover(name, True) and entry.is_dir(follow_symlinks=False):
+                    found.leftovers.append(Path(entry.path))
                 continue
-            path = f"{prefix}/{entry.name}" if prefix else entry.name  # (normalised)
+            path = f"{prefix}/{name}" if prefix else name  # (normalised)
             if entry.is_symlink():
                 if _links_to_folder(entry):  # one to a file is no connection
                     self.skip_link(Path(entry.path), path)
                 continue
             if not entry.is_dir():
                 continue
-            file = os.path.join(entry.path, CONNECTION_FILE)
             try:
-                mode = os.lstat(file).st_mode
-            except OSError:
-                mode = 0
-            if stat.S_ISLNK(mode) and os.path.isfile(file):
-                self.skip_link(Path(file), path)
-            elif stat.S_ISREG(mode):
-                def put(doc: Any, path: str = path) -> None:
-                    self.put_connection(path, doc)
-
-                if guarded_load(self.found.problems, file, put):
-                    self.items(entry.path, path)
+                inside = _entries(entry.path)
+            except (FileNotFoundError, NotADirectoryError):  # gone since it was seen
+                continue
+            conn = None
+            for conn in inside:
+                if conn.name == CONNECTION_FILE:
+                    break
             else:
-                self.connections(entry.path, path)
+                conn = None
+            if conn is not None and conn.is_symlink():
+                if os.path.isfile(conn.path):
+                    self.skip_link(Path(conn.path), path)
+                    continue
+            elif conn is not None and conn.is_file(follow_symlinks=False):
+                try:
+                    doc = read_json(conn.path)
+                    # Decoded when first asked for: opening reads every connection.
+                    found.connections[path] = (codec.plain_connection_from_doc(doc)
+                                               or codec.connection_from_doc(path, doc))
+                    found.conn_order[path] = codec.order_from_doc(doc)
+                except FileFormatError as exc:
+                    found.problems.append(LoadProblem(Path(conn.path), exc.reason))
+                except ValidationError as exc:
+                    found.problems.append(LoadProblem(Path(conn.path), str(exc)))
+                else:
+                    self.items(entry.path, path, inside)
+                continue
+            self.connections(entry.path, path, inside)
 
-    def items(self, directory: Path | str, prefix: str) -> None:
+    def items(self, directory: str, prefix: str,
+              entries: list[os.DirEntry[str]] | None = None) -> None:
         # scandir, not iterdir + is_dir: this walk is most of what opening costs.
-        try:
-            with os.scandir(directory) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError:  # gone since it was seen (a shallow walk lists it later)
-            if self.deep:
-                raise
-            return
+        if entries is None:
+            try:
+                entries = _entries(directory)
+            except OSError:  # gone since it was seen (a shallow walk lists it later)
+                if self.deep:
+                    raise
+                return
+        found = self.found
+        kids: dict[str, str] = {}
         for entry in entries:
-            if entry.name.startswith("."):
-                if is_leftover(entry.name, entry.is_dir(follow_symlinks=False)):
-                    self.found.leftovers.append(Path(entry.path))
+            name = entry.name
+            if name[0] == ".":
+                if is_leftover(name, entry.is_dir(follow_symlinks=False)):
+                    found.leftovers.append(Path(entry.path))
                 continue
             if entry.is_symlink():
                 # Only what would be an item is noted; other files are never read.
-                if entry.name.endswith(REQUEST_SUFFIX):
+                if name.endswith(REQUEST_SUFFIX):
                     self.skip_link(Path(entry.path),
-                                   f"{prefix}/{entry.name[: -len(REQUEST_SUFFIX)]}")
-                elif entry.name == FOLDER_FILE:
-                    self.found.problems.append(link_problem(Path(entry.path)))
+                                   f"{prefix}/{name[: -len(REQUEST_SUFFIX)]}")
+                elif name == FOLDER_FILE:
+                    found.problems.append(link_problem(Path(entry.path)))
                 elif _links_to_folder(entry):
-                    self.skip_link(Path(entry.path), f"{prefix}/{entry.name}")
+                    self.skip_link(Path(entry.path), f"{prefix}/{name}")
                 continue
             if entry.is_dir():
-                folder = f"{prefix}/{entry.name}"
-                self.found.folders[folder] = None
+                folder = f"{prefix}/{name}"
+                found.folders[folder] = None
+                kids[name] = "folder"
                 if self.deep:
                     self.items(entry.path, folder)
                 else:
-                    self.found.unlisted.append(folder)
-            elif entry.name.endswith(REQUEST_SUFFIX):
-                self.found.requests[f"{prefix}/{entry.name[: -len(REQUEST_SUFFIX)]}"] = None
+                    found.unlisted.append(folder)
+            elif name.endswith(REQUEST_SUFFIX):
+                name = name[: -len(REQUEST_SUFFIX)]
+                found.requests[f"{prefix}/{name}"] = None
+                kids[name] = "request"
+        if kids:
+            found.kids[prefix] = kids

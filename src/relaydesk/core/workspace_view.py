@@ -10,7 +10,8 @@ is dropped and its problem kept. ``problems`` reads every pending file first, so
 always complete.
 
 Queries cost what they return, not the size of the workspace: a scan's items are
-indexed by container once (``ordering.children_index``), each container's children
+indexed by container as the walk finds them (``ordering.children_index`` after a
+change), each container's children
 are ordered once (stored order, then natural order) and kept until the tree's shape
 changes, and a query under a path walks only that part of the tree.
 
@@ -29,7 +30,6 @@ import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
 
 from . import codec
 from .errors import NotFoundError
@@ -50,7 +50,13 @@ from .workspace_scan import (
 
 __all__ = ["ItemKind", "WorkspaceView"]
 
-ItemKind = Literal["connection", "folder", "request"]
+TYPE_CHECKING = False  # typing is not imported at run time (`relaydesk ls`)
+if TYPE_CHECKING:
+    from typing import Literal
+
+    ItemKind = Literal["connection", "folder", "request"]
+else:
+    ItemKind = str
 # A request as held in memory: None until its file is read, its id (str) once a lazy
 # view's stepped reading found the file good, the parsed request once asked for.
 _Entry = Request | str | None
@@ -76,7 +82,9 @@ class WorkspaceView:
         self.id = ""
         self._format = codec.FORMAT_VERSION
         self._problems: list[LoadProblem] = []
-        self._connections: dict[str, Connection] = {}
+        # A connection, or the (base URL, id) it is made from when first asked for
+        # (``_conn``): most hold nothing else, and a tree shows only those.
+        self._connections: dict[str, Connection | tuple[str, str]] = {}
         self._conn_order: dict[str, list[str]] = {}
         # None: the file has not been read yet (see the module docstring).
         self._folders: dict[str, FolderMeta | None] = {}
@@ -89,6 +97,7 @@ class WorkspaceView:
         self._kids_cache: dict[str, dict[str, str]] | None = None
         self._order_cache: dict[str, list[tuple[ItemKind, str]]] = {}
         self._tree_cache: list[tuple[ItemKind, str]] | None = None
+        self._conn_paths: list[str] | None = None  # in natural order
         self._id_cache: dict[str, str] | None = None
         # The stepped reader's queue of request paths and its position in it.
         self._unread: list[str] = []
@@ -109,6 +118,7 @@ class WorkspaceView:
         self._unread, self._unread_at = list(self._requests), 0
         self._unlisted = dict.fromkeys(found.unlisted)
         self._touch()
+        self._kids_cache = found.kids  # (what children_index would make of the above)
 
     # -- listing folders on demand (a lazy view) ------------------------------------------
 
@@ -141,10 +151,8 @@ class WorkspaceView:
             self._unlisted.update(dict.fromkeys(found.unlisted))
             self._unread += found.requests
             if self._kids_cache is not None:
-                names = self._kids_cache.setdefault(folder, {})
-                for kind, paths in (("folder", found.folders), ("request", found.requests)):
-                    for path in paths:
-                        names[path.rpartition("/")[2]] = kind
+                for container, names in found.kids.items():
+                    self._kids_cache.setdefault(container, {}).update(names)
             self._order_cache.pop(folder, None)
         if not self._unlisted:
             self._listed_all()
@@ -304,7 +312,27 @@ class WorkspaceView:
         return self._problems
 
     def connections(self) -> list[Connection]:
-        return [self._connections[p] for p in sorted(self._connections, key=natural_key)]
+        return [self._conn(p) for p in self._sorted_connections()]
+
+    def connection_urls(self) -> list[tuple[str, str]]:
+        """``(path, base URL)`` of every connection, in the order of ``connections``,
+        without making the connections (what a tree shows of them)."""
+        conns = self._connections
+        return [(p, c[0] if isinstance(c, tuple) else c.base_url)
+                for p in self._sorted_connections() for c in (conns[p],)]
+
+    def _conn(self, path: str) -> Connection:
+        """The connection at ``path`` (a known one), made on first use."""
+        conn = self._connections[path]
+        if isinstance(conn, tuple):
+            conn = self._connections[path] = Connection(path=path, base_url=conn[0],
+                                                        id=conn[1])
+        return conn
+
+    def _sorted_connections(self) -> list[str]:
+        if self._conn_paths is None:
+            self._conn_paths = sorted(self._connections, key=natural_key)
+        return self._conn_paths
 
     def environments(self) -> list[Environment]:
         return [self._environments[n] for n in sorted(self._environments)]
@@ -342,7 +370,7 @@ class WorkspaceView:
         if prefix in self._requests:
             return [("request", prefix)]
         # A group of connections ('jira' for 'jira/cloud'), or nothing.
-        roots = [c for c in sorted(self._connections, key=natural_key) if is_under(c, prefix)]
+        roots = [c for c in self._sorted_connections() if is_under(c, prefix)]
         return tree_order(roots, self._ordered, "folder")
 
     def kind_of(self, path: str) -> ItemKind | None:
@@ -363,10 +391,10 @@ class WorkspaceView:
                 if kind == "folder" or self._is_request(p)]
 
     def connection(self, path: str) -> Connection:
-        conn = self._connections.get(join_path(path))
-        if conn is None:
+        found = join_path(path)
+        if found not in self._connections:
             raise NotFoundError(self._unknown("connection", path))
-        return conn
+        return self._conn(found)
 
     def request(self, path: str) -> Request:
         # A path found as given is already in normal form (listing 50,000 asks this).
@@ -388,9 +416,9 @@ class WorkspaceView:
         """The connection that a request or folder path belongs to."""
         segments = split_path(path)
         for i in range(len(segments), 0, -1):
-            conn = self._connections.get("/".join(segments[:i]))
-            if conn is not None:
-                return conn
+            path = "/".join(segments[:i])
+            if path in self._connections:
+                return self._conn(path)
         raise NotFoundError(self._unknown("connection", path))
 
     # What a lazily filled tree asks (the app's tree lists a container when shown).
@@ -399,11 +427,12 @@ class WorkspaceView:
         """Direct children of a connection or folder in the user's order, without
         reading request files (``children`` reads them). Not kept: a tree holds its
         rows itself, and a tree opened all the way would double them."""
-        container = join_path(container)
-        requests = self._requests
+        if container not in self._connections and container not in self._folders:
+            container = join_path(container)  # (the paths a tree asks for are normal)
         ordered = self._order_cache.get(container)
-        if ordered is None:
-            ordered = self._arrange(container)
+        if ordered is None:  # (arranged now: every request it names is known)
+            return self._arrange(container)
+        requests = self._requests
         return [(k, p) for k, p in ordered if k == "folder" or p in requests]
 
     def has_children(self, container: str) -> bool:
@@ -471,7 +500,7 @@ class WorkspaceView:
 
     def _stored_id(self, kind: ItemKind, path: str) -> str:
         if kind == "connection":
-            return self._connections[path].id
+            return self._conn(path).id
         if kind == "folder":
             return self._folder_meta(path).id
         entry = self._requests.get(path)
@@ -487,8 +516,8 @@ class WorkspaceView:
         if self._id_cache is None:
             self.read_pending()  # lists every folder first
             ids: dict[str, str] = {}
-            for conn in self._connections.values():
-                ids[conn.id] = conn.path
+            for path in self._connections:
+                ids[self._conn(path).id] = path
             for folder in list(self._folders):
                 ids[self._folder_meta(folder).id] = folder
             for path, entry in self._requests.items():
@@ -500,7 +529,7 @@ class WorkspaceView:
 
     def _touch(self) -> None:
         """Forget what is derived from the tree's shape (after a change to it)."""
-        self._kids_cache = self._tree_cache = self._id_cache = None
+        self._kids_cache = self._tree_cache = self._id_cache = self._conn_paths = None
         self._order_cache = {}
 
     def _kids(self) -> dict[str, dict[str, str]]:
@@ -522,20 +551,21 @@ class WorkspaceView:
         return cached
 
     def _arrange(self, container: str) -> list[tuple[ItemKind, str]]:
-        if self._unlisted:
+        if self._unlisted and container not in self._connections:  # (always listed)
             self._list_to(container)
             self._list(container)
-        present = self._kids().get(container, {})
+        present = self._kids().get(container)
         if not present:
             return []
         names = arrange(self._stored_order(container), present)
-        return [("folder" if present[n] == "folder" else "request", f"{container}/{n}")
-                for n in names]
+        # (kind, path) pairs made by map and zip: no Python code runs per child.
+        kinds: Iterator[ItemKind] = map(present.__getitem__, names)  # type: ignore[arg-type]
+        return list(zip(kinds, map(f"{container}/".__add__, names), strict=True))
 
     def _tree(self) -> list[tuple[ItemKind, str]]:
         self._list_all()
         if self._tree_cache is None:
-            self._tree_cache = tree_order(sorted(self._connections, key=natural_key),
+            self._tree_cache = tree_order(self._sorted_connections(),
                                           self._ordered, "folder")
         return self._tree_cache
 
