@@ -186,9 +186,9 @@ class WorkspaceTreeModel(QStandardItemModel):
             return node
 
         depths = set()
-        for conn in self._service.workspace.connections():
-            ensure(conn.path, "connection").tip = conn.base_url
-            depths.add(conn.path.count("/"))
+        for path, base_url in self._service.workspace.connection_urls():
+            ensure(path, "connection").tip = base_url
+            depths.add(path.count("/"))
         self._depth = depths.pop() if len(depths) == 1 else None
         self._sort(root)
         self._add_items(top, root.children or [])
