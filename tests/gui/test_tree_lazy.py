@@ -37,7 +37,7 @@ def _visible(tree: Any) -> dict[str, QModelIndex]:
         parent = stack.pop()
         for row in range(model.rowCount(parent)):
             index = model.index(row, 0, parent)
-            shown[tree.model.path_of(tree._to_source(index))] = index
+            shown[tree._node_at(index).path] = index
             if view.isExpanded(index):
                 stack.append(index)
     return shown
@@ -88,6 +88,21 @@ def test_the_filter_finds_a_request_in_a_folder_never_opened(big: Any, qtbot: An
     assert "local/echo" not in shown  # nothing in it matches
     tree.view.setCurrentIndex(shown["big/api/f1/R2"])
     assert tree.current_path() == "big/api/f1/R2"
+
+
+def test_the_filter_makes_no_tree_items_for_what_it_finds(big: Any, qtbot: Any) -> None:
+    # The filter lists rows from the workspace's index; the tree's own items (Qt
+    # objects, kept until the filter is cleared) are made only for rows the tree
+    # itself shows.
+    tree = big
+    qtbot.keyClicks(tree.filter, "r1")
+    assert "big/api/f1/R1" in _visible(tree)
+    model = tree.model
+    assert model.canFetchMore(model.index_for_path("big/api/f1"))  # still a placeholder
+    tree.filter.clear()
+    tree.expand_path("big/api/f1")
+    assert {"big/api/f1/R1", "big/api/f1/R2"} <= _visible(tree).keys()
+    assert not model.canFetchMore(model.index_for_path("big/api/f1"))
 
 
 def test_clearing_the_filter_gives_back_the_expansion_the_user_had(big: Any,

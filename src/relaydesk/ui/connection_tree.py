@@ -26,7 +26,7 @@ from relaydesk.core.model import split_path
 
 from .dialogs import ask_text, confirm
 from .service import Service
-from .tree_model import WorkspaceTreeModel
+from .tree_model import TreeNode, WorkspaceTreeModel
 from .tree_view import ConnectionTreeView
 from .widgets.method_badge import badge_box
 
@@ -182,7 +182,7 @@ class ConnectionTree(QWidget):
 
     def current_path(self) -> str:
         index = self.view.currentIndex()
-        return self.model.path_of(self._to_source(index)) if index.isValid() else ""
+        return self._node_at(index).path if index.isValid() else ""
 
     def select_path(self, path: str) -> None:
         index = self._to_view(self.model.index_for_path(path))
@@ -210,8 +210,8 @@ class ConnectionTree(QWidget):
         return path
 
     def _activated(self, index: QModelIndex) -> None:
-        source = self._to_source(index)
-        kind, path = self.model.kind_of(source), self.model.path_of(source)
+        node = self._node_at(index)
+        kind, path = node.kind, node.path
         if kind == "request":
             self.requestActivated.emit(path)
         elif kind == "connection":
@@ -289,8 +289,10 @@ class ConnectionTree(QWidget):
     def _watch_selection(self) -> None:  # each model the view shows has its own
         self.view.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
 
-    def _to_source(self, index: QModelIndex) -> QModelIndex:
-        return self.proxy.mapToSource(index) if self._filtering else index
+    def _node_at(self, index: QModelIndex) -> TreeNode:
+        """The node a row of the view shows, from whichever model the view shows (a
+        source index would make the tree's items for a row only the filter lists)."""
+        return self.proxy.node_of(index) if self._filtering else self.model.node_of(index)
 
     def _to_view(self, index: QModelIndex) -> QModelIndex:
         return self.proxy.mapFromSource(index) if self._filtering else index
@@ -319,7 +321,7 @@ class ConnectionTree(QWidget):
             for row in range(self.view.model().rowCount(parent)):
                 index = self.view.model().index(row, 0, parent)
                 if self.view.isExpanded(index):
-                    self._expanded.add(self.model.path_of(self._to_source(index)))
+                    self._expanded.add(self._node_at(index).path)
                     stack.append(index)
 
     def _restore_expanded(self) -> None:
@@ -340,7 +342,7 @@ class ConnectionTree(QWidget):
             parent = stack.pop()
             for row in range(self.view.model().rowCount(parent)):
                 index = self.view.model().index(row, 0, parent)
-                if self.model.kind_of(self._to_source(index)) in ("group", "connection"):
+                if self._node_at(index).kind in ("group", "connection"):
                     self.view.expand(index)
                     stack.append(index)
 

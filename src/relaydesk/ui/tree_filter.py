@@ -253,6 +253,10 @@ class TreeFilterModel(SerialTreeModel):
             return self._root
         return self._by_serial.get(index.internalId(), self._root)
 
+    def node_of(self, index: AnyIndex) -> TreeNode:
+        """The tree model's node shown at ``index`` (its root for an invalid one)."""
+        return self._row(index).node
+
     def mapToSource(self, index: AnyIndex) -> QModelIndex:
         return self._source.node_index(self._row(index).node)
 

@@ -85,13 +85,14 @@ _serials = itertools.count(1)
 # Set as a folder's only child before its rows are listed: an empty row (Qt takes a
 # null item; the stubs ask for an item), which draws the folder's expand arrow.
 _EMPTY = cast(QStandardItem, None)
+_TOP = QModelIndex()  # the invisible root, as a default argument
 
 
 class TreeNode:
     """A row of the tree: a group, connection, folder or request (or the root)."""
 
-    __slots__ = ("children", "item", "kind", "method", "name", "parent", "path", "row",
-                 "serial", "tip")
+    __slots__ = ("children", "filled", "item", "kind", "method", "name", "parent", "path",
+                 "row", "serial", "tip")
 
     def __init__(self, kind: str, path: str, name: str, parent: TreeNode | None) -> None:
         self.kind = kind  # root | group | connection | folder | request
@@ -106,8 +107,11 @@ class TreeNode:
         self.tip: str | None = None if kind == "request" else ""
         # Listed on first use for connections and folders (None until then).
         self.children: list[TreeNode] | None = [] if kind in ("root", "group") else None
-        # The model's item showing this row (made when its parent's rows are listed).
+        # The model's item showing this row (made when its parent's item is filled),
+        # and whether the item holds its rows' items yet (a view opened it, or a path
+        # inside it was asked for): the filter lists rows without making items.
         self.item: _Row | None = None
+        self.filled = False
 
 
 class _Row(QStandardItem):
@@ -171,6 +175,7 @@ class WorkspaceTreeModel(QStandardItemModel):
         top.removeRows(0, top.rowCount())  # Qt deletes the items of the last build
         top.setFlags(_Flag.ItemIsDropEnabled)  # the top level takes connections
         root = TreeNode("root", "", "", None)
+        root.filled = True
         self._root = root
         # The workspace these rows are of (asked per row; a new one comes with a reload).
         self._workspace = self._service.workspace
@@ -206,11 +211,13 @@ class WorkspaceTreeModel(QStandardItemModel):
             node.item = item
             if node.kind == "group":
                 item.setFlags(_FLAGS["group"])  # a path prefix: not dragged
+                node.filled = True
                 self._add_items(item, node.children or [])
             elif node.kind == "connection":
-                self._children(node)
-            elif node.kind == "folder" and self._may_hold(node):
-                item.setChild(0, 0, _EMPTY)  # an empty row until listed: draws the arrow
+                self._fill(node)
+            elif node.kind == "folder" and (bool(node.children) if node.children is not None
+                                            else self._may_hold(node)):
+                item.setChild(0, 0, _EMPTY)  # an empty row until filled: draws the arrow
             items.append(item)
         return items
 
@@ -282,7 +289,8 @@ class WorkspaceTreeModel(QStandardItemModel):
             return
         node.children = None
         item = node.item
-        if item is not None:
+        if item is not None and node.filled:
+            node.filled = False
             item.removeRows(0, item.rowCount())  # Qt deletes the items
             if self._may_hold(node):
                 item.setChild(0, 0, _EMPTY)
@@ -314,9 +322,26 @@ class WorkspaceTreeModel(QStandardItemModel):
                 listing = self._workspace.listing(node.path)
                 for row, (kind, path) in enumerate(listing):
                     self._adopt(node, kind, path, path.rpartition("/")[2]).row = row
-                if node.item is not None:
-                    self._show_rows(node, node.item)
         return node.children
+
+    def _fill(self, node: TreeNode) -> None:
+        """Give a connection's or folder's item the items of its rows (listed now if
+        they were not yet)."""
+        item = node.item
+        if not node.filled and item is not None and node.kind != "request":
+            self._children(node)
+            node.filled = True
+            self._show_rows(node, item)
+
+    def _reveal(self, node: TreeNode) -> None:
+        """Fill the items above ``node``, so that it has an item of its own."""
+        above = []
+        up = node.parent
+        while up is not None and not up.filled:
+            above.append(up)
+            up = up.parent
+        for container in reversed(above):
+            self._fill(container)
 
     def _show_rows(self, node: TreeNode, item: QStandardItem) -> None:
         """Put a node's listed rows in its item, in place of its placeholder.
@@ -341,8 +366,8 @@ class WorkspaceTreeModel(QStandardItemModel):
 
     def _drop_placeholder(self, node: TreeNode) -> None:
         item = node.item
-        if (item is not None and self._nodes.get(node.serial) is node and node.children == []
-                and item.rowCount() == 1
+        if (item is not None and self._nodes.get(node.serial) is node and node.filled
+                and not node.children and item.rowCount() == 1
                 and getattr(item.child(0), "node", None) is None):  # (drawn: a blank item)
             item.removeRow(0)
 
@@ -350,12 +375,10 @@ class WorkspaceTreeModel(QStandardItemModel):
         """Whether the row at ``parent`` still holds its placeholder (a view asks this
         of each row it opens, and then ``fetchMore``)."""
         node = self._node(parent)
-        return node.children is None and node.kind != "request"
+        return not node.filled and node.kind != "request"
 
     def fetchMore(self, parent: AnyIndex) -> None:
-        node = self._node(parent)
-        if node.children is None and node.kind != "request":
-            self._children(node)
+        self._fill(self._node(parent))
 
     def _describe(self, node: TreeNode) -> None:
         """Fill a request row's method and tip from its file (read on first use).
@@ -400,14 +423,19 @@ class WorkspaceTreeModel(QStandardItemModel):
         return node
 
     def _index_of(self, node: TreeNode) -> QModelIndex:
-        item = node.item
-        if item is None or self._nodes.get(node.serial) is not node:
+        if node is self._root or self._nodes.get(node.serial) is not node:
             return QModelIndex()  # the root, or a row of an earlier build
-        return item.index()
+        self._reveal(node)
+        item = node.item
+        return item.index() if item is not None else QModelIndex()
 
     def index_for_path(self, path: str) -> QModelIndex:
         node = self._find(join_path(path))
         return self._index_of(node) if node is not None else QModelIndex()
+
+    def node_of(self, index: AnyIndex) -> TreeNode:
+        """The node at ``index`` (the root for an invalid one)."""
+        return self._node(index)
 
     def path_of(self, index: AnyIndex) -> str:
         return self._node(index).path
@@ -432,7 +460,7 @@ class WorkspaceTreeModel(QStandardItemModel):
         guessed, self._guessed = self._guessed, {}
         workspace = self._service.workspace
         for node in guessed.values():
-            if (self._nodes.get(node.serial) is node and node.children is None
+            if (self._nodes.get(node.serial) is node and not node.filled
                     and node.item is not None and not workspace.has_children(node.path)):
                 node.item.setRowCount(0)
 
@@ -462,12 +490,12 @@ class WorkspaceTreeModel(QStandardItemModel):
             return None
         if role in (_DISPLAY, _EDIT):
             return node.name
-        if node.tip is None:
-            self._describe(node)
         if role == ROLE_PATH:
             return node.path
         if role == ROLE_KIND:
             return node.kind
+        if node.tip is None:  # the rest is from the request's file
+            self._describe(node)
         if role == ROLE_METHOD:
             return node.method
         if role == _TOOLTIP:
@@ -501,7 +529,7 @@ class WorkspaceTreeModel(QStandardItemModel):
 
     # -- drag and drop -----------------------------------------------------------------
 
-    def removeRows(self, row: int, count: int, parent: AnyIndex = QModelIndex()) -> bool:
+    def removeRows(self, row: int, count: int, parent: AnyIndex = _TOP) -> bool:
         """Refused: rows leave the tree when their items leave the workspace (the
         model's own changes go through its items). A view that finished a move by
         drag and drop would otherwise remove the rows selected after the drop, which
