@@ -234,18 +234,19 @@ def main() -> None:
         timed([*loop, "1"], env)  # warm: bytecode caches, page cache, the server
         best: dict[str, tuple[float, float]] = {}
         rss_big = 0
-        failed: set[str] = set()
         for _ in range(args.rounds):
             for name, (cmd, cmd_env, cwd) in contenders.items():
-                if name in failed:
-                    continue
                 secs, rc, rss, cpu = timed(cmd, cmd_env, cwd)
-                if rc != 0 and name in ("newman run", "Bruno CLI (bru run)"):
-                    # Someone else's tool failing leaves the other figures standing.
-                    print(f"{name} exited with status {rc}: left out", file=sys.stderr)
-                    failed.add(name)
-                    continue
-                assert rc == 0, f"{name} failed"
+                others = name in ("newman run", "Bruno CLI (bru run)")
+                if rc != 0 and others:
+                    # Someone else's tool failing leaves the other figures standing. The
+                    # Bruno CLI 4.1 now and then fails one assertion of thousands inside
+                    # its own sandbox ("Cannot read properties of undefined (reading
+                    # 'newContext')"), the run otherwise complete: its time is kept (a
+                    # tool that stopped early would only look faster than it is).
+                    print(f"{name} exited with status {rc}: its time is kept; run it by "
+                          "hand to see what it reported", file=sys.stderr)
+                assert rc == 0 or others, f"{name} failed"
                 if name == "relaydesk run, history on":
                     rss_big = max(rss_big, rss)
                 old = best.get(name, (float("inf"), float("inf")))

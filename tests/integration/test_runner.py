@@ -241,6 +241,34 @@ async def test_cancel_stops_requests_in_flight(ws: Workspace, engine: Engine) ->
     assert out.summary is summary
 
 
+async def test_cancel_stops_a_sequential_run_in_flight(ws: Workspace, engine: Engine) -> None:
+    # One at a time, the requests go from the caller's own task: cancel() interrupts
+    # it there and the run ends normally, the caller's task not left cancelled.
+    add(ws, "echo/a", "/json")
+    for i in range(2):
+        add(ws, f"echo/s{i}", "/slow?delay=10")
+    runner = Runner(engine, ws)
+    out = Collect()
+
+    async def run() -> tuple[RunSummary, int]:
+        summary = await runner.run("echo", RunOptions(), [out])
+        task = asyncio.current_task()
+        assert task is not None
+        return summary, task.cancelling()
+
+    task = asyncio.create_task(run())
+    while not out.results:
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.1)  # the slow one is under way
+    started = time.perf_counter()
+    runner.cancel()
+    runner.cancel()  # twice: still one cancellation
+    summary, cancelling = await asyncio.wait_for(task, 3)
+    assert time.perf_counter() - started < 1
+    assert summary.cancelled and summary.executed == 1 and cancelling == 0
+    assert out.summary is summary
+
+
 async def test_cancelling_the_task_finishes_reporters(ws: Workspace, engine: Engine) -> None:
     add(ws, "echo/s", "/slow?delay=10")
     out = Collect()
