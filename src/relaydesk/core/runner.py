@@ -4,7 +4,9 @@ Requests run in workspace order, once per data row (or once without data), one a
 a time or ``concurrency`` at a time. Results come out in that same order whatever
 the completion order, through a sliding window of tasks: at most a few times
 ``concurrency`` results exist at once, so memory stays flat however long the run.
-Each result goes to the reporters and is then dropped.
+One at a time, the requests are sent from the caller's own task (no task, semaphore
+or extra event-loop turn per request). Each result goes to the reporters and is then
+dropped.
 """
 
 from __future__ import annotations
