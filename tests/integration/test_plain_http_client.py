@@ -62,3 +62,19 @@ def test_the_deferred_context_is_the_default_one() -> None:
         assert getattr(deferred, name) == getattr(usual, name), name
     assert _loaded(deferred) == 0
     assert deferred.cert_store_stats() == usual.cert_store_stats()  # asked: loaded
+
+
+@pytest.mark.parametrize(("base_url", "proxy", "deferred"), [
+    ("http://api.test", "", True),
+    (" HTTP://api.test/v1", "env", True),
+    ("http://api.test", "http://proxy.test:3128", True),
+    ("https://api.test", "", False),  # a handshake to come: CAs read in a worker thread
+    ("{{base}}", "", False),
+    ("http://api.test", "system", False),  # the OS's PAC script may have to be fetched
+    ("http://api.test", "pac:http://wpad.test/proxy.pac", False),
+])
+def test_which_clients_read_their_cas_late(base_url: str, proxy: str, deferred: bool) -> None:
+    from relaydesk.core.deferred_ca import defers_ca
+
+    assert defers_ca(Connection("p", base_url, proxy=proxy)) is deferred
+    assert defers_ca(None) is False

@@ -13,14 +13,25 @@ import os
 import ssl
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["DeferredCAContext", "plain_http"]
+from .proxy_config import pac_url
+
+if TYPE_CHECKING:
+    from .model import Connection
+
+__all__ = ["DeferredCAContext", "defers_ca"]
 
 
-def plain_http(base_url: str) -> bool:
-    """Whether requests under this base URL go over plain HTTP (no TLS)."""
-    return base_url.strip()[:7].lower() == "http://"
+def defers_ca(connection: Connection | None) -> bool:
+    """Whether the client of ``connection`` can be built at once, on the event loop,
+    with its CA file read at the first handshake: a plain-http base URL, going direct
+    or through a proxy named outright (a PAC script, the system's included, may have
+    to be fetched: that client is built in a worker thread, CAs loaded, as before)."""
+    if connection is None or connection.base_url.strip()[:7].lower() != "http://":
+        return False
+    proxy = connection.proxy.strip().lower()
+    return proxy != "system" and not pac_url(proxy)
 
 
 class DeferredCAContext(ssl.SSLContext):

@@ -23,7 +23,7 @@ from .auth import TokenProvider, auth_owner
 from .cache import CACHEABLE_METHODS, ResponseCache, cache_key
 from .check import CheckResult, check_connection
 from .client_settings import transport_settings
-from .deferred_ca import plain_http
+from .deferred_ca import defers_ca
 from .errors import HttpStatusError, RelaydeskError, ValidationError
 from .jarless_client import JarlessClient
 from .messages import explain_status, status_error, to_request_error
@@ -100,7 +100,7 @@ class Engine:
 
     async def _client(self, connection: Connection | None) -> httpx.AsyncClient:
         # A plain-http connection's client reads no CA file until a handshake needs it.
-        defer_ca = connection is not None and plain_http(connection.base_url)
+        defer_ca = defers_ca(connection)
         key = (*_client_key(connection), defer_ca)
         client = self._clients.get(key)
         if client is None and defer_ca:  # nothing slow to keep off the event loop
