@@ -41,7 +41,10 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+SRC = ROOT / "src"
+# This checkout's code, not whatever the venv's editable install points at (another
+# worktree, possibly): here, and in every child through PYTHONPATH.
+sys.path[:0] = [str(SRC), str(ROOT)]
 
 from benchmarks.engine_overhead import free_port, start_server  # noqa: E402
 from tests.integration.newman_tools import find_bru, find_newman  # noqa: E402
@@ -71,7 +74,10 @@ async def main(url, n, concurrency):
 
 asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
 """
-RELAYDESK = Path(sys.executable).parent / "relaydesk"
+# What the `relaydesk` entry point runs, spelled out so that it imports this checkout's
+# code (through PYTHONPATH) rather than the package the venv's script was made for.
+RELAYDESK = [sys.executable, "-c",
+             "import sys; from relaydesk.cli.main import main; sys.exit(main())"]
 CHECK = [{"kind": "status_equals", "value": 200}]
 
 
@@ -193,8 +199,14 @@ def main() -> None:
         make_bruno(tmp / "bruno", base, n)
         history = tmp / "history.sqlite3"
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])
+        imported = subprocess.run(
+            [sys.executable, "-c", "import relaydesk; print(relaydesk.__file__)"],
+            env=env, check=True, capture_output=True, text=True).stdout.strip()
+        print(f"relaydesk under test: {Path(imported).parent}", file=sys.stderr)
         env["RELAYDESK_HISTORY"] = str(history)
-        rd = [str(RELAYDESK), "--workspace", str(tmp / "ws"), "run", "bench"]
+        rd = [*RELAYDESK, "--workspace", str(tmp / "ws"), "run", "bench"]
         loop = [sys.executable, "-c", HTTPX_SCRIPT, f"{base}/json", str(n)]
         contenders: dict[str, tuple[list[str], dict[str, str], Path | None]] = {
             "plain httpx loop (sequential)": ([*loop, "1"], env, None),
@@ -222,24 +234,25 @@ def main() -> None:
         timed([*loop, "1"], env)  # warm: bytecode caches, page cache, the server
         best: dict[str, tuple[float, float]] = {}
         rss_big = 0
-        failed: set[str] = set()
         for _ in range(args.rounds):
             for name, (cmd, cmd_env, cwd) in contenders.items():
-                if name in failed:
-                    continue
                 secs, rc, rss, cpu = timed(cmd, cmd_env, cwd)
-                if rc != 0 and name in ("newman run", "Bruno CLI (bru run)"):
-                    # Someone else's tool failing leaves the other figures standing.
-                    print(f"{name} exited with status {rc}: left out", file=sys.stderr)
-                    failed.add(name)
-                    continue
-                assert rc == 0, f"{name} failed"
+                others = name in ("newman run", "Bruno CLI (bru run)")
+                if rc != 0 and others:
+                    # Someone else's tool failing leaves the other figures standing. The
+                    # Bruno CLI 4.1 now and then fails one assertion of thousands inside
+                    # its own sandbox ("Cannot read properties of undefined (reading
+                    # 'newContext')"), the run otherwise complete: its time is kept (a
+                    # tool that stopped early would only look faster than it is).
+                    print(f"{name} exited with status {rc}: its time is kept; run it by "
+                          "hand to see what it reported", file=sys.stderr)
+                assert rc == 0 or others, f"{name} failed"
                 if name == "relaydesk run, history on":
                     rss_big = max(rss_big, rss)
                 old = best.get(name, (float("inf"), float("inf")))
                 best[name] = (min(old[0], secs), min(old[1], cpu))
         rows_written = history_rows(history)
-        _, _, rss_small, _ = timed([str(RELAYDESK), "--workspace", str(tmp / "ws-small"),
+        _, _, rss_small, _ = timed([*RELAYDESK, "--workspace", str(tmp / "ws-small"),
                                     "run", "bench"], env)
 
         took, _ = asyncio.run(runner_heap(tmp / "ws", "bench", trace=False))

@@ -224,20 +224,34 @@ async def test_request_errors_are_results_not_crashes(ws: Workspace, engine: Eng
     assert summary.errors == 1
 
 
-async def test_cancel_stops_requests_in_flight(ws: Workspace, engine: Engine) -> None:
+@pytest.mark.parametrize("concurrency", [1, 2])
+async def test_cancel_stops_requests_in_flight(ws: Workspace, engine: Engine,
+                                               concurrency: int) -> None:
+    # One at a time, the requests go from the caller's own task: cancel() interrupts
+    # it there, and the run ends normally all the same, the caller's task not left
+    # cancelled.
     add(ws, "echo/a", "/json")
     for i in range(3):
         add(ws, f"echo/s{i}", "/slow?delay=10")
     runner = Runner(engine, ws)
     out = Collect()
-    task = asyncio.create_task(runner.run("echo", RunOptions(concurrency=2), [out]))
+
+    async def run() -> tuple[RunSummary, int]:
+        summary = await runner.run("echo", RunOptions(concurrency=concurrency), [out])
+        task = asyncio.current_task()
+        assert task is not None
+        return summary, task.cancelling()
+
+    task = asyncio.create_task(run())
     while not out.results:
         await asyncio.sleep(0.02)
+    await asyncio.sleep(0.1)  # the slow ones are under way
     started = time.perf_counter()
     runner.cancel()
-    summary = await asyncio.wait_for(task, 3)
+    runner.cancel()  # twice: still one cancellation
+    summary, cancelling = await asyncio.wait_for(task, 3)
     assert time.perf_counter() - started < 1
-    assert summary.cancelled and summary.executed == 1
+    assert summary.cancelled and summary.executed == 1 and cancelling == 0
     assert out.summary is summary
 
 

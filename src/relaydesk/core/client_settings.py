@@ -20,9 +20,11 @@ __all__ = ["http2_wanted", "passphrase_source", "ssl_context", "transport_settin
 
 
 def ssl_context(tls: TlsSettings,
-                passphrase: PassphraseSource | None = None) -> ssl.SSLContext | bool:
+                passphrase: PassphraseSource | None = None, *,
+                defer_ca: bool = False) -> ssl.SSLContext | bool:
     """The context verifying the server and presenting the client certificate;
-    ``passphrase`` gives the certificate's passphrase when its file needs one."""
+    ``passphrase`` gives the certificate's passphrase when its file needs one. With
+    ``defer_ca`` the bundled CA file is read at the first handshake, if any."""
     if tls.trust_store not in ("bundled", "system"):
         raise TlsError(f"Unknown trust store '{tls.trust_store}' in the connection's TLS "
                        "settings: use 'bundled' or 'system'.")
@@ -33,6 +35,10 @@ def ssl_context(tls: TlsSettings,
             ctx = _system_trust_context(tls)
         elif tls.ca_bundle:
             ctx = ssl.create_default_context(cafile=tls.ca_bundle)
+        elif defer_ca:
+            from .deferred_ca import DeferredCAContext
+
+            ctx = DeferredCAContext()
         else:
             import certifi
 
@@ -78,7 +84,7 @@ def http2_wanted(connection: Connection | None) -> bool:
 
 def transport_settings(connection: Connection | None,
                        secrets: SecretStore | None = None, *,
-                       for_url: str | None = None) -> dict[str, Any]:
+                       for_url: str | None = None, defer_ca: bool = False) -> dict[str, Any]:
     """``verify``, ``proxy``, ``trust_env`` and ``http2`` for an httpx client of
     ``connection``; ``secrets`` holds the client certificate's passphrase.
 
@@ -86,11 +92,12 @@ def transport_settings(connection: Connection | None,
     request goes where the connection says); ``env`` honours them, and so does
     ``system`` unless the OS names a PAC file. With a PAC file (``pac:URL``) a
     ``transport`` routes each request as the script says; given ``for_url`` (a client
-    for one server), the proxy the script picks for that URL instead.
+    for one server), the proxy the script picks for that URL instead. ``defer_ca``:
+    see ``ssl_context``.
     """
     tls = connection.tls if connection else TlsSettings()
     proxy = connection.proxy.strip() if connection else ""
-    verify = ssl_context(tls, passphrase_source(connection, secrets))
+    verify = ssl_context(tls, passphrase_source(connection, secrets), defer_ca=defer_ca)
     http2 = http2_wanted(connection)
     pac = pac_url(proxy) or (system_pac_url() if proxy.lower() == "system" else "")
     if pac:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import anyio.to_thread
 import httpx
@@ -24,7 +23,9 @@ from .auth import TokenProvider, auth_owner
 from .cache import CACHEABLE_METHODS, ResponseCache, cache_key
 from .check import CheckResult, check_connection
 from .client_settings import transport_settings
+from .deferred_ca import defers_ca
 from .errors import HttpStatusError, RelaydeskError, ValidationError
+from .jarless_client import JarlessClient
 from .messages import explain_status, status_error, to_request_error
 from .model import Connection, Environment, Request
 from .prepare import PreparedRequest, check_headers, prepare, resolve_variables
@@ -50,6 +51,7 @@ _DEFAULT_HEADERS = (("User-Agent", _USER_AGENT), ("Accept", "*/*"),
                     ("Accept-Encoding", "gzip, deflate"))
 _PROBLEM_PEEK = 256 * 1024  # how much of a spooled error body explain_status reads
 _ClientKey = tuple[bool, str, str, str, str, str, str]
+_ClientSlot = tuple[bool, str, str, str, str, str, str, bool]  # the key, then defer_ca
 
 
 def _client_key(connection: Connection | None) -> _ClientKey:
@@ -90,16 +92,20 @@ class Engine:
         self._spool_threshold = spool_threshold
         self._tokens = token_provider
         self._max_redirects = max_redirects
-        self._clients: dict[_ClientKey, httpx.AsyncClient] = {}
+        self._clients: dict[_ClientSlot, httpx.AsyncClient] = {}
 
     @property
     def cache(self) -> ResponseCache | None:
         return self._cache
 
     async def _client(self, connection: Connection | None) -> httpx.AsyncClient:
-        key = _client_key(connection)
+        # A plain-http connection's client reads no CA file until a handshake needs it.
+        defer_ca = defers_ca(connection)
+        key = (*_client_key(connection), defer_ca)
         client = self._clients.get(key)
-        if client is None:
+        if client is None and defer_ca:  # nothing slow to keep off the event loop
+            client = self._clients[key] = self._new_client(connection, defer_ca=True)
+        elif client is None:
             # Loading the CA certificates takes tens of milliseconds: done in a worker
             # thread, not on the event loop (which is the GUI's in the app).
             client = await anyio.to_thread.run_sync(self._new_client, connection)
@@ -109,14 +115,15 @@ class Engine:
                 client = existing
         return client
 
-    def _new_client(self, connection: Connection | None) -> httpx.AsyncClient:
+    def _new_client(self, connection: Connection | None,
+                    defer_ca: bool = False) -> httpx.AsyncClient:
         # Cookies are whatever the request says: no jar carries them between requests.
-        no_cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
         if self._transport is not None:
-            return httpx.AsyncClient(transport=self._transport, cookies=no_cookies,
-                                     follow_redirects=False, trust_env=False)
-        return httpx.AsyncClient(cookies=no_cookies, follow_redirects=False,
-                                 **transport_settings(connection, self._secrets))
+            return JarlessClient(transport=self._transport, follow_redirects=False,
+                                 trust_env=False)
+        return JarlessClient(follow_redirects=False,
+                             **transport_settings(connection, self._secrets,
+                                                  defer_ca=defer_ca))
 
     async def prepare(
         self,

@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import RelaydeskError
 from .model import Body, KeyValue, Request
@@ -55,6 +55,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 ENV_HISTORY = "RELAYDESK_HISTORY"  # a database path, or "off"
 _SCHEMA = """
@@ -154,6 +155,7 @@ class History:
         self._deferred: list[Callable[[], None]] = []
         # (redactor, URL, headers sent) -> their redacted forms: a run repeats them.
         self._sent_shapes: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self._received_shapes: dict[tuple[Any, ...], str] = {}  # the same, answers' headers
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path)
@@ -237,7 +239,7 @@ class History:
         req_stored = self._cut(red.data(req_body[: self.body_limit + 1024]))
         resp_stored = self._cut(red.data(resp_body))
         url, req_headers = self._sent_shape(red, prepared)
-        resp_headers = json.dumps(red.header_list(response.headers) if response else [])
+        resp_headers = self._headers_json(red, response.headers) if response else "[]"
         stored = len(req_stored) + len(resp_stored) + len(req_headers) + len(resp_headers) \
             + len(url) + 64
         now = time.time()
@@ -261,18 +263,15 @@ class History:
 
     def _sent_shape(self, red: Redactor, prepared: PreparedRequest) -> tuple[str, str]:
         """The redacted URL and request headers (JSON), once per distinct request."""
-        try:
-            key = (red, prepared.url, tuple(prepared.headers))
-            shape = self._sent_shapes.get(key)
-        except TypeError:  # a header given as a list: nothing to share
-            key, shape = None, None
-        if shape is None:
-            shape = red.url(prepared.url), json.dumps(red.header_list(prepared.headers))
-            if key is not None:
-                if len(self._sent_shapes) >= 256:
-                    self._sent_shapes.clear()
-                self._sent_shapes[key] = shape
-        return shape
+        return _memo(self._sent_shapes, lambda: (red, prepared.url, tuple(prepared.headers)),
+                     lambda: (red.url(prepared.url),
+                              json.dumps(red.header_list(prepared.headers))))
+
+    def _headers_json(self, red: Redactor, headers: list[tuple[str, str]]) -> str:
+        """The redacted response headers as JSON; a run's answers repeat theirs (all
+        but ``Date``, which changes once a second), so they are shaped once each."""
+        return _memo(self._received_shapes, lambda: (red, tuple(headers)),
+                     lambda: json.dumps(red.header_list(headers)))
 
     def observer(self, source: str, item_id_of: Callable[[str], str | None] | None = None
                  ) -> ExchangeObserver:
@@ -413,6 +412,23 @@ class History:
         self.flush()
         return int(self._db.execute(
             "SELECT COALESCE(SUM(stored), 0) FROM entries").fetchone()[0])
+
+
+def _memo(cache: dict[tuple[Any, ...], _T], key: Callable[[], tuple[Any, ...]],
+          make: Callable[[], _T]) -> _T:
+    """``make()``, kept in ``cache`` (up to 256 of them) under ``key()``; a key that
+    cannot be hashed (a header given as a list) keeps nothing."""
+    try:
+        cache_key = key()
+        found = cache.get(cache_key)
+    except TypeError:
+        return make()
+    if found is None:
+        found = make()
+        if len(cache) >= 256:
+            cache.clear()
+        cache[cache_key] = found
+    return found
 
 
 def _entry(row: Any) -> HistoryEntry:

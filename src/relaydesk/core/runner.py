@@ -4,7 +4,9 @@ Requests run in workspace order, once per data row (or once without data), one a
 a time or ``concurrency`` at a time. Results come out in that same order whatever
 the completion order, through a sliding window of tasks: at most a few times
 ``concurrency`` results exist at once, so memory stays flat however long the run.
-Each result goes to the reporters and is then dropped.
+One at a time, the requests are sent from the caller's own task (no task, semaphore
+or extra event-loop turn per request). Each result goes to the reporters and is then
+dropped.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .checks import Check, CheckResult, checks_of, evaluate_all
 from .datafile import DataFile
@@ -151,6 +153,8 @@ class Runner:
         self._workspace = workspace
         self._cancelled = False
         self._window: deque[asyncio.Task[RequestResult]] = deque()
+        self._sending: asyncio.Task[Any] | None = None  # see _in_sequence
+        self._interrupted = False
 
     # -- planning ----------------------------------------------------------------------
 
@@ -206,13 +210,23 @@ class Runner:
         self._cancelled = True
         for task in self._window:
             task.cancel()
+        if (sending := self._sending) is not None:  # in sequence, from the caller's task
+            self._sending, self._interrupted = None, True  # cancelled once, not per call
+            sending.cancel()
 
     @property
     def cancelled(self) -> bool:
         return self._cancelled
 
-    async def results(self, plan: RunPlan, options: RunOptions) -> AsyncIterator[RequestResult]:
+    def results(self, plan: RunPlan, options: RunOptions) -> AsyncIterator[RequestResult]:
         """Results in run order; at most ``4 × concurrency`` requests are ahead."""
+        if options.concurrency == 1:
+            return self._in_sequence(plan, options)
+        return self._in_window(plan, options)
+
+    async def _in_window(self, plan: RunPlan, options: RunOptions
+                         ) -> AsyncIterator[RequestResult]:
+        """``concurrency`` requests at a time, each in a task of its own."""
         self._cancelled = False
         sem = asyncio.Semaphore(options.concurrency)
         items = self._items(plan, options)
@@ -245,6 +259,33 @@ class Runner:
                 await asyncio.gather(*window, return_exceptions=True)
             window.clear()
 
+    async def _in_sequence(self, plan: RunPlan, options: RunOptions
+                           ) -> AsyncIterator[RequestResult]:
+        """One request at a time, sent from the caller's own task: no task, semaphore
+        or extra turn of the event loop per request. ``cancel`` then cancels that task
+        while a request is under way, and the cancellation ends here."""
+        self._cancelled = False
+        task = asyncio.current_task()
+        assert task is not None
+        for item in self._items(plan, options):
+            if self._cancelled:
+                return
+            self._sending, self._interrupted = task, False
+            try:
+                result = await self._send(item, plan, options)
+            except asyncio.CancelledError:
+                # Ours (``cancel``) ends the run quietly; anyone else's goes on.
+                if not self._interrupted or task.uncancel() > 0:
+                    raise
+                return
+            finally:
+                self._sending = None
+            if self._interrupted:  # cancelled, but the request finished all the same
+                task.uncancel()
+            yield result
+            if options.bail and not result.passed:
+                return
+
     async def run(self, path: str, options: RunOptions,
                   reporters: Sequence[Reporter] = (), *, plan: RunPlan | None = None
                   ) -> RunSummary:
@@ -275,28 +316,31 @@ class Runner:
     async def _execute(self, item: _Item, plan: RunPlan, options: RunOptions,
                        sem: asyncio.Semaphore) -> RequestResult:
         async with sem:
-            if options.delay_ms > 0 and item.index > 0:
-                await asyncio.sleep(options.delay_ms / 1000)
-            req = item.request
-            conn = plan.connections[req.path]
-            result = RequestResult(item.index, item.iteration, req.path, req.method, req.url)
-            variables = {**options.variables, **item.row}
-            try:
-                # exchange(), not send(): a 4xx/5xx is a status for the checks to judge,
-                # not an error, whatever "raise on 4xx/5xx" says; OAuth 401s still retry.
-                prepared, response = await self._engine.exchange(
-                    req, conn, environment=options.environment, variables=variables,
-                    strict=options.strict_variables, timeline=False)
-            except RelaydeskError as exc:
-                result.error = user_message(exc)
-                return result
-            result.notes = [u.describe() for u in prepared.unresolved]
-            try:
-                result.status = response.status
-                result.elapsed_ms = response.elapsed * 1000
-                result.size = response.size
-                result.url = response.url
-                result.checks = evaluate_all(plan.checks[req.path], response)
-            finally:
-                response.discard()
+            return await self._send(item, plan, options)
+
+    async def _send(self, item: _Item, plan: RunPlan, options: RunOptions) -> RequestResult:
+        if options.delay_ms > 0 and item.index > 0:
+            await asyncio.sleep(options.delay_ms / 1000)
+        req = item.request
+        conn = plan.connections[req.path]
+        result = RequestResult(item.index, item.iteration, req.path, req.method, req.url)
+        variables = {**options.variables, **item.row}
+        try:
+            # exchange(), not send(): a 4xx/5xx is a status for the checks to judge,
+            # not an error, whatever "raise on 4xx/5xx" says; OAuth 401s still retry.
+            prepared, response = await self._engine.exchange(
+                req, conn, environment=options.environment, variables=variables,
+                strict=options.strict_variables, timeline=False)
+        except RelaydeskError as exc:
+            result.error = user_message(exc)
             return result
+        result.notes = [u.describe() for u in prepared.unresolved]
+        try:
+            result.status = response.status
+            result.elapsed_ms = response.elapsed * 1000
+            result.size = response.size
+            result.url = response.url
+            result.checks = evaluate_all(plan.checks[req.path], response)
+        finally:
+            response.discard()
+        return result
