@@ -81,9 +81,6 @@ def run_run(args: argparse.Namespace, ctx: Context) -> int:
     import contextlib
     import signal
 
-    from ..core.httpx_import import import_httpx
-
-    import_httpx()  # before the engine imports it: without httpx's own CLI
     from ..core.datafile import DataFile
     from ..core.engine import Engine
     from ..core.model import AUTH_SECRET_FIELDS
