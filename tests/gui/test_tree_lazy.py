@@ -105,6 +105,20 @@ def test_the_filter_makes_no_tree_items_for_what_it_finds(big: Any, qtbot: Any) 
     assert not model.canFetchMore(model.index_for_path("big/api/f1"))
 
 
+def test_clearing_the_filter_selects_again_the_row_it_hid(big: Any, qtbot: Any) -> None:
+    tree = big
+    tree.select_path("big/api/f2/Other")
+    qtbot.keyClicks(tree.filter, "r1")
+    assert "big/api/f2/Other" not in _visible(tree) and tree.current_path() == ""
+    tree.filter.clear()
+    assert tree.current_path() == "big/api/f2/Other"
+    # A row chosen while filtering stays chosen.
+    qtbot.keyClicks(tree.filter, "r1")
+    tree.select_path("big/api/f1/R1")
+    tree.filter.clear()
+    assert tree.current_path() == "big/api/f1/R1"
+
+
 def test_clearing_the_filter_gives_back_the_expansion_the_user_had(big: Any,
                                                                   qtbot: Any) -> None:
     tree = big

@@ -69,6 +69,7 @@ class ConnectionTree(QWidget):
         self._proxy: TreeFilterModel | None = None
         self._filtering = False
         self._listed: set[int] = set()  # the model's listed rows when filtering began
+        self._selected_before = ""  # the selected row's path when filtering began
 
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Filter connections and requests")
@@ -226,6 +227,9 @@ class ConnectionTree(QWidget):
             if text:
                 self._remember_expanded()
                 self._listed = self.model.listed()
+                self._selected_before = current
+            elif not current:  # the filter hid the row selected before it: select it again
+                current = self._selected_before
             self._filtering = bool(text)
             self._show(self.proxy if text else self.model)
         if text:
