@@ -230,7 +230,7 @@ def test_groups_do_not_move_or_rename(window: Any, qtbot: Any) -> None:
     # A group is a path prefix: it takes drops but cannot be dragged or renamed.
     model = window.tree.model
     group = model.index_for_path("local")
-    assert model.kind_of(group) == "group"
+    assert model.node_of(group).kind == "group"
     assert not model.flags(group) & Qt.ItemFlag.ItemIsDragEnabled
     assert model.flags(group) & Qt.ItemFlag.ItemIsDropEnabled
     assert model.flags(model.index_for_path("local/echo")) & Qt.ItemFlag.ItemIsDragEnabled

@@ -374,11 +374,11 @@ class WorkspaceTreeModel(QStandardItemModel):
     def canFetchMore(self, parent: AnyIndex) -> bool:
         """Whether the row at ``parent`` still holds its placeholder (a view asks this
         of each row it opens, and then ``fetchMore``)."""
-        node = self._node(parent)
+        node = self.node_of(parent)
         return not node.filled and node.kind != "request"
 
     def fetchMore(self, parent: AnyIndex) -> None:
-        self._fill(self._node(parent))
+        self._fill(self.node_of(parent))
 
     def _describe(self, node: TreeNode) -> None:
         """Fill a request row's method and tip from its file (read on first use).
@@ -399,7 +399,7 @@ class WorkspaceTreeModel(QStandardItemModel):
 
     # -- lookups -----------------------------------------------------------------------
 
-    def _node(self, index: AnyIndex) -> TreeNode:
+    def node_of(self, index: AnyIndex) -> TreeNode:
         """The node of ``index`` (the root for an invalid index, another model's, or a
         placeholder row)."""
         if not index.isValid():
@@ -433,15 +433,8 @@ class WorkspaceTreeModel(QStandardItemModel):
         node = self._find(join_path(path))
         return self._index_of(node) if node is not None else QModelIndex()
 
-    def node_of(self, index: AnyIndex) -> TreeNode:
-        """The node at ``index`` (the root for an invalid one)."""
-        return self._node(index)
-
     def path_of(self, index: AnyIndex) -> str:
-        return self._node(index).path
-
-    def kind_of(self, index: AnyIndex) -> str:
-        return self._node(index).kind
+        return self.node_of(index).path
 
     # -- rows as the filter model (tree_filter) sees them -------------------------------
 
@@ -513,7 +506,7 @@ class WorkspaceTreeModel(QStandardItemModel):
         """Rename through the model; groups are path prefixes, not items."""
         if role != _EDIT or not index.isValid():
             return False
-        node = self._node(index)
+        node = self.node_of(index)
         name = str(value).strip()
         if node.kind == "group" or not name or name == node.name:
             return False
@@ -550,7 +543,7 @@ class WorkspaceTreeModel(QStandardItemModel):
 
         Qt starts no drag for empty data (the stubs do not allow returning None).
         """
-        paths = [n.path for n in map(self._node, indexes) if n.kind not in ("group", "root")]
+        paths = [n.path for n in map(self.node_of, indexes) if n.kind not in ("group", "root")]
         mime = QMimeData()
         if paths:
             mime.setData(MIME_PATHS, QByteArray("\n".join(paths).encode("utf-8")))
@@ -587,14 +580,14 @@ class WorkspaceTreeModel(QStandardItemModel):
     def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
                         parent: AnyIndex) -> bool:
         paths = self._paths_from(data)
-        target = self._node(parent)
+        target = self.node_of(parent)
         return bool(paths) and all(self._destination(p, target) for p in paths)
 
     def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
                      parent: AnyIndex) -> bool:
         if action == Qt.DropAction.IgnoreAction:
             return True
-        target = self._node(parent)
+        target = self.node_of(parent)
         moves: list[tuple[str, str]] = []
         for src in self._paths_from(data):
             dst = self._destination(src, target)
