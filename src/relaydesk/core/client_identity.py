@@ -168,19 +168,21 @@ def client_cert_refusal(exc: BaseException, url: str = "") -> str | None:
     quiet = url.lower().startswith("https://")
     chain = list(exception_chain(exc))
     # httpcore re-raises an error with the text of the one it wraps: that text says no more.
-    dropped = {str(e) for e in chain
-               if isinstance(e, (ConnectionResetError, BrokenPipeError, ssl.SSLZeroReturnError))}
+    hung_up = (ConnectionResetError, BrokenPipeError, ssl.SSLZeroReturnError)
+    dropped = {str(e) for e in chain if isinstance(e, hung_up)}
     for seen in chain:
+        # Under TLS 1.3 the client's handshake ends before the server checks the
+        # certificate, so its refusal can arrive as a reset or broken pipe on the
+        # first write or read instead of the alert. What lies below the reset is how
+        # the library was reading when it came (anyio's empty buffer, a TLS "want
+        # read"): nothing the server said.
+        if isinstance(seen, hung_up):
+            break
         text = str(seen)
         if text in dropped:
             continue
         if isinstance(seen, ssl.SSLError) and any(r in text for r in _REFUSALS):
             return REFUSAL_HINT
-        # Under TLS 1.3 the client's handshake ends before the server checks the
-        # certificate, so its refusal can arrive as a reset or broken pipe on the
-        # first write or read instead of the alert.
-        if isinstance(seen, (ConnectionResetError, BrokenPipeError, ssl.SSLZeroReturnError)):
-            continue
         if text and not text.startswith("[SSL"):
             quiet = False
     return REFUSAL_HINT.replace("requires", "may require") if quiet else None

@@ -63,3 +63,34 @@ def test_a_reset_wrapped_by_httpcore_with_its_text_still_suggests_the_certificat
     except httpx.ReadError as outer:
         hint = client_cert_refusal(outer, "https://idp.example/token")
     assert hint is not None and "may require a client certificate" in hint
+
+
+def test_what_the_library_was_doing_under_a_reset_says_nothing_against_it() -> None:
+    # Seen in CI: httpx.ReadError('') <- httpcore.ReadError('') <- BrokenResourceError('')
+    # <- ConnectionResetError, whose context is anyio's read loop: an IndexError from its
+    # empty buffer, itself raised while handling ssl.SSLWantReadError.
+    import anyio
+    import httpcore
+
+    def chain() -> BaseException:
+        try:
+            try:
+                try:
+                    try:
+                        try:
+                            raise ssl.SSLWantReadError(2, "The operation did not complete "
+                                                          "(read) (_ssl.c:2580)")
+                        except ssl.SSLWantReadError:
+                            raise IndexError("pop from an empty deque") from None
+                    except IndexError:
+                        raise ConnectionResetError(104, "Connection reset by peer")  # noqa: B904
+                except ConnectionResetError as reset:
+                    raise anyio.BrokenResourceError from reset
+            except anyio.BrokenResourceError as broken:
+                raise httpcore.ReadError("") from broken
+        except httpcore.ReadError as middle:
+            return _read_error(middle)
+        raise AssertionError("unreachable")
+
+    hint = client_cert_refusal(chain(), "https://idp.example/token")
+    assert hint is not None and "may require a client certificate" in hint
