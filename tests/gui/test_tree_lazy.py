@@ -397,3 +397,26 @@ def test_the_filter_opens_the_first_matches_themselves_on_screen(window: Any, qt
     first = shown.get("many/c000/f/Match 0")
     assert first is not None, "the first match is not open"
     assert tree.view.viewport().rect().contains(tree.view.visualRect(first).center())
+
+
+def test_each_row_shows_its_own_item_before_and_after_filtering(big: Any, qtbot: Any) -> None:
+    # A row's node is made when first asked for, from its place under its parent:
+    # what a row shows, its path and the index found for that path must agree, also
+    # once the nodes the filter made are dropped again.
+    tree = big
+    tree.expand_path("big/api/f1")
+
+    def check() -> set[str]:
+        shown = _visible(tree)
+        for path, index in shown.items():
+            assert index.data() == path.rpartition("/")[2], path
+            assert tree.model.index_for_path(path) == index, path
+        return set(shown)
+
+    before = check()
+    assert {"big/api/f1/R1", "big/api/f1/R2", "big/api/f2"} <= before
+    qtbot.keyClicks(tree.filter, "r")
+    tree.filter.clear()
+    assert check() == before
+    tree.expand_path("big/api/f2")
+    assert "big/api/f2/Other" in check()

@@ -17,20 +17,43 @@ if TYPE_CHECKING:
 
     K = TypeVar("K")
 
-__all__ = ["arrange", "children_index", "natural_key", "tree_order"]
+__all__ = ["arrange", "by_level", "children_index", "natural_key", "tree_order"]
 
 _DIGITS = re.compile(r"(\d+)")
+_ONE_NUMBER = re.compile(r"(\D*)(\d+)(\D*)\Z")  # most names: "api2", "Request 17"
 
 
 def natural_key(name: str) -> tuple[tuple[object, ...], str]:
     """Sort key: digit runs compare as numbers, letters without case; ties by name."""
-    # re.split puts text at even and digit runs at odd positions, so the tuple's
-    # items always compare str with str and int with int.
+    # Text at even and digit runs at odd positions, so the tuples' items always
+    # compare str with str and int with int (what re.split gives, in one match for a
+    # name with one number: half the time, and keys are made 50,000 at a time).
     # Case folding maps each character alone and never makes or changes a digit, so
     # folding the whole name first splits it the same way.
-    parts: list[Any] = _DIGITS.split(name.casefold())
-    parts[1::2] = map(int, parts[1::2])  # (a slice, not a loop: 50,000 names at a time)
+    folded = name.casefold()
+    one = _ONE_NUMBER.match(folded)
+    if one is not None:
+        text, number, tail = one.groups()
+        return (text, int(number), tail), name
+    parts: list[Any] = _DIGITS.split(folded)
+    parts[1::2] = map(int, parts[1::2])  # (a slice, not a loop)
     return tuple(parts), name
+
+
+def by_level(paths: Iterable[str]) -> list[str]:
+    """Slash-separated paths in natural order level by level, as a tree shows them
+    (``jira/x`` before ``jira-old/y``: the level's names are compared, not the whole
+    paths). The key of a parent path is made once for all its children."""
+    above: dict[str, tuple[object, ...]] = {"": ()}
+
+    def key(path: str) -> tuple[object, ...]:
+        parent, _, name = path.rpartition("/")
+        keys = above.get(parent)
+        if keys is None:
+            keys = above[parent] = key(parent)
+        return (*keys, natural_key(name))
+
+    return sorted(paths, key=key)
 
 
 def arrange(listed: Sequence[str], present: Mapping[str, str]) -> list[str]:

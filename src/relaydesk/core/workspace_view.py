@@ -28,14 +28,14 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from pathlib import Path
 
 from . import codec
 from .errors import NotFoundError
 from .local_state import LOCAL_DIR
 from .model import Connection, Environment, Request, join_path, split_path
-from .ordering import arrange, children_index, natural_key, tree_order
+from .ordering import arrange, by_level, children_index, tree_order
 from .workspace_scan import (
     CONNECTION_FILE,
     FOLDER_FILE,
@@ -121,6 +121,11 @@ class WorkspaceView:
         self._kids_cache = found.kids  # (what children_index would make of the above)
 
     # -- listing folders on demand (a lazy view) ------------------------------------------
+
+    def unlisted_folders(self) -> Container[str]:
+        """Folders (a lazy view's) not listed yet, as a tree finds them (a folder
+        inside one of these is not listed either: ``is_listed`` tells)."""
+        return self._unlisted
 
     def is_listed(self, container: str) -> bool:
         """Whether the directory of a connection or folder has been listed (always, but
@@ -331,7 +336,7 @@ class WorkspaceView:
 
     def _sorted_connections(self) -> list[str]:
         if self._conn_paths is None:
-            self._conn_paths = sorted(self._connections, key=natural_key)
+            self._conn_paths = by_level(self._connections)
         return self._conn_paths
 
     def environments(self) -> list[Environment]:

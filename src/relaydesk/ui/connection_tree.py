@@ -68,7 +68,7 @@ class ConnectionTree(QWidget):
         # only while filtering.
         self._proxy: TreeFilterModel | None = None
         self._filtering = False
-        self._listed: set[int] = set()  # the model's listed rows when filtering began
+        self._listed: dict[int, bool] = {}  # the model's listed rows when filtering began
         self._selected_before = ""  # the selected row's path when filtering began
 
         self.filter = QLineEdit(self)
@@ -250,6 +250,21 @@ class ConnectionTree(QWidget):
         if current:
             self.select_path(current)
 
+    def prepare_filter(self) -> None:
+        """Make now, while the app is idle, what the first filter keystroke would make
+        once: the filter model, the memory release, the request badges (and the Qt
+        types and modules behind them). Made during a keystroke, these long-lived
+        objects land among its thousands of short-lived rows and keep their memory
+        from going back to the system when the filter is cleared; and the keystroke
+        pays for them."""
+        from relaydesk.core.model import METHODS
+
+        from . import heap  # noqa: F401  (imported for the clear)
+
+        assert self.proxy is not None
+        for method in METHODS:
+            self._badge(method)
+
     def _free_filter_rows(self) -> None:
         from .heap import release_free_memory
 
@@ -268,8 +283,10 @@ class ConnectionTree(QWidget):
         show, so the first matches themselves are on screen (opening level by level
         would fill the screen with the connections that hold matches, all closed)."""
         model, view = self.proxy, self.view
-        # (The font's height is less than a row's: the count errs on the generous side.)
-        screen = view.viewport().height() // max(1, view.fontMetrics().height())
+        # (The font's height is less than a row's: the count errs on the generous side.
+        # The view's height, not its viewport's: the first QWidget a Python call gets
+        # back makes PySide set up all of QtWidgets' types, ~20 ms, mid-keystroke.)
+        screen = view.height() // max(1, view.fontMetrics().height())
         enough = max(FILTER_EXPAND_ROWS, FILTER_EXPAND_SCREENS * screen)
         shown = 0
         # Rows still to visit, the next one last: (parent, row).

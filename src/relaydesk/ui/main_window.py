@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, lambda: self.read_workspace(step))
             return
         self.tree.model.listing_done()  # empty folders lose the arrow drawn meanwhile
+        self.tree.prepare_filter()
         if problems := workspace.problems:
             self.messages.problem("Some workspace files could not be read: "
                               + "; ".join(str(p) for p in problems[:3]))

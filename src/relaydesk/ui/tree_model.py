@@ -4,9 +4,11 @@ Connection paths are split into grouping nodes (``jira`` › ``cloud``); inside 
 connection come its folders, then its requests. The model is a
 ``QStandardItemModel``: the rows a view lays out are Qt's own items, so laying out
 thousands of rows runs no Python (a Python model answers three calls per row, ~40k
-instructions each way through the binding). Beside each item is a node of ours
-(``TreeNode``: kind, path, the request's method) that the filter model and the
-lookups use; display roles beyond the name are answered from it when a row is drawn.
+instructions each way through the binding). Beside the items are nodes of ours
+(``TreeNode``: kind, path, name, the request's method) that the filter model and the
+lookups use, and from which the roles of a row are answered when it is drawn. A
+row's node is made when first asked for, from its parent's listing (an item's row is
+its node's row): the first frame makes an item per row shown, not also a node.
 
 Groups and connections, and the rows of every connection, are made on (re)load; a
 folder's rows are listed the first time it is expanded or a path inside it is asked
@@ -44,13 +46,13 @@ from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
 
 from relaydesk.core.errors import RelaydeskError
 from relaydesk.core.model import join_path, split_path
-from relaydesk.core.ordering import natural_key
 
-from .serial_tree import AnyIndex
 from .service import Service
 
 if TYPE_CHECKING:
     from relaydesk.core.workspace import Workspace
+
+    from .serial_tree import AnyIndex
 
 __all__ = [
     "MIME_PATHS",
@@ -80,7 +82,6 @@ _BASE_FLAGS = _Flag.ItemIsEnabled | _Flag.ItemIsSelectable | _Flag.ItemIsDropEna
 _FLAGS = {"group": _BASE_FLAGS, "connection": _BASE_FLAGS | _Flag.ItemIsDragEnabled,
           "folder": _BASE_FLAGS | _Flag.ItemIsDragEnabled,
           "request": _BASE_FLAGS | _Flag.ItemIsDragEnabled}
-_ORDER = {"group": 0, "connection": 0, "folder": 0, "request": 1}
 _serials = itertools.count(1)
 # Set as a folder's only child before its rows are listed: an empty row (Qt takes a
 # null item; the stubs ask for an item), which draws the folder's expand arrow.
@@ -92,30 +93,40 @@ class TreeNode:
     """A row of the tree: a group, connection, folder or request (or the root)."""
 
     __slots__ = ("children", "filled", "item", "kind", "method", "name", "parent", "path",
-                 "row", "serial", "tip")
+                 "row", "rows", "serial", "tip")
 
-    def __init__(self, kind: str, path: str, name: str, parent: TreeNode | None) -> None:
+    def __init__(self, kind: str, path: str, name: str, parent: TreeNode | None,
+                 row: int = 0) -> None:
         self.kind = kind  # root | group | connection | folder | request
         self.path = path
         self.name = name
         self.parent = parent
-        self.row = 0
+        self.row = row
         self.serial = next(_serials)
         self.method = ""
         # A request's method and tip come from its file, read when the row is first
         # shown (None until then): the tree paints without reading every request.
         self.tip: str | None = None if kind == "request" else ""
-        # Listed on first use for connections and folders (None until then).
+        # A connection's or folder's rows as the workspace lists them, (kind, path)
+        # each, None until listed. Their items are made from this list; their nodes
+        # (``children``, in the same order) only when asked for: the first frame makes
+        # an item per row, not also a node per row.
+        self.rows: Sequence[tuple[str, str]] | None = None
         self.children: list[TreeNode] | None = [] if kind in ("root", "group") else None
-        # The model's item showing this row (made when its parent's item is filled),
-        # and whether the item holds its rows' items yet (a view opened it, or a path
-        # inside it was asked for): the filter lists rows without making items.
+        # The item showing this row, once known (groups and connections from the
+        # build, other rows from a lookup), and whether it holds its rows' items yet (a
+        # view opened it, or a path inside it was asked for).
         self.item: _Row | None = None
         self.filled = False
 
 
 class _Row(QStandardItem):
-    """A row of the model: Qt's item, and the node it shows (``node``)."""
+    """A row of the model: Qt's item, and the node it shows (``node``) once that is
+    known: an item's row in its parent's item is its node's row in the parent's node.
+
+    The item holds the row's place and its rows only (no text: the model answers
+    every role from the node, as the filter model does).
+    """
 
     node: TreeNode
 
@@ -132,7 +143,7 @@ class WorkspaceTreeModel(QStandardItemModel):
         # A request row's icon, from its method (the tree panel draws method badges).
         self.request_icon: Callable[[str], QIcon] | None = None
         self._reload_pending = False
-        # Folders drawn with an arrow before their directories were listed.
+        # Rows holding folders drawn with an arrow before their directories were listed.
         self._guessed: dict[int, TreeNode] = {}
         self._dropped: list[dict[int, TreeNode]] = []  # rows of earlier builds
         self._build()
@@ -183,49 +194,72 @@ class WorkspaceTreeModel(QStandardItemModel):
         self._nodes: dict[int, TreeNode] = {}
         self._by_path: dict[str, TreeNode] = {"": root}
 
-        def ensure(path: str, kind: str) -> TreeNode:  # workspace paths are normalised
+        def group(path: str) -> TreeNode:  # workspace paths are normalised
             node = self._by_path.get(path)
             if node is None:
                 parent_path, _, name = path.rpartition("/")
-                node = self._adopt(ensure(parent_path, "group"), kind, path, name)
+                node = self._adopt(group(parent_path), "group", path, name)
             return node
 
         depths = set()
+        # The workspace gives connections in natural order level by level, so each
+        # group's rows come in order as they are met.
         for path, base_url in self._service.workspace.connection_urls():
-            ensure(path, "connection").tip = base_url
+            parent_path, _, name = path.rpartition("/")
+            self._adopt(group(parent_path), "connection", path, name).tip = base_url
             depths.add(path.count("/"))
         self._depth = depths.pop() if len(depths) == 1 else None
-        self._sort(root)
         self._add_items(top, root.children or [])
 
     def _add_items(self, parent: QStandardItem, nodes: list[TreeNode]) -> None:
-        parent.appendRows(self._make_items(nodes))
-
-    def _make_items(self, nodes: list[TreeNode]) -> list[QStandardItem]:
-        """The items of ``nodes``: a group's rows made with it, a connection's listed
-        now (connections show open), a folder's placeholder until it is listed."""
+        """Add the items of groups and connections (and the rows of each)."""
         items: list[QStandardItem] = []
         for node in nodes:
-            item = _Row(node.name)
-            item.node = node
+            item = _Row()
+            item.node = node  # (a view asks each open row whether it can fetch more)
             node.item = item
             if node.kind == "group":
                 item.setFlags(_FLAGS["group"])  # a path prefix: not dragged
                 node.filled = True
                 self._add_items(item, node.children or [])
-            elif node.kind == "connection":
-                self._fill(node)
-            elif node.kind == "folder" and (bool(node.children) if node.children is not None
-                                            else self._may_hold(node)):
-                item.setChild(0, 0, _EMPTY)  # an empty row until filled: draws the arrow
+            else:  # connections show open
+                node.filled = True
+                rows = node.rows = self._workspace.listing(node.path)
+                item.appendRows(self._row_items(node, rows))
             items.append(item)
+        parent.appendRows(items)
+
+    def _row_items(self, node: TreeNode, rows: Sequence[tuple[str, str]]) -> list[QStandardItem]:
+        """The items of a connection's or folder's rows: a folder's holds an empty
+        placeholder row (which draws its arrow) until it is filled."""
+        items: list[QStandardItem] = []
+        children = node.children  # their nodes, if made already (by the filter)
+        workspace = self._workspace
+        # (Right after a lazy workspace lists a connection, none of its folders is.)
+        unlisted = workspace.unlisted_folders()
+        guessed = False
+        for row, (kind, path) in enumerate(rows):
+            holds = False
+            if kind == "folder":
+                listed = children[row].rows if children is not None else None
+                if listed is not None:
+                    holds = bool(listed)
+                elif path in unlisted or not workspace.is_listed(path):
+                    holds = guessed = True  # most hold something: no listing yet
+                else:
+                    holds = workspace.has_children(path)
+            # (An item of one empty row, the placeholder, in one call.)
+            items.append(_Row(1) if holds else _Row())
+        if guessed:
+            self._guessed[node.serial] = node
         return items
 
     def _may_hold(self, node: TreeNode) -> bool:
         """Whether a folder not listed yet draws an expand arrow."""
         workspace = self._workspace
         if not workspace.is_listed(node.path):
-            self._guessed[node.serial] = node  # most hold something: no listing yet
+            if node.parent is not None:  # most hold something: no listing yet
+                self._guessed[node.parent.serial] = node.parent
             return True
         return workspace.has_children(node.path)
 
@@ -241,25 +275,28 @@ class WorkspaceTreeModel(QStandardItemModel):
                 # Parent and children refer to each other: without the cycle, the rows
                 # go at once, not at a later collection (None: nothing is allocated,
                 # which would start one).
-                node.children = None
+                node.children = node.rows = None
                 node.item = None  # (Qt deleted the item with its build)
         self._dropped.clear()  # in place: nothing is made among the rows freed
 
-    def listed(self) -> set[int]:
-        """The rows whose rows are listed now (for ``unlist``)."""
-        return {s for s, n in self._nodes.items() if n.children and n.kind != "group"}
+    def listed(self) -> dict[int, bool]:
+        """The rows whose rows are listed now, and whether their rows' nodes are made
+        (for ``unlist``)."""
+        return {s: n.children is not None for s, n in self._nodes.items()
+                if n.rows is not None}
 
-    def unlist(self, keep: set[int]) -> None:
-        """Forget the rows listed since ``keep`` was taken (``listed``), in one reset.
+    def unlist(self, keep: dict[int, bool]) -> None:
+        """Forget the rows listed, and the nodes made, since ``keep`` was taken
+        (``listed``), in one reset.
 
         The rows kept are the same objects (indexes to them stay good), not rebuilt:
         after a filter listed every folder, clearing it costs the rows dropped, not a
-        new tree, and fewer long-lived objects are made among the rows being freed
-        (each keeps a pymalloc arena from going back to the system).
+        new tree, and no object made while filtering stays (each would keep a
+        pymalloc arena among the rows freed from going back to the system).
         """
         self._reset(lambda: self._unlist(keep))
 
-    def _unlist(self, keep: set[int]) -> None:
+    def _unlist(self, keep: dict[int, bool]) -> None:
         # The rows kept go back into the same dicts (emptied in place).
         old = self._nodes.copy()  # (what is kept is taken out below)
         nodes, by_path = self._nodes, self._by_path
@@ -269,13 +306,17 @@ class WorkspaceTreeModel(QStandardItemModel):
         stack = [self._root]
         while stack:
             node = stack.pop()
-            if node.kind in ("connection", "folder") and node.serial not in keep:
-                self._forget_rows(node)  # listed again when a view asks
+            if node.kind in ("connection", "folder"):
+                had_nodes = keep.get(node.serial)
+                if had_nodes is None:
+                    self._forget_rows(node)  # listed again when a view asks
+                elif not had_nodes and node.children is not None:
+                    self._forget_nodes(node)  # made again when asked for
             for child in node.children or ():
                 nodes[child.serial] = child
                 by_path[child.path] = child
                 stack.append(child)
-        for serial in [s for s in self._guessed if s not in nodes]:
+        for serial in [s for s, parent in self._guessed.items() if nodes.get(s) is not parent]:
             del self._guessed[serial]
         for serial in nodes:
             del old[serial]
@@ -283,11 +324,21 @@ class WorkspaceTreeModel(QStandardItemModel):
             QTimer.singleShot(0, self, self.free_dropped)
         self._dropped.append(old)
 
+    def _forget_nodes(self, node: TreeNode) -> None:
+        """Drop the nodes of a connection's or folder's rows (and what they listed);
+        the rows' items stay."""
+        for child in node.children or ():
+            self._forget_rows(child)
+            if child.item is not None:
+                del child.item.node
+                child.item = None
+        node.children = None
+
     def _forget_rows(self, node: TreeNode) -> None:
         """Unlist a connection's or folder's rows: its item holds a placeholder again."""
-        if node.children is None:
+        if node.rows is None and node.children is None:
             return
-        node.children = None
+        node.rows = node.children = None
         item = node.item
         if item is not None and node.filled:
             node.filled = False
@@ -296,42 +347,57 @@ class WorkspaceTreeModel(QStandardItemModel):
                 item.setChild(0, 0, _EMPTY)
 
     def _adopt(self, parent: TreeNode, kind: str, path: str, name: str) -> TreeNode:
-        node = TreeNode(kind, path, name, parent)
         assert parent.children is not None
+        node = self._register(TreeNode(kind, path, name, parent, len(parent.children)))
         parent.children.append(node)
-        self._nodes[node.serial] = node
-        self._by_path[path] = node
         return node
 
-    @staticmethod
-    def _sort(node: TreeNode) -> None:
-        """Groups and connections in natural order (``api2`` before ``api10``); what is
-        inside a connection keeps the workspace's (the user's) order."""
-        if node.children:
-            node.children.sort(key=lambda n: (_ORDER[n.kind], natural_key(n.name)))
-            for row, child in enumerate(node.children):
-                child.row = row
-                if child.kind == "group":
-                    WorkspaceTreeModel._sort(child)
+    def _register(self, node: TreeNode) -> TreeNode:
+        self._nodes[node.serial] = node
+        self._by_path[node.path] = node
+        return node
+
+    def _listing(self, node: TreeNode) -> Sequence[tuple[str, str]]:
+        """A connection's or folder's rows, (kind, path) each (listed now if they were
+        not yet)."""
+        rows = node.rows
+        if rows is None:
+            # (A row of an earlier build lists nothing: it is no longer in the tree.)
+            current = self._nodes.get(node.serial) is node
+            rows = node.rows = (self._workspace.listing(node.path)
+                                if current and node.kind in ("connection", "folder") else [])
+        return rows
 
     def _children(self, node: TreeNode) -> list[TreeNode]:
+        """The nodes of a connection's or folder's rows (made now if they were not yet)."""
         if node.children is None:
-            node.children = []
-            # (A row of an earlier build lists nothing: it is no longer in the tree.)
-            if node.kind in ("connection", "folder") and self._nodes.get(node.serial) is node:
-                listing = self._workspace.listing(node.path)
-                for row, (kind, path) in enumerate(listing):
-                    self._adopt(node, kind, path, path.rpartition("/")[2]).row = row
+            register = self._register
+            node.children = [
+                register(TreeNode(kind, path, path.rpartition("/")[2], node, row))
+                for row, (kind, path) in enumerate(self._listing(node))]
         return node.children
 
     def _fill(self, node: TreeNode) -> None:
         """Give a connection's or folder's item the items of its rows (listed now if
         they were not yet)."""
-        item = node.item
-        if not node.filled and item is not None and node.kind != "request":
-            self._children(node)
-            node.filled = True
-            self._show_rows(node, item)
+        if not node.filled and node.kind != "request":
+            item = self._item_of(node)
+            if item is not None:
+                rows = self._listing(node)
+                node.filled = True
+                self._show_rows(node, item, rows)
+
+    def _item_of(self, node: TreeNode) -> _Row | None:
+        """The item showing ``node`` (None when its parent's rows are not filled, or the
+        node is of an earlier build)."""
+        if node.item is None and self._nodes.get(node.serial) is node:
+            parent = node.parent
+            above = self._item_of(parent) if parent is not None and parent.filled else None
+            item = above.child(node.row) if above is not None else None
+            if isinstance(item, _Row):
+                item.node = node
+                node.item = item
+        return node.item
 
     def _reveal(self, node: TreeNode) -> None:
         """Fill the items above ``node``, so that it has an item of its own."""
@@ -343,7 +409,8 @@ class WorkspaceTreeModel(QStandardItemModel):
         for container in reversed(above):
             self._fill(container)
 
-    def _show_rows(self, node: TreeNode, item: QStandardItem) -> None:
+    def _show_rows(self, node: TreeNode, item: QStandardItem,
+                   rows: Sequence[tuple[str, str]]) -> None:
         """Put a node's listed rows in its item, in place of its placeholder.
 
         Rows are only added here, never removed: this runs inside a view's layout
@@ -351,15 +418,13 @@ class WorkspaceTreeModel(QStandardItemModel):
         placeholder becomes the first row; an item left with only its placeholder
         (a folder that turned out empty) drops it on the next event-loop turn.
         """
-        self._guessed.pop(node.serial, None)
-        rows = node.children or []
         if item.rowCount() == 0:
-            self._add_items(item, rows)
+            item.appendRows(self._row_items(node, rows))
             return
         if not rows:
             QTimer.singleShot(0, self, lambda: self._drop_placeholder(node))
             return
-        items = self._make_items(rows)
+        items = self._row_items(node, rows)
         item.setChild(0, 0, items[0])
         if len(items) > 1:
             item.appendRows(items[1:])
@@ -367,8 +432,8 @@ class WorkspaceTreeModel(QStandardItemModel):
     def _drop_placeholder(self, node: TreeNode) -> None:
         item = node.item
         if (item is not None and self._nodes.get(node.serial) is node and node.filled
-                and not node.children and item.rowCount() == 1
-                and getattr(item.child(0), "node", None) is None):  # (drawn: a blank item)
+                and not node.rows and item.rowCount() == 1
+                and not isinstance(item.child(0), _Row)):  # (None, or drawn: a blank item)
             item.removeRow(0)
 
     def canFetchMore(self, parent: AnyIndex) -> bool:
@@ -402,9 +467,23 @@ class WorkspaceTreeModel(QStandardItemModel):
     def node_of(self, index: AnyIndex) -> TreeNode:
         """The node of ``index`` (the root for an invalid index, another model's, or a
         placeholder row)."""
-        if not index.isValid():
-            return self._root
-        return getattr(self._item(index), "node", self._root)
+        node = self._node_of_item(self._item(index))  # (no item: the invalid index)
+        return node if node is not None else self._root
+
+    def _node_of_item(self, item: QStandardItem | None) -> TreeNode | None:
+        node = getattr(item, "node", None)
+        if node is None and isinstance(item, _Row):  # (placeholders are not _Row)
+            # Not asked for yet: the row of its parent's node, kept on the item.
+            above = item.parent()  # (None at the top level)
+            parent = self._node_of_item(above) if above is not None else self._root
+            if parent is not None and parent.filled:
+                children = self._children(parent)
+                row = item.row()
+                if row < len(children):
+                    node = children[row]
+                    item.node = node
+                    node.item = item
+        return node
 
     def _item(self, index: AnyIndex) -> QStandardItem | None:
         """The item at ``index`` (None for another model's index)."""
@@ -426,7 +505,7 @@ class WorkspaceTreeModel(QStandardItemModel):
         if node is self._root or self._nodes.get(node.serial) is not node:
             return QModelIndex()  # the root, or a row of an earlier build
         self._reveal(node)
-        item = node.item
+        item = self._item_of(node)
         return item.index() if item is not None else QModelIndex()
 
     def index_for_path(self, path: str) -> QModelIndex:
@@ -441,10 +520,12 @@ class WorkspaceTreeModel(QStandardItemModel):
     def node_has_children(self, node: TreeNode) -> bool:
         if node.children is not None:
             return bool(node.children)
-        if node.kind == "request":
+        if node.rows is not None:
+            return bool(node.rows)
+        if node.kind == "request" or node.parent is None:
             return False
         if node.kind == "connection":  # its directory is listed: its rows cost little
-            return bool(self._children(node))
+            return bool(self._listing(node))
         return self._may_hold(node)
 
     def listing_done(self) -> None:
@@ -452,10 +533,16 @@ class WorkspaceTreeModel(QStandardItemModel):
         placeholder row that drew their arrow."""
         guessed, self._guessed = self._guessed, {}
         workspace = self._service.workspace
-        for node in guessed.values():
-            if (self._nodes.get(node.serial) is node and not node.filled
-                    and node.item is not None and not workspace.has_children(node.path)):
-                node.item.setRowCount(0)
+        for parent in guessed.values():
+            item = self._item_of(parent) if parent.filled else None  # (rows shown)
+            if item is None or parent.rows is None:
+                continue
+            children = parent.children
+            for row, (kind, path) in enumerate(parent.rows):
+                if (kind == "folder" and not workspace.has_children(path)
+                        and (children is None or not children[row].filled)
+                        and (folder := item.child(row)) is not None):
+                    folder.setRowCount(0)
 
     def node_children(self, node: TreeNode) -> list[TreeNode]:
         """A node's rows (listed now if they were not yet); do not change the list."""
@@ -471,10 +558,10 @@ class WorkspaceTreeModel(QStandardItemModel):
         return self._root
 
     def data(self, index: AnyIndex, role: int = _DISPLAY) -> object:
-        if role not in _ANSWERED or not index.isValid():
+        if role not in _ANSWERED:
             return None
-        node = getattr(self._item(index), "node", None)  # (a placeholder row has none)
-        return self.node_data(node, role) if node is not None else None
+        node = self.node_of(index)
+        return self.node_data(node, role) if node is not self._root else None  # (placeholder)
 
     # -- by node, for the filter model (tree_filter), which shows these nodes -----------
 
