@@ -58,10 +58,12 @@ def test_a_word_typed_in_names_keeps_the_ranking_of_folder_matches() -> None:
 def test_a_word_typed_on_past_the_end_of_some_names() -> None:
     # Every match goes on letter by letter in its name until some names end ("Get")
     # or turn away ("Gets" vs "Getter"): the matches drop as the plain definition says.
-    items = ["api/v1/Get", "api/v1/Gets", "api/v2/Getter", "api/v2/Getters", "gx/Get"]
+    # Also in folders ("gets/..."): letters there cost more, whatever follows.
+    items = ["api/v1/Get", "api/v1/Gets", "api/v2/Getter", "api/v2/Getters", "gx/Get",
+             "gets/tt/Ers", "getters/x/y"]
     items += [f"api/f{n}/Get all {n}" for n in range(50)]
     matcher = FuzzyMatcher(items)
-    for query in ("getters", "get all 1", "gets"):
+    for query in ("getters", "get all 1", "gets", "gettersy", "getsters"):
         for end in [*range(1, len(query) + 1), *range(len(query), 0, -1)]:
             assert matcher.filter(query[:end]) == _ranked(query[:end], items, 200), query[:end]
-    assert matcher.filter("getters") == ["api/v2/Getters"]
+    assert matcher.filter("getters")[:2] == ["api/v2/Getters", "getters/x/y"]

@@ -8,9 +8,9 @@ only looks on from there. The best ``limit`` are ranked by ``fuzzy_score`` withi
 three groups: the text typed found in the name, found in the path, the rest; the
 scores too are kept letter by letter, for all matches at once. A key that leaves
 the results as they were changes nothing in the list (nothing is painted again).
-While a word is typed in the names (every match goes on with the letter typed, the
-common key), the matches and their order stay: one ``getitem`` per match says so,
-and no search is made.
+While a word is typed (few matches, each going on with the letter typed right
+after its last one: the common key), one ``getitem`` per match says so and no
+search is made.
 """
 
 from __future__ import annotations
@@ -84,6 +84,7 @@ class _Step:
     extra: list[int] | None
     ranks: list[int] | None = None
     in_names: bool = False  # known: every match's last letter is in the name
+    run: bool = False  # every match's last letter came right after the one before
 
 
 class FuzzyMatcher:
@@ -115,14 +116,10 @@ class FuzzyMatcher:
             steps.pop()
         last = steps[-1]
         for ch in letters[len(last.done):]:
-            if last.in_names and _goes_on(last, ch):
-                # Every match goes on with ``ch`` (a word typed in the names): the
-                # same matches in the same order, each one letter further.
-                last = _Step(last.done + ch, last.found, last.lines, last.names,
-                             last.starts, list(map(_NEXT, last.ends)), last.extra,
-                             last.ranks, True)
-            else:
-                last = _next_step(last, ch)
+            # While a word is typed (few matches), every match often goes on with
+            # ``ch``: then its search would find it where the last letter ended.
+            on = last.run and last.extra is not None and _goes_on(last, ch)
+            last = _next_step(last, ch, last.ends if on else None)
             steps.append(last)
         return last
 
@@ -178,12 +175,14 @@ class FuzzyMatcher:
         return list(result)
 
 
-def _next_step(last: _Step, ch: str) -> _Step:
-    """The matches of ``last.done + ch``: a search per match of ``last``."""
+def _next_step(last: _Step, ch: str, at: list[int] | None = None) -> _Step:
+    """The matches of ``last.done + ch``: a search per match of ``last`` (unless
+    ``at`` says where each match has ``ch``)."""
     done, found, lines, names, starts, ends = (
         last.done, last.found, last.lines, last.names, last.starts, last.ends)
     extra, ranks, in_names = last.extra, last.ranks, last.in_names
-    at = list(map(str.find, lines, repeat(ch), ends))
+    if at is None:
+        at = list(map(str.find, lines, repeat(ch), ends))
     if -1 in at:
         keep = list(map(_NOT_NEGATIVE, at))
         lines, names = list(compress(lines, keep)), list(compress(names, keep))
@@ -191,11 +190,12 @@ def _next_step(last: _Step, ch: str) -> _Step:
         if extra is not None:
             extra = list(compress(extra, keep))
         ranks = None
+    run = bool(done) and len(found) <= _TRACKED and at == ends
     if len(found) > _TRACKED:
         extra = None
     elif extra is None:
         extra = _extra(done + ch, lines, starts)
-    elif done and at == ends and (in_names or all(map(ge, at, starts))):
+    elif run and (in_names or all(map(ge, at, starts))):
         # Each letter came right after the previous one, in the name: it costs
         # nothing, and every rank grows by the same (the same order).
         in_names = True
@@ -203,12 +203,12 @@ def _next_step(last: _Step, ch: str) -> _Step:
         extra = _add_costs(extra, not done, at, ends, starts)
         ranks, in_names = None, False
     return _Step(done + ch, found, lines, names, starts, list(map(_NEXT, at)), extra,
-                 ranks, in_names and extra is not None)
+                 ranks, in_names and extra is not None, run)
 
 
 def _goes_on(step: _Step, ch: str) -> bool:
     """Whether every match of ``step`` has ``ch`` right after its match (a letter
-    per match, taken by ``getitem``: a third of the cost of a search per match)."""
+    per match, taken by ``getitem``: under half the cost of a search per match)."""
     try:
         return "".join(map(getitem, step.lines, step.ends)).count(ch) == len(step.lines)
     except IndexError:  # a match ends its line
