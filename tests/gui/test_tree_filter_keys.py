@@ -97,6 +97,9 @@ def test_the_rows_a_key_drops_are_freed_a_few_at_a_time(window: Any, qtbot: Any,
         tree.filter.setText("request 1")  # narrows: the rows of "request" are dropped
         dropped = sum(map(len, tree.proxy._dropped))
         assert dropped >= 36
+        assert tree.proxy._trash  # the sets "request" matched, kept with its rows
+        tree.proxy._free_some()  # a tick: those sets
+        assert not tree.proxy._trash and sum(map(len, tree.proxy._dropped)) == dropped
         tree.proxy._free_some()
         assert sum(map(len, tree.proxy._dropped)) == dropped - 10  # one tick's worth
         qtbot.waitUntil(lambda: not tree.proxy._dropped)

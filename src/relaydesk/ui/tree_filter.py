@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from itertools import compress, repeat
+from itertools import compress, islice, repeat
 from operator import contains
 
 from PySide6.QtCore import (
@@ -82,9 +82,8 @@ class TreeFilterModel(SerialTreeModel):
         self._matched: dict[str, set[str]] = {}
         self._above: set[str] = set()  # the matches' ancestors (few: containers)
         self._by_serial: dict[int, _Row] = {}  # the rows listed, by serial
-        # Rows of earlier keystrokes (by serial, or listed once they are being freed),
-        # and what else they dropped.
-        self._dropped: list[dict[int, _Row] | list[_Row]] = []
+        # Rows of earlier keystrokes, by serial, and what else they dropped.
+        self._dropped: list[dict[int, _Row]] = []
         self._trash: list[object] = []
         self._freeing = False  # a timer will free them
         self._root = _Row(source.root_node(), None, 0, False)
@@ -244,21 +243,22 @@ class TreeFilterModel(SerialTreeModel):
             self._trash.append(other)
 
     def _free_some(self) -> None:
-        """Free _FREE_ROWS of the rows dropped, and the rest at the next tick."""
-        self._trash.clear()
+        """Free the last texts' sets, or _FREE_ROWS of the rows dropped; the rest at
+        the next tick."""
         left = _FREE_ROWS
+        if self._trash:
+            self._trash.clear()
+            left = 0
         while self._dropped and left > 0:
-            rows = self._dropped[-1]
-            if isinstance(rows, dict):
-                rows = self._dropped[-1] = list(rows.values())
-            chunk = rows[-left:]
-            del rows[-left:]
-            for row in chunk:
-                row.children = None  # (see free_dropped)
-            left -= len(chunk)
-            del chunk  # the rows go now (those whose rows are gone too)
+            rows = self._dropped[0]
+            # Parents first (the rows are in the order they were listed): a row goes
+            # with its children, not a whole tree with the last parent.
+            serials = list(islice(rows, left))
+            for serial in serials:
+                rows.pop(serial).children = None  # (see free_dropped)
+            left -= len(serials)
             if not rows:
-                self._dropped.pop()
+                del self._dropped[0]
         if self._dropped:
             QTimer.singleShot(0, self, self._free_some)
         else:
@@ -267,7 +267,7 @@ class TreeFilterModel(SerialTreeModel):
     def free_dropped(self) -> None:
         """Free the rows earlier keystrokes dropped."""
         for rows in self._dropped:
-            for row in rows.values() if isinstance(rows, dict) else rows:
+            for row in rows.values():
                 # No cycles: the rows go at once, not at a collection (and nothing is
                 # allocated here, which would start one over every row).
                 row.children = None
