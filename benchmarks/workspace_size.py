@@ -90,6 +90,18 @@ CHILD = textwrap.dedent('''
     def typing(set_text, text):
         return [timed(lambda t=text[:i]: set_text(t)) for i in range(1, len(text) + 1)]
 
+    def boxed(view, width, height):
+        """A window of ``view`` under a text box, shown: (window, box)."""
+        window = QWidget()
+        box = QLineEdit(window)
+        layout = QVBoxLayout(window)
+        layout.addWidget(box)
+        layout.addWidget(view)
+        window.resize(width, height)
+        window.show()
+        app.processEvents()
+        return window, box
+
     out = {}
     if MODE == "app":
         from relaydesk.core.session import Session
@@ -154,18 +166,11 @@ CHILD = textwrap.dedent('''
         proxy.setSourceModel(model)
         # Typed into a filter box above the tree, as in the app (whose keys include
         # the box's repaint).
-        panel = QWidget()
-        box = QLineEdit(panel)
-        view = QTreeView(panel)
-        layout = QVBoxLayout(panel)
-        layout.addWidget(box)
-        layout.addWidget(view)
+        view = QTreeView()
         view.setHeaderHidden(True)
         view.setUniformRowHeights(True)
         view.setModel(proxy)
-        panel.resize(280, 730)
-        panel.show()
-        app.processEvents()
+        panel, box = boxed(view, 280, 730)
         def filter_tree(text):
             proxy.setFilterFixedString(text)
             view.expandAll()
@@ -182,17 +187,10 @@ CHILD = textwrap.dedent('''
         list_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         list_proxy.setSourceModel(paths)
         # The quick-open dialog's widgets: a text box typed into, over the list.
-        dialog = QWidget()
-        query = QLineEdit(dialog)
-        listing = QListView(dialog)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(query)
-        layout.addWidget(listing)
+        listing = QListView()
         listing.setModel(list_proxy)
+        dialog, query = boxed(listing, 520, 380)
         query.textChanged.connect(list_proxy.setFilterFixedString)
-        dialog.resize(520, 380)
-        dialog.show()
-        app.processEvents()
         keys = typing(query.setText, TYPED)
         out["quick_typical"] = statistics.median(keys)
         out["quick_worst"] = max(keys)
