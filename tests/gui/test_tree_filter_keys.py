@@ -66,3 +66,49 @@ def test_each_key_shows_the_rows_of_a_fresh_filter(window: Any, qtbot: Any) -> N
     # Typing on inside the names kept the rows: the view was not reset for those.
     assert "reques" not in resets and "request " not in resets
     assert "request 1" in resets  # the rows changed
+
+
+def test_the_rows_a_key_drops_are_freed_a_few_at_a_time(window: Any, qtbot: Any,
+                                                         monkeypatch: Any) -> None:
+    import gc
+
+    from relaydesk.ui import tree_filter
+
+    ws = window.service.workspace
+    ws.save_connection(Connection(path="crm/api", base_url="http://127.0.0.1:9"),
+                       create=True)
+    for folder in ("f1", "f2", "f3"):
+        for n in range(12):
+            ws.save_request(Request(path=f"crm/api/{folder}/Request {n}", url="/x"),
+                            create=True)
+    window.tree.reload()
+    tree = window.tree
+    monkeypatch.setattr(tree_filter, "_FREE_ROWS", 10)
+
+    def live_rows() -> int:
+        return sum(isinstance(o, tree_filter._Row) for o in gc.get_objects())
+
+    tree.filter.setText("request")
+    tree.view.expandAll()
+    qtbot.waitUntil(lambda: not tree.proxy._dropped)
+    gc.disable()  # what goes, goes by reference counts (no cycles left to collect)
+    try:
+        before = live_rows()
+        tree.filter.setText("request 1")  # narrows: the rows of "request" are dropped
+        dropped = sum(map(len, tree.proxy._dropped))
+        assert dropped >= 36
+        assert tree.proxy._trash  # the sets "request" matched, kept with its rows
+        tree.proxy._free_some()  # a tick: those sets
+        assert not tree.proxy._trash and sum(map(len, tree.proxy._dropped)) == dropped
+        tree.proxy._free_some()
+        assert sum(map(len, tree.proxy._dropped)) == dropped - 10  # one tick's worth
+        qtbot.waitUntil(lambda: not tree.proxy._dropped)
+        assert live_rows() <= before - dropped + len(tree.proxy._by_serial) + 1
+    finally:
+        gc.enable()
+    shown = _dump(tree.view.model(), lambda index, _key: tree.view.isExpanded(index))
+    fresh = TreeFilterModel(tree.model)
+    fresh.set_filter_text("request 1")
+    opened = _open_keys(tree)
+    assert shown == _dump(fresh, lambda _index, key, o=opened: key in o)
+    assert any(key[-1] == "Request 11" for key, _arrow in shown)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from itertools import compress, repeat
+from itertools import compress, islice, repeat
 from operator import contains
 
 from PySide6.QtCore import (
@@ -40,9 +40,12 @@ __all__ = ["TreeFilterModel"]
 
 _TOP = QModelIndex()
 _serials = itertools.count(1)
-# Rows a keystroke dropped are freed this long after it (once its frame is painted):
-# freeing the 50,000 rows of a tree opened all the way takes ~15 ms.
+# Rows a keystroke dropped are freed this long after it (once its frame is painted),
+# this many at a time (a 0 ms timer between): freeing the 50,000 rows of a tree
+# opened all the way takes ~15 ms, and a tick that lands in a later key's frame (on a
+# busy machine) costs it ~1 ms.
 _FREE_AFTER_MS = 40
+_FREE_ROWS = 4000
 # A key keeps the rows it would list (no reset) only when this many rows or fewer
 # are listed: the check is Python per row.
 _CHECKED = 5000
@@ -79,8 +82,11 @@ class TreeFilterModel(SerialTreeModel):
         self._matched: dict[str, set[str]] = {}
         self._above: set[str] = set()  # the matches' ancestors (few: containers)
         self._by_serial: dict[int, _Row] = {}  # the rows listed, by serial
-        self._dropped: list[dict[int, _Row]] = []  # rows of earlier keystrokes
-        self._reset_rows()
+        # Rows of earlier keystrokes, by serial, and what else they dropped.
+        self._dropped: list[dict[int, _Row]] = []
+        self._trash: list[object] = []
+        self._freeing = False  # a timer will free them
+        self._root = _Row(source.root_node(), None, 0, False)
 
     # -- filtering ----------------------------------------------------------------------
 
@@ -122,6 +128,10 @@ class TreeFilterModel(SerialTreeModel):
         self._reset_rows()
 
     def _use(self, text: str, matches: _Items, above: set[str]) -> None:
+        # The last text's (~50,000 names in sets) go with the rows dropped: freed
+        # after the frame.
+        if self._matched:
+            self._drop(None, (self._matches, self._matched))
         self._text, self._matches, self._above, self._matched = text, matches, above, {}
 
     def _search(self, text: str, *, narrowing: bool = True) -> tuple[_Items, set[str]]:
@@ -217,11 +227,42 @@ class TreeFilterModel(SerialTreeModel):
 
     def _reset_rows(self) -> None:
         if dropped := self._by_serial:
-            if not self._dropped:
-                QTimer.singleShot(_FREE_AFTER_MS, self, self.free_dropped)
-            self._dropped.append(dropped)
+            dropped[self._root.serial] = self._root  # (its rows' parent: no cycle left)
+            self._drop(dropped)
             self._by_serial = {}
         self._root = _Row(self._source.root_node(), None, 0, False)
+
+    def _drop(self, rows: dict[int, _Row] | None, other: object = None) -> None:
+        """Keep ``rows`` and ``other`` until they are freed (after this key's frame)."""
+        if not self._freeing:
+            self._freeing = True
+            QTimer.singleShot(_FREE_AFTER_MS, self, self._free_some)
+        if rows:
+            self._dropped.append(rows)
+        if other is not None:
+            self._trash.append(other)
+
+    def _free_some(self) -> None:
+        """Free the last texts' sets, or _FREE_ROWS of the rows dropped; the rest at
+        the next tick."""
+        left = _FREE_ROWS
+        if self._trash:
+            self._trash.clear()
+            left = 0
+        while self._dropped and left > 0:
+            rows = self._dropped[0]
+            # Parents first (the rows are in the order they were listed): a row goes
+            # with its children, not a whole tree with the last parent.
+            serials = list(islice(rows, left))
+            for serial in serials:
+                rows.pop(serial).children = None  # (see free_dropped)
+            left -= len(serials)
+            if not rows:
+                del self._dropped[0]
+        if self._dropped:
+            QTimer.singleShot(0, self, self._free_some)
+        else:
+            self._freeing = False
 
     def free_dropped(self) -> None:
         """Free the rows earlier keystrokes dropped."""
@@ -231,6 +272,7 @@ class TreeFilterModel(SerialTreeModel):
                 # allocated here, which would start one over every row).
                 row.children = None
         self._dropped.clear()  # in place: nothing is made among the rows freed
+        self._trash.clear()
 
     def _children(self, row: _Row) -> list[_Row]:
         if row.children is None:
