@@ -6,9 +6,12 @@ the new file's blocks to be allocated at once ("auto_da_alloc"): for the couple 
 hundred last responses a collection run keeps, that is most of the time its end takes.
 ``SwapWriter`` swaps instead (Linux ``renameat2(RENAME_EXCHANGE)``): the new content,
 written into a spare file, changes places with the target, and the spare then holds
-the old file, whose inode the next write reuses. Readers still see the old file or the
-new one, never a part. Where the exchange is not available (another system, a
-filesystem without it), each write is a plain write-then-rename.
+the old file, whose inode the next write reuses. A reader opening the target sees the
+old file or the new one, never a part; only a read still under way on the old file
+when the next write reuses it (microseconds later) can see it change, which for the
+kept JSON means an unreadable file, taken as nothing kept. Where the exchange is not
+available (another system, a filesystem without it), each write is a plain
+write-then-rename.
 """
 
 from __future__ import annotations
