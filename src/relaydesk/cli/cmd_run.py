@@ -76,12 +76,18 @@ def _reporters(specs: list[str]) -> list[Any]:
     return reporters
 
 
+def _data_file(path: str) -> Any:
+    from ..core.datafile import DataFile  # csv and all: only for --data
+
+    return DataFile(path)
+
+
 def run_run(args: argparse.Namespace, ctx: Context) -> int:
     import asyncio
     import contextlib
+    import gc
     import signal
 
-    from ..core.datafile import DataFile
     from ..core.engine import Engine
     from ..core.model import AUTH_SECRET_FIELDS
     from ..core.reporters import ConsoleReporter
@@ -95,7 +101,7 @@ def run_run(args: argparse.Namespace, ctx: Context) -> int:
     options = RunOptions(
         environment=ws.environment(args.env) if args.env else None,
         variables=dict(parse_pairs(args.var, "--var")),
-        data=DataFile(args.data) if args.data else None,
+        data=_data_file(args.data) if args.data else None,
         concurrency=args.concurrency, bail=args.bail, delay_ms=args.delay,
         strict_variables=args.strict_variables,
     )
@@ -128,6 +134,9 @@ def run_run(args: argparse.Namespace, ctx: Context) -> int:
             return await Runner(engine, ws).run(args.path, options, reporters, plan=plan)
 
     guard_spool()  # a CI timeout's SIGTERM leaves no spooled body behind
+    # What start-up made (modules, the plan's requests) lives until the end: the
+    # collector's full passes during the run need not walk it again and again.
+    gc.freeze()
     try:
         summary = asyncio.run(go())
     except asyncio.CancelledError:
@@ -135,4 +144,6 @@ def run_run(args: argparse.Namespace, ctx: Context) -> int:
             raise
         say("relaydesk: terminated; the requests completed so far are in the history.")
         return EXIT_TERMINATED
+    finally:
+        gc.unfreeze()  # main() called in-process (tests): collectable again
     return 0 if summary.ok else EXIT_CHECKS_FAILED

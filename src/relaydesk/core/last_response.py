@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import itertools
 import json
 import logging
 import os
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from .file_swap import SwapWriter, replace_file
 from .response import Response, Timings
 from .timeline import Timeline
 
@@ -32,7 +33,6 @@ __all__ = ["LastResponses"]
 
 log = logging.getLogger(__name__)
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
-_temp_names = itertools.count()
 # A held record: its data, or (while buffered, small bodies) what it is made from.
 _Held: TypeAlias = "dict[str, Any] | tuple[PreparedRequest, Response, float]"
 
@@ -116,14 +116,17 @@ class LastResponses:
         if not self._pending:
             return
         pending, self._pending, self._pending_bytes = self._pending, {}, 0
-        for item_id, held in pending.items():
-            try:
-                self._write(item_id, self._shaped(held))
-            except OSError as exc:  # a full disk: the run's results stand
-                log.warning("could not keep the last response: %s", exc)
-                return
+        # Swapped in rather than renamed over: a run's end rewrites a couple of hundred.
+        with SwapWriter(self.folder) as files:
+            for item_id, held in pending.items():
+                try:
+                    self._write(item_id, self._shaped(held), files.write)
+                except OSError as exc:  # a full disk: the run's results stand
+                    log.warning("could not keep the last response: %s", exc)
+                    return
 
-    def _write(self, item_id: str, data: dict[str, Any]) -> None:
+    def _write(self, item_id: str, data: dict[str, Any],
+               write: Callable[[str, bytes], None] = replace_file) -> None:
         if self._order is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             with contextlib.suppress(OSError):
@@ -131,7 +134,7 @@ class LastResponses:
             self._order = dict.fromkeys(self._oldest_first())
         # A cache: atomic for readers, but not worth two fsyncs per request.
         text = json.dumps({**data, "body_b64": base64.b64encode(data["body_b64"]).decode()})
-        _replace_file(os.path.join(self.folder, f"{item_id}.json"), text.encode("utf-8"))
+        write(os.path.join(self.folder, f"{item_id}.json"), text.encode("utf-8"))
         self._order.pop(item_id, None)
         self._order[item_id] = None
         self._prune(self._order)
@@ -210,21 +213,3 @@ def _size(held: _Held | None) -> int:
     if held is None:
         return 0
     return len(held[1].body if isinstance(held, tuple) else held["body_b64"]) + 1024
-
-
-def _replace_file(target: str, data: bytes) -> None:
-    """Write ``data`` to a hidden file beside ``target`` and rename it over: readers see
-    the old file or the new one, never a part (no fsync: a cache). A collection run
-    writes a couple of hundred of these at its end, hence no ``tempfile`` (its random
-    names cost as much as the writes)."""
-    folder, name = os.path.split(target)
-    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{next(_temp_names)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

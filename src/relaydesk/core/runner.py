@@ -19,7 +19,6 @@ from dataclasses import field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .checks import Check, CheckResult, checks_of, evaluate_all
-from .datafile import DataFile
 from .errors import NotFoundError, RelaydeskError, ValidationError
 from .messages import user_message
 from .model import Connection, Environment, Request, join_path
@@ -28,6 +27,7 @@ from .workspace import Workspace
 if TYPE_CHECKING:
     from dataclasses import dataclass as _record
 
+    from .datafile import DataFile  # (and csv with it) only for a run over a data file
     from .engine import Engine
 else:  # a dataclass at a third of the cost to define (see _model_class)
     from ._model_class import model_class as _record
@@ -177,20 +177,32 @@ class Runner:
             raise ValidationError(f"'{path}' holds no requests to run.")
         checks: dict[str, list[Check]] = {}
         conns: dict[str, Connection] = {}
+        # Neighbours share their folder's connection and, often, their checks (frozen,
+        # so shared too): each is worked out once per run of alike requests, not per one.
+        by_folder: dict[str, Connection] = {}
+        last_docs: list[dict[str, Any]] | None = None
+        last_checks: list[Check] = []
         for req in requests:
-            try:
-                checks[req.path] = checks_of(req.checks)
-            except ValidationError as exc:
-                raise ValidationError(f"The request '{req.path}' has a bad check: {exc}") \
-                    from None
-            conns[req.path] = ws.connection_of(req.path)
+            if req.checks != last_docs:
+                try:
+                    last_checks = checks_of(req.checks)
+                except ValidationError as exc:
+                    raise ValidationError(
+                        f"The request '{req.path}' has a bad check: {exc}") from None
+                last_docs = req.checks
+            checks[req.path] = last_checks
+            folder = req.path.rpartition("/")[0]
+            conn = by_folder.get(folder)
+            if conn is None:
+                conn = by_folder[folder] = ws.connection_of(req.path)
+            conns[req.path] = conn
         if options.concurrency < 1:
             raise ValidationError("The concurrency must be at least 1.")
         iterations = 1
-        if isinstance(options.data, DataFile):
-            iterations = options.data.count()
-        elif options.data is not None:
+        if isinstance(options.data, Sequence):
             iterations = len(options.data)
+        elif options.data is not None:  # a DataFile
+            iterations = options.data.count()
         if options.data is not None and iterations == 0:
             raise ValidationError("The data file has no rows: nothing to iterate over.")
         return RunPlan(path, requests, checks, conns, iterations)
