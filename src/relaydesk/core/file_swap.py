@@ -107,8 +107,12 @@ class SwapWriter:
 
     def _open_spare(self) -> int:
         if self._spare_made:
-            with contextlib.suppress(FileNotFoundError):  # removed by someone meanwhile
+            try:
                 return os.open(self._spare, os.O_WRONLY | os.O_NOFOLLOW)
+            except FileNotFoundError:  # removed by someone meanwhile
+                pass
+            except OSError:  # a link swapped in from the target's place: not reused
+                os.unlink(self._spare)
         fd = os.open(self._spare, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         self._spare_made = True
         return fd

@@ -51,3 +51,18 @@ def test_replace_file_leaves_nothing_behind_when_it_fails(tmp_path: Path) -> Non
     with pytest.raises(OSError):
         replace_file(str(tmp_path / "dir.json"), b"x")
     assert [p.name for p in tmp_path.iterdir()] == ["dir.json"]
+
+
+def test_a_link_in_a_target_s_place_is_replaced_and_what_it_points_at_kept(
+        tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"not ours")
+    folder = tmp_path / "kept"
+    folder.mkdir()
+    (folder / "a.json").symlink_to(outside)
+    _write_round(folder, {"a.json": b"new a", "b.json": b"new b"})
+    assert not (folder / "a.json").is_symlink()
+    assert (folder / "a.json").read_bytes() == b"new a"
+    assert (folder / "b.json").read_bytes() == b"new b"
+    assert outside.read_bytes() == b"not ours"
+    assert sorted(p.name for p in folder.iterdir()) == ["a.json", "b.json"]
