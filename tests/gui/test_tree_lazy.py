@@ -420,3 +420,29 @@ def test_each_row_shows_its_own_item_before_and_after_filtering(big: Any, qtbot:
     assert check() == before
     tree.expand_path("big/api/f2")
     assert "big/api/f2/Other" in check()
+
+
+def test_clearing_the_filter_drops_the_nodes_it_made_and_rows_still_answer(
+        window: Any) -> None:
+    # A connection's rows are listed when the tree is built, their nodes only when
+    # asked for. The filter asks for them; clearing it drops them again (nothing the
+    # filter made stays), and each row answers with its own path afterwards.
+    from relaydesk.ui.tree_model import WorkspaceTreeModel
+
+    ws = window.service.workspace
+    ws.save_connection(Connection(path="solo", base_url="http://127.0.0.1:9"), create=True)
+    for path in ("solo/a/R1", "solo/b/R2"):
+        ws.save_request(Request(path=path, url="/x"), create=True)
+    model = WorkspaceTreeModel(window.service)
+    conn_index = model.index_for_path("solo")
+    conn = model.node_of(conn_index)
+    assert conn.children is None  # rows listed, no nodes yet
+    folder_b = model.index(1, 0, conn_index)
+    keep = model.listed()
+    made = model.node_of(folder_b)  # as the filter's lookups make them
+    assert made.path == "solo/b" and conn.children is not None
+    model.unlist(keep)
+    assert conn.children is None
+    again = model.node_of(model.index(1, 0, model.index_for_path("solo")))
+    assert again.path == "solo/b" and again is not made
+    assert model.index(0, 0, model.index_for_path("solo")).data() == "a"

@@ -261,7 +261,7 @@ class ConnectionTree(QWidget):
 
         from . import heap  # noqa: F401  (imported for the clear)
 
-        assert self.proxy is not None
+        _ = self.proxy  # (made on first use)
         for method in METHODS:
             self._badge(method)
 
