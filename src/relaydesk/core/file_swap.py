@@ -22,7 +22,10 @@ import itertools
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+from .fileio import atomic_write_bytes
 
 __all__ = ["SwapWriter", "replace_file"]
 
@@ -34,22 +37,8 @@ _exchange: tuple[Callable[..., int], Any] | bool | None = False
 
 
 def replace_file(target: str, data: bytes) -> None:
-    """Write ``data`` to a hidden file beside ``target`` and rename it over: readers see
-    the old file or the new one, never a part (no fsync: for caches)."""
-    folder, name = os.path.split(target)
-    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{next(_names)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        _write_all(fd, data)
-        os.close(fd)
-        fd = -1
-        os.replace(tmp, target)
-    except BaseException:
-        if fd >= 0:
-            os.close(fd)
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write-then-rename: readers see the old file or the new one (no fsync: caches)."""
+    atomic_write_bytes(Path(target), data, durable=False)
 
 
 def _write_all(fd: int, data: bytes) -> None:
