@@ -70,6 +70,7 @@ class ConnectionTree(QWidget):
         self._filtering = False
         self._listed: dict[int, bool] = {}  # the model's listed rows when filtering began
         self._selected_before = ""  # the selected row's path when filtering began
+        self._release_free_memory: Callable[[], None] | None = None  # (prepare_filter)
 
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Filter connections and requests")
@@ -259,18 +260,22 @@ class ConnectionTree(QWidget):
         pays for them."""
         from relaydesk.core.model import METHODS
 
-        from . import heap  # noqa: F401  (imported for the clear)
+        from .heap import release_free_memory
 
+        # Kept, not imported at the clear: an import statement runs PySide's import
+        # hook, which reads and keeps this module's source, among the freed rows.
+        self._release_free_memory = release_free_memory
         _ = self.proxy  # (made on first use)
         for method in METHODS:
             self._badge(method)
 
     def _free_filter_rows(self) -> None:
-        from .heap import release_free_memory
-
+        if self._release_free_memory is None:  # (filtered before the workspace was read)
+            self.prepare_filter()
+        assert self._release_free_memory is not None
         self.model.free_dropped()
         self.proxy.free_dropped()
-        release_free_memory()
+        self._release_free_memory()
 
     def _show(self, model: QAbstractItemModel) -> None:
         old_selection = self.view.selectionModel()

@@ -85,7 +85,12 @@ class TreeFilterModel(SerialTreeModel):
         # Rows of earlier keystrokes, by serial, and what else they dropped.
         self._dropped: list[dict[int, _Row]] = []
         self._trash: list[object] = []
-        self._freeing = False  # a timer will free them
+        # Frees them a few thousand a tick. Made here, not per key: the first
+        # singleShot(ms, receiver, slot) of a process builds PySide types, whose memory
+        # would land among a key's rows and outlive them.
+        self._free_timer = QTimer(self)
+        self._free_timer.setSingleShot(True)
+        self._free_timer.timeout.connect(self._free_some)
         self._root = _Row(source.root_node(), None, 0, False)
 
     # -- filtering ----------------------------------------------------------------------
@@ -234,9 +239,8 @@ class TreeFilterModel(SerialTreeModel):
 
     def _drop(self, rows: dict[int, _Row] | None, other: object = None) -> None:
         """Keep ``rows`` and ``other`` until they are freed (after this key's frame)."""
-        if not self._freeing:
-            self._freeing = True
-            QTimer.singleShot(_FREE_AFTER_MS, self, self._free_some)
+        if not self._free_timer.isActive():
+            self._free_timer.start(_FREE_AFTER_MS)
         if rows:
             self._dropped.append(rows)
         if other is not None:
@@ -260,9 +264,7 @@ class TreeFilterModel(SerialTreeModel):
             if not rows:
                 del self._dropped[0]
         if self._dropped:
-            QTimer.singleShot(0, self, self._free_some)
-        else:
-            self._freeing = False
+            self._free_timer.start(0)
 
     def free_dropped(self) -> None:
         """Free the rows earlier keystrokes dropped."""
