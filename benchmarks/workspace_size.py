@@ -70,7 +70,7 @@ TYPED = "request 4271"
 # Run in a child per size: the app's window as app.py builds it, and the stock widgets.
 CHILD = textwrap.dedent('''
     import gc, json, statistics, sys, time
-    from PySide6.QtCore import QSortFilterProxyModel, QStringListModel, Qt
+    from PySide6.QtCore import QEvent, QSortFilterProxyModel, QStringListModel, Qt
     from PySide6.QtGui import QStandardItem, QStandardItemModel
     from PySide6.QtWidgets import (QApplication, QLineEdit, QListView, QTreeView,
                                    QVBoxLayout, QWidget)
@@ -94,6 +94,10 @@ CHILD = textwrap.dedent('''
         end = time.perf_counter() + 0.3
         while time.perf_counter() < end:
             app.processEvents()
+            # What the running event loop deletes between events (processEvents does
+            # not): the objects let go with deleteLater, such as a view's old
+            # selection model.
+            app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             time.sleep(0.01)
         gc.collect()
 
