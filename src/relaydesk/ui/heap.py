@@ -8,8 +8,8 @@ Before that, the interpreter's attribute cache is cleared. Each time PySide turn
 Python enum into its C++ value (every ``flags()`` a model returns, every enum passed
 to Qt) it looks up the attribute ``value`` by a name string it makes anew; the cache
 keeps the last name per slot, so up to 4,096 such strings outlive the filter. Made in
-the middle of its rows, a few hundred of them pinned 26 of Python's 1 MiB arenas
-(26 MB) at 50,000 requests after the filter was cleared. The cache refills itself.
+the middle of its rows, a few hundred of them kept about 20 of Python's 1 MiB arenas
+(20 MB) at 50,000 requests after the filter was cleared. The cache refills itself.
 """
 
 from __future__ import annotations
