@@ -14,13 +14,24 @@ whole process (start-up, imports and loading included), alternating, best of
   Bruno collection (``.bru`` files with a status assertion), both installed with npm
   under ``~/.cache/relaydesk-node`` by ``scripts/bench``.
 
-It prints requests/second and CPU seconds of each, the ratios against the targets
-(history on: >= 1.0x the plain loop; >= 5x newman and the Bruno CLI), how many history
-rows were written (all of them), the peak RSS of `relaydesk run` at N/10 and N
-requests and the Python heap peak of the core runner in-process (flat: results are
-not kept).
+It prints requests/second and CPU seconds of each (best and median of the rounds), the
+ratios against the targets (history on: >= 1.0x the plain loop; >= 5x newman and the
+Bruno CLI), how many history rows were written (all of them), the peak RSS of
+`relaydesk run` at N/10 and N requests and the Python heap peak of the core runner
+in-process (flat: results are not kept).
 
-    .venv/bin/python benchmarks/runner_throughput.py [-n 2000] [--concurrency 8] [--rounds 1]
+Wall and CPU time move by 10-20% from run to run on a shared machine. With
+``--instructions`` the plain loop (sequential) and `relaydesk run` with history on and
+off are also run once more each under an instruction counter, which does not care
+what else the machine is doing: user-space instructions of the client process (the
+server is another process, not counted), by ``perf stat -e instructions:u`` or, where
+the machine has no hardware counters (a virtual machine), by valgrind's cachegrind
+(the same count of instructions executed; some 15x slower, so a run of 2,000 takes a
+minute or so). The history-on run records into a fresh database: the same work every
+time (a full history adds a prune of 500 rows now and then).
+
+    .venv/bin/python benchmarks/runner_throughput.py [-n 2000] [--concurrency 8] \
+        [--rounds 1] [--instructions]
 """
 
 from __future__ import annotations
@@ -30,7 +41,9 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -173,6 +186,48 @@ def make_bruno(directory: Path, base: str, n: int) -> None:
             "assert {\n  res.status: eq 200\n}\n")
 
 
+def instruction_counter() -> tuple[str, list[str]] | str:
+    """(name, command prefix) of a user-space instruction counter, or why there is none."""
+    perf = shutil.which("perf") or ("/usr/bin/perf" if Path("/usr/bin/perf").exists() else "")
+    why = "perf is not installed"
+    if perf:
+        probe = subprocess.run([perf, "stat", "-x,", "-e", "instructions:u", "true"],
+                               capture_output=True, text=True)
+        if probe.returncode == 0 and _perf_count(probe.stderr) is not None:
+            return "perf stat -e instructions:u", [perf, "stat", "-x,", "-e", "instructions:u"]
+        why = f"perf has no instruction counter here ({probe.stderr.strip()[:80]!r})"
+    valgrind = shutil.which("valgrind")
+    if valgrind:
+        return "valgrind cachegrind (Ir)", [
+            valgrind, "--tool=cachegrind", "--cache-sim=no", "--branch-sim=no",
+            "--cachegrind-out-file=/dev/null"]
+    return f"{why}, and valgrind is not installed (apt-get install valgrind)"
+
+
+def _perf_count(stderr: str) -> int | None:
+    for line in stderr.splitlines():
+        fields = line.split(",")
+        if len(fields) > 2 and fields[2].startswith("instructions") and fields[0].isdigit():
+            return int(fields[0])
+    return None
+
+
+def count_instructions(prefix: list[str], cmd: list[str], env: dict[str, str]) -> int:
+    """User-space instructions of ``cmd`` (the process itself: not the server)."""
+    done = subprocess.run([*prefix, *cmd], env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{cmd[:3]}... failed under the counter: {done.stderr[-400:]}")
+    if "cachegrind" in prefix[1]:
+        found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+        count = int(found.group(1).replace(",", "")) if found else None
+    else:
+        count = _perf_count(done.stderr)
+    if count is None:
+        raise SystemExit(f"no instruction count in: {done.stderr[-400:]}")
+    return count
+
+
 def history_rows(path: Path) -> int:
     import sqlite3
 
@@ -185,8 +240,15 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=2000)
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--rounds", type=int, default=1,
-                    help="runs of each whole-process contender, alternating; best kept")
+                    help="runs of each whole-process contender, alternating; the best "
+                    "and the median are shown")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count the user-space instructions of the plain loop and "
+                    "relaydesk run (history on and off): a figure noise does not move")
     args = ap.parse_args()
+    counter = instruction_counter() if args.instructions else None
+    if isinstance(counter, str):
+        raise SystemExit(f"--instructions: cannot count instructions: {counter}")
     n, small = args.n, max(1, args.n // 10)
     port = free_port()
     server = start_server(port)
@@ -233,6 +295,7 @@ def main() -> None:
 
         timed([*loop, "1"], env)  # warm: bytecode caches, page cache, the server
         best: dict[str, tuple[float, float]] = {}
+        samples: dict[str, list[tuple[float, float]]] = {}
         rss_big = 0
         for _ in range(args.rounds):
             for name, (cmd, cmd_env, cwd) in contenders.items():
@@ -251,7 +314,22 @@ def main() -> None:
                     rss_big = max(rss_big, rss)
                 old = best.get(name, (float("inf"), float("inf")))
                 best[name] = (min(old[0], secs), min(old[1], cpu))
+                samples.setdefault(name, []).append((secs, cpu))
         rows_written = history_rows(history)
+        median = {name: (statistics.median(s[0] for s in runs),
+                         statistics.median(s[1] for s in runs))
+                  for name, runs in samples.items()}
+
+        counted: dict[str, int] = {}
+        if counter is not None:
+            counter_name, prefix = counter
+            print(f"counting instructions with {counter_name}...", file=sys.stderr)
+            fresh = {**env, "RELAYDESK_HISTORY": str(tmp / "history-counted.sqlite3")}
+            for name, cmd_env in (("plain httpx loop (sequential)", env),
+                                  ("relaydesk run, history on", fresh),
+                                  ("relaydesk run, history off", contenders[
+                                      "relaydesk run, history off"][1])):
+                counted[name] = count_instructions(prefix, contenders[name][0], cmd_env)
         _, _, rss_small, _ = timed([*RELAYDESK, "--workspace", str(tmp / "ws-small"),
                                     "run", "bench"], env)
 
@@ -262,10 +340,16 @@ def main() -> None:
         inproc_httpx = n / asyncio.run(httpx_loop(f"{base}/json", n, 1))
 
         print(f"\n{n} requests to {base}/json, each checked for status 200; whole "
-              f"processes, best of {args.rounds}\n")
-        print(f"  {'':<44} {'req/s':>8} {'CPU s':>7}")
+              f"processes, best (and median) of {args.rounds}"
+              + (f"; instructions: user space, by {counter[0]}" if counted and counter else "")
+              + "\n")
+        print(f"  {'':<44} {'req/s':>8} {'(median)':>9} {'CPU s':>7} {'(median)':>9}"
+              + (f" {'instructions':>14}" if counted else ""))
         for name, (secs, cpu) in best.items():
-            print(f"  {name:<44} {n / secs:8.0f} {cpu:7.2f}")
+            mid = median[name]
+            ins = f" {counted[name]:14,}" if name in counted else ""
+            print(f"  {name:<44} {n / secs:8.0f} {n / mid[0]:9.0f} {cpu:7.2f} {mid[1]:9.2f}"
+                  f"{ins}")
         print(f"  {'core Runner in-process (sequential)':<44} {inproc_runner:8.0f}")
         print(f"  {'plain httpx loop in-process (sequential)':<44} {inproc_httpx:8.0f}")
 
@@ -273,10 +357,14 @@ def main() -> None:
             if a in best and b in best:
                 wall = best[b][0] / best[a][0]
                 cpu = best[b][1] / best[a][1]
-                print(f"  {a + ' / ' + b + ':':<72} {wall:5.2f}x  (CPU time {cpu:5.2f}x)"
-                      f"{'  target ' + target if target else ''}")
+                mid = median[b][0] / median[a][0]
+                ins = (f", instructions {counted[b] / counted[a]:5.3f}x"
+                       if a in counted and b in counted else "")
+                print(f"  {a + ' / ' + b + ':':<72} {wall:5.2f}x  (median {mid:5.2f}x, "
+                      f"CPU time {cpu:5.2f}x{ins}){'  target ' + target if target else ''}")
 
-        print("\n  ratios (throughput; above 1: relaydesk faster)")
+        print("\n  ratios (throughput; above 1: relaydesk faster; instructions: the loop's "
+              "over relaydesk's)")
         seq = "relaydesk run, history on"
         ratio(seq, "plain httpx loop (sequential)", ">= 1.0x")
         ratio("relaydesk run, history off", "plain httpx loop (sequential)")

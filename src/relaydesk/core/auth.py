@@ -92,12 +92,12 @@ def apply_auth(
     stored, never templated, so a secret containing ``{{`` is sent verbatim.
     """
     kind = settings.kind
+    if kind == "none":
+        return AppliedAuth()
 
     def public(name: str, default: str = "") -> str:
         return render(settings.get(name, default), variables, where=f"the auth {name}")
 
-    if kind == "none":
-        return AppliedAuth()
     if kind in ("basic", "digest"):
         username = public("username")
         password = _secret(secrets, owner, kind.capitalize(), "password")

@@ -81,6 +81,8 @@ def resolve_variables(
 
 def _render_pairs(items: list[KeyValue], variables: Mapping[str, str], where: str,
                   found: list[Unresolved] | None) -> list[tuple[str, str]]:
+    if not items:  # most lists are empty: no comprehension to run
+        return []
     return [
         (render(kv.name, variables, where=f"{where} name", unresolved=found),
          render(kv.value, variables, where=f"{where} '{kv.name}'", unresolved=found))
@@ -90,6 +92,8 @@ def _render_pairs(items: list[KeyValue], variables: Mapping[str, str], where: st
 
 def _override(base: list[tuple[str, str]], top: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Headers of ``top`` replace same-named (case-insensitive) headers of ``base``."""
+    if not top:
+        return base
     names = {k.lower() for k, _ in top}
     return [(k, v) for k, v in base if k.lower() not in names] + top
 

@@ -27,6 +27,7 @@ from .printable import printable
 __all__ = ["REDACTED", "SENSITIVE_HEADERS", "Redactor", "message_scrubber", "redact_error"]
 
 REDACTED = "[redacted]"
+_REDACTED_RAW = REDACTED.encode()
 SENSITIVE_HEADERS = frozenset({
     "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key",
     "x-auth-token", "x-access-token",
@@ -95,20 +96,26 @@ class Redactor:
         ordered = sorted((v for v in values if len(v) >= _MIN_SECRET), key=len, reverse=True)
         return cls(frozenset(ordered), frozenset(headers), frozenset(params))
 
-    def _ordered(self) -> list[str]:
-        return sorted(self.secrets, key=len, reverse=True)
+    @functools.cached_property
+    def _ordered(self) -> tuple[str, ...]:
+        """The secrets longest first (a redactor is shared by a run's every request:
+        sorted once, not per use)."""
+        return tuple(sorted(self.secrets, key=len, reverse=True))
+
+    @functools.cached_property
+    def _ordered_raw(self) -> tuple[bytes, ...]:
+        return tuple(v.encode("utf-8", "surrogatepass") for v in self._ordered)
 
     def text(self, text: str) -> str:
-        for value in self._ordered():
+        for value in self._ordered:
             if value in text:
                 text = text.replace(value, REDACTED)
         return text
 
     def data(self, data: bytes) -> bytes:
-        for value in self._ordered():
-            raw = value.encode("utf-8", "surrogatepass")
+        for raw in self._ordered_raw:
             if raw in data:
-                data = data.replace(raw, REDACTED.encode())
+                data = data.replace(raw, _REDACTED_RAW)
         return data
 
     def url(self, url: str) -> str:

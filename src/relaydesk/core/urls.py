@@ -9,6 +9,7 @@ repeated keys stay in order.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -66,9 +67,17 @@ def encode_query(params: Iterable[tuple[str, str]]) -> str:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _joined(base: str, path: str) -> str:
+    """``join_url``, once per distinct pair (a run joins the same ones again)."""
+    return join_url(base, path)
+
+
 def build_url(base: str, path: str, params: Iterable[tuple[str, str]] = ()) -> str:
     """Join ``base`` and ``path``, then append the encoded ``params``."""
-    url = join_url(base, path)
+    url = _joined(base, path)
+    if params == []:  # (the usual case: no parameters, nothing to encode)
+        return url
     extra = encode_query(params)
     if not extra:
         return url

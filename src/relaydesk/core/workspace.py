@@ -241,6 +241,12 @@ class Workspace(WorkspaceView):
         An item whose file has no id yet (written by hand or by an older version) is
         given one now. A folder whose ``folder.json`` is unreadable has none ("").
         """
+        # A run asks this after every exchange, for a request already read and by its
+        # normal path (the keys are): answered from memory.
+        entry = self._requests.get(path)
+        if (isinstance(entry, Request) and entry.id and path not in self._folders
+                and path not in self._connections):
+            return entry.id
         path = join_path(path)
         kind = self.kind_of(path)
         if kind is None:

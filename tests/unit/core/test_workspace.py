@@ -427,3 +427,23 @@ def test_json_bodies_reload_byte_for_byte(workspace: Workspace, text: str) -> No
     doc = json.loads(workspace.file_of("c/r").read_text())
     assert ("json" in doc["body"]) == (text.startswith("[")), doc["body"]
     assert Workspace.open(workspace.root).request("c/r").body.text == text
+
+
+def test_id_of_a_request_read_already_is_its_own_and_a_folder_beside_it_wins(
+        workspace: Workspace) -> None:
+    """A run asks for the id of each request it sent: a request already read answers
+    from memory, under any spelling of its path; a folder at the very same path
+    (made by hand beside the request file) is still what the path names."""
+    ws = workspace
+    ws.save_connection(Connection(path="api", base_url="http://127.0.0.1:9"), create=True)
+    made = ws.save_request(Request(path="api/Dup", url="/a"), create=True)
+    plain = ws.save_request(Request(path="api/Plain", url="/b"), create=True)
+    again = Workspace.open(ws.root)
+    again.request("api/Plain")
+    assert again.id_of("api/Plain") == again.id_of("/api//Plain/") == plain.id
+    (ws.root / "connections" / "api" / "Dup").mkdir()
+    beside = Workspace.open(ws.root)
+    beside.request("api/Dup")  # read: the request is in memory
+    assert beside.kind_of("api/Dup") == "folder"
+    folder_id = beside.id_of("api/Dup")
+    assert folder_id and folder_id != made.id

@@ -74,17 +74,19 @@ class ConsoleReporter:
 
     def result(self, result: RequestResult) -> None:
         self._done += 1
-        if not result.passed:
+        passed = result.passed
+        if not passed:
             self._failed += 1
             if len(self._failures) < _KEEP_FAILURES:
                 self._failures.append(result)
-        notes = [n for n in _notes(result) if (result.path, n) not in self._noted]
-        self._noted.update((result.path, n) for n in notes)
-        if self.verbose or not result.passed or notes:
+        notes = []
+        if result.notes:
+            notes = [n for n in _notes(result) if (result.path, n) not in self._noted]
+            self._noted.update((result.path, n) for n in notes)
+        if self.verbose or not passed or notes:
             if self.progress:
                 self._clear_bar()
-            lines = [_line(result), *notes,
-                     *(_details(result) if not result.passed else [])]
+            lines = [_line(result), *notes, *(_details(result) if not passed else [])]
             self.out.write("\n".join(lines) + "\n")
             self.out.flush()
         if self.progress:
