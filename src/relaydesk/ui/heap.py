@@ -36,9 +36,11 @@ def _find_trim() -> Callable[[int], object] | None:
 
 
 _trim = _find_trim()
+# (Python 3.13 renames it, the old name deprecated.)
+_clear_caches: Callable[[], None] = getattr(sys, "_clear_internal_caches", sys._clear_type_cache)
 
 
 def release_free_memory() -> None:
-    sys._clear_type_cache()  # the stale names (see above): their arenas can go
+    _clear_caches()  # the stale names (see above): their arenas can go
     if _trim is not None:
         _trim(0)
