@@ -3,6 +3,7 @@ including after keys that keep the rows (the view is then left as it was, not re
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
@@ -112,3 +113,32 @@ def test_the_rows_a_key_drops_are_freed_a_few_at_a_time(window: Any, qtbot: Any,
     opened = _open_keys(tree)
     assert shown == _dump(fresh, lambda _index, key, o=opened: key in o)
     assert any(key[-1] == "Request 11" for key, _arrow in shown)
+
+
+class _Named:
+    value = 1
+
+
+def test_clearing_the_filter_frees_its_rows_and_lets_go_of_cached_names(
+        window: Any, qtbot: Any) -> None:
+    """Typed into and cleared, the filter frees its rows after the frame and then gives
+    memory back: the names the interpreter's attribute cache held (PySide makes one per
+    enum it converts, and they pinned the rows' memory) are let go."""
+    ws = window.service.workspace
+    ws.save_connection(Connection(path="crm/api", base_url="http://127.0.0.1:9"),
+                       create=True)
+    for i in range(30):
+        ws.save_request(Request(path=f"crm/api/f{i % 3}/Request {i}", url="/x"), create=True)
+    window.tree.reload()
+    window.tree.prepare_filter()
+    tree = window.tree
+    qtbot.keyClicks(tree.filter, "request 1")
+    assert tree.proxy.rowCount(QModelIndex()) > 0
+    name = "".join(["val", "ue"])  # made at run time, as PySide makes its names
+    before = sys.getrefcount(name)
+    assert getattr(_Named, name) == 1
+    assert sys.getrefcount(name) > before  # held by the cache
+    tree.filter.clear()
+    qtbot.waitUntil(lambda: sys.getrefcount(name) == before)
+    assert not tree.proxy._dropped and not tree.proxy._by_serial
+    assert tree.view.model() is tree.model
