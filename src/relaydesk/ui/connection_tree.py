@@ -95,7 +95,7 @@ class ConnectionTree(QWidget):
         self.view.menuRequested.connect(self._context_menu)
         self.view.activated.connect(self._activated)
         self.view.fileDropped.connect(self.fileDropped)
-        self._watch_selection()
+        self.view.currentMoved.connect(self._update_actions)
 
         self.model.modelAboutToBeReset.connect(self._remember_state)
         self.model.modelReset.connect(self._restore_state)
@@ -281,7 +281,6 @@ class ConnectionTree(QWidget):
         old_selection = self.view.selectionModel()
         self.view.setModel(model)
         old_selection.deleteLater()  # setModel makes a new one and keeps the old
-        self._watch_selection()
 
     def _expand_matches(self) -> None:
         """Open the filtered rows in display order until about two screens of rows
@@ -311,9 +310,6 @@ class ConnectionTree(QWidget):
 
             self._proxy = TreeFilterModel(self.model, self)
         return self._proxy
-
-    def _watch_selection(self) -> None:  # each model the view shows has its own
-        self.view.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
 
     def _node_at(self, index: QModelIndex) -> TreeNode:
         """The node a row of the view shows, from whichever model the view shows (a

@@ -73,6 +73,10 @@ class TreeFilterModel(SerialTreeModel):
         super().__init__(parent)
         self._source = source
         self._text = ""
+        # The containers below (and the root row) are made once, here, while the app is
+        # idle, and emptied and refilled in place: made during a key, a long-lived one
+        # would land among the key's thousands of rows and keep their memory (a 1 MiB
+        # arena of Python's each) from going back when the filter is cleared.
         # Every item, made on first use; then the matches of the current text (a
         # longer text searches only these).
         self._names: _Items | None = None
@@ -114,8 +118,8 @@ class TreeFilterModel(SerialTreeModel):
     def clear(self) -> None:
         """Forget the text and every index made for it (the memory goes back)."""
         self.beginResetModel()
-        self._text, self._names, self._matches = "", None, {}
-        self._matched, self._above = {}, set()
+        self._text, self._names = "", None
+        self._use("", {}, set())
         self._reset_rows()
         self.endResetModel()
 
@@ -136,8 +140,13 @@ class TreeFilterModel(SerialTreeModel):
         # The last text's (~50,000 names in sets) go with the rows dropped: freed
         # after the frame.
         if self._matched:
-            self._drop(None, (self._matches, self._matched))
-        self._text, self._matches, self._above, self._matched = text, matches, above, {}
+            self._drop(None, (self._matches.copy(), self._matched.copy()))
+        self._text = text
+        self._matched.clear()
+        self._matches.clear()
+        self._matches.update(matches)
+        self._above.clear()
+        self._above.update(above)
 
     def _search(self, text: str, *, narrowing: bool = True) -> tuple[_Items, set[str]]:
         """The items matching ``text`` by container, and their containers' paths."""
@@ -231,11 +240,16 @@ class TreeFilterModel(SerialTreeModel):
         return name in self._matching(parent)
 
     def _reset_rows(self) -> None:
-        if dropped := self._by_serial:
-            dropped[self._root.serial] = self._root  # (its rows' parent: no cycle left)
+        root = self._root
+        if self._by_serial:
+            dropped = self._by_serial.copy()
+            self._by_serial.clear()
+            # The root's rows go with the others: a row that held them is dropped too.
+            holder = _Row(root.node, None, 0, False)
+            holder.children, root.children = root.children, None
+            dropped[holder.serial] = holder
             self._drop(dropped)
-            self._by_serial = {}
-        self._root = _Row(self._source.root_node(), None, 0, False)
+        root.node, root.children = self._source.root_node(), None
 
     def _drop(self, rows: dict[int, _Row] | None, other: object = None) -> None:
         """Keep ``rows`` and ``other`` until they are freed (after this key's frame)."""

@@ -6,13 +6,17 @@ per request, 50,000 in a big workspace opened all the way, which the model then
 updates on each change and drops on each filter keystroke (~40 % of a narrowing
 keystroke). Here they record the rows that have children (folders), and lay the view
 out once at the end rather than once per row.
+
+It also says when its current row moves, whichever model it shows: a model's
+selection model is made anew with each model shown, so a connection to it would be
+made again (a Python slot) each time the filter starts or is cleared.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from .widgets.file_drop_tree import FileDropTreeView
 
@@ -23,6 +27,13 @@ __all__ = ["ConnectionTreeView"]
 
 
 class ConnectionTreeView(FileDropTreeView):
+    currentMoved = Signal()
+
+    def currentChanged(self, current: QModelIndex | QPersistentModelIndex,
+                       previous: QModelIndex | QPersistentModelIndex) -> None:
+        super().currentChanged(current, previous)
+        self.currentMoved.emit()
+
     def expandAll(self) -> None:
         self._expand_below(QModelIndex(), -1)
 
