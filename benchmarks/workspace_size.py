@@ -28,7 +28,9 @@ Printed per size:
 - memory: resident size once the stepped reading (request files and folder.json
   files) is done (idle) and after the filter above is cleared, above a bare PySide6
   window, in KB per request; each after the event loop has run 300 ms (what the
-  app leaves to idle time, such as freeing the filter's rows, has run).
+  app leaves to idle time, such as freeing the filter's rows, has run). Also what
+  stays after filtering, in MB over idle, and the idle memory each request adds
+  (between the smallest size and each larger one: the app's fixed size left out).
 - event-loop gap: the longest wait for the event loop from the first frame until the
   stepped reading of the request files is done: a 0 ms timer on the GUI thread of
   the app's process notes when it ticks.
@@ -420,6 +422,9 @@ def filter_figures(n: int, root: Path, env: dict[str, str]) -> dict[str, tuple[f
     figures["idle memory (KB/request over bare)"] = (ours["idle_kb"] - bare) / n, 1.2
     figures["after filtering (KB/request over bare)"] = (
         (ours["after_filter_kb"] - bare) / n, (ours["idle_kb"] - bare) / n)
+    figures["  kept after filtering (MB over idle)"] = (
+        (ours["after_filter_kb"] - ours["idle_kb"]) / 1024, 0.0)
+    figures["idle (MB, for the figure below)"] = ours["idle_kb"] / 1024, 0.0
     return figures
 
 
@@ -432,6 +437,7 @@ BASELINES = {
     "Ctrl+P, worst key (ms)": "stock list filter",
     "idle memory (KB/request over bare)": "target",
     "after filtering (KB/request over bare)": "idle",
+    "  kept after filtering (MB over idle)": "",
     "largest event-loop gap (ms)": "target",
     "relaydesk ls (ms)": "plain reader",
 }
@@ -479,6 +485,14 @@ def main() -> int:
             ratio = f"{ours / base:.2f}x" if base else "-"
             cells.append(f"{ours:9.1f} / {base:8.1f} ({ratio})".rjust(28))
         print(f"{figure:<{width}}" + "".join(cells) + f"   {baseline}")
+    idle = "idle (MB, for the figure below)"
+    if len(sizes) > 1 and idle in results[sizes[0]]:
+        # The cost of each request added, without the app's fixed size.
+        first = sizes[0]
+        for n in sizes[1:]:
+            added = (results[n][idle][0] - results[first][idle][0]) * 1024 / (n - first)
+            print(f"idle memory per request added, {first:,} -> {n:,}: {added:.2f} KB "
+                  "(target 1.2)")
     return 0
 
 

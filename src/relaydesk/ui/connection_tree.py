@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
@@ -64,9 +65,13 @@ class ConnectionTree(QWidget):
         self._current = ""  # the selected path while the model is rebuilt
         self._dialog: QWidget | None = None
         self.model = WorkspaceTreeModel(service, self)
-        # The view shows the model itself, and the filter model (made on first use)
-        # only while filtering.
+        # The tree's view shows the model. While filtering, a view of its own shows
+        # the filter model (both made on first use) in its place: the tree's view
+        # keeps what is open in it, and the filter's view, deleted when the filter is
+        # cleared, takes its record of every row it laid out with it (Qt keeps that
+        # record's largest size, ~2 MB for a filter of 50,000 rows opened all the way).
         self._proxy: TreeFilterModel | None = None
+        self._filter_view: ConnectionTreeView | None = None
         self._filtering = False
         self._listed: dict[int, bool] = {}  # the model's listed rows when filtering began
         self._selected_before = ""  # the selected row's path when filtering began
@@ -77,40 +82,53 @@ class ConnectionTree(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter_changed)
 
-        self.view = ConnectionTreeView(self)
-        self.view.setObjectName("connectionTree")
-        self.view.setAccessibleName("Connections and requests")
-        self.view.setModel(self.model)
-        self.view.setHeaderHidden(True)
-        self.view.setUniformRowHeights(True)
+        self._view_actions: list[QAction] = []  # (added to each view: F2, Del)
+        self._make_actions()
+        self._tree_view = self._make_view(self.model)
         # Request rows show a method badge as their icon (no Python delegate per row).
-        self.view.setIconSize(badge_box(self.view.fontMetrics()))
         self.model.request_icon = self._badge
-        # Drags move (the model supports no other action), so no default action is set.
-        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
-        self.view.setDropIndicatorShown(True)
-        # Renames go through the Rename… dialog (F2); no editor opens in the tree, where
-        # a group (a path prefix, not an item) would look renamable.
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.menuRequested.connect(self._context_menu)
-        self.view.activated.connect(self._activated)
-        self.view.fileDropped.connect(self.fileDropped)
-        self.view.currentMoved.connect(self._update_actions)
 
         self.model.modelAboutToBeReset.connect(self._remember_state)
         self.model.modelReset.connect(self._restore_state)
         self.model.moved.connect(self.moved)
         self.model.failed.connect(self.errorOccurred)
 
-        self._make_actions()
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 2, 0, 6)
         layout.setSpacing(4)
         layout.addWidget(self._toolbar)
         layout.addWidget(self.filter)
-        layout.addWidget(self.view)
+        layout.addWidget(self._tree_view)
         self._expand_defaults()
         self._update_actions()
+
+    @property
+    def view(self) -> ConnectionTreeView:
+        """The view shown: the tree's, or the filter's while filtering."""
+        if self._filtering and self._filter_view is not None:
+            return self._filter_view
+        return self._tree_view
+
+    def _make_view(self, model: QAbstractItemModel) -> ConnectionTreeView:
+        view = ConnectionTreeView(self)
+        view.setObjectName("connectionTree")
+        view.setAccessibleName("Connections and requests")
+        view.setModel(model)
+        view.setHeaderHidden(True)
+        view.setUniformRowHeights(True)
+        view.setIconSize(badge_box(view.fontMetrics()))
+        # Drags move (the model supports no other action), so no default action is set.
+        view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        view.setDropIndicatorShown(True)
+        # Renames go through the Rename… dialog (F2); no editor opens in the tree, where
+        # a group (a path prefix, not an item) would look renamable.
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.addActions(self._view_actions)
+        view.menuRequested.connect(self._context_menu)
+        view.activated.connect(self._activated)
+        view.fileDropped.connect(self.fileDropped)
+        view.currentMoved.connect(self._update_actions)
+        return view
 
     # -- actions -----------------------------------------------------------------------
 
@@ -121,7 +139,7 @@ class ConnectionTree(QWidget):
             if shortcut:  # only while the tree has focus (F2, Del)
                 action.setShortcut(QKeySequence(shortcut))
                 action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                self.view.addAction(action)
+                self._view_actions.append(action)
             return action
 
         self.act_new_connection = act("New connection…", self.ask_new_connection)
@@ -224,40 +242,39 @@ class ConnectionTree(QWidget):
     def _filter_changed(self, text: str) -> None:
         current = self.current_path()
         if bool(text) != self._filtering:
-            # Into the filter, or back to the model with the expansion from before.
+            # Into the filter's view, or back to the tree's, as it was.
             if text:
-                self._remember_expanded()
+                self._remember_expanded()  # (kept while the tree's view is hidden)
                 self._listed = self.model.listed()
                 self._selected_before = current
             elif not current:  # the filter hid the row selected before it: select it again
                 current = self._selected_before
             self._filtering = bool(text)
-            self._show(self.proxy if text else self.model)
+            if text:
+                self._show_filter_view(True)
         if text:
             # A reset, not row removals: the view forgets its rows at once (and none
             # when the rows stay: the view keeps its rows and what is open).
             if self.proxy.set_filter_text(text):
                 self._expand_matches()
         else:
-            expanded = self._expanded
             # Drops the rows listed while filtering, keeping the rows from before (not
-            # rebuilt), then the filter's rows.
+            # rebuilt; the tree's view opens again what was open), then the filter's.
             self.model.unlist(self._listed)
             self.proxy.clear()
+            self._show_filter_view(False)
             # Freed after this frame, and the memory given back.
             QTimer.singleShot(0, self, self._free_filter_rows)
-            self._expanded = expanded
-            self._restore_expanded()
         if current:
             self.select_path(current)
 
     def prepare_filter(self) -> None:
         """Make now, while the app is idle, what the first filter keystroke would make
-        once: the filter model, the memory release, the request badges (and the Qt
-        types and modules behind them). Made during a keystroke, these long-lived
-        objects land among its thousands of short-lived rows and keep their memory
-        from going back to the system when the filter is cleared; and the keystroke
-        pays for them."""
+        once: the filter model and its first view, the memory release, the request
+        badges (and the Qt types and modules behind them). Made during a keystroke,
+        these long-lived objects land among its thousands of short-lived rows and keep
+        their memory from going back to the system when the filter is cleared; and the
+        keystroke pays for them."""
         from relaydesk.core.model import METHODS
 
         from .heap import release_free_memory
@@ -265,9 +282,27 @@ class ConnectionTree(QWidget):
         # Kept, not imported at the clear: an import statement runs PySide's import
         # hook, which reads and keeps this module's source, among the freed rows.
         self._release_free_memory = release_free_memory
-        _ = self.proxy  # (made on first use)
+        self._make_filter_view()
         for method in METHODS:
             self._badge(method)
+
+    def _make_filter_view(self) -> ConnectionTreeView:
+        if self._filter_view is None:
+            self._filter_view = view = self._make_view(self.proxy)
+            view.hide()
+            self._layout.insertWidget(self._layout.indexOf(self._tree_view) + 1, view)
+            QWidget.setTabOrder(self._tree_view, view)  # (the one hidden is skipped)
+        return self._filter_view
+
+    def _show_filter_view(self, filtering: bool) -> None:
+        shown, hidden = self._make_filter_view(), self._tree_view
+        if not filtering:
+            shown, hidden = hidden, shown
+        focused = hidden.hasFocus()
+        shown.show()
+        hidden.hide()
+        if focused:
+            shown.setFocus()
 
     def _free_filter_rows(self) -> None:
         if self._release_free_memory is None:  # (filtered before the workspace was read)
@@ -275,12 +310,13 @@ class ConnectionTree(QWidget):
         assert self._release_free_memory is not None
         self.model.free_dropped()
         self.proxy.free_dropped()
+        if not self._filtering and self._filter_view is not None:
+            # Deleted now, with the record of the rows it laid out. The next filter's
+            # view is made when it starts, before its rows: made here, among objects
+            # about to be freed, it would keep their memory.
+            shiboken6.delete(self._filter_view)
+            self._filter_view = None
         self._release_free_memory()
-
-    def _show(self, model: QAbstractItemModel) -> None:
-        old_selection = self.view.selectionModel()
-        self.view.setModel(model)
-        old_selection.deleteLater()  # setModel makes a new one and keeps the old
 
     def _expand_matches(self) -> None:
         """Open the filtered rows in display order until about two screens of rows
@@ -323,34 +359,38 @@ class ConnectionTree(QWidget):
         self._current = self.current_path()
         if self._filtering:  # the filter's rows go with the model's
             self.proxy.begin_source_reset()
-        else:
+        # What is open in the tree's view. Not while it is hidden (filtering, or the
+        # filter being cleared): nothing opens or closes in it then, and what was open
+        # was taken when the filter began (a set made at the clear would outlive the
+        # filter's rows among them and keep their memory).
+        if not self._tree_view.isHidden():
             self._remember_expanded()
 
     def _restore_state(self) -> None:
+        self._restore_expanded()
         if self._filtering:
             self.proxy.end_source_reset()
             self._expand_matches()
-        else:
-            self._restore_expanded()
         if self._current:
             self.select_path(self._current)
 
     def _remember_expanded(self) -> None:
+        model, view = self.model, self._tree_view
         self._expanded = set()
         stack = [QModelIndex()]
         while stack:
             parent = stack.pop()
-            for row in range(self.view.model().rowCount(parent)):
-                index = self.view.model().index(row, 0, parent)
-                if self.view.isExpanded(index):
-                    self._expanded.add(self._node_at(index).path)
+            for row in range(model.rowCount(parent)):
+                index = model.index(row, 0, parent)
+                if view.isExpanded(index):
+                    self._expanded.add(model.node_of(index).path)
                     stack.append(index)
 
     def _restore_expanded(self) -> None:
         for path in sorted(self._expanded):
-            index = self._to_view(self.model.index_for_path(path))
+            index = self.model.index_for_path(path)
             if index.isValid():
-                self.view.expand(index)
+                self._tree_view.expand(index)
 
     def _expand_defaults(self) -> None:
         """Show groups and connections open, folders closed."""

@@ -54,6 +54,9 @@ _CHECKED = 5000
 _Items = dict[str, tuple[list[str], list[str], str]]
 
 
+_NO_ROWS: list[_Row] = []  # never added to
+
+
 class _Row:
     __slots__ = ("children", "inside", "node", "parent", "row", "serial")
 
@@ -292,16 +295,17 @@ class TreeFilterModel(SerialTreeModel):
 
     def _children(self, row: _Row) -> list[_Row]:
         if row.children is None:
+            if not self._text:  # (the root, at the clear: no list made among the rows)
+                return _NO_ROWS
             row.children = []
-            if self._text:
-                inside, above = row.inside, self._above
-                matched = self._matching(row.node.path)
-                for node in self._source.node_children(row.node):
-                    hit = node.name in matched
-                    if inside or hit or node.path in above:
-                        child = _Row(node, row, len(row.children), inside or hit)
-                        row.children.append(child)
-                        self._by_serial[child.serial] = child
+            inside, above = row.inside, self._above
+            matched = self._matching(row.node.path)
+            for node in self._source.node_children(row.node):
+                hit = node.name in matched
+                if inside or hit or node.path in above:
+                    child = _Row(node, row, len(row.children), inside or hit)
+                    row.children.append(child)
+                    self._by_serial[child.serial] = child
         return row.children
 
     # -- mapping to and from the tree model ---------------------------------------------
