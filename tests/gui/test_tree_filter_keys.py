@@ -222,3 +222,28 @@ def test_the_filter_shows_its_own_view_and_the_tree_keeps_what_is_open(
         assert _open_keys(tree) == opened
         assert tree.current_path() == "crm/api/f1/Request 4"
         qtbot.waitUntil(lambda v=filter_view: not shiboken6.isValid(v))
+
+
+def test_down_goes_into_the_rows_tab_too_and_escape_empties_the_box(
+        window: Any, qtbot: Any) -> None:
+    tree = _thirty_requests(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    tree.filter.setFocus()
+    qtbot.keyClicks(tree.filter, "request 1")
+    qtbot.keyClick(tree.filter, Qt.Key.Key_Down)
+    assert tree.view is not tree._tree_view and window.focusWidget() is tree.view
+    assert tree.current_path() == "crm"  # the first row shown
+    qtbot.keyClick(tree.view, Qt.Key.Key_Down)
+    assert tree.current_path() == "crm/api"
+    tree.filter.setFocus()
+    qtbot.keyClick(tree.filter, Qt.Key.Key_Escape)
+    assert tree.filter.text() == "" and tree.view is tree._tree_view
+    assert tree.current_path() == "crm/api"  # chosen while filtering: kept
+    qtbot.keyClicks(tree.filter, "request 2")
+    qtbot.keyClick(tree.filter, Qt.Key.Key_Tab)  # (the tree's view, hidden, is skipped)
+    assert window.focusWidget() is tree.view and tree.view is not tree._tree_view
+    tree.filter.setFocus()
+    qtbot.keyClick(tree.filter, Qt.Key.Key_Escape)
+    qtbot.keyClick(tree.filter, Qt.Key.Key_Escape)  # empty: left to the window
+    assert tree.filter.text() == "" and window.focusWidget() is tree.filter

@@ -10,7 +10,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -76,6 +84,7 @@ class ConnectionTree(QWidget):
         self._listed: dict[int, bool] = {}  # the model's listed rows when filtering began
         self._selected_before = ""  # the selected row's path when filtering began
         self._release_free_memory: Callable[[], None] | None = None  # (prepare_filter)
+        self._filter_keys: QObject | None = None  # Down and Escape in the box (idem)
 
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Filter connections and requests")
@@ -285,6 +294,20 @@ class ConnectionTree(QWidget):
         self._make_filter_view()
         for method in METHODS:
             self._badge(method)
+        if self._filter_keys is None:
+            from .widgets.filter_box_keys import FilterBoxKeys
+
+            self._filter_keys = FilterBoxKeys(self.filter, self._enter_rows)
+            self.filter.setToolTip("Down: go to the rows shown. Escape: empty the box.")
+
+    def _enter_rows(self) -> None:
+        """From the filter box into the rows shown, on the current row or the first."""
+        view = self.view
+        view.setFocus()
+        if not view.currentIndex().isValid():
+            first = view.model().index(0, 0)
+            if first.isValid():
+                view.setCurrentIndex(first)
 
     def _make_filter_view(self) -> ConnectionTreeView:
         if self._filter_view is None:
