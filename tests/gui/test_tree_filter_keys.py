@@ -234,8 +234,10 @@ def test_down_goes_into_the_rows_tab_too_and_escape_empties_the_box(
     qtbot.keyClick(tree.filter, Qt.Key.Key_Down)
     assert tree.view is not tree._tree_view and window.focusWidget() is tree.view
     assert tree.current_path() == "crm"  # the first row shown
+    assert not tree.act_rename.isEnabled()  # (a group: the actions follow the row)
     qtbot.keyClick(tree.view, Qt.Key.Key_Down)
     assert tree.current_path() == "crm/api"
+    assert tree.act_rename.isEnabled() and tree.act_run.isEnabled()
     tree.filter.setFocus()
     qtbot.keyClick(tree.filter, Qt.Key.Key_Escape)
     assert tree.filter.text() == "" and tree.view is tree._tree_view
